@@ -1,0 +1,90 @@
+// The event calendar: a d-ary min-heap of entries ordered by (time, priority, insertion
+// sequence). It is the hottest structure of the kernel; the arity was chosen by measurement
+// (docs/kernel.md, "Calendar"), and both arities are kept so the tests run one behavioural
+// test against each.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace mss::kernel {
+
+/// One pending calendar entry: what happens at `time`.
+struct CalendarEntry {
+    double time;            ///< hours since the scenario start
+    std::uint64_t key;      ///< priority in the top 8 bits, insertion sequence in the low 56
+    std::uintptr_t target;  ///< tagged pointer to what is woken (see Simulation::dispatch)
+};
+
+/// The ordering rule, written once: earlier time first; at equal times lower priority value
+/// first; at equal priority the entry scheduled first. No pointer or hash ever breaks a tie.
+inline bool earlier(const CalendarEntry& a, const CalendarEntry& b) noexcept {
+    return a.time < b.time || (a.time == b.time && a.key < b.key);
+}
+
+/// A d-ary min-heap calendar. `replace_top` pops the earliest entry and pushes a new one in a
+/// single sift, which the simulation uses when the entry being handled schedules the next.
+template <unsigned Arity>
+class HeapCalendar {
+    static_assert(Arity >= 2, "a heap needs at least two children per node");
+
+public:
+    /// True when nothing is scheduled.
+    bool empty() const noexcept { return a_.empty(); }
+    /// Number of pending entries.
+    std::size_t size() const noexcept { return a_.size(); }
+    /// The earliest entry; the calendar must not be empty.
+    const CalendarEntry& top() const noexcept { return a_.front(); }
+    /// All pending entries, in heap order (for teardown and inspection, not for ordering).
+    const std::vector<CalendarEntry>& entries() const noexcept { return a_; }
+    /// Reserves room for `n` entries.
+    void reserve(std::size_t n) { a_.reserve(n); }
+    /// Drops every entry.
+    void clear() noexcept { a_.clear(); }
+
+    /// Adds an entry.
+    void push(const CalendarEntry& e) {
+        std::size_t i = a_.size();
+        a_.push_back(e);
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / Arity;
+            if (!earlier(e, a_[parent])) break;
+            a_[i] = a_[parent];
+            i = parent;
+        }
+        a_[i] = e;
+    }
+
+    /// Removes the earliest entry; the calendar must not be empty.
+    void pop() {
+        const CalendarEntry last = a_.back();
+        a_.pop_back();
+        if (!a_.empty()) sift_down(last);
+    }
+
+    /// Removes the earliest entry and adds `e`, in one sift.
+    void replace_top(const CalendarEntry& e) { sift_down(e); }
+
+private:
+    void sift_down(const CalendarEntry& e) noexcept {
+        const std::size_t n = a_.size();
+        std::size_t i = 0;
+        for (;;) {
+            const std::size_t first = Arity * i + 1;
+            if (first >= n) break;
+            std::size_t best = first;
+            const std::size_t end = first + Arity < n ? first + Arity : n;
+            for (std::size_t c = first + 1; c < end; ++c)
+                if (earlier(a_[c], a_[best])) best = c;
+            if (!earlier(a_[best], e)) break;
+            a_[i] = a_[best];
+            i = best;
+        }
+        a_[i] = e;
+    }
+
+    std::vector<CalendarEntry> a_;
+};
+
+}  // namespace mss::kernel
