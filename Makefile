@@ -33,7 +33,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/mss-bench --benchmark_min_time=0.5 $(BENCH_ARGS)
 
 run: build
-	$(BUILD_DIR)/sim/app/mss-example-mmc
+	$(BUILD_DIR)/sim/kernel/mss-example-mmc
 
 fuzz: deps
 	@test -f build/fuzz/build.ninja || $(CMAKE) --preset fuzz
