@@ -23,6 +23,11 @@ inline bool earlier(const CalendarEntry& a, const CalendarEntry& b) noexcept {
     return a.time < b.time || (a.time == b.time && a.key < b.key);
 }
 
+/// `earlier` without short-circuit branches (compiles to flag arithmetic).
+inline bool earlier_bits(const CalendarEntry& a, const CalendarEntry& b) noexcept {
+    return (a.time < b.time) | ((a.time == b.time) & (a.key < b.key));
+}
+
 /// A d-ary min-heap calendar. `replace_top` pops the earliest entry and pushes a new one in a
 /// single sift, which the simulation uses when the entry being handled schedules the next.
 template <unsigned Arity>
@@ -67,21 +72,38 @@ public:
     void replace_top(const CalendarEntry& e) { sift_down(e); }
 
 private:
+    // Floyd's bottom-up sift: move the hole from the root to a leaf along the earlier child
+    // (one comparison per level among the children), then sift `e` up from there. New entries
+    // are usually later than most pending ones, so the way up is short; this does about half
+    // the comparisons of the textbook sift-down.
     void sift_down(const CalendarEntry& e) noexcept {
         const std::size_t n = a_.size();
+        CalendarEntry* a = a_.data();
         std::size_t i = 0;
         for (;;) {
             const std::size_t first = Arity * i + 1;
             if (first >= n) break;
             std::size_t best = first;
-            const std::size_t end = first + Arity < n ? first + Arity : n;
-            for (std::size_t c = first + 1; c < end; ++c)
-                if (earlier(a_[c], a_[best])) best = c;
-            if (!earlier(a_[best], e)) break;
-            a_[i] = a_[best];
+            if constexpr (Arity == 2) {
+                // Branch-free choice of the earlier child: the outcome is a coin flip, which
+                // a branch predictor cannot learn.
+                if (first + 1 < n)
+                    best += static_cast<std::size_t>(earlier_bits(a[first + 1], a[first]));
+            } else {
+                const std::size_t end = first + Arity < n ? first + Arity : n;
+                for (std::size_t c = first + 1; c < end; ++c)
+                    if (earlier(a[c], a[best])) best = c;
+            }
+            a[i] = a[best];
             i = best;
         }
-        a_[i] = e;
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / Arity;
+            if (!earlier(e, a[parent])) break;
+            a[i] = a[parent];
+            i = parent;
+        }
+        a[i] = e;
     }
 
     std::vector<CalendarEntry> a_;

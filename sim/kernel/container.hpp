@@ -21,8 +21,7 @@ namespace mss::kernel {
 class Container {
 public:
     /// A container of `capacity` (> 0, may be infinite) holding `initial` (0..capacity).
-    explicit Container(Simulation& sim,
-                       double capacity = std::numeric_limits<double>::infinity(),
+    explicit Container(Simulation& sim, double capacity = std::numeric_limits<double>::infinity(),
                        double initial = 0.0)
         : sim_(&sim), capacity_(capacity), level_(initial) {
         if (!(capacity > 0.0)) throw KernelError("Container: capacity must be > 0");
@@ -90,7 +89,8 @@ public:
 private:
     double check(double amount, const char* what) const {
         if (!(amount > 0.0) || !std::isfinite(amount))
-            throw KernelError(std::string("Container::") + what + ": amount must be finite and > 0");
+            throw KernelError(std::string("Container::") + what +
+                              ": amount must be finite and > 0");
         if (amount > capacity_)
             throw KernelError(std::string("Container::") + what + ": amount exceeds the capacity");
         return amount;

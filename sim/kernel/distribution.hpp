@@ -156,7 +156,7 @@ std::string describe(const DistributionSpec& spec);
 /// A validated DistributionSpec ready to sample. Always valid; immutable after construction;
 /// sample() is const and may be called from many threads at once, each with its own stream.
 class Distribution {
-  public:
+public:
     /// Checks `spec`; throws std::invalid_argument with validate()'s messages joined by "; ".
     explicit Distribution(DistributionSpec spec);
 
@@ -165,7 +165,7 @@ class Distribution {
     /// The spec this was built from.
     const DistributionSpec& spec() const { return spec_; }
 
-  private:
+private:
     struct Constant {
         double value;
     };
@@ -245,7 +245,7 @@ std::string describe(const CountSpec& spec);
 
 /// A validated CountSpec ready to sample; immutable and shareable read-only across threads.
 class CountDistribution {
-  public:
+public:
     /// Checks `spec`; throws std::invalid_argument with validate()'s messages joined by "; ".
     explicit CountDistribution(CountSpec spec);
 
@@ -254,7 +254,7 @@ class CountDistribution {
     /// The spec this was built from.
     const CountSpec& spec() const { return spec_; }
 
-  private:
+private:
     struct Constant {
         std::int64_t value;
     };

@@ -47,26 +47,21 @@ public:
 
     /// Succeeds with `value`; waiters resume at the current time.
     template <class V = Stored>
-        requires(!std::is_void_v<T>)
-    void succeed(V&& value, Priority prio = Priority::normal) {
+    requires(!std::is_void_v<T>) void succeed(V&& value, Priority prio = Priority::normal) {
         check_pending("succeed");
         s_->value.emplace(std::forward<V>(value));
         s_->mark_triggered(true, nullptr);
         s_->sim->schedule_trigger(*s_, s_->sim->now(), prio);
     }
     /// Succeeds; waiters resume at the current time.
-    void succeed(Priority prio = Priority::normal)
-        requires std::is_void_v<T>
-    {
+    void succeed(Priority prio = Priority::normal) requires std::is_void_v<T> {
         check_pending("succeed");
         s_->value.emplace();
         s_->mark_triggered(true, nullptr);
         s_->sim->schedule_trigger(*s_, s_->sim->now(), prio);
     }
     /// Succeeds `delay` hours from now (the event counts as triggered at once, like a timeout).
-    void succeed_after(double delay)
-        requires std::is_void_v<T>
-    {
+    void succeed_after(double delay) requires std::is_void_v<T> {
         check_pending("succeed_after");
         if (!(delay >= 0.0) || !std::isfinite(delay))
             throw KernelError("succeed_after: delay must be finite and >= 0");
@@ -83,7 +78,7 @@ public:
     }
     /// Fails with a copy of exception `e`.
     template <class E>
-        requires std::derived_from<E, std::exception>
+    requires std::derived_from<E, std::exception>
     void fail(const E& e, Priority prio = Priority::normal) {
         fail(std::make_exception_ptr(e), prio);
     }
@@ -96,8 +91,7 @@ public:
     bool ok() const noexcept { return s_->ok(); }
     /// The value it succeeded with.
     template <class U = T>
-        requires(!std::is_void_v<U>)
-    const U& value() const {
+    requires(!std::is_void_v<U>) const U& value() const {
         if (!s_->triggered() || !s_->ok()) throw KernelError("event value: not succeeded");
         return *s_->value;
     }
@@ -221,7 +215,8 @@ public:
 
 private:
     void withdraw() noexcept {
-        for (WaitRef& r : refs_) r.trigger().remove_waiter(waiter_);
+        for (WaitRef& r : refs_)
+            r.trigger().remove_waiter(waiter_);
     }
     static void cancel(void* ctx, PromiseBase&) noexcept {
         static_cast<ConditionAwaiter*>(ctx)->withdraw();

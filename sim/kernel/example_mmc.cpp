@@ -67,9 +67,10 @@ int main(int argc, char** argv) {
     const double theory = erlang_c_wait(c, lambda, mu);
     std::printf("M/M/%d  lambda=%.1f/h  mu=%.1f/h  customers=%ld  seed=%llu\n", c, lambda, mu, n,
                 seed);
-    std::printf("mean wait in queue: measured %.4f h (single-run estimate), Erlang C %.4f h, "
-                "difference %+.1f%%\n",
-                q.wait_h.mean(), theory, 100.0 * (q.wait_h.mean() - theory) / theory);
+    std::printf(
+        "mean wait in queue: measured %.4f h (single-run estimate), Erlang C %.4f h, "
+        "difference %+.1f%%\n",
+        q.wait_h.mean(), theory, 100.0 * (q.wait_h.mean() - theory) / theory);
     std::printf("calendar entries handled: %llu\n",
                 static_cast<unsigned long long>(sim.entries_handled()));
     return 0;

@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "sim/kernel/frame_pool.hpp"
 #include "sim/kernel/simulation.hpp"
 
 namespace mss::kernel {
@@ -39,7 +40,9 @@ Simulation* simulation_of(A& a) noexcept {
         return &a;
     } else if constexpr (std::is_same_v<U, Simulation*>) {
         return a;
-    } else if constexpr (requires { { a.simulation() } -> std::convertible_to<Simulation&>; }) {
+    } else if constexpr (requires {
+                             { a.simulation() } -> std::convertible_to<Simulation&>;
+                         }) {
         return &a.simulation();
     } else if constexpr (std::is_pointer_v<U> && requires {
                              { a->simulation() } -> std::convertible_to<Simulation&>;
@@ -51,12 +54,14 @@ Simulation* simulation_of(A& a) noexcept {
 }
 
 template <class A>
-constexpr bool names_simulation =
-    std::is_same_v<std::remove_cvref_t<A>, Simulation> ||
-    std::is_same_v<std::remove_cvref_t<A>, Simulation*> ||
-    requires(A& a) { { a.simulation() } -> std::convertible_to<Simulation&>; } ||
-    (std::is_pointer_v<std::remove_cvref_t<A>> &&
-     requires(A& a) { { a->simulation() } -> std::convertible_to<Simulation&>; });
+constexpr bool names_simulation = std::is_same_v<std::remove_cvref_t<A>, Simulation> ||
+                                  std::is_same_v<std::remove_cvref_t<A>, Simulation*> ||
+                                  requires(A& a) {
+    { a.simulation() } -> std::convertible_to<Simulation&>;
+}
+|| (std::is_pointer_v<std::remove_cvref_t<A>> && requires(A & a) {
+    { a->simulation() } -> std::convertible_to<Simulation&>;
+});
 
 template <class... A>
 Simulation& find_simulation(A&... args) noexcept {
@@ -117,11 +122,13 @@ struct ProcessPromise : PromiseBase, ValueSlot<T> {
     ProcessPromise& operator=(const ProcessPromise&) = delete;
     ~ProcessPromise() override { sim->forget(*this); }
 
+    static void* operator new(std::size_t size) { return allocate_frame(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { free_frame(p, size); }
+
     Process<T> get_return_object() noexcept;
     InitialAwaiter initial_suspend() noexcept { return {this}; }
     FinalAwaiter final_suspend() noexcept { return {}; }
     void unhandled_exception() noexcept { mark_triggered(false, std::current_exception()); }
-
 };
 
 // A promise type may declare return_value or return_void, never both.
@@ -129,7 +136,7 @@ template <class T>
 struct ReturningPromise : ProcessPromise<T> {
     using ProcessPromise<T>::ProcessPromise;
     template <class V>
-        requires std::convertible_to<V, T>
+    requires std::convertible_to<V, T>
     void return_value(V&& v) {
         this->value.emplace(std::forward<V>(v));
         this->mark_triggered(true, nullptr);
@@ -184,9 +191,9 @@ public:
     bool waiting() const noexcept { return !p_->finished && p_->waiting(); }
     /// The value it returned; it must have finished successfully.
     template <class U = T>
-        requires(!std::is_void_v<U>)
-    const U& value() const {
-        if (!p_->finished || !p_->ok()) throw KernelError("process value: not finished with a value");
+    requires(!std::is_void_v<U>) const U& value() const {
+        if (!p_->finished || !p_->ok())
+            throw KernelError("process value: not finished with a value");
         return *p_->value;
     }
     /// Throws `Interrupt{cause}` into the process at its current wait, which is withdrawn

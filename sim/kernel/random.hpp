@@ -49,7 +49,7 @@ std::uint64_t stream_seed(std::uint64_t master_seed, std::uint64_t replication,
 /// directly (`boost::random::gamma_distribution<>{2.0, 1.0}(stream)`). A stream is not
 /// thread-safe: one run (one thread) owns its streams.
 class RandomStream {
-  public:
+public:
     /// The engine type: the same 64-bit Mersenne Twister everywhere.
     using Engine = boost::random::mt19937_64;
     /// The type of one raw draw (UniformRandomBitGenerator).
@@ -82,7 +82,7 @@ class RandomStream {
     /// The seed the engine was started from (stream_seed of the constructor's arguments).
     std::uint64_t seed() const { return seed_; }
 
-  private:
+private:
     std::string name_;
     std::uint64_t seed_;
     Engine engine_;
@@ -91,7 +91,7 @@ class RandomStream {
 /// Makes the streams of one replication: stream(name) of a factory equals
 /// RandomStream(seed(), replication(), name). Cheap to copy; safe to share across threads.
 class StreamFactory {
-  public:
+public:
     /// A factory for replication `replication` under `master_seed`.
     StreamFactory(std::uint64_t master_seed, std::uint64_t replication)
         : seed_(master_seed), replication_(replication) {}
@@ -105,7 +105,7 @@ class StreamFactory {
     /// The replication number.
     std::uint64_t replication() const { return replication_; }
 
-  private:
+private:
     std::uint64_t seed_;
     std::uint64_t replication_;
 };

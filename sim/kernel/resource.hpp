@@ -123,7 +123,8 @@ private:
         // Keep the queue sorted by (priority, seq): a new request goes after every request of
         // equal or higher priority, so equal priorities stay FIFO.
         auto it = queue_.end();
-        while (it != queue_.begin() && (*(it - 1))->priority_ > a->priority_) --it;
+        while (it != queue_.begin() && (*(it - 1))->priority_ > a->priority_)
+            --it;
         queue_.insert(it, a);
     }
     void dequeue(RequestAwaiter* a) noexcept {

@@ -38,7 +38,8 @@ Simulation::~Simulation() {
         if (dynamic_cast<PromiseBase*>(t) == nullptr) t->release();
     }
     calendar_.clear();
-    while (live_ != nullptr) live_->self.destroy();  // the promise's destructor unlinks it
+    while (live_ != nullptr)
+        live_->self.destroy();  // the promise's destructor unlinks it
 }
 
 void Simulation::adopt(PromiseBase& p) noexcept {
@@ -69,7 +70,9 @@ void Simulation::run_until(double t) {
     if (now_ < t && std::isfinite(t)) now_ = t;
 }
 
-bool Simulation::step() { return step_before(std::numeric_limits<double>::infinity()); }
+bool Simulation::step() {
+    return step_before(std::numeric_limits<double>::infinity());
+}
 
 bool Simulation::step_before(double limit) {
     if (calendar_.empty()) return false;

@@ -21,10 +21,12 @@
 namespace mss::kernel {
 
 /// Hours in `d` days.
-constexpr double days(double d) noexcept { return 24.0 * d; }
+constexpr double days(double d) noexcept {
+    return 24.0 * d;
+}
 
 /// The calendar implementation in use (the arity was measured; see docs/kernel.md).
-using Calendar = HeapCalendar<4>;
+using Calendar = HeapCalendar<2>;
 
 /// Thrown by a kernel call that is not allowed in the current state (for example a negative
 /// delay, or interrupting a finished process).
@@ -58,8 +60,7 @@ public:
     bool step();
     /// Time of the next entry, or +infinity.
     double peek() const noexcept {
-        return calendar_.empty() ? std::numeric_limits<double>::infinity()
-                                 : calendar_.top().time;
+        return calendar_.empty() ? std::numeric_limits<double>::infinity() : calendar_.top().time;
     }
     /// Number of pending calendar entries.
     std::size_t pending() const noexcept { return calendar_.size(); }

@@ -20,7 +20,7 @@ namespace mss::kernel {
 /// Summary of a sequence of observations. Merging two tallies gives (up to rounding) the
 /// tally of both sequences, so replications or threads can be summarised separately.
 class Tally {
-  public:
+public:
     /// Records one observation (NaN propagates into every statistic).
     void add(double x);
     /// Adds every observation summarised by `other` (Chan, Golub & LeVeque's pairwise update).
@@ -41,7 +41,7 @@ class Tally {
     /// Largest observation; NaN when empty.
     double max() const { return count_ == 0 ? nan_ : max_; }
 
-  private:
+private:
     static constexpr double nan_ = std::numeric_limits<double>::quiet_NaN();
 
     std::uint64_t count_ = 0;
@@ -57,7 +57,7 @@ class Tally {
 /// level ever set, including the initial one and levels that held for zero time (a queue that
 /// grows and shrinks at the same instant still reached that length).
 class TimeWeighted {
-  public:
+public:
     /// Starts observing at time `t0` with level `level0`. Throws std::invalid_argument if
     /// either is not finite.
     TimeWeighted(double t0, double level0);
@@ -83,7 +83,7 @@ class TimeWeighted {
     /// The time of the last change (the start if none).
     double last_time() const { return t_last_; }
 
-  private:
+private:
     void check_query(double t_now) const;
 
     double t0_;

@@ -29,8 +29,7 @@ public:
     using Filter = std::function<bool(const T&)>;
 
     /// A store holding at most `capacity` items (at least 1).
-    explicit Store(Simulation& sim,
-                   std::size_t capacity = std::numeric_limits<std::size_t>::max())
+    explicit Store(Simulation& sim, std::size_t capacity = std::numeric_limits<std::size_t>::max())
         : sim_(&sim), capacity_(capacity) {
         if (capacity == 0) throw KernelError("Store: capacity must be at least 1");
     }

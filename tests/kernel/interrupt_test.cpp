@@ -109,8 +109,8 @@ TEST_CASE("an interrupted waiter leaves the resource queue", "[kernel][interrupt
     queued(sim, r, log, "c", 1.0);
     interrupter(sim, b, 2.0, "recalled");
     sim.run();
-    CHECK(log == Timeline{{"a in", 0}, {"b left the queue", 2}, {"a out", 5}, {"c in", 5},
-                          {"c out", 6}});
+    CHECK(log ==
+          Timeline{{"a in", 0}, {"b left the queue", 2}, {"a out", 5}, {"c in", 5}, {"c out", 6}});
     CHECK(r.in_use() == 0);
     CHECK(r.queue_length() == 0);
 }
@@ -127,13 +127,12 @@ TEST_CASE("a waiter granted a unit but interrupted before resuming passes it on"
     // earlier for t = 5, runs after a's release but before b resumes.
     interrupter(sim, b, 5.0, "recalled");
     sim.run();
-    CHECK(log == Timeline{{"a in", 0}, {"a out", 5}, {"b left the queue", 5}, {"c in", 5},
-                          {"c out", 6}});
+    CHECK(log ==
+          Timeline{{"a in", 0}, {"a out", 5}, {"b left the queue", 5}, {"c in", 5}, {"c out", 6}});
     CHECK(r.in_use() == 0);
 }
 
-TEST_CASE("an interrupted store getter leaves the queue and loses no item",
-          "[kernel][interrupt]") {
+TEST_CASE("an interrupted store getter leaves the queue and loses no item", "[kernel][interrupt]") {
     Simulation sim;
     Store<int> s(sim);
     Timeline log;
@@ -181,8 +180,7 @@ TEST_CASE("interrupting a finished process or oneself is refused", "[kernel][int
     CHECK(log == Timeline{{"slept", 1}, {"refused", 2}});
 }
 
-TEST_CASE("an interrupt before a process starts arrives at its first wait",
-          "[kernel][interrupt]") {
+TEST_CASE("an interrupt before a process starts arrives at its first wait", "[kernel][interrupt]") {
     Simulation sim;
     Timeline log;
     auto p = sleeper(sim, log, 10.0);

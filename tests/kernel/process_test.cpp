@@ -130,7 +130,8 @@ TEST_CASE("destroying a simulation with suspended processes is clean", "[kernel]
         CHECK(held.waiting());
     }  // frames, events and handles all released here (ASan/LSan check this)
     // `held` was started before parent ran, so before a and b.
-    CHECK(log == Timeline{{"held waits", 0}, {"a waits", 0}, {"b waits", 0}, {"parent suspended", 1}});
+    CHECK(log ==
+          Timeline{{"held waits", 0}, {"a waits", 0}, {"b waits", 0}, {"parent suspended", 1}});
 }
 
 TEST_CASE("run_until handles entries strictly before the limit and sets the clock",

@@ -37,8 +37,7 @@ TEST_CASE("an urgent entry at the same time runs before normal ones", "[kernel][
     CHECK(log == Timeline{{"earlier", 0.5}, {"urgent", 1}, {"normal", 1}});
 }
 
-TEST_CASE("step handles one entry at a time and peek shows the next time",
-          "[kernel][simulation]") {
+TEST_CASE("step handles one entry at a time and peek shows the next time", "[kernel][simulation]") {
     Simulation sim;
     Timeline log;
     CHECK(sim.peek() == std::numeric_limits<double>::infinity());
@@ -77,7 +76,8 @@ TEMPLATE_TEST_CASE_SIG("the calendar pops entries in (time, priority, sequence) 
         in.push_back({t, key(static_cast<std::uint64_t>(i % 3 == 0 ? 0 : 1)),
                       static_cast<std::uintptr_t>(i)});
     }
-    for (const auto& e : in) cal.push(e);
+    for (const auto& e : in)
+        cal.push(e);
     // Mix in replace_top, as the simulation does.
     cal.replace_top({100.0, key(1), 9999});
     std::vector<CalendarEntry> out;
@@ -86,6 +86,7 @@ TEMPLATE_TEST_CASE_SIG("the calendar pops entries in (time, priority, sequence) 
         cal.pop();
     }
     REQUIRE(out.size() == in.size());
-    for (std::size_t i = 1; i < out.size(); ++i) CHECK(earlier(out[i - 1], out[i]));
+    for (std::size_t i = 1; i < out.size(); ++i)
+        CHECK(earlier(out[i - 1], out[i]));
     CHECK(out.back().target == 9999u);
 }

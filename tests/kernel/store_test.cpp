@@ -42,8 +42,12 @@ TEST_CASE("a store hands items to getters in FIFO order", "[kernel][store]") {
     consumer(sim, s, log, "c", 3, false);
     producer(sim, s, log, {{1, false}, {2, false}, {3, false}}, 1.0);
     sim.run();
-    CHECK(log == Timeline{{"put 1", 1}, {"c got 1", 1}, {"put 2", 2}, {"c got 2", 2},
-                          {"put 3", 3}, {"c got 3", 3}});
+    CHECK(log == Timeline{{"put 1", 1},
+                          {"c got 1", 1},
+                          {"put 2", 2},
+                          {"c got 2", 2},
+                          {"put 3", 3},
+                          {"c got 3", 3}});
 }
 
 TEST_CASE("a filtered getter takes the first matching item and does not block others",
@@ -55,8 +59,12 @@ TEST_CASE("a filtered getter takes the first matching item and does not block ot
     consumer(sim, s, log, "any", 2, false);
     producer(sim, s, log, {{1, false}, {2, true}, {3, false}}, 1.0);
     sim.run();
-    CHECK(log == Timeline{{"put 1", 1}, {"any got 1", 1}, {"put 2", 2}, {"medic got 2", 2},
-                          {"put 3", 3}, {"any got 3", 3}});
+    CHECK(log == Timeline{{"put 1", 1},
+                          {"any got 1", 1},
+                          {"put 2", 2},
+                          {"medic got 2", 2},
+                          {"put 3", 3},
+                          {"any got 3", 3}});
 }
 
 TEST_CASE("a full store makes putters wait", "[kernel][store]") {

@@ -27,7 +27,8 @@ template <>
 struct StringMaker<mss::kernel::test::Timeline> {
     static std::string convert(const mss::kernel::test::Timeline& tl) {
         std::string s = "{";
-        for (const auto& m : tl) s += " {\"" + m.what + "\", " + std::to_string(m.t) + "}";
+        for (const auto& m : tl)
+            s += " {\"" + m.what + "\", " + std::to_string(m.t) + "}";
         return s + " }";
     }
 };
