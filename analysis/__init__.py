@@ -1,0 +1,28 @@
+"""Offline analysis of mss-sim results files (format mss-sim/1): reports, plots, comparisons.
+
+Library use::
+
+    import analysis
+    res = analysis.load("runs/baseline.h5")
+    res.runs            # pandas DataFrame of /runs (one row per run, KPI columns)
+    res.series          # xarray Dataset of /series (dims run, day, contingent, airport; `date`)
+    res.points, res.events, res.scenario, res.info
+    res.summary()       # the KPI table of `mss summary`
+
+Command line: `/usr/bin/python3 -m analysis {report,compare,summary,plot} ...`; see
+docs/analysis.md.
+"""
+
+from analysis.results import FORMAT, InputError, Results, load
+
+
+def __getattr__(name):
+    # The statistics pull in scipy: import them on first use only.
+    if name in ("KpiSummary", "paired_differences", "sensitivity", "summarise"):
+        from analysis import stats
+        return getattr(stats, name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+
+
+__all__ = ["FORMAT", "InputError", "KpiSummary", "Results", "load", "paired_differences",
+           "sensitivity", "summarise"]

@@ -1,0 +1,431 @@
+"""Reading mss-sim/1 results files (docs/results.md) into pandas and xarray.
+
+`load(path)` checks the file and returns a `Results`: the /runs table as a DataFrame, the
+/series group as an xarray Dataset with named dimensions (run, day, contingent, airport) and
+the `date` coordinate, the design points, the events with their labels, and the resolved
+scenario parsed with tomllib. Everything the plots need that is not in the arrays
+(authorised strength, the floor, the main airport) is derived here, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import h5py
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+FORMAT = "mss-sim/1"
+
+#: Columns of /runs that are not KPIs (docs/results.md).
+RUN_ID_COLUMNS = ("run", "point", "replication", "seed", "status", "wall_s")
+#: The trailing non-KPI column of /runs.
+RUN_TAIL_COLUMNS = ("events_dropped",)
+
+#: Defaults of the [kpis] table (docs/scenario.md, sim/model/config.hpp KpiConfig).
+KPI_DEFAULTS = {"ioc_frac": 0.5, "foc_frac": 0.95, "floor_frac": 0.9}
+
+#: Default of `main_gateway` (docs/scenario.md).
+MAIN_GATEWAY_DEFAULT = "PAP"
+
+REQUIRED = ("scenario", "points", "runs", "series")
+
+
+class InputError(Exception):
+    """A file or request the analysis cannot use (the CLI exits 2 with this message)."""
+
+
+def _str(v) -> str:
+    if isinstance(v, bytes):
+        return v.decode("utf-8")
+    if isinstance(v, np.ndarray) and v.shape == ():
+        return _str(v[()])
+    return str(v)
+
+
+def _str_list(v) -> list[str]:
+    if v is None:
+        return []
+    return [_str(x) for x in np.atleast_1d(v)]
+
+
+def check_file(path: str | Path) -> Path:
+    """Raises InputError unless `path` is an existing mss-sim/1 results file."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a results file")
+    if not h5py.is_hdf5(p):
+        raise InputError(f"{p}: not an HDF5 file, so not an {FORMAT} results file")
+    try:
+        with h5py.File(p, "r") as f:
+            fmt = f.attrs.get("format")
+            if fmt is None:
+                raise InputError(f"{p}: not an {FORMAT} results file (no root attribute "
+                                 f"`format`)")
+            fmt = _str(fmt)
+            if fmt != FORMAT:
+                raise InputError(f"{p}: not an {FORMAT} results file (format is {fmt!r})")
+            missing = [name for name in REQUIRED if name not in f]
+            if missing:
+                raise InputError(f"{p}: malformed {FORMAT} file: missing "
+                                 + ", ".join("/" + m for m in missing))
+    except OSError as e:
+        raise InputError(f"{p}: cannot read: {e}") from e
+    return p
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    """The [kpis] table of the scenario with defaults filled in."""
+
+    ioc_frac: float
+    foc_frac: float
+    floor_frac: float
+
+
+class Results:
+    """One mss-sim/1 results file. Tables are read on first use; `series` keeps the file
+    open until `close()` (or the end of a `with` block)."""
+
+    def __init__(self, path: str | Path):
+        self.path = check_file(path)
+        with h5py.File(self.path, "r") as f:
+            #: Root attributes (provenance): format, mss_version, git_commit, created_utc, ...
+            self.info: dict[str, str] = {k: _str(v) for k, v in f.attrs.items()}
+            sc = f["scenario"].attrs
+            #: The fully resolved scenario text.
+            self.scenario_toml: str = _str(sc.get("toml", ""))
+            #: The sweep file's text, or None for a plain run.
+            self.sweep_toml: str | None = _str(sc["sweep_toml"]) if "sweep_toml" in sc else None
+            self.sweep_hash: str | None = _str(sc["sweep_hash"]) if "sweep_hash" in sc else None
+            self.start_date: str = _str(sc.get("start_date", ""))
+            #: /points as a DataFrame: `point` and one column per sweep factor.
+            self.points: pd.DataFrame = pd.DataFrame(f["points"][()])
+            runs = f["runs"]
+            self.runs: pd.DataFrame = pd.DataFrame(runs[()])
+            units = _str_list(runs.attrs.get("kpi_units"))
+            self.status_labels: list[str] = _str_list(runs.attrs.get("status_labels"))
+            self._regimes = f["regimes"][()] if "regimes" in f else None
+        try:
+            #: The resolved scenario as a dict (tomllib).
+            self.scenario: dict = tomllib.loads(self.scenario_toml) if self.scenario_toml else {}
+        except tomllib.TOMLDecodeError as e:
+            raise InputError(f"{self.path}: /scenario attr `toml` is not valid TOML: {e}") from e
+        try:
+            self.sweep: dict | None = tomllib.loads(self.sweep_toml) if self.sweep_toml else None
+        except tomllib.TOMLDecodeError:
+            self.sweep = None
+        #: KPI name -> unit (from the /runs attr `kpi_units`, entries "name:unit").
+        self.kpi_units: dict[str, str] = {}
+        for u in units:
+            name, _, unit = u.partition(":")
+            if name in self.runs.columns:
+                self.kpi_units[name] = unit
+        #: KPI column names of /runs, in file order: those named in `kpi_units`, else every
+        #: float column that is not an id, the wall clock or events_dropped.
+        if self.kpi_units:
+            self.kpi_names: list[str] = [c for c in self.runs.columns if c in self.kpi_units]
+        else:
+            self.kpi_names = [c for c in self.runs.columns
+                              if c not in RUN_ID_COLUMNS + RUN_TAIL_COLUMNS
+                              and self.runs[c].dtype.kind == "f"]
+            self.kpi_units = {k: "" for k in self.kpi_names}
+        #: Sweep factor names (the /points columns other than `point`), in file order.
+        self.factors: list[str] = [c for c in self.points.columns if c != "point"]
+        self._series = None  # xarray.Dataset, opened on first use
+
+    # ----------------------------------------------------------------------------------
+    # Shape of the experiment
+
+    @property
+    def is_sweep(self) -> bool:
+        """True for a file written by `mss sweep` (a sweep text or factor columns)."""
+        return self.sweep_toml is not None or bool(self.factors)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.runs)
+
+    @property
+    def n_points(self) -> int:
+        return len(self.points)
+
+    @property
+    def replications(self) -> int:
+        """Replications per design point (R in run id = point * R + replication)."""
+        return int(self.runs["replication"].max()) + 1 if len(self.runs) else 0
+
+    @property
+    def ok(self) -> np.ndarray:
+        """Boolean mask over runs: status 0 (ok)."""
+        return (self.runs["status"].to_numpy() == 0)
+
+    @cached_property
+    def _factor_info(self) -> tuple[pd.DataFrame, dict]:
+        df = self.points.set_index("point")[self.factors].astype(float).copy()
+        labels: dict[str, dict[float, str]] = {}
+        specs = {str(f.get("key")): f for f in ((self.sweep or {}).get("factor") or [])
+                 if isinstance(f, dict)}
+        levels = self._grid_levels(specs)
+        for f in self.factors:
+            values = (specs.get(f) or {}).get("values")
+            idx = levels.get(f)
+            if not df[f].isna().any() or not isinstance(values, list) or idx is None:
+                continue
+            nums = [_numeric_level(v) for v in values]
+            if any(x is None for x in nums) or len(set(nums)) < len(nums):
+                nums = [float(i) for i in range(len(values))]
+            df[f] = [nums[i] for i in idx]
+            labels[f] = {nums[i]: _level_label(v) for i, v in enumerate(values)}
+        return df, labels
+
+    def _grid_levels(self, specs: dict) -> dict[str, list[int]]:
+        """Level index of each factor at each point for a grid sweep (first factor slowest,
+        sim/scenario/sweep.hpp); empty when the design is not a grid of this file's size."""
+        sweep = (self.sweep or {}).get("sweep") or {}
+        if str(sweep.get("design", "grid")) != "grid":
+            return {}
+        sizes = []
+        for f in self.factors:
+            values = (specs.get(f) or {}).get("values")
+            if not isinstance(values, list) or not values:
+                return {}
+            sizes.append(len(values))
+        if int(np.prod(sizes)) != self.n_points:
+            return {}
+        out = {}
+        for j, f in enumerate(self.factors):
+            stride = int(np.prod(sizes[j + 1:]))
+            out[f] = [(p // stride) % sizes[j] for p in self.points["point"].astype(int)]
+        return out
+
+    @property
+    def factor_values(self) -> pd.DataFrame:
+        """Numeric value of each sweep factor at each design point (index `point`): the
+        /points column, or, where that is NaN (a factor whose values are not numbers, such
+        as distributions), the level's `mean` (or `median`, `value`) from the sweep text,
+        else the level's index 0, 1, ..."""
+        return self._factor_info[0]
+
+    @property
+    def factor_labels(self) -> dict:
+        """factor -> {numeric value: label} for the factors whose values are not numbers."""
+        return self._factor_info[1]
+
+    # ----------------------------------------------------------------------------------
+    # Series and events
+
+    @property
+    def series(self) -> "xr.Dataset":
+        """The /series group: strength, on_duty, waiting_at_origin, in_transit [run, day,
+        contingent], airport_open [run, day, airport], regime [run, day]; `date` coordinate."""
+        if self._series is None:
+            import xarray as xr
+            try:
+                self._series = xr.open_dataset(self.path, engine="h5netcdf", group="series")
+            except Exception as e:  # noqa: BLE001 - any reader failure is a bad file here
+                raise InputError(f"{self.path}: cannot open /series with xarray: {e}") from e
+        return self._series
+
+    @cached_property
+    def dates(self) -> pd.DatetimeIndex:
+        """The date of each day (from the `date` coordinate)."""
+        s = self.series
+        if "date" in s.coords or "date" in s:
+            return pd.to_datetime([_str(x) for x in s["date"].values])
+        start = pd.Timestamp(self.start_date)
+        return start + pd.to_timedelta(s["day"].values, unit="D")
+
+    @property
+    def days(self) -> int:
+        return int(self.series.sizes["day"])
+
+    @cached_property
+    def contingents(self) -> list[str]:
+        return [_str(x) for x in self.series["contingent"].values]
+
+    @cached_property
+    def airports(self) -> list[str]:
+        return [_str(x) for x in self.series["airport"].values]
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """/events: run, t_h (hours since start), kind, contingent, airport (labels as
+        pandas categoricals; -1 = none becomes NaN), count."""
+        with h5py.File(self.path, "r") as f:
+            if "events" not in f:
+                return pd.DataFrame({"run": pd.Series(dtype="int64"),
+                                     "t_h": pd.Series(dtype="float64"),
+                                     "kind": pd.Categorical([]), "contingent": pd.Categorical([]),
+                                     "airport": pd.Categorical([]),
+                                     "count": pd.Series(dtype="int32")})
+            ds = f["events"]
+            raw = ds[()]
+            kinds = _str_list(ds.attrs.get("kind_labels"))
+            if not kinds:
+                enum = h5py.check_enum_dtype(ds.dtype["kind"]) or {}
+                kinds = [k for k, _ in sorted(enum.items(), key=lambda kv: kv[1])]
+            cont = _str_list(ds.attrs.get("contingent_labels")) or self.contingents
+            airp = _str_list(ds.attrs.get("airport_labels")) or self.airports
+
+        def labelled(codes, labels):
+            codes = np.asarray(codes, dtype=np.int64)
+            codes = np.where((codes >= 0) & (codes < len(labels)), codes, -1)
+            return pd.Categorical.from_codes(codes, categories=labels)
+
+        return pd.DataFrame({
+            "run": raw["run"].astype(np.int64),
+            "t_h": raw["t_h"].astype(np.float64),
+            "kind": labelled(raw["kind"], kinds),
+            "contingent": labelled(raw["contingent"], cont),
+            "airport": labelled(raw["airport"], airp),
+            "count": raw["count"].astype(np.int32),
+        })
+
+    @cached_property
+    def contingent_kpis(self) -> pd.DataFrame:
+        """/contingent_kpis in long form: run, contingent, days_to_foc, mean_strength_frac,
+        overstay_person_days, pax_in."""
+        with h5py.File(self.path, "r") as f:
+            if "contingent_kpis" not in f:
+                return pd.DataFrame()
+            ds = f["contingent_kpis"]
+            raw = ds[()]
+            labels = _str_list(ds.attrs.get("contingent_labels")) or self.contingents
+        n, c = raw.shape
+        out = {"run": np.repeat(self.runs["run"].to_numpy(), c),
+               "contingent": pd.Categorical(np.tile(labels, n), categories=labels)}
+        for name in raw.dtype.names:
+            out[name] = raw[name].reshape(-1)
+        return pd.DataFrame(out)
+
+    @property
+    def regimes(self) -> pd.DataFrame:
+        """/regimes: name, stationary_share (empty when violence is off)."""
+        if self._regimes is None or len(self._regimes) == 0:
+            return pd.DataFrame({"name": pd.Series(dtype=object),
+                                 "stationary_share": pd.Series(dtype=float)})
+        return pd.DataFrame({"name": [_str(x) for x in self._regimes["name"]],
+                             "stationary_share": self._regimes["stationary_share"]})
+
+    @cached_property
+    def regime_names(self) -> list[str]:
+        """Regime names by index: /regimes, else the CF `flag_meanings` of /series/regime."""
+        names = list(self.regimes["name"])
+        if names:
+            return names
+        attrs = self.series["regime"].attrs
+        return _str(attrs.get("flag_meanings", "")).split()
+
+    # ----------------------------------------------------------------------------------
+    # What the scenario says
+
+    @cached_property
+    def kpi_settings(self) -> KpiSettings:
+        t = self.scenario.get("kpis", {}) or {}
+        return KpiSettings(**{k: float(t.get(k, v)) for k, v in KPI_DEFAULTS.items()})
+
+    @cached_property
+    def billets(self) -> dict[str, int]:
+        """Authorised strength per contingent (the scenario's `billets`), in file order."""
+        out = {}
+        for c in self.scenario.get("contingent", []) or []:
+            if "name" in c and "billets" in c:
+                out[str(c["name"])] = int(c["billets"])
+        return out
+
+    @property
+    def authorised_total(self) -> int:
+        return int(sum(self.billets.values()))
+
+    @property
+    def floor(self) -> float:
+        """The on-duty floor: kpis.floor_frac × total billets."""
+        return self.kpi_settings.floor_frac * self.authorised_total
+
+    @cached_property
+    def main_airport(self) -> str:
+        """The scenario's `main_gateway`; when the key is absent, its documented default
+        "PAP" (docs/scenario.md) if that is one of the file's airports, else the first."""
+        mg = self.scenario.get("main_gateway")
+        if mg and str(mg) in self.airports:
+            return str(mg)
+        if not mg and MAIN_GATEWAY_DEFAULT in self.airports:
+            return MAIN_GATEWAY_DEFAULT
+        return self.airports[0]
+
+    @property
+    def scenario_name(self) -> str:
+        return str((self.scenario.get("scenario") or {}).get("name", self.path.stem))
+
+    # ----------------------------------------------------------------------------------
+
+    def runs_of_point(self, point: int) -> np.ndarray:
+        """Boolean mask over runs of one design point."""
+        if point not in set(self.points["point"]):
+            raise InputError(f"{self.path}: no design point {point} "
+                             f"(the file has points 0..{self.n_points - 1})")
+        return self.runs["point"].to_numpy() == point
+
+    def summary(self, by_point: bool = False) -> pd.DataFrame:
+        """The KPI table of `mss summary` (see analysis.stats.summary_table)."""
+        from analysis.stats import summary_table
+        return summary_table(self, by_point=by_point)
+
+    def close(self) -> None:
+        if self._series is not None:
+            self._series.close()
+            self._series = None
+
+    def __enter__(self) -> "Results":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        kind = f"sweep of {self.n_points} points" if self.is_sweep else "plain run"
+        return (f"<Results {self.path} ({kind}, {self.n_runs} runs, "
+                f"{len(self.kpi_names)} KPIs)>")
+
+
+def _numeric_level(v) -> float | None:
+    if isinstance(v, bool):
+        return float(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, dict):
+        for k in ("mean", "median", "value"):
+            if isinstance(v.get(k), (int, float)) and not isinstance(v.get(k), bool):
+                return float(v[k])
+    return None
+
+
+def _level_label(v) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, dict):
+        head = str(v.get("dist", ""))
+        rest = ", ".join(f"{k}={x:g}" if isinstance(x, float) else f"{k}={x}"
+                         for k, x in v.items() if k != "dist")
+        return f"{head}({rest})" if head else rest
+    return str(v)
+
+
+def load(path: str | Path) -> Results:
+    """Opens an mss-sim/1 results file; raises InputError if it is missing or not one."""
+    return Results(path)
+
+
+def iso_today() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

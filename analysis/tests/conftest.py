@@ -1,0 +1,139 @@
+"""Fixtures of the analysis tests.
+
+Two kinds of input files:
+- synthetic files (analysis/tests/synthetic.py) for tests of the analysis code itself:
+  error handling, numbers, plots;
+- files written by the simulator during the test session, for tests that compare with the
+  simulator (`mss summary`). The binary is $MSS_BIN, default build/release/sim/app/mss under
+  the repository root; these fixtures FAIL (they do not skip) when it is missing, so that
+  `make test` cannot pass without them.
+
+Run from the repository root: /usr/bin/python3 -m pytest analysis/tests -q
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from analysis.tests import synthetic  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def mss_bin() -> Path:
+    p = Path(os.environ.get("MSS_BIN", "build/release/sim/app/mss"))
+    return p if p.is_absolute() else REPO / p
+
+
+def run_analysis(*args, check=None, cwd=None) -> subprocess.CompletedProcess:
+    """Runs `python3 -m analysis ARGS` in a subprocess (the real exit code and streams)."""
+    env = dict(os.environ, MPLBACKEND="Agg",
+               PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    p = subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], cwd=cwd or REPO,
+                       env=env, capture_output=True, text=True, timeout=600)
+    if check is not None and p.returncode != check:
+        raise AssertionError(f"analysis {' '.join(map(str, args))}: exit {p.returncode}, "
+                             f"expected {check}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+    return p
+
+
+def colour_count(png: Path) -> int:
+    """Distinct colours in a PNG."""
+    import matplotlib.image as mpimg
+    img = mpimg.imread(png)
+    if img.ndim == 2:
+        img = img[:, :, None]
+    rgba = np.zeros(img.shape[:2] + (4,), np.uint8)
+    rgba[:, :, :img.shape[2]] = (img * 255).round().astype(np.uint8)
+    return len(np.unique(rgba.view(np.uint32)))
+
+
+def assert_png_not_blank(png: Path, min_colours: int = 16) -> None:
+    assert png.exists(), f"{png} was not written"
+    assert png.stat().st_size > 2000, f"{png} is suspiciously small"
+    n = colour_count(png)
+    assert n > min_colours, f"{png} looks blank: only {n} colours"
+
+
+# ------------------------------------------------------------------------------------------
+# Synthetic files
+
+SWEEP_FACTORS = {"aircraft.B787-charter.count": [1, 2, 3], "contingent.Kenya.tour_days": [180, 365]}
+
+
+@pytest.fixture(scope="session")
+def syn_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("synthetic")
+
+
+@pytest.fixture(scope="session")
+def syn_plain(syn_dir) -> Path:
+    return synthetic.write(syn_dir / "plain.h5", nan_kpi={"days_to_foc": (1, 4),
+                                                          "gap_person_days": (1, 4)})
+
+
+@pytest.fixture(scope="session")
+def syn_sweep(syn_dir) -> Path:
+    return synthetic.write(syn_dir / "sweep.h5", factors=SWEEP_FACTORS, replications=5, days=60)
+
+
+# ------------------------------------------------------------------------------------------
+# Files written by the simulator
+
+def _run_mss(args: list[str], what: str) -> None:
+    exe = mss_bin()
+    if not exe.exists():
+        pytest.fail(f"the simulator binary {exe} does not exist: build it first (`make build`) "
+                    f"or point MSS_BIN at it; {what} needs a file written by the simulator",
+                    pytrace=False)
+    p = subprocess.run([str(exe), *args], cwd=REPO, capture_output=True, text=True,
+                       timeout=1800)
+    if p.returncode != 0:
+        pytest.fail(f"`{exe} {' '.join(args)}` exited {p.returncode}\nstdout:\n{p.stdout}\n"
+                    f"stderr:\n{p.stderr}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def sim_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("simulator")
+
+
+@pytest.fixture(scope="session")
+def sim_plain(sim_dir) -> Path:
+    out = sim_dir / "plain.h5"
+    _run_mss(["run", "scenarios/baseline.toml", "-r", "8", "-o", str(out), "--force",
+              "--set", "scenario.horizon_days=120"], "this test")
+    return out
+
+
+@pytest.fixture(scope="session")
+def sim_sweep(sim_dir) -> Path:
+    out = sim_dir / "sweep.h5"
+    _run_mss(["sweep", "scenarios/sweeps/fleet-vs-tour.toml", "-o", str(out)], "this test")
+    return out
+
+
+def mss_summary_csv(path: Path):
+    """`mss summary FILE --csv` parsed into a DataFrame (NaN for empty cells)."""
+    exe = mss_bin()
+    if not exe.exists():
+        pytest.fail(f"the simulator binary {exe} does not exist", pytrace=False)
+    p = subprocess.run([str(exe), "summary", str(path), "--csv"], cwd=REPO, capture_output=True,
+                       text=True, timeout=600)
+    if p.returncode != 0:
+        pytest.fail(f"`mss summary {path} --csv` exited {p.returncode}: {p.stderr}",
+                    pytrace=False)
+    from analysis.tests.helpers import read_summary_csv
+    return read_summary_csv(p.stdout)
