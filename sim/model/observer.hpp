@@ -1,0 +1,108 @@
+// What a replication reports, and to whom: the narrow observation interface between the
+// mission model and whatever records it (the HDF5 recorder in sim/output, an in-memory
+// recorder in tests). The model never sees HDF5.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace mss::model {
+
+/// End-of-day state (after every event with t < 24 (day + 1)), per contingent and airport.
+struct DaySnapshot {
+    std::int32_t day = 0;
+    std::vector<float> strength;           ///< [contingent] in theatre (on duty or injured)
+    std::vector<float> on_duty;            ///< [contingent] in theatre and not injured
+    std::vector<float> waiting_at_origin;  ///< [contingent] ready but not launched
+    std::vector<float> in_transit;         ///< [contingent] airborne, at an alternate, on a link
+    std::vector<float> airport_open;       ///< [airport] fraction of the day open to all classes
+    std::int8_t regime = -1;               ///< violence regime at the end of the day, -1 if off
+};
+
+/// Kinds of recorded events. Stored as small integers with these labels (to_string).
+enum class EventKind : std::uint8_t {
+    batch_ready,       ///< count personnel ready at origin
+    sortie_launched,   ///< inbound sortie took off (count = passengers)
+    landed,            ///< landed in Haiti at `airport` (count = passengers)
+    diverted,          ///< landed at an alternate instead of the gateway
+    cancelled,         ///< returned to origin without landing in Haiti
+    returned_home,     ///< outbound leg landed at origin (count = passengers)
+    medevac_flight,    ///< dedicated medevac flight launched
+    closure_start,     ///< airport closed (scheduled or by attack)
+    closure_end,
+    link_cut,          ///< a transfer link was cut (airport = its alternate)
+    link_restored,
+    regime_change,     ///< count = new regime index
+    attack,
+    wounded,           ///< count wounded
+    killed,            ///< count killed
+    attrited,          ///< non-combat loss
+    relief_requested,
+    pledge_unrealised, ///< a contingent that never deploys in this replication
+};
+inline constexpr int kEventKindCount = 18;
+const char* to_string(EventKind k) noexcept;
+
+/// One recorded event. `contingent` and `airport` are indices, -1 when not applicable.
+struct EventRecord {
+    double t_h = 0.0;
+    EventKind kind = EventKind::attack;
+    std::int16_t contingent = -1;
+    std::int16_t airport = -1;
+    std::int32_t count = 0;
+};
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// A replication's KPIs (DESIGN §3 "Snapshots and KPIs"); NaN where the rule says so.
+struct RunKpis {
+    double days_to_ioc = kNaN;
+    double days_to_foc = kNaN;
+    double mean_strength_frac = kNaN;
+    double gap_person_days = kNaN;
+    double overstay_person_days = 0.0;
+    double flights_flown = 0.0;
+    double flights_diverted = 0.0;
+    double flights_cancelled = 0.0;
+    double pax_in = 0.0;
+    double pax_out = 0.0;
+    double airport_closed_days = 0.0;
+    double injured = 0.0;
+    double killed = 0.0;
+    double medevacs = 0.0;
+    double attrited = 0.0;
+    double cost_usd = 0.0;
+    std::uint64_t events_handled = 0;  ///< kernel calendar entries (diagnostic)
+};
+
+/// The KPI columns in order, with their units, for tables and files.
+struct KpiColumn {
+    const char* name;
+    const char* unit;
+    double RunKpis::*member;
+};
+const std::vector<KpiColumn>& kpi_columns();
+
+struct ContingentKpis {
+    double days_to_foc = kNaN;
+    double mean_strength_frac = kNaN;
+    double overstay_person_days = 0.0;
+    double pax_in = 0.0;
+};
+
+/// Receives what a replication reports, in time order.
+class Observer {
+public:
+    virtual ~Observer() = default;
+    /// Once per day, after the day's last event.
+    virtual void on_day(const DaySnapshot& s) = 0;
+    /// Each recorded event (only when the scenario's output options record events).
+    virtual void on_event(const EventRecord& e) = 0;
+    /// Once, at the end.
+    virtual void on_finish(const RunKpis& kpis, const std::vector<ContingentKpis>& per_contingent) = 0;
+};
+
+}  // namespace mss::model

@@ -1,0 +1,166 @@
+// Rotation policy (DESIGN §3 "Contingent", "Tour clock"): strength held with ample lift, the
+// gap when relief cannot arrive, overstay counted exactly, drawdown.
+#include <catch2/catch.hpp>
+
+#include "sim/model/mission.hpp"
+#include "tests/model/fixtures.hpp"
+
+using namespace mss::model;
+using namespace mss::model::test;
+
+namespace {
+
+/// 100 billets, one batch of 100 ready after `readiness_days`, 20-day tours, one 100-seat
+/// aircraft launching for a single passenger (min_load 1), handling 2 h at PAP and none at
+/// home, no turnaround.
+ModelConfig rotation_config(double readiness_days, double extension_days, double overlap_days) {
+    ModelConfig m = simple_config(100, 100, 1);
+    m.scenario.horizon_days = 40;
+    ContingentConfig& c = m.contingents[0];
+    c.readiness_delay_days = D::constant(readiness_days);
+    c.tour_days = D::constant(20.0);
+    c.rotation.relief_lead_days = 5.0;
+    c.rotation.overlap_days = overlap_days;
+    c.rotation.max_extension_days = extension_days;
+    m.airports[1].handling_h = D::constant(0.0);
+    m.airlift.min_load = 1;
+    m.airlift.max_wait_days = 0.0;
+    m.airlift.turnaround_h = 0.0;
+    return m;
+}
+
+struct Run {
+    MemoryObserver obs;
+    RunKpis kpis;
+    std::vector<std::int64_t> final_counts;
+};
+
+void run(const ModelConfig& m, Run& r, std::uint64_t seed = 3) {
+    Mission mission(m, seed, 0, r.obs);
+    while (!mission.done()) {
+        mission.run_day();
+        REQUIRE(mission.check_invariants() == "");
+    }
+    r.kpis = mission.finish();
+    for (int s = 0; s < kPersonStateCount; ++s)
+        r.final_counts.push_back(mission.roster().count(0, static_cast<PersonState>(s)));
+}
+
+std::vector<double> on_duty_by_day(const MemoryObserver& obs) {
+    std::vector<double> v;
+    for (const DaySnapshot& d : obs.days)
+        v.push_back(d.on_duty[0]);
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("with ample lift strength never falls below the billets after FOC", "[model][rotation]") {
+    ModelConfig m = simple_config(100, 200, 1);
+    m.scenario.horizon_days = 365;
+    ContingentConfig& c = m.contingents[0];
+    c.tour_days = D::normal(60.0, 5.0, 45.0, 75.0);
+    c.readiness_delay_days = D::uniform(0.0, 3.0);
+    c.rotation.relief_lead_days = 20.0;
+    c.rotation.overlap_days = 2.0;
+    c.rotation.max_extension_days = 30.0;
+    m.airlift.min_load = 1;
+    m.airlift.max_wait_days = 0.0;
+    SECTION("individual rotation") {}
+    SECTION("unit rotation") {
+        c.rotation.mode = RotationMode::unit;
+    }
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+        Run r;
+        run(m, r, seed);
+        REQUIRE(r.kpis.days_to_foc == r.kpis.days_to_foc);  // reached
+        for (const DaySnapshot& d : r.obs.days) {
+            if (d.day < r.kpis.days_to_foc) continue;
+            INFO("seed " << seed << " day " << d.day);
+            CHECK(d.strength[0] >= 100);
+            CHECK(d.on_duty[0] >= 100);
+        }
+        CHECK(r.kpis.gap_person_days == 0);
+        CHECK(r.kpis.pax_in > 500);  // about six tours
+    }
+}
+
+TEST_CASE("relief that cannot arrive in time with no extension leaves a hand-computed gap",
+          "[model][rotation]") {
+    // Batch ready at 240 h, lands 250 h (FOC on day 10). Tours end at 730 h; relief requested at
+    // 610 h is ready at 850 h. With no extension the 100 leave their billets at 730 h: the
+    // aircraft flies out for them (730 -> 740), they board after handling at 742 h. The relief
+    // lands at 860 h. On duty is 0 at the end of days 30..34: gap = 5 x 90 person-days.
+    Run r;
+    run(rotation_config(10.0, 0.0, 0.0), r);
+    CHECK(r.kpis.days_to_foc == 10);
+    std::vector<double> expected(40, 0.0);
+    for (int d = 10; d < 30; ++d)
+        expected[static_cast<std::size_t>(d)] = 100;
+    for (int d = 35; d < 40; ++d)
+        expected[static_cast<std::size_t>(d)] = 100;
+    CHECK(on_duty_by_day(r.obs) == expected);
+    CHECK(r.kpis.gap_person_days == Approx(450.0));
+    // Overstay: 742 - 730 = 12 h each.
+    CHECK(r.kpis.overstay_person_days == Approx(100 * 12.0 / 24.0));
+    CHECK(r.kpis.pax_in == 200);
+    CHECK(r.kpis.pax_out == 100);
+    CHECK(r.obs.events_of(EventKind::relief_requested).size() == 100);
+    CHECK(r.obs.events_of(EventKind::relief_requested).front().t_h == 610.0);
+}
+
+TEST_CASE("overstay is the time in theatre beyond the tour end, counted exactly",
+          "[model][rotation]") {
+    // As above but with a 60-day extension and a 1-day overlap: the 100 wait for the relief
+    // (lands 860 h), hand over until 884 h, the aircraft flies out for them (884 -> 894) and
+    // they board at 896 h: overstay 166 h each.
+    Run r;
+    run(rotation_config(10.0, 60.0, 1.0), r);
+    CHECK(r.kpis.overstay_person_days == Approx(100 * 166.0 / 24.0));
+    CHECK(r.kpis.gap_person_days == 0);
+    std::vector<double> strength = strength_by_day(r.obs);
+    CHECK(strength[35] == 200);  // relief and outgoing together during the overlap
+    CHECK(strength[36] == 200);  // day 36 ends at 888 h; they board at 896 h
+    CHECK(strength[37] == 100);
+    // Per-contingent KPIs agree with the totals.
+    REQUIRE(r.obs.contingent_kpis.size() == 1);
+    CHECK(r.obs.contingent_kpis[0].overstay_person_days == Approx(r.kpis.overstay_person_days));
+    CHECK(r.obs.contingent_kpis[0].pax_in == 200);
+}
+
+TEST_CASE("drawdown: no relief after it, everyone leaves at tour end, theatre empties",
+          "[model][rotation]") {
+    SECTION("drawdown before any relief request") {
+        ModelConfig m = rotation_config(0.0, 30.0, 1.0);
+        m.contingents[0].tour_days = D::constant(30.0);
+        m.contingents[0].rotation.relief_lead_days = 10.0;
+        m.contingents[0].drawdown_day = 15.0;
+        Run r;
+        run(m, r);
+        CHECK(r.obs.events_of(EventKind::relief_requested).empty());
+        // Land at 10 h, tour end 730 h, fly-out 730 -> 740, board 742, home 752.
+        const std::vector<double> s = strength_by_day(r.obs);
+        CHECK(s[29] == 100);
+        CHECK(s[30] == 0);
+        CHECK(s.back() == 0);
+        CHECK(r.kpis.pax_out == 100);
+        CHECK(r.final_counts[static_cast<int>(PersonState::home)] == 100);
+        CHECK(r.kpis.overstay_person_days == Approx(100 * 12.0 / 24.0));
+    }
+    SECTION("reliefs not yet launched at the drawdown stand down") {
+        ModelConfig m = rotation_config(0.0, 30.0, 1.0);
+        m.contingents[0].readiness_delay_days = D::constant(0.0);
+        m.contingents[0].tour_days = D::constant(30.0);
+        m.contingents[0].rotation.relief_lead_days = 10.0;
+        m.contingents[0].drawdown_day = 25.0;
+        m.airports[0].closures.push_back(ClosureConfig{480.0, 700.0, true, {}, "no lift"});
+        Run r;
+        run(m, r);
+        // Reliefs requested at 490 h wait at home (gateway closed) and stand down at 600 h.
+        CHECK(r.obs.events_of(EventKind::relief_requested).size() == 100);
+        CHECK(r.final_counts[static_cast<int>(PersonState::stood_down)] == 100);
+        CHECK(r.final_counts[static_cast<int>(PersonState::home)] == 100);
+        CHECK(strength_by_day(r.obs).back() == 0);
+        CHECK(r.kpis.pax_in == 100);
+    }
+}
