@@ -1,7 +1,7 @@
 # Thin wrapper over CMake presets. The two commands a newcomer needs:
-#   make run    install what is missing, build, run the baseline, print its KPIs
+#   make run    install what is missing, build, run the baseline (runs/baseline.h5), print KPIs
 #   make test   install what is missing, build, run every test (release and asan)
-.PHONY: all deps build test test-release test-asan bench run fuzz format clean
+.PHONY: all deps build test test-release test-asan test-slurm bench run fuzz format clean docs-img
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
@@ -29,15 +29,23 @@ test-asan: deps
 
 test: test-release test-asan
 
+# A real single-node Slurm (munged, slurmctld, slurmd under a temporary directory) running the
+# shipped scripts in scenarios/cluster/; needs root. See docs/cluster.md.
+test-slurm: build
+	tests/cluster/slurm_test.sh $(BUILD_DIR)/sim/app/mss
+
 bench: build
 	$(BUILD_DIR)/tests/bench/mss-bench --benchmark_min_time=0.5 $(BENCH_ARGS)
 
 run: build
-	$(BUILD_DIR)/sim/kernel/mss-example-mmc
+	$(BUILD_DIR)/sim/app/mss run scenarios/baseline.toml --force $(RUN_ARGS)
 
 fuzz: deps
 	@test -f build/fuzz/build.ninja || $(CMAKE) --preset fuzz
 	$(CMAKE) --build --preset fuzz -j $(JOBS)
+
+docs-img: build
+	tools/make_docs_img.sh
 
 format:
 	find sim tests -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

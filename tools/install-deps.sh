@@ -13,8 +13,8 @@ packages=(
   # libraries (DESIGN §1; TOOLCHAIN §1)
   libboost-random-dev libboost-math-dev libeigen3-dev libcli11-dev libhdf5-dev
   libtomlplusplus-dev catch2 libbenchmark-dev
-  # MPI (cluster runs)
-  libopenmpi-dev openmpi-bin
+  # MPI (cluster runs), and a single-node Slurm for `make test-slurm`
+  libopenmpi-dev openmpi-bin slurm-wlm munge
   # results tools and the Python analysis stack (system interpreter, no pip)
   hdf5-tools python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
   python3-scipy python3-xarray python3-h5netcdf python3-pytest

@@ -1,0 +1,12 @@
+// sim/app/exit_codes.hpp — the exit codes of `mss` (DESIGN §6), shared by every command.
+#pragma once
+
+namespace mss::app {
+
+inline constexpr int kExitOk = 0;             ///< success
+inline constexpr int kExitFailure = 1;        ///< other failures (I/O)
+inline constexpr int kExitInvalidInput = 2;   ///< bad scenario, sweep, flag or value
+inline constexpr int kExitInterrupted = 130;  ///< after SIGINT
+inline constexpr int kExitTerminated = 143;   ///< after SIGTERM
+
+}  // namespace mss::app

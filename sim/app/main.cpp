@@ -1,0 +1,267 @@
+// sim/app/main.cpp — the `mss` command line (DESIGN §6). The only translation unit that
+// includes CLI11 (it costs ~15 s to compile): each command's options are declared here and
+// parsed into a plain options struct, and the work is done by a CLI11-free function in its own
+// file (validate_command.cpp: run_validate).
+//
+// To add a command `foo`: write sim/app/foo_command.{hpp,cpp} with FooOptions and
+// `int run_foo(const FooOptions&, std::ostream& out, std::ostream& err)`, add the .cpp to
+// sim/app/CMakeLists.txt, and add an `add_foo` function below and its line in main().
+//
+// Every command-line error is reported in our words with exit code 2 (CLI11 would exit with
+// its own codes and texts); --help and --version exit 0.
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/app/exit_codes.hpp"
+#include "sim/app/merge_command.hpp"
+#include "sim/app/run_command.hpp"
+#include "sim/app/summary_command.hpp"
+#include "sim/app/sweep_command.hpp"
+#include "sim/app/validate_command.hpp"
+
+#ifndef MSS_VERSION
+#define MSS_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using mss::app::kExitInvalidInput;
+
+/// A registered subcommand: its CLI11 app and what runs it once parsed.
+struct Command {
+    CLI::App* app;
+    std::function<int()> run;
+};
+
+// `--set K=V`, repeatable, exactly one value each (so `--set a=1 b=2` is an error about b=2
+// rather than a silent second override; TOOLCHAIN §9).
+void add_set_option(CLI::App* cmd, std::vector<std::string>& sets) {
+    cmd->add_option("--set", sets,
+                    "override one key of the file: --set key.path=value (repeat for more), "
+                    "e.g. --set contingent.Kenya.billets=1200")
+        ->type_name("K=V")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->expected(1)
+        ->allow_extra_args(false);
+}
+
+Command add_validate(CLI::App& app) {
+    auto options = std::make_shared<mss::app::ValidateOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "validate", "check a scenario or sweep file; print a short summary and any warnings");
+    cmd->add_option("file", options->file, "scenario or sweep file (.toml)")
+        ->required()
+        ->type_name("FILE");
+    add_set_option(cmd, options->sets);
+    cmd->add_flag("--print", options->print,
+                  "print only the fully resolved file (TOML) on standard output");
+    return {cmd, [options] { return mss::app::run_validate(*options, std::cout, std::cerr); }};
+}
+
+Command add_run(CLI::App& app, const std::string& command_line) {
+    auto o = std::make_shared<mss::app::RunOptions>();
+    o->command_line = command_line;
+    o->versions = {{"cli11_version", CLI11_VERSION}};
+    CLI::App* cmd = app.add_subcommand(
+        "run",
+        "run replications of a scenario on threads, write one HDF5 results file, print the KPI "
+        "table\n  e.g.  mss run scenarios/baseline.toml -r 1000 -j 2 -o runs/baseline.h5");
+    cmd->add_option("scenario", o->scenario, "scenario file (.toml)")
+        ->required()
+        ->type_name("SCENARIO");
+    cmd->add_option("-r,--replications", o->replications,
+                    "replications (default: the scenario's `replications`); e.g. -r 1000")
+        ->type_name("REPS");
+    cmd->add_option("--seed", o->seed, "master seed (default: the scenario's `seed`)")
+        ->type_name("S");
+    add_set_option(cmd, o->sets);
+    cmd->add_option("-o,--output", o->output,
+                    "results file (default: runs/<scenario name>.h5); written under a temporary "
+                    "name and renamed when complete")
+        ->type_name("OUT.h5");
+    cmd->add_option("-j,--threads", o->threads,
+                    "worker threads (default: the CPUs this process may use); results do not "
+                    "depend on it")
+        ->type_name("THREADS");
+    cmd->add_flag("--force", o->force, "overwrite an existing results file");
+    cmd->add_flag("-q,--quiet", o->quiet, "no progress line");
+    cmd->add_option("--only", o->only,
+                    "rerun only this run id (with --trace), e.g. --only 17 --trace run17.csv")
+        ->type_name("RUN");
+    cmd->add_option("--trace", o->trace, "with --only: write every event of the run as CSV")
+        ->type_name("FILE");
+    return {cmd, [o] { return mss::app::run_run(*o, std::cout, std::cerr); }};
+}
+
+Command add_summary(CLI::App& app) {
+    auto o = std::make_shared<mss::app::SummaryOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "summary",
+        "KPI table of a results file: mean, sd, 95% CI of the mean, min, max, runs with a "
+        "value\n  e.g.  mss summary runs/baseline.h5 --csv");
+    cmd->add_option("file", o->file, "results file (.h5)")->required()->type_name("OUT.h5");
+    cmd->add_flag("--csv", o->csv, "comma-separated values for machines");
+    return {cmd, [o] { return mss::app::run_summary(*o, std::cout, std::cerr); }};
+}
+
+Command add_sweep(CLI::App& app, const std::string& command_line) {
+    auto o = std::make_shared<mss::app::SweepOptions>();
+    o->command_line = command_line;
+    o->versions = {{"cli11_version", CLI11_VERSION}};
+    CLI::App* cmd = app.add_subcommand(
+        "sweep",
+        "run every design point x replication of a sweep file on threads (or MPI ranks under "
+        "mpirun), keep a journal, write one HDF5 results file, print a summary per point\n"
+        "  e.g.  mss sweep scenarios/sweeps/fleet-vs-tour.toml -j 2\n"
+        "        mpirun -n 4 mss sweep SWEEP.toml -o out.h5\n"
+        "        mss sweep SWEEP.toml --shard $SLURM_ARRAY_TASK_ID/8 -o "
+        "shard$SLURM_ARRAY_TASK_ID.h5");
+    cmd->add_option("sweep", o->sweep, "sweep file (.toml)")->required()->type_name("SWEEP");
+    add_set_option(cmd, o->sets);
+    cmd->add_option("-o,--output", o->output,
+                    "results file (default: runs/<sweep name>.h5); progress is kept in "
+                    "OUT.journal until it is complete")
+        ->type_name("OUT.h5");
+    cmd->add_option("-j,--threads", o->threads,
+                    "threads per process (default: the CPUs this process may use); results do "
+                    "not depend on it")
+        ->type_name("THREADS");
+    cmd->add_option("--shard", o->shard,
+                    "run only shard I of N: run ids [floor(I*T/N), floor((I+1)*T/N)) of the T "
+                    "runs; join the shard files with mss merge")
+        ->type_name("I/N");
+    cmd->add_flag("--resume", o->resume,
+                  "continue an interrupted sweep from OUT.journal (same file, --set and --shard)");
+    cmd->add_flag("--force", o->force, "overwrite an existing results file (never a journal)");
+    cmd->add_flag("-q,--quiet", o->quiet, "no progress line");
+    return {cmd, [o] { return mss::app::run_sweep(*o, std::cout, std::cerr); }};
+}
+
+Command add_merge(CLI::App& app, const std::string& command_line) {
+    auto o = std::make_shared<mss::app::MergeOptions>();
+    o->command_line = command_line;
+    o->versions = {{"cli11_version", CLI11_VERSION}};
+    CLI::App* cmd = app.add_subcommand(
+        "merge",
+        "join the shard files of one sweep (mss sweep --shard) into one results file, after "
+        "checking they hold every run exactly once\n"
+        "  e.g.  mss merge runs/sweep.h5 runs/sweep.shard-*.h5");
+    cmd->add_option("output", o->output, "merged results file")->required()->type_name("OUT.h5");
+    cmd->add_option("shards", o->shards, "shard files, in any order")
+        ->required()
+        ->type_name("SHARD.h5...");
+    cmd->add_flag("--force", o->force, "overwrite an existing results file");
+    return {cmd, [o] { return mss::app::run_merge(*o, std::cout, std::cerr); }};
+}
+
+std::string command_names(const std::vector<Command>& commands) {
+    std::string out;
+    for (const auto& c : commands)
+        out += (out.empty() ? "" : ", ") + c.app->get_name();
+    return out;
+}
+
+// The CLI11 error in our words.
+std::string rephrase(const CLI::ParseError& e, const std::vector<Command>& commands,
+                     CLI::App& app) {
+    const std::string name = e.get_name();
+    const std::string what = e.what();
+    const CLI::App* sub = nullptr;
+    for (const auto& c : commands) {
+        if (c.app->parsed()) sub = c.app;
+    }
+    const std::string where = sub ? "mss " + sub->get_name() : std::string("mss");
+    std::vector<std::string> extras = sub ? sub->remaining() : app.remaining();
+    std::string first = extras.empty() ? std::string() : extras.front();
+    if (name == "RequiredError") {
+        if (!sub && !first.empty() && first.front() != '-') {
+            return "mss: unknown command '" + first +
+                   "'; expected one of: " + command_names(commands);
+        }
+        if (!sub && !first.empty()) return "mss: unknown option '" + first + "'";
+        if (!sub && what.find("subcommand") != std::string::npos) {
+            return "mss: missing command; expected one of: " + command_names(commands);
+        }
+        const auto cut = what.find(" is required");
+        const std::string arg = cut == std::string::npos ? what : what.substr(0, cut);
+        return where + ": missing required argument " + (arg == "file" ? std::string("FILE") : arg);
+    }
+    if (name == "ExtrasError" || what.find("not expected") != std::string::npos) {
+        if (first.empty()) {
+            // CLI11 names the extras in its message: "...not expected: x y".
+            const auto colon = what.rfind(": ");
+            if (colon != std::string::npos) first = what.substr(colon + 2);
+            if (const auto sp = first.find(' '); sp != std::string::npos) first.resize(sp);
+        }
+        if (!sub && !first.empty() && first.front() != '-') {
+            return "mss: unknown command '" + first +
+                   "'; expected one of: " + command_names(commands);
+        }
+        if (!first.empty() && first.front() == '-') {
+            return where + ": unknown option '" + first + "'";
+        }
+        std::string msg = where + ": unexpected argument '" + first + "'";
+        if (first.find('=') != std::string::npos) {
+            msg += "; give one override per --set: --set a=1 --set b=2";
+        }
+        return msg;
+    }
+    if (name == "ArgumentMismatch") {
+        if (what.find("--set") != std::string::npos) {
+            return where + ": --set needs a value: --set key.path=value";
+        }
+        return where + ": an option is missing its value (" + what + ")";
+    }
+    if (name == "ConversionError" || name == "ValidationError") {
+        return where + ": invalid value (" + what + ")";
+    }
+    if (name == "HorribleError" || name == "OptionNotFound") {
+        return where + ": invalid command line (" + what + ")";
+    }
+    return where + ": invalid command line: " + what;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "mss-sim: discrete-event simulation of the logistics of the Multinational "
+        "Security Support mission in Haiti",
+        "mss"};
+    app.set_version_flag("--version", std::string("mss ") + MSS_VERSION);
+    app.require_subcommand(1, 1);
+    app.failure_message(CLI::FailureMessage::simple);
+
+    std::vector<Command> commands;
+    std::string command_line;
+    for (int i = 0; i < argc; ++i)
+        command_line += (i ? " " : "") + std::string(argv[i]);
+    commands.push_back(add_validate(app));
+    commands.push_back(add_run(app, command_line));
+    commands.push_back(add_summary(app));
+    commands.push_back(add_sweep(app, command_line));
+    commands.push_back(add_merge(app, command_line));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << rephrase(e, commands, app) << "\n"
+                  << "Run 'mss --help' or 'mss COMMAND --help' for usage.\n";
+        return kExitInvalidInput;
+    }
+    for (const auto& c : commands) {
+        if (c.app->parsed()) return c.run();
+    }
+    std::cerr << "mss: missing command; expected one of: " << command_names(commands) << "\n";
+    return kExitInvalidInput;
+}

@@ -1,0 +1,46 @@
+// sim/app/merge_command.cpp — `mss merge` (see the header): experiment::merge_shards does the
+// checks and the writing; this reports.
+#include "sim/app/merge_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+
+#include "sim/app/exit_codes.hpp"
+#include "sim/experiment/merge.hpp"
+
+namespace mss::app {
+
+int run_merge(const MergeOptions& o, std::ostream& out, std::ostream& err) {
+    if (o.shards.empty()) {
+        err << "mss merge: give the output and at least one shard file: mss merge OUT.h5 "
+               "SHARD.h5...\n";
+        return kExitInvalidInput;
+    }
+    output::Provenance prov;
+    prov.command_line = o.command_line;
+    prov.extra = o.versions;
+    std::vector<std::filesystem::path> shards(o.shards.begin(), o.shards.end());
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        const experiment::MergeResult r = experiment::merge_shards(o.output, shards, prov, o.force);
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        char secs[32];
+        std::snprintf(secs, sizeof secs, "%.1f", wall);
+        out << "merged " << shards.size() << (shards.size() == 1 ? " file" : " files")
+            << " of sweep " << r.sweep_hash << " (" << r.points << " points x " << r.replications
+            << " replications = " << r.runs << " runs) into " << o.output << " in " << secs
+            << " s\n";
+        if (r.failed > 0) err << "mss merge: note: " << r.failed << " run(s) have status failed\n";
+        return kExitOk;
+    } catch (const experiment::MergeError& e) {
+        err << "mss merge: " << e.what() << "\n";
+        return kExitInvalidInput;
+    } catch (const std::exception& e) {
+        err << "mss merge: " << e.what() << "\n";
+        return kExitFailure;
+    }
+}
+
+}  // namespace mss::app

@@ -1,0 +1,186 @@
+// sim/app/run_command.cpp — `mss run` (see the header): checks the command line and the output
+// path before any work, runs through experiment::run_to_file (atomic output, threads, signals)
+// and prints the KPI table.
+#include "sim/app/run_command.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <ostream>
+
+#include "sim/app/exit_codes.hpp"
+#include "sim/experiment/mission_runs.hpp"
+#include "sim/experiment/plain_run.hpp"
+#include "sim/experiment/runner.hpp"
+#include "sim/output/results_writer.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace mss::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Writes every event of one run as CSV: t_h,date,kind,contingent,airport,count.
+class TraceWriter final : public model::Observer {
+public:
+    TraceWriter(std::ostream& out, const model::ModelConfig& cfg) : out_(out), cfg_(cfg) {
+        out_ << "t_h,date,kind,contingent,airport,count\n";
+    }
+    void on_day(const model::DaySnapshot&) override {}
+    void on_event(const model::EventRecord& e) override {
+        char t[32];
+        std::snprintf(t, sizeof t, "%.17g", e.t_h);
+        const auto day = static_cast<std::int32_t>(e.t_h / 24.0);
+        out_ << t << ',' << output::iso_date(cfg_.scenario.start_days_since_epoch + day) << ','
+             << model::to_string(e.kind) << ','
+             << (e.contingent >= 0 ? cfg_.contingents[static_cast<std::size_t>(e.contingent)].name
+                                   : std::string())
+             << ','
+             << (e.airport >= 0 ? cfg_.airports[static_cast<std::size_t>(e.airport)].code
+                                : std::string())
+             << ',' << e.count << '\n';
+    }
+    void on_finish(const model::RunKpis&, const std::vector<model::ContingentKpis>&) override {}
+
+private:
+    std::ostream& out_;
+    const model::ModelConfig& cfg_;
+};
+
+/// Empty if `path` can be written as a new output, else what is wrong.
+std::string output_problem(const fs::path& path, bool force) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return path.string() + " is a directory";
+    if (fs::exists(path, ec) && !force)
+        return path.string() + " exists; pass --force to overwrite it";
+    const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    if (!fs::exists(dir, ec)) return "output directory " + dir.string() + " does not exist";
+    if (!fs::is_directory(dir, ec))
+        return "output directory " + dir.string() + " is not a directory";
+    if (::access(dir.c_str(), W_OK) != 0)
+        return "output directory " + dir.string() + " is not writable";
+    return {};
+}
+
+}  // namespace
+
+int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
+    if (o.replications && *o.replications < 1) {
+        err << "mss run: -r must be at least 1, got " << *o.replications << "\n";
+        return kExitInvalidInput;
+    }
+    if (o.threads && *o.threads < 1) {
+        err << "mss run: -j must be at least 1, got " << *o.threads << "\n";
+        return kExitInvalidInput;
+    }
+    if (o.only && *o.only < 0) {
+        err << "mss run: --only needs a run id >= 0, got " << *o.only << "\n";
+        return kExitInvalidInput;
+    }
+    if (o.only.has_value() != !o.trace.empty()) {
+        err << "mss run: --only RUN and --trace FILE go together\n";
+        return kExitInvalidInput;
+    }
+
+    scenario::LoadResult loaded;
+    try {
+        loaded = scenario::load_scenario(o.scenario, o.sets);
+    } catch (const scenario::InvalidInput& e) {
+        for (const auto& d : e.errors())
+            err << d.str() << "\n";
+        return kExitInvalidInput;
+    }
+    for (const auto& w : loaded.warnings)
+        err << w.warning_str() << "\n";
+    const model::ModelConfig& cfg = loaded.config;
+    const std::uint64_t seed = o.seed.value_or(cfg.scenario.seed);
+    const std::int64_t reps = o.replications.value_or(cfg.scenario.replications);
+    const int threads = o.threads.value_or(experiment::available_cpus());
+
+    fs::path out_path = o.output;
+    if (out_path.empty()) {
+        if (o.only) {
+            out_path.clear();  // a trace run writes a results file only when asked
+        } else {
+            out_path = fs::path("runs") / (cfg.scenario.name + ".h5");
+            std::error_code ec;
+            fs::create_directories(out_path.parent_path(), ec);
+        }
+    }
+    if (!out_path.empty()) {
+        if (const std::string problem = output_problem(out_path, o.force); !problem.empty()) {
+            err << "mss run: " << problem << "\n";
+            return kExitInvalidInput;
+        }
+    }
+
+    output::Provenance prov;
+    prov.command_line = o.command_line;
+    prov.scenario_toml = loaded.resolved_text;
+    prov.extra = o.versions;
+
+    try {
+        if (o.only) {
+            const fs::path trace_path = o.trace;
+            if (const std::string problem = output_problem(trace_path, true); !problem.empty()) {
+                err << "mss run: --trace: " << problem << "\n";
+                return kExitInvalidInput;
+            }
+            std::ofstream trace(trace_path);
+            if (!trace) {
+                err << "mss run: cannot write " << trace_path.string() << "\n";
+                return kExitFailure;
+            }
+            TraceWriter writer(trace, cfg);
+            const experiment::RunSpec spec{*o.only, 0, *o.only};
+            experiment::trace_run(cfg, seed, spec, writer);
+            trace.close();
+            if (!trace) {
+                err << "mss run: writing " << trace_path.string() << " failed\n";
+                return kExitFailure;
+            }
+            out << "traced run " << *o.only << " of " << o.scenario << " (seed " << seed << ") to "
+                << trace_path.string() << "\n";
+            if (out_path.empty()) return kExitOk;
+        }
+
+        experiment::PlainRunOptions po;
+        po.replications = reps;
+        po.seed = seed;
+        po.threads = threads;
+        po.quiet = o.quiet;
+        po.only = o.only;
+        const auto t0 = std::chrono::steady_clock::now();
+        const experiment::PlainRunResult r = experiment::run_to_file(cfg, po, out_path, prov);
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (r.interrupted) {
+            err << "mss run: interrupted after " << r.runs << " runs; nothing was written\n";
+            return r.signal_exit_code != 0 ? r.signal_exit_code : kExitInterrupted;
+        }
+        out << "scenario \"" << cfg.scenario.name << "\" (" << o.scenario << "): " << r.runs
+            << (r.runs == 1 ? " run" : " runs") << ", seed " << seed << ", " << threads
+            << (threads == 1 ? " thread" : " threads") << ", " << cfg.scenario.horizon_days
+            << " days\n";
+        char secs[32];
+        std::snprintf(secs, sizeof secs, "%.1f", wall);
+        out << "wrote " << out_path.string() << " in " << secs << " s\n\n";
+        out << experiment::format_table(r.kpis);
+        if (r.failed > 0) {
+            err << "mss run: " << r.failed
+                << " run(s) failed (status 1 in /runs); first: " << r.first_failure << "\n";
+            return kExitFailure;
+        }
+        return kExitOk;
+    } catch (const output::OutputError& e) {
+        err << "mss run: " << e.what() << "\n";
+        return kExitFailure;
+    } catch (const std::exception& e) {
+        err << "mss run: " << e.what() << "\n";
+        return kExitFailure;
+    }
+}
+
+}  // namespace mss::app

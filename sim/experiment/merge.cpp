@@ -1,0 +1,237 @@
+#include "sim/experiment/merge.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "sim/experiment/shards.hpp"
+#include "sim/output/results_reader.hpp"
+
+namespace mss::experiment {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Rows read from a shard at a time; only shards being drained hold a block.
+constexpr std::int64_t kBlockRows = 128;
+
+struct Shard {
+    fs::path path;
+    output::ResultsInfo info;
+    std::vector<std::int64_t> runs;  ///< the `run` column
+    std::int64_t next_row = 0;       ///< next row to hand out
+    std::vector<output::RunRecord> block;
+    std::int64_t block_first = 0;    ///< row of block[0]
+};
+
+/// Contiguous ranges of the ids i in [0, n) with pred(i).
+template <class Pred>
+std::vector<RunRange> ranges_where(std::int64_t n, Pred pred) {
+    std::vector<RunRange> out;
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (!pred(i)) continue;
+        if (!out.empty() && out.back().end == i)
+            ++out.back().end;
+        else
+            out.push_back({i, i + 1});
+    }
+    return out;
+}
+
+std::string list_ranges(const std::vector<RunRange>& rs) {
+    std::string s;
+    const std::size_t shown = std::min<std::size_t>(rs.size(), 5);
+    for (std::size_t i = 0; i < shown; ++i) s += (i ? ", " : "") + range_text(rs[i]);
+    if (rs.size() > shown) s += " and " + std::to_string(rs.size() - shown) + " more ranges";
+    return s;
+}
+
+void fsync_path(const fs::path& path, bool directory) {
+    const int fd =
+        ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+std::int64_t replications_of_sweep_text(const std::string& sweep_toml) {
+    std::istringstream in(sweep_toml);
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::string key = "replications = ";
+        if (line.rfind(key, 0) == 0) {
+            try {
+                return std::stoll(line.substr(key.size()));
+            } catch (const std::exception&) {
+                return 0;
+            }
+        }
+    }
+    return 0;
+}
+
+MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& paths,
+                         const output::Provenance& provenance, bool force) {
+    if (paths.empty()) throw MergeError("no shard files given");
+    std::error_code ec;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        if (fs::exists(output, ec) && fs::exists(paths[i], ec) &&
+            fs::equivalent(output, paths[i], ec))
+            throw MergeError("the output " + output.string() + " is also given as a shard");
+        for (std::size_t j = 0; j < i; ++j)
+            if (fs::exists(paths[i], ec) && fs::equivalent(paths[i], paths[j], ec))
+                throw MergeError(paths[i].string() +
+                                 " is given twice (a duplicated shard); give each shard once");
+    }
+    if (fs::exists(output, ec) && !force)
+        throw MergeError(output.string() + " exists; pass --force to overwrite it");
+
+    std::vector<Shard> shards(paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        Shard& s = shards[i];
+        s.path = paths[i];
+        try {
+            s.info = output::read_info(s.path);
+        } catch (const output::OutputError& e) {
+            throw MergeError(e.what());
+        }
+        if (s.info.provenance.sweep_hash.empty())
+            throw MergeError(s.path.string() +
+                             " is not a sweep result (no /scenario sweep_hash): it was written by "
+                             "`mss run`, not by `mss sweep`");
+    }
+    // One sweep: the identity hash covers the sweep file, the resolved base and the design.
+    const std::string hash = shards[0].info.provenance.sweep_hash;
+    for (const Shard& s : shards) {
+        if (s.info.provenance.sweep_hash != hash) {
+            std::string groups;
+            std::map<std::string, std::vector<std::string>> by_hash;
+            for (const Shard& t : shards)
+                by_hash[t.info.provenance.sweep_hash].push_back(t.path.string());
+            for (const auto& [h, files] : by_hash) {
+                groups += "\n  sweep " + h + ":";
+                for (const auto& f : files) groups += " " + f;
+            }
+            throw MergeError("the shards come from different sweeps (their identity hashes "
+                             "differ); merge the shards of one sweep only:" +
+                             groups);
+        }
+    }
+    const output::FileLayout& layout0 = shards[0].info.layout;
+    const std::int64_t R = replications_of_sweep_text(shards[0].info.provenance.sweep_toml);
+    const auto P = static_cast<std::int64_t>(layout0.points.size());
+    if (R <= 0 || P <= 0)
+        throw MergeError(shards[0].path.string() +
+                         ": cannot tell the sweep's size (no `replications` in its sweep_toml)");
+    const std::int64_t total = P * R;
+
+    // Every run id exactly once.
+    std::vector<std::int32_t> owner(static_cast<std::size_t>(total), -1);
+    std::vector<std::int32_t> second(static_cast<std::size_t>(total), -1);
+    for (std::size_t i = 0; i < shards.size(); ++i) {
+        Shard& s = shards[i];
+        try {
+            s.runs = output::read_runs(s.path).run;
+        } catch (const output::OutputError& e) {
+            throw MergeError(e.what());
+        }
+        for (std::size_t k = 0; k < s.runs.size(); ++k) {
+            const std::int64_t id = s.runs[k];
+            if (id < 0 || id >= total)
+                throw MergeError(s.path.string() + ": run id " + std::to_string(id) +
+                                 " is outside the sweep's runs 0-" + std::to_string(total - 1));
+            if (k > 0 && id <= s.runs[k - 1])
+                throw MergeError(s.path.string() + ": runs are not in increasing order");
+            auto& o = owner[static_cast<std::size_t>(id)];
+            if (o < 0)
+                o = static_cast<std::int32_t>(i);
+            else
+                second[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(i);
+        }
+    }
+    std::string problems;
+    // Duplicates, grouped by the pair of files that both hold them.
+    std::map<std::pair<std::int32_t, std::int32_t>, std::vector<std::int64_t>> dup;
+    for (std::int64_t id = 0; id < total; ++id)
+        if (second[static_cast<std::size_t>(id)] >= 0)
+            dup[{owner[static_cast<std::size_t>(id)], second[static_cast<std::size_t>(id)]}]
+                .push_back(id);
+    for (const auto& [files, ids] : dup) {
+        const auto rs = ranges_where(total, [&](std::int64_t i) {
+            return std::binary_search(ids.begin(), ids.end(), i);
+        });
+        problems += "\n  runs " + list_ranges(rs) + " are in both " +
+                    shards[static_cast<std::size_t>(files.first)].path.string() + " and " +
+                    shards[static_cast<std::size_t>(files.second)].path.string() +
+                    " (a duplicated shard?)";
+    }
+    const auto missing =
+        ranges_where(total, [&](std::int64_t i) { return owner[static_cast<std::size_t>(i)] < 0; });
+    if (!missing.empty())
+        problems += "\n  runs " + list_ranges(missing) + " of 0-" + std::to_string(total - 1) +
+                    " are in none of the files (a missing shard?)";
+    if (!problems.empty())
+        throw MergeError("the shards of sweep " + hash + " (" + std::to_string(P) +
+                         " points x " + std::to_string(R) + " replications = " +
+                         std::to_string(total) + " runs) do not hold every run exactly once:" +
+                         problems);
+    second.clear();
+    second.shrink_to_fit();
+
+    output::FileLayout layout = layout0;
+    layout.rows = total;
+    output::Provenance prov = provenance;
+    prov.scenario_toml = shards[0].info.provenance.scenario_toml;
+    prov.sweep_toml = shards[0].info.provenance.sweep_toml;
+    prov.sweep_hash = hash;
+    const fs::path part = output.string() + ".part";
+    MergeResult result;
+    result.runs = total;
+    result.points = P;
+    result.replications = R;
+    result.sweep_hash = hash;
+    try {
+        output::ResultsWriter writer(part, layout, prov);
+        for (std::int64_t id = 0; id < total; ++id) {
+            Shard& s = shards[static_cast<std::size_t>(owner[static_cast<std::size_t>(id)])];
+            const std::int64_t row = s.next_row++;
+            if (row >= s.block_first + static_cast<std::int64_t>(s.block.size()) ||
+                row < s.block_first) {
+                const std::int64_t n =
+                    std::min<std::int64_t>(kBlockRows, static_cast<std::int64_t>(s.runs.size()) - row);
+                s.block = output::read_records(s.path, row, n);
+                s.block_first = row;
+            }
+            output::RunRecord& rec = s.block[static_cast<std::size_t>(row - s.block_first)];
+            if (rec.run != id)
+                throw output::OutputError(s.path.string() + ": row " + std::to_string(row) +
+                                          " is not run " + std::to_string(id));
+            if (rec.status != output::RunStatus::ok) ++result.failed;
+            writer.append(std::move(rec));
+            if (s.next_row == static_cast<std::int64_t>(s.runs.size())) {
+                s.block.clear();
+                s.block.shrink_to_fit();
+            }
+        }
+        writer.finish();
+    } catch (...) {
+        fs::remove(part, ec);
+        throw;
+    }
+    fsync_path(part, false);
+    fs::rename(part, output, ec);
+    if (ec)
+        throw output::OutputError("cannot rename " + part.string() + " to " + output.string() +
+                                  ": " + ec.message());
+    fsync_path(output.parent_path().empty() ? fs::path(".") : output.parent_path(), true);
+    return result;
+}
+
+}  // namespace mss::experiment

@@ -1,0 +1,43 @@
+// `mss merge`: joins the shard files of one sweep (`mss sweep --shard I/N`) into the results
+// file the whole sweep would have written, after checking that they come from one sweep (the
+// identity hash in /scenario `sweep_hash`) and hold every run id 0..T-1 exactly once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/output/results_writer.hpp"
+
+namespace mss::experiment {
+
+/// Raised when the shards cannot be merged as given (exit 2): not results files, different
+/// sweeps, runs missing or given twice. The message names the files and the run ranges.
+class MergeError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct MergeResult {
+    std::int64_t runs = 0;         ///< rows written
+    std::int64_t points = 0;       ///< design points of the sweep
+    std::int64_t replications = 0;
+    std::string sweep_hash;
+    std::int64_t failed = 0;       ///< runs with status failed
+};
+
+/// Checks `shards` and writes `output` in run order, a block of rows at a time (bounded
+/// memory), under the temporary name OUT.part renamed when complete. `provenance` brings the
+/// command line and versions; the scenario and sweep texts come from the shards. An existing
+/// `output` is replaced only with `force`.
+MergeResult merge_shards(const std::filesystem::path& output,
+                         const std::vector<std::filesystem::path>& shards,
+                         const output::Provenance& provenance, bool force);
+
+/// Replications per design point from a resolved sweep text (the `replications = N` line),
+/// or 0 when there is none.
+std::int64_t replications_of_sweep_text(const std::string& sweep_toml);
+
+}  // namespace mss::experiment

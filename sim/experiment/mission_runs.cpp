@@ -1,0 +1,95 @@
+#include "sim/experiment/mission_runs.hpp"
+
+#include <chrono>
+#include <exception>
+#include <limits>
+
+#include "sim/kernel/ctmc.hpp"
+#include "sim/model/mission.hpp"
+
+namespace mss::experiment {
+
+namespace {
+constexpr std::int64_t kNoCap = std::numeric_limits<std::int64_t>::max();
+}
+
+RecordingConfig::RecordingConfig(const model::ModelConfig& cfg)
+    : model(cfg), max_events(cfg.output.events ? cfg.output.max_events_per_run : 0) {
+    model.output.max_events_per_run = kNoCap;
+}
+
+output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed,
+                               const RunSpec& spec, std::string* failure) {
+    output::RunRecord r;
+    r.run = spec.run;
+    r.point = spec.point;
+    r.replication = spec.replication;
+    r.seed = seed;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        output::RunCollector collector(r, cfg.max_events);
+        model::run_replication(cfg.model, seed, static_cast<std::uint64_t>(spec.replication),
+                               collector);
+    } catch (const std::exception& e) {
+        if (failure != nullptr) *failure = e.what();
+        const std::size_t D = static_cast<std::size_t>(cfg.model.scenario.horizon_days);
+        const std::size_t C = cfg.model.contingents.size(), A = cfg.model.airports.size();
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        output::RunRecord failed;
+        failed.run = r.run;
+        failed.point = r.point;
+        failed.replication = r.replication;
+        failed.seed = seed;
+        failed.status = output::RunStatus::failed;
+        for (auto* s : {&failed.strength, &failed.on_duty, &failed.waiting_at_origin,
+                        &failed.in_transit})
+            s->assign(D * C, nan);
+        failed.airport_open.assign(D * A, nan);
+        failed.regime.assign(D, -1);
+        failed.contingent_kpis.assign(C, model::ContingentKpis{});
+        for (const auto& k : model::kpi_columns()) failed.kpis.*(k.member) = model::kNaN;
+        r = std::move(failed);
+    }
+    r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
+
+model::RunKpis trace_run(const model::ModelConfig& cfg, std::uint64_t seed, const RunSpec& spec,
+                         model::Observer& obs) {
+    model::ModelConfig c = cfg;
+    c.output.events = true;
+    c.output.max_events_per_run = kNoCap;
+    return model::run_replication(c, seed, static_cast<std::uint64_t>(spec.replication), obs);
+}
+
+void regime_table(const model::ModelConfig& cfg, std::vector<std::string>& names,
+                  std::vector<double>& shares) {
+    names.clear();
+    shares.clear();
+    if (!cfg.violence.enabled || cfg.violence.regimes.empty()) return;
+    const auto n = static_cast<Eigen::Index>(cfg.violence.regimes.size());
+    Eigen::MatrixXd q(n, n);
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < n; ++j)
+            q(i, j) = cfg.violence.generator_per_day.at(static_cast<std::size_t>(i))
+                          .at(static_cast<std::size_t>(j));
+    const Eigen::VectorXd pi = kernel::stationary_distribution(q);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        names.push_back(cfg.violence.regimes[static_cast<std::size_t>(i)].name);
+        shares.push_back(pi(i));
+    }
+}
+
+output::FileLayout layout_for(const model::ModelConfig& cfg, std::int64_t rows) {
+    output::FileLayout l;
+    l.start_days_since_epoch = cfg.scenario.start_days_since_epoch;
+    l.days = cfg.scenario.horizon_days;
+    for (const auto& c : cfg.contingents) l.contingents.push_back(c.name);
+    for (const auto& a : cfg.airports) l.airports.push_back(a.code);
+    regime_table(cfg, l.regimes, l.regime_shares);
+    l.points = {{}};
+    l.rows = rows;
+    return l;
+}
+
+}  // namespace mss::experiment

@@ -1,0 +1,42 @@
+// Glue between the mission model and the results file: one run's record, and the file layout
+// a scenario implies.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/experiment/runner.hpp"
+#include "sim/model/config.hpp"
+#include "sim/output/results_writer.hpp"
+
+namespace mss::experiment {
+
+/// A scenario prepared for recording: the model records every event (`model`), and the
+/// collector keeps the scenario's first `max_events` of each run and counts the rest as
+/// dropped.
+struct RecordingConfig {
+    explicit RecordingConfig(const model::ModelConfig& cfg);
+    model::ModelConfig model;
+    std::int64_t max_events;  ///< 0 when the scenario records no events
+};
+
+/// Simulates run `spec` under master seed `seed` (streams depend on the replication, never on
+/// the point: common random numbers). A model failure gives status `failed`, NaN KPIs and NaN
+/// series, never a crash; its message goes to `failure` when given.
+output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed,
+                               const RunSpec& spec, std::string* failure = nullptr);
+
+/// Runs `spec` reporting to `obs`, every event included; returns the KPIs. Throws what the
+/// model throws.
+model::RunKpis trace_run(const model::ModelConfig& cfg, std::uint64_t seed, const RunSpec& spec,
+                         model::Observer& obs);
+
+/// Regime names and their stationary shares (empty when violence is off).
+void regime_table(const model::ModelConfig& cfg, std::vector<std::string>& names,
+                  std::vector<double>& shares);
+
+/// The file layout of `rows` runs of `cfg` (a plain run: one point, no factors).
+output::FileLayout layout_for(const model::ModelConfig& cfg, std::int64_t rows);
+
+}  // namespace mss::experiment

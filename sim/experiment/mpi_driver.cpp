@@ -1,0 +1,618 @@
+// The MPI sweep driver (see mpi_driver.hpp). Compiled in every build; the MPI parts only when
+// MSS_HAVE_MPI is defined (sim/experiment/CMakeLists.txt), so a build without MPI can still
+// detect a launcher and refuse to run K copies of a sweep.
+#include "sim/experiment/mpi_driver.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#ifdef MSS_HAVE_MPI
+#include <mpi.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "sim/experiment/progress.hpp"
+#include "sim/experiment/record_codec.hpp"
+#include "sim/experiment/signals.hpp"
+#endif
+
+namespace mss::experiment {
+
+namespace {
+
+const char* env(const char* name) {
+    const char* v = std::getenv(name);
+    return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+int env_int(const char* name, int fallback) {
+    const char* v = env(name);
+    if (v == nullptr) return fallback;
+    char* end = nullptr;
+    const long x = std::strtol(v, &end, 10);
+    return (end != nullptr && *end == '\0') ? static_cast<int>(x) : fallback;
+}
+
+}  // namespace
+
+LaunchInfo detect_launch() {
+    LaunchInfo li;
+    if (const char* s = env("OMPI_COMM_WORLD_SIZE")) {
+        li.under_launcher = true;
+        li.world_size = env_int("OMPI_COMM_WORLD_SIZE", 0);
+        li.rank = env_int("OMPI_COMM_WORLD_RANK", -1);
+        li.evidence = std::string("OMPI_COMM_WORLD_SIZE=") + s;
+    } else if (const char* r = env("PMIX_RANK")) {
+        li.under_launcher = true;
+        li.rank = env_int("PMIX_RANK", -1);
+        li.world_size = env_int("SLURM_STEP_NUM_TASKS", env_int("SLURM_NTASKS", 0));
+        li.evidence = std::string("PMIX_RANK=") + r;
+    } else if (const char* p = env("PMI_RANK")) {
+        li.under_launcher = true;
+        li.rank = env_int("PMI_RANK", -1);
+        li.world_size = env_int("PMI_SIZE", env_int("SLURM_STEP_NUM_TASKS", 0));
+        li.evidence = std::string("PMI_RANK=") + p;
+    } else if (env("PMI_FD") != nullptr || env("PMI_SIZE") != nullptr) {
+        li.under_launcher = true;
+        li.world_size = env_int("PMI_SIZE", 0);
+        li.evidence = "PMI_FD/PMI_SIZE";
+    } else if (const char* n = env("SLURM_STEP_NUM_TASKS")) {
+        // `srun -n K` without --mpi: K independent copies, no MPI to join them.
+        li.world_size = env_int("SLURM_STEP_NUM_TASKS", 0);
+        li.rank = env_int("SLURM_PROCID", -1);
+        li.evidence = std::string("SLURM_STEP_NUM_TASKS=") + n;
+    }
+    return li;
+}
+
+#ifndef MSS_HAVE_MPI
+
+bool mpi_built() noexcept { return false; }
+
+MpiSession::MpiSession() {
+    throw std::runtime_error("this mss was built without MPI (MSS_WITH_MPI=OFF or no Open MPI)");
+}
+MpiSession::~MpiSession() = default;
+int MpiSession::count_failures(bool ok) { return ok ? 0 : 1; }
+void MpiSession::finalize() {}
+void MpiSession::abort(int code) { std::_Exit(code); }
+
+SweepRunResult run_sweep_mpi(MpiSession&, const SweepPlan&, const SweepRunOptions&) {
+    throw std::runtime_error("this mss was built without MPI");
+}
+
+#else
+
+bool mpi_built() noexcept { return true; }
+
+MpiSession::MpiSession() {
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    if (provided < MPI_THREAD_FUNNELED) {
+        MPI_Finalize();
+        throw std::runtime_error("the MPI library does not support MPI_THREAD_FUNNELED");
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
+MpiSession::~MpiSession() { finalize(); }
+
+int MpiSession::count_failures(bool ok) {
+    int mine = ok ? 0 : 1, all = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    return all;
+}
+
+void MpiSession::finalize() {
+    if (finalized_) return;
+    finalized_ = true;
+    MPI_Finalize();
+}
+
+void MpiSession::abort(int code) {
+    MPI_Abort(MPI_COMM_WORLD, code);
+    std::_Exit(code);
+}
+
+namespace {
+
+enum Tag : int { kRequest = 1, kWork = 2, kRecord = 3, kFailure = 4, kBye = 5, kStop = 6 };
+
+constexpr std::int64_t kMaxBatchPerThread = 8;
+// How long rank 0 waits for the other ranks to check in after a stop before it aborts the job
+// (their batch is abandoned at the next record; a single run longer than this is the only
+// reason to wait that long).
+constexpr auto kStopGrace = std::chrono::seconds(30);
+
+/// Polls an MPI request to completion without spinning a core (Open MPI's blocking calls
+/// busy-wait, and the cores are shared with the simulation threads).
+void lazy_wait(MPI_Request& req) {
+    int done = 0;
+    for (;;) {
+        MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+        if (done) return;
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+}
+
+void send_i64(const std::int64_t* v, int n, int dest, int tag) {
+    MPI_Send(v, n, MPI_INT64_T, dest, tag, MPI_COMM_WORLD);
+}
+
+/// The batch-size rule (see the header): guided, 1..kMaxBatchPerThread runs per thread.
+std::int64_t batch_size(std::int64_t remaining, std::int64_t threads, std::int64_t all_threads) {
+    const std::int64_t per_thread =
+        std::clamp<std::int64_t>((remaining + 2 * all_threads - 1) / (2 * all_threads), 1,
+                                 kMaxBatchPerThread);
+    return std::min(remaining, per_thread * threads);
+}
+
+/// Rank 0: the dispenser, the reorder buffer and the local simulation threads.
+class Coordinator {
+public:
+    Coordinator(MpiSession& mpi, const SweepPlan& plan, const SweepRunOptions& o, Journal& j,
+                SweepRunResult& result, std::int64_t all_threads)
+        : mpi_(mpi), plan_(plan), o_(o), journal_(j), result_(result),
+          all_threads_(all_threads), configs_(*plan.sweep),
+          next_dispatch_(j.next_run()), end_(plan.runs.end),
+          window_(std::max<std::int64_t>(64, 4 * kMaxBatchPerThread * all_threads)),
+          first_todo_(j.next_run()), active_(mpi.size() - 1) {}
+
+    void run() {
+        std::vector<std::thread> pool;
+        for (int t = 0; t < o_.threads; ++t) pool.emplace_back([this] { local_worker(); });
+        Progress progress("sweep runs", o_.quiet);
+        std::optional<std::chrono::steady_clock::time_point> stop_time;
+        try {
+            for (;;) {
+                bool progressed = poll_messages();
+                progressed |= journal_ready();
+                serve_requests();
+                const std::int64_t written = journal_.next_run() - first_todo_;
+                progress.update(written, end_ - first_todo_,
+                                [&] { return point_note(plan_, journal_.next_run()); });
+                if (!stopping() && (SignalGuard::received() != 0 || bye_))
+                    begin_stop();
+                if (active_ == 0 && (journal_.complete() || stopping())) break;
+                if (stopping()) {
+                    if (!stop_time) stop_time = std::chrono::steady_clock::now();
+                    if (std::chrono::steady_clock::now() - *stop_time > kStopGrace) {
+                        std::fprintf(stderr,
+                                     "mss sweep: %d rank(s) did not stop within %lld s; aborting "
+                                     "the job (the journal keeps every run received)\n",
+                                     active_, static_cast<long long>(kStopGrace.count()));
+                        journal_.sync();
+                        mpi_.abort(SignalGuard::exit_code() != 0 ? SignalGuard::exit_code() : 1);
+                    }
+                }
+                if (!progressed) {
+                    std::unique_lock lock(m_);
+                    ready_cv_.wait_for(lock, std::chrono::microseconds(500));
+                }
+            }
+        } catch (...) {
+            {
+                std::lock_guard lock(m_);
+                stop_ = true;
+            }
+            dispatch_cv_.notify_all();
+            for (auto& t : pool) t.join();
+            throw;
+        }
+        {
+            std::lock_guard lock(m_);
+            stop_ = true;  // local threads: nothing more to take
+        }
+        dispatch_cv_.notify_all();
+        for (auto& t : pool) t.join();
+        // Records of abandoned local batches may have completed meanwhile.
+        journal_ready();
+        progress.finish();
+        journal_.sync();
+        std::lock_guard lock(m_);
+        if (!first_failure_.empty() && result_.first_failure.empty())
+            result_.first_failure = first_failure_;
+    }
+
+    bool stopping() const { return stopping_; }
+
+private:
+    // --- local simulation threads ---
+    void local_worker() {
+        std::string failure;
+        for (;;) {
+            std::int64_t first = 0, count = 0;
+            {
+                std::unique_lock lock(m_);
+                dispatch_cv_.wait(lock, [&] {
+                    return stop_ || stopping_ || next_dispatch_ >= end_ ||
+                           next_dispatch_ < written_ + window_;
+                });
+                if (stop_ || stopping_ || next_dispatch_ >= end_) return;
+                count = take(1, first);
+            }
+            for (std::int64_t run = first; run < first + count; ++run) {
+                if (stopping_flag_.load() != 0) return;
+                failure.clear();
+                output::RunRecord rec = configs_.simulate(plan_.spec(run), &failure);
+                std::string bytes = encode_record(rec);
+                {
+                    std::lock_guard lock(m_);
+                    ready_.emplace(run, std::move(bytes));
+                    if (!failure.empty() && first_failure_.empty())
+                        first_failure_ = "run " + std::to_string(run) + ": " + failure;
+                }
+                ready_cv_.notify_one();
+            }
+        }
+    }
+
+    /// Hands out the next batch for a requester with `threads` threads (under m_); 0 when the
+    /// window is full or nothing is left.
+    std::int64_t take(std::int64_t threads, std::int64_t& first) {
+        const std::int64_t room = written_ + window_ - next_dispatch_;
+        const std::int64_t n =
+            std::min(room, batch_size(end_ - next_dispatch_, threads, all_threads_));
+        if (n <= 0) return 0;
+        first = next_dispatch_;
+        next_dispatch_ += n;
+        ++result_.batches;
+        return n;
+    }
+
+    // --- main thread ---
+    bool poll_messages() {
+        bool any = false;
+        for (;;) {
+            int flag = 0;
+            MPI_Status st;
+            MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+            if (!flag) return any;
+            any = true;
+            int bytes = 0;
+            MPI_Get_count(&st, MPI_BYTE, &bytes);
+            std::string buf(static_cast<std::size_t>(bytes), '\0');
+            MPI_Recv(buf.data(), bytes, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+            switch (st.MPI_TAG) {
+                case kRequest: {
+                    std::int64_t threads = 1;
+                    if (buf.size() == sizeof threads) std::memcpy(&threads, buf.data(), sizeof threads);
+                    pending_.push_back({st.MPI_SOURCE, std::max<std::int64_t>(1, threads)});
+                    break;
+                }
+                case kRecord: {
+                    const std::int64_t run = encoded_run_id(buf);
+                    std::lock_guard lock(m_);
+                    ready_.emplace(run, std::move(buf));
+                    break;
+                }
+                case kFailure: {
+                    std::lock_guard lock(m_);
+                    if (first_failure_.empty()) first_failure_ = buf;
+                    break;
+                }
+                case kBye:
+                    // The rank stopped on its own signal and waits for our STOP.
+                    bye_ = true;
+                    --active_;
+                    released_.insert(st.MPI_SOURCE);
+                    send_stop(st.MPI_SOURCE);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    /// Appends the records that continue the journal; true if any.
+    bool journal_ready() {
+        std::vector<std::string> batch;
+        {
+            std::lock_guard lock(m_);
+            std::int64_t next = journal_.next_run();
+            for (auto it = ready_.begin(); it != ready_.end() && it->first == next;) {
+                batch.push_back(std::move(it->second));
+                it = ready_.erase(it);
+                ++next;
+            }
+        }
+        if (batch.empty()) return false;
+        for (const auto& bytes : batch) {
+            journal_.append(journal_.next_run(), bytes);
+            ++result_.simulated;
+        }
+        {
+            std::lock_guard lock(m_);
+            written_ = journal_.next_run();
+        }
+        dispatch_cv_.notify_all();
+        return true;
+    }
+
+    void serve_requests() {
+        while (!pending_.empty()) {
+            const auto [rank, threads] = pending_.front();
+            std::int64_t work[2] = {0, 0};
+            {
+                std::lock_guard lock(m_);
+                if (!stopping_ && next_dispatch_ < end_) {
+                    work[1] = take(threads, work[0]);
+                    if (work[1] == 0) return;  // window full: wait for the journal
+                }
+            }
+            send_i64(work, 2, rank, kWork);
+            if (work[1] == 0) {
+                --active_;
+                released_.insert(rank);
+            }
+            pending_.pop_front();
+        }
+    }
+
+    void begin_stop() {
+        {
+            std::lock_guard lock(m_);
+            stopping_ = true;
+        }
+        stopping_flag_.store(1);
+        dispatch_cv_.notify_all();
+        // Every rank still working hears it; ranks already told "no more" have left.
+        for (int r = 1; r < mpi_.size(); ++r)
+            if (released_.count(r) == 0) send_stop(r);
+    }
+
+    void send_stop(int rank) {
+        if (!stop_sent_.insert(rank).second) return;
+        const std::int64_t none = 0;
+        MPI_Send(&none, 1, MPI_INT64_T, rank, kStop, MPI_COMM_WORLD);
+    }
+
+    MpiSession& mpi_;
+    const SweepPlan& plan_;
+    const SweepRunOptions& o_;
+    Journal& journal_;
+    SweepRunResult& result_;
+    std::int64_t all_threads_;
+    PointConfigs configs_;
+
+    std::mutex m_;  // guards the dispenser, ready_, written_, stop_, stopping_, first_failure_
+    std::condition_variable dispatch_cv_, ready_cv_;
+    std::int64_t next_dispatch_, end_, window_, first_todo_;
+    std::int64_t written_ = 0;
+    std::map<std::int64_t, std::string> ready_;
+    bool stop_ = false, stopping_ = false, bye_ = false;
+    std::atomic<int> stopping_flag_{0};
+    std::string first_failure_;
+
+    std::deque<std::pair<int, std::int64_t>> pending_;  // (rank, threads) waiting for work
+    std::set<int> released_;   // ranks told "no more" (or gone)
+    std::set<int> stop_sent_;  // ranks sent STOP
+    int active_;  // ranks > 0 not yet told "no more"
+};
+
+/// Thrown from a follower's sink when rank 0 says STOP.
+struct StopRequested {};
+
+/// A rank > 0: asks for batches, simulates them, sends the records.
+int follow(const SweepPlan& plan, const SweepRunOptions& o) {
+    PointConfigs configs(*plan.sweep);
+    const std::int64_t threads = o.threads;
+    bool stop = false, told_done = false, failure_sent = false;
+    std::deque<std::pair<std::string, MPI_Request>> sends;
+    auto reap = [&](bool all) {
+        while (!sends.empty()) {
+            int done = 0;
+            if (all) {
+                lazy_wait(sends.front().second);
+                done = 1;
+            } else {
+                MPI_Test(&sends.front().second, &done, MPI_STATUS_IGNORE);
+            }
+            if (!done) return;
+            sends.pop_front();
+        }
+    };
+    auto check_stop = [&] {
+        int flag = 0;
+        MPI_Iprobe(0, kStop, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+        if (flag) {
+            std::int64_t none = 0;
+            MPI_Recv(&none, 1, MPI_INT64_T, 0, kStop, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            stop = true;
+        }
+        return stop;
+    };
+    std::mutex failure_mutex;
+    std::string first_failure;
+    while (!stop && SignalGuard::received() == 0) {
+        send_i64(&threads, 1, 0, kRequest);
+        std::int64_t work[2] = {0, 0};
+        MPI_Request req;
+        MPI_Irecv(work, 2, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, &req);
+        lazy_wait(req);
+        if (work[1] == 0) {
+            told_done = true;
+            break;
+        }
+        std::vector<RunSpec> specs;
+        for (std::int64_t r = work[0]; r < work[0] + work[1]; ++r) specs.push_back(plan.spec(r));
+        auto simulate = [&](const RunSpec& spec) {
+            std::string failure;
+            output::RunRecord rec = configs.simulate(spec, &failure);
+            if (!failure.empty()) {
+                std::lock_guard lock(failure_mutex);
+                if (first_failure.empty())
+                    first_failure = "run " + std::to_string(spec.run) + ": " + failure;
+            }
+            return rec;
+        };
+        auto sink = [&](output::RunRecord&& rec) {
+            sends.emplace_back(encode_record(rec), MPI_Request{});
+            auto& [bytes, r] = sends.back();
+            MPI_Isend(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, kRecord,
+                      MPI_COMM_WORLD, &r);
+            reap(false);
+            if (check_stop()) throw StopRequested{};
+        };
+        RunnerOptions ro;
+        ro.threads = o.threads;
+        ro.stop = &SignalGuard::stop_flag();
+        try {
+            run_all(specs, simulate, sink, ro);
+        } catch (const StopRequested&) {
+        }
+        reap(true);
+        if (!failure_sent) {
+            std::lock_guard lock(failure_mutex);
+            if (!first_failure.empty()) {
+                MPI_Send(first_failure.data(), static_cast<int>(first_failure.size()), MPI_BYTE,
+                         0, kFailure, MPI_COMM_WORLD);
+                failure_sent = true;
+            }
+        }
+        check_stop();
+    }
+    if (!told_done) {
+        // Stopped by a signal or by rank 0: leave, and let rank 0 know (it then stops too).
+        if (!stop) {
+            const std::int64_t none = 0;
+            MPI_Send(&none, 1, MPI_INT64_T, 0, kBye, MPI_COMM_WORLD);
+            // Rank 0 answers a departing rank with STOP when it stops; wait for it so that no
+            // message is left in flight at MPI_Finalize.
+            MPI_Request req;
+            std::int64_t ignored = 0;
+            MPI_Irecv(&ignored, 1, MPI_INT64_T, 0, kStop, MPI_COMM_WORLD, &req);
+            lazy_wait(req);
+        } else {
+            // Told STOP: check out with a request that rank 0 answers with "no more".
+            send_i64(&threads, 1, 0, kRequest);
+            std::int64_t work[2] = {0, 0};
+            MPI_Request req;
+            MPI_Irecv(work, 2, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, &req);
+            lazy_wait(req);
+        }
+    } else {
+        check_stop();  // a STOP sent just before "no more"
+    }
+    return SignalGuard::received() != 0 ? SignalGuard::exit_code() : 0;
+}
+
+}  // namespace
+
+SweepRunResult run_sweep_mpi(MpiSession& mpi, const SweepPlan& plan, const SweepRunOptions& o) {
+    SignalGuard signals;
+    SweepRunResult result;
+    result.ranks = mpi.size();
+    const bool root = mpi.rank() == 0;
+
+    // 1. The same sweep everywhere.
+    struct Identity {
+        char hash[16];
+        std::int64_t first, end, replications, total;
+    } id{};
+    std::memcpy(id.hash, plan.provenance.sweep_hash.data(),
+                std::min<std::size_t>(16, plan.provenance.sweep_hash.size()));
+    id.first = plan.runs.first;
+    id.end = plan.runs.end;
+    id.replications = plan.replications;
+    id.total = plan.total_runs;
+    Identity root_id = id;
+    MPI_Bcast(&root_id, sizeof root_id, MPI_BYTE, 0, MPI_COMM_WORLD);
+    const bool same = std::memcmp(&root_id, &id, sizeof id) == 0;
+    if (const int differ = mpi.count_failures(same); differ > 0) {
+        if (root)
+            throw SweepInputError(std::to_string(differ) +
+                                  " MPI rank(s) loaded a different sweep or shard than rank 0 "
+                                  "(different files on their nodes, or different arguments)");
+        result.outcome = SweepRunResult::Outcome::follower;
+        result.exit_code = 2;
+        return result;
+    }
+
+    // 2. Rank 0 opens the journal and says how it went: {status, resumed?}.
+    std::optional<Journal> journal;
+    std::int64_t go[2] = {0, 0};  // status: 0 run, 1 nothing to do, 2 input error, 3 failure
+    std::exception_ptr error;
+    if (root) {
+        try {
+            journal = open_journal(plan, o, result);
+            go[0] = journal ? 0 : 1;
+        } catch (const SweepInputError&) {
+            error = std::current_exception();
+            go[0] = 2;
+        } catch (...) {
+            error = std::current_exception();
+            go[0] = 3;
+        }
+    }
+    MPI_Bcast(go, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
+    if (go[0] != 0) {
+        if (root) {
+            if (error) std::rethrow_exception(error);
+            return result;  // already complete
+        }
+        result.outcome = SweepRunResult::Outcome::follower;
+        result.exit_code = go[0] == 2 ? 2 : go[0] == 3 ? 1 : 0;
+        return result;
+    }
+    std::int64_t threads = o.threads, all_threads = 0;
+    MPI_Reduce(&threads, &all_threads, 1, MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+
+    // 3.-4. Distribute.
+    if (!root) {
+        int code = 0;
+        try {
+            code = follow(plan, o);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "mss sweep (rank %d): %s\n", mpi.rank(), e.what());
+            mpi.abort(1);
+        }
+        mpi.finalize();
+        result.outcome = SweepRunResult::Outcome::follower;
+        result.exit_code = code;
+        return result;
+    }
+    result.resumed = journal->records();
+    result.discarded_bytes = journal->discarded_bytes();
+    bool stopped = false;
+    try {
+        Coordinator c(mpi, plan, o, *journal, result, all_threads);
+        c.run();
+        stopped = c.stopping();
+    } catch (const std::exception& e) {
+        // The other ranks wait for rank 0: take the whole job down; the journal keeps every
+        // run it received.
+        std::fprintf(stderr, "mss sweep: %s\n", e.what());
+        try {
+            journal->sync();
+        } catch (...) {
+        }
+        mpi.abort(1);
+    }
+    // 5. Every rank has been released: MPI is no longer needed for the final write.
+    mpi.finalize();
+    if (stopped || !journal->complete() || SignalGuard::received() != 0 ||
+        !finish_from_journal(plan, *journal, result, &SignalGuard::stop_flag())) {
+        result.outcome = SweepRunResult::Outcome::interrupted;
+        result.signal_exit_code = SignalGuard::exit_code();
+        if (result.signal_exit_code == 0) result.signal_exit_code = 143;  // a rank's signal
+    }
+    return result;
+}
+
+#endif
+
+}  // namespace mss::experiment

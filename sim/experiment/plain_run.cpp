@@ -1,0 +1,113 @@
+#include "sim/experiment/plain_run.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "sim/experiment/mission_runs.hpp"
+#include "sim/experiment/progress.hpp"
+#include "sim/experiment/runner.hpp"
+#include "sim/experiment/signals.hpp"
+
+namespace mss::experiment {
+
+namespace {
+
+/// Removes a temporary file unless released (on success it has been renamed).
+class TempFile {
+public:
+    explicit TempFile(std::filesystem::path p) : path_(std::move(p)) {}
+    ~TempFile() {
+        if (!path_.empty()) {
+            std::error_code ec;
+            std::filesystem::remove(path_, ec);
+        }
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    void release() { path_.clear(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+const char* unit_of(const std::string& name) {
+    for (const auto& k : model::kpi_columns())
+        if (name == k.name) return k.unit;
+    return "";
+}
+
+}  // namespace
+
+std::vector<KpiSummary> summarise_runs(const std::vector<std::string>& names,
+                                       const std::vector<std::vector<double>>& columns) {
+    std::vector<KpiSummary> out;
+    for (std::size_t k = 0; k < names.size(); ++k)
+        out.push_back(summarise(names[k], unit_of(names[k]), columns[k]));
+    return out;
+}
+
+PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions& options,
+                           const std::filesystem::path& final_path,
+                           const output::Provenance& provenance) {
+    PlainRunResult result;
+    std::vector<RunSpec> runs;
+    if (options.only) {
+        runs.push_back({*options.only, 0, *options.only});
+    } else {
+        for (std::int64_t r = 0; r < options.replications; ++r) runs.push_back({r, 0, r});
+    }
+    const auto R = static_cast<std::int64_t>(runs.size());
+
+    SignalGuard signals;
+    TempFile temp(final_path.string() + ".tmp-" + std::to_string(::getpid()));
+    std::vector<std::vector<double>> kpi_values(model::kpi_columns().size());
+    const RecordingConfig recording(cfg);
+    {
+        output::ResultsWriter writer(temp.path(), layout_for(cfg, R), provenance);
+        Progress progress("runs", options.quiet);
+        RunnerOptions ro;
+        ro.threads = options.threads;
+        ro.stop = &SignalGuard::stop_flag();
+        ro.progress = [&](std::int64_t done, std::int64_t total) { progress.update(done, total); };
+        std::mutex failure_mutex;
+        auto simulate = [&](const RunSpec& spec) {
+            std::string failure;
+            output::RunRecord rec = simulate_run(recording, options.seed, spec, &failure);
+            if (!failure.empty()) {
+                std::lock_guard lock(failure_mutex);
+                if (result.first_failure.empty())
+                    result.first_failure = "run " + std::to_string(spec.run) + ": " + failure;
+            }
+            return rec;
+        };
+        auto sink = [&](output::RunRecord&& rec) {
+            std::size_t k = 0;
+            for (const auto& col : model::kpi_columns())
+                kpi_values[k++].push_back(rec.kpis.*(col.member));
+            if (rec.status != output::RunStatus::ok) ++result.failed;
+            writer.append(std::move(rec));
+        };
+        result.runs = run_all(runs, simulate, sink, ro);
+        progress.finish();
+        if (result.runs < R) {
+            result.interrupted = true;
+            result.signal_exit_code = SignalGuard::exit_code();
+            return result;  // the writer closes, the temporary is removed
+        }
+        writer.finish();
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp.path(), final_path, ec);
+    if (ec)
+        throw output::OutputError("cannot rename " + temp.path().string() + " to " +
+                                  final_path.string() + ": " + ec.message());
+    temp.release();
+    std::vector<std::string> names;
+    for (const auto& k : model::kpi_columns()) names.push_back(k.name);
+    result.kpis = summarise_runs(names, kpi_values);
+    return result;
+}
+
+}  // namespace mss::experiment

@@ -1,0 +1,45 @@
+// `mss run`'s engine: R replications of one scenario on threads, streamed to one HDF5 file that
+// appears under its final name only when complete.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/experiment/summary.hpp"
+#include "sim/model/config.hpp"
+#include "sim/output/results_writer.hpp"
+
+namespace mss::experiment {
+
+struct PlainRunOptions {
+    std::int64_t replications = 1;
+    std::uint64_t seed = 1;
+    int threads = 1;
+    bool quiet = false;  ///< no progress line
+    std::optional<std::int64_t> only;  ///< write only this run id (one row)
+};
+
+struct PlainRunResult {
+    bool interrupted = false;              ///< a signal stopped it; no file was left
+    int signal_exit_code = 0;              ///< 130 or 143 when interrupted
+    std::int64_t runs = 0;                 ///< runs written
+    std::int64_t failed = 0;               ///< runs whose model failed (status failed)
+    std::string first_failure;             ///< message of the first failure
+    std::vector<KpiSummary> kpis;          ///< over all runs, in kpi_columns() order
+};
+
+/// Runs and writes `final_path` atomically: the file is written as `final_path` + ".tmp-PID"
+/// beside it and renamed when complete; on an error or a signal the temporary is removed and
+/// nothing appears under the final name.
+PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions& options,
+                           const std::filesystem::path& final_path,
+                           const output::Provenance& provenance);
+
+/// KPI summaries of a runs table (same statistics as run_to_file's).
+std::vector<KpiSummary> summarise_runs(const std::vector<std::string>& names,
+                                       const std::vector<std::vector<double>>& columns);
+
+}  // namespace mss::experiment

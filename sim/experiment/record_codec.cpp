@@ -1,0 +1,157 @@
+#include "sim/experiment/record_codec.hpp"
+
+#include <bit>
+#include <cstring>
+
+namespace mss::experiment {
+
+static_assert(std::endian::native == std::endian::little,
+              "the record codec writes native byte order and expects little-endian");
+
+namespace {
+
+constexpr std::uint8_t kVersion = 1;
+
+template <class T>
+void put(std::string& out, T v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    out.append(b, sizeof(T));
+}
+
+template <class T>
+void put_array(std::string& out, const std::vector<T>& v) {
+    put<std::uint64_t>(out, v.size());
+    if (!v.empty()) out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+
+class Cursor {
+public:
+    explicit Cursor(std::string_view b) : b_(b) {}
+    template <class T>
+    T get() {
+        need(sizeof(T));
+        T v;
+        std::memcpy(&v, b_.data() + pos_, sizeof(T));
+        pos_ += sizeof(T);
+        return v;
+    }
+    template <class T>
+    void get_array(std::vector<T>& v) {
+        const auto n = get<std::uint64_t>();
+        if (n > (b_.size() - pos_) / sizeof(T)) fail("array longer than the record");
+        v.resize(static_cast<std::size_t>(n));
+        if (n > 0) std::memcpy(v.data(), b_.data() + pos_, v.size() * sizeof(T));
+        pos_ += v.size() * sizeof(T);
+    }
+    bool at_end() const { return pos_ == b_.size(); }
+    [[noreturn]] static void fail(const std::string& what) {
+        throw CodecError("bad run record encoding: " + what);
+    }
+
+private:
+    void need(std::size_t n) const {
+        if (b_.size() - pos_ < n) fail("truncated");
+    }
+    std::string_view b_;
+    std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+void encode_record(const output::RunRecord& r, std::string& out) {
+    const auto& cols = model::kpi_columns();
+    out.reserve(out.size() + 128 + cols.size() * 8 + r.contingent_kpis.size() * 32 +
+                (r.strength.size() * 4 + r.airport_open.size()) * 4 + r.regime.size() +
+                r.events.size() * 17);
+    put<std::uint8_t>(out, kVersion);
+    put<std::int64_t>(out, r.run);
+    put<std::int64_t>(out, r.point);
+    put<std::int64_t>(out, r.replication);
+    put<std::uint64_t>(out, r.seed);
+    put<std::int8_t>(out, static_cast<std::int8_t>(r.status));
+    put<double>(out, r.wall_s);
+    put<std::uint32_t>(out, static_cast<std::uint32_t>(cols.size()));
+    for (const auto& k : cols) put<double>(out, r.kpis.*(k.member));
+    put<std::uint64_t>(out, r.kpis.events_handled);
+    put<std::int64_t>(out, r.events_dropped);
+    put<std::uint32_t>(out, static_cast<std::uint32_t>(r.contingent_kpis.size()));
+    for (const auto& c : r.contingent_kpis) {
+        put<double>(out, c.days_to_foc);
+        put<double>(out, c.mean_strength_frac);
+        put<double>(out, c.overstay_person_days);
+        put<double>(out, c.pax_in);
+    }
+    for (const auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit,
+                          &r.airport_open})
+        put_array(out, *s);
+    put_array(out, r.regime);
+    put<std::uint64_t>(out, r.events.size());
+    for (const auto& e : r.events) {
+        put<double>(out, e.t_h);
+        put<std::uint8_t>(out, static_cast<std::uint8_t>(e.kind));
+        put<std::int16_t>(out, e.contingent);
+        put<std::int16_t>(out, e.airport);
+        put<std::int32_t>(out, e.count);
+    }
+}
+
+std::string encode_record(const output::RunRecord& r) {
+    std::string out;
+    encode_record(r, out);
+    return out;
+}
+
+output::RunRecord decode_record(std::string_view bytes) {
+    Cursor c(bytes);
+    if (c.get<std::uint8_t>() != kVersion) Cursor::fail("unknown version");
+    output::RunRecord r;
+    r.run = c.get<std::int64_t>();
+    r.point = c.get<std::int64_t>();
+    r.replication = c.get<std::int64_t>();
+    r.seed = c.get<std::uint64_t>();
+    const auto status = c.get<std::int8_t>();
+    if (status != 0 && status != 1) Cursor::fail("bad status");
+    r.status = static_cast<output::RunStatus>(status);
+    r.wall_s = c.get<double>();
+    const auto& cols = model::kpi_columns();
+    if (c.get<std::uint32_t>() != cols.size()) Cursor::fail("KPI count differs from this build");
+    for (const auto& k : cols) r.kpis.*(k.member) = c.get<double>();
+    r.kpis.events_handled = c.get<std::uint64_t>();
+    r.events_dropped = c.get<std::int64_t>();
+    const auto nc = c.get<std::uint32_t>();
+    if (nc > 100000) Cursor::fail("too many contingents");
+    r.contingent_kpis.resize(nc);
+    for (auto& k : r.contingent_kpis) {
+        k.days_to_foc = c.get<double>();
+        k.mean_strength_frac = c.get<double>();
+        k.overstay_person_days = c.get<double>();
+        k.pax_in = c.get<double>();
+    }
+    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit,
+                    &r.airport_open})
+        c.get_array(*s);
+    c.get_array(r.regime);
+    const auto ne = c.get<std::uint64_t>();
+    if (ne > bytes.size() / 17) Cursor::fail("more events than bytes");
+    r.events.resize(static_cast<std::size_t>(ne));
+    for (auto& e : r.events) {
+        e.t_h = c.get<double>();
+        const auto kind = c.get<std::uint8_t>();
+        if (kind >= model::kEventKindCount) Cursor::fail("bad event kind");
+        e.kind = static_cast<model::EventKind>(kind);
+        e.contingent = c.get<std::int16_t>();
+        e.airport = c.get<std::int16_t>();
+        e.count = c.get<std::int32_t>();
+    }
+    if (!c.at_end()) Cursor::fail("trailing bytes");
+    return r;
+}
+
+std::int64_t encoded_run_id(std::string_view bytes) {
+    Cursor c(bytes);
+    if (c.get<std::uint8_t>() != kVersion) Cursor::fail("unknown version");
+    return c.get<std::int64_t>();
+}
+
+}  // namespace mss::experiment

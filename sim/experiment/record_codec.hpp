@@ -1,0 +1,42 @@
+// A RunRecord as bytes: the payload of a journal record (journal.hpp) and of an MPI message
+// (mpi_driver.hpp). Everything the results file stores is kept, bit for bit (NaN payloads
+// included), so a record that went through the codec writes the same rows as the original.
+//
+// Layout, version 1, in the machine's byte order (little-endian only: journals and MPI jobs
+// stay on one architecture; DESIGN §2 limits identity to one binary anyway):
+//   u8 version = 1
+//   i64 run, point, replication; u64 seed; i8 status; f64 wall_s
+//   u32 K, then K f64: the KPIs in model::kpi_columns() order; u64 events_handled
+//   i64 events_dropped
+//   u32 C, then C x 4 f64: contingent KPIs (days_to_foc, mean_strength_frac,
+//       overstay_person_days, pax_in)
+//   5 float32 arrays (strength, on_duty, waiting_at_origin, in_transit, airport_open) and one
+//   int8 array (regime), each as u64 n then n values
+//   u64 E, then E events of 17 bytes: f64 t_h, u8 kind, i16 contingent, i16 airport, i32 count
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "sim/output/run_record.hpp"
+
+namespace mss::experiment {
+
+/// Raised when bytes are not a valid encoded record.
+class CodecError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Appends the encoding of `r` to `out`.
+void encode_record(const output::RunRecord& r, std::string& out);
+/// The encoding of `r`.
+std::string encode_record(const output::RunRecord& r);
+/// Decodes one record; the bytes must be exactly one encoding (CodecError otherwise).
+output::RunRecord decode_record(std::string_view bytes);
+/// The run id of an encoded record, without decoding the rest (CodecError if too short).
+std::int64_t encoded_run_id(std::string_view bytes);
+
+}  // namespace mss::experiment

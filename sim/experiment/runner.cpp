@@ -1,0 +1,111 @@
+// Worker threads take run indices from a shared counter; finished records wait in a slot ring
+// until the calling thread consumes them in order. The ring size is the memory bound.
+#include "sim/experiment/runner.hpp"
+
+#include <sched.h>
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace mss::experiment {
+
+int available_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        const int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw > 0 ? static_cast<int>(hw) : 1;
+}
+
+std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run,
+                     const RunSink& sink, const RunnerOptions& options) {
+    const std::int64_t total = static_cast<std::int64_t>(runs.size());
+    if (total == 0) return 0;
+    const int threads = std::max(1, options.threads);
+    const std::size_t window =
+        options.window > 0 ? options.window : static_cast<std::size_t>(4 * threads + 16);
+
+    std::mutex m;
+    std::condition_variable produced, consumed;
+    std::vector<std::optional<output::RunRecord>> ring(window);
+    std::int64_t next_to_take = 0;   // next run index a worker will simulate
+    std::int64_t next_to_sink = 0;   // next run index the sink needs
+    bool abort = false;
+    std::exception_ptr error;
+
+    auto stopped = [&] {
+        return abort || (options.stop != nullptr && options.stop->load() != 0);
+    };
+
+    auto worker = [&] {
+        for (;;) {
+            std::int64_t i;
+            {
+                std::unique_lock lock(m);
+                consumed.wait(lock, [&] {
+                    return stopped() || next_to_take >= total ||
+                           next_to_take < next_to_sink + static_cast<std::int64_t>(window);
+                });
+                if (stopped() || next_to_take >= total) return;
+                i = next_to_take++;
+            }
+            try {
+                output::RunRecord r = run(runs[static_cast<std::size_t>(i)]);
+                std::lock_guard lock(m);
+                ring[static_cast<std::size_t>(i) % window] = std::move(r);
+            } catch (...) {
+                std::lock_guard lock(m);
+                if (!error) error = std::current_exception();
+                abort = true;
+            }
+            produced.notify_all();
+            consumed.notify_all();
+        }
+    };
+
+    std::vector<std::thread> pool;
+    pool.reserve(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+    std::int64_t delivered = 0;
+    try {
+        while (delivered < total) {
+            output::RunRecord r;
+            {
+                std::unique_lock lock(m);
+                auto& slot = ring[static_cast<std::size_t>(next_to_sink) % window];
+                // Wake periodically so a stop request (a signal) is noticed promptly.
+                while (!slot.has_value() && !stopped())
+                    produced.wait_for(lock, std::chrono::milliseconds(100));
+                if (!slot.has_value()) break;
+                r = std::move(*slot);
+                slot.reset();
+                ++next_to_sink;
+            }
+            consumed.notify_all();
+            sink(std::move(r));
+            ++delivered;
+            if (options.progress) options.progress(delivered, total);
+        }
+    } catch (...) {
+        std::lock_guard lock(m);
+        if (!error) error = std::current_exception();
+        abort = true;
+    }
+    {
+        std::lock_guard lock(m);
+        if (delivered < total) abort = true;
+    }
+    consumed.notify_all();
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    return delivered;
+}
+
+}  // namespace mss::experiment

@@ -1,0 +1,443 @@
+#include "sim/experiment/sweep_run.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+#include "sim/experiment/plain_run.hpp"
+#include "sim/experiment/progress.hpp"
+#include "sim/experiment/record_codec.hpp"
+#include "sim/experiment/signals.hpp"
+#include "sim/output/results_reader.hpp"
+
+namespace mss::experiment {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A record of status `failed` with the shape of `cfg`'s results (NaN KPIs and series), for a
+/// design point whose overrides do not load.
+output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t seed,
+                                const RunSpec& spec) {
+    output::RunRecord r;
+    r.run = spec.run;
+    r.point = spec.point;
+    r.replication = spec.replication;
+    r.seed = seed;
+    r.status = output::RunStatus::failed;
+    const auto D = static_cast<std::size_t>(cfg.scenario.horizon_days);
+    const std::size_t C = cfg.contingents.size(), A = cfg.airports.size();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit})
+        s->assign(D * C, nan);
+    r.airport_open.assign(D * A, nan);
+    r.regime.assign(D, -1);
+    r.contingent_kpis.assign(C, model::ContingentKpis{});
+    for (const auto& k : model::kpi_columns()) r.kpis.*(k.member) = model::kNaN;
+    return r;
+}
+
+void fsync_path(const fs::path& path, bool directory) {
+    const int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+fs::path directory_of(const fs::path& p) {
+    return p.parent_path().empty() ? fs::path(".") : p.parent_path();
+}
+
+std::string shard_words(const JournalHeader& h) {
+    const std::string runs = "runs " + range_text({h.first_run, h.first_run + h.run_count});
+    if (h.shard_count == 1) return "the whole sweep (" + runs + ")";
+    return "--shard " + std::to_string(h.shard_index) + "/" + std::to_string(h.shard_count) +
+           " (" + runs + ")";
+}
+
+std::vector<std::string> kpi_names() {
+    std::vector<std::string> names;
+    for (const auto& k : model::kpi_columns()) names.emplace_back(k.name);
+    return names;
+}
+
+/// Per-point KPI statistics of records arriving in run order.
+class PointAccumulator {
+public:
+    PointAccumulator(const SweepPlan& plan, std::vector<PointSummary>& out)
+        : plan_(plan), out_(out), cols_(model::kpi_columns().size()) {}
+    void add(const output::RunRecord& r) {
+        if (r.point != point_) {
+            flush();
+            point_ = r.point;
+        }
+        std::size_t k = 0;
+        for (const auto& c : model::kpi_columns()) cols_[k++].push_back(r.kpis.*(c.member));
+    }
+    void flush() {
+        if (point_ < 0) return;
+        PointSummary s;
+        s.point = point_;
+        if (point_ < static_cast<std::int64_t>(plan_.sweep->points.size()))
+            s.assignments = plan_.sweep->points[static_cast<std::size_t>(point_)].assignments();
+        s.kpis = summarise_runs(kpi_names(), cols_);
+        out_.push_back(std::move(s));
+        for (auto& c : cols_) c.clear();
+        point_ = -1;
+    }
+
+private:
+    const SweepPlan& plan_;
+    std::vector<PointSummary>& out_;
+    std::vector<std::vector<double>> cols_;
+    std::int64_t point_ = -1;
+};
+
+/// True when `output` is a complete results file of this plan (same sweep, same runs).
+bool output_holds_plan(const SweepPlan& plan, std::string& why_not) {
+    try {
+        const output::ResultsInfo info = output::read_info(plan.output);
+        if (info.provenance.sweep_hash != plan.provenance.sweep_hash) {
+            why_not = info.provenance.sweep_hash.empty()
+                          ? "it is not a sweep result"
+                          : "it holds sweep " + info.provenance.sweep_hash + ", not " +
+                                plan.provenance.sweep_hash;
+            return false;
+        }
+        const output::RunsTable runs = output::read_runs(plan.output);
+        if (static_cast<std::int64_t>(runs.run.size()) != plan.runs.size() || runs.run.empty() ||
+            runs.run.front() != plan.runs.first || runs.run.back() != plan.runs.end - 1) {
+            why_not = "it holds other runs of this sweep";
+            return false;
+        }
+        return true;
+    } catch (const output::OutputError& e) {
+        why_not = e.what();
+        return false;
+    }
+}
+
+/// Per-point summaries read back from a finished results file.
+std::vector<PointSummary> summaries_from_file(const SweepPlan& plan, std::int64_t& failed) {
+    const output::RunsTable runs = output::read_runs(plan.output);
+    std::vector<PointSummary> out;
+    PointAccumulator acc(plan, out);
+    failed = 0;
+    for (std::size_t i = 0; i < runs.run.size(); ++i) {
+        output::RunRecord r;
+        r.point = runs.point[i];
+        for (const auto& c : model::kpi_columns()) {
+            const auto it = std::find(runs.kpi_names.begin(), runs.kpi_names.end(), c.name);
+            r.kpis.*(c.member) =
+                it == runs.kpi_names.end()
+                    ? model::kNaN
+                    : runs.kpis[static_cast<std::size_t>(it - runs.kpi_names.begin())][i];
+        }
+        if (runs.status[i] != 0) ++failed;
+        acc.add(r);
+    }
+    acc.flush();
+    return out;
+}
+
+}  // namespace
+
+PointConfigs::PointConfigs(const scenario::SweepLoadResult& sweep, std::size_t keep)
+    : sweep_(sweep), keep_(std::max<std::size_t>(keep, 1)) {}
+
+std::shared_ptr<const RecordingConfig> PointConfigs::get(std::int64_t point) {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < cache_.size(); ++i) {
+        if (cache_[i].first == point) {
+            auto hit = cache_[i];
+            cache_.erase(cache_.begin() + static_cast<std::ptrdiff_t>(i));
+            cache_.push_back(hit);
+            return hit.second;
+        }
+    }
+    // Loaded exactly as load_sweep validated it: the base file with the point's overrides.
+    const auto& dp = sweep_.points.at(static_cast<std::size_t>(point));
+    const scenario::LoadResult loaded =
+        scenario::load_scenario(sweep_.sweep.base_path, dp.assignments());
+    auto cfg = std::make_shared<const RecordingConfig>(loaded.config);
+    if (cache_.size() >= keep_) cache_.erase(cache_.begin());
+    cache_.emplace_back(point, cfg);
+    return cfg;
+}
+
+output::RunRecord PointConfigs::simulate(const RunSpec& spec, std::string* failure) {
+    std::shared_ptr<const RecordingConfig> cfg;
+    try {
+        cfg = get(spec.point);
+    } catch (const scenario::InvalidInput& e) {
+        if (failure != nullptr) {
+            const auto& d = e.errors().front();
+            *failure = "design point " + std::to_string(spec.point) + " is not a valid scenario: " +
+                       d.str();
+        }
+        return failed_record(sweep_.base.config, sweep_.sweep.seed, spec);
+    }
+    return simulate_run(*cfg, sweep_.sweep.seed, spec, failure);
+}
+
+RunSpec SweepPlan::spec(std::int64_t run) const {
+    return {run, run / replications, run % replications};
+}
+
+JournalHeader SweepPlan::journal_header() const {
+    JournalHeader h;
+    h.identity = provenance.sweep_hash;
+    h.total_runs = total_runs;
+    h.shard_index = shard.index;
+    h.shard_count = shard.count;
+    h.first_run = runs.first;
+    h.run_count = runs.size();
+    return h;
+}
+
+double factor_point_value(const scenario::Factor& factor, const std::string& text) {
+    if (text == "true") return 1.0;
+    if (text == "false") return 0.0;
+    std::string t;
+    for (char c : text)
+        if (c != '_') t += c;
+    const bool sign = !t.empty() && (t[0] == '+' || t[0] == '-');
+    const std::string body = sign ? t.substr(1) : t;
+    // TOML's 0o and 0b integers; strtod reads decimal, hex, inf and nan itself.
+    if (body.size() > 2 && body[0] == '0' && (body[1] == 'o' || body[1] == 'b')) {
+        char* end = nullptr;
+        const long long v = std::strtoll(body.c_str() + 2, &end, body[1] == 'o' ? 8 : 2);
+        if (end != nullptr && *end == '\0')
+            return (sign && t[0] == '-') ? -static_cast<double>(v) : static_cast<double>(v);
+    } else if (!t.empty()) {
+        char* end = nullptr;
+        const double v = std::strtod(t.c_str(), &end);
+        if (end != nullptr && *end == '\0') return v;
+    }
+    const auto it = std::find(factor.values.begin(), factor.values.end(), text);
+    if (it != factor.values.end()) return static_cast<double>(it - factor.values.begin());
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+SweepPlan make_plan(const scenario::SweepLoadResult& sweep, const ShardSpec& shard,
+                    fs::path output, output::Provenance provenance) {
+    SweepPlan p;
+    p.sweep = &sweep;
+    p.shard = shard;
+    p.replications = sweep.sweep.replications;
+    p.total_runs = sweep.runs();
+    // More shards than runs would leave some shards empty (and their array tasks failing).
+    if (shard.count > p.total_runs)
+        throw SweepInputError("--shard " + shard.str() + ": the sweep has only " +
+                              std::to_string(p.total_runs) + " runs; use at most " +
+                              std::to_string(p.total_runs) + " shards");
+    p.runs = shard_range(shard, p.total_runs);
+    p.output = std::move(output);
+    p.journal = journal_path_for(p.output);
+    p.layout = layout_for(sweep.base.config, p.runs.size());
+    p.layout.factor_names.clear();
+    for (const auto& f : sweep.sweep.factors) p.layout.factor_names.push_back(f.key);
+    p.layout.points.clear();
+    for (const auto& dp : sweep.points) {
+        std::vector<double> row;
+        for (std::size_t f = 0; f < dp.values.size(); ++f)
+            row.push_back(factor_point_value(sweep.sweep.factors.at(f), dp.values[f].second));
+        p.layout.points.push_back(std::move(row));
+    }
+    p.provenance = std::move(provenance);
+    p.provenance.scenario_toml = sweep.base.resolved_text;
+    p.provenance.sweep_toml = sweep.resolved_text;
+    p.provenance.sweep_hash = sweep.identity_hash;
+    if (!shard.whole()) {
+        p.provenance.extra.emplace_back("shard", shard.str());
+        p.provenance.extra.emplace_back("shard_runs", range_text(p.runs));
+        p.provenance.extra.emplace_back("sweep_runs", std::to_string(p.total_runs));
+    }
+    return p;
+}
+
+std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions& o,
+                                    SweepRunResult& result) {
+    std::error_code ec;
+    const bool have_journal = fs::exists(plan.journal, ec);
+    const bool have_output = fs::exists(plan.output, ec);
+    if (have_journal) {
+        if (!o.resume) {
+            std::string whose;
+            try {
+                const JournalHeader h = read_journal_header(plan.journal);
+                whose = h.identity == plan.provenance.sweep_hash
+                            ? " (left by this sweep, " + shard_words(h) + ")"
+                            : " (left by another sweep, identity " + h.identity + ")";
+            } catch (const std::exception&) {
+            }
+            throw SweepInputError(plan.journal.string() + " exists" + whose +
+                                  ": the sweep was interrupted; pass --resume to continue it, "
+                                  "or delete the journal to start over");
+        }
+        Journal j = [&] {
+            try {
+                return Journal::open(plan.journal);
+            } catch (const JournalConflict& e) {
+                throw SweepInputError(std::string("--resume: ") + e.what());
+            }
+        }();
+        const JournalHeader want = plan.journal_header();
+        const JournalHeader& got = j.header();
+        if (got.identity != want.identity)
+            throw SweepInputError(
+                "--resume: " + plan.journal.string() + " belongs to another sweep (identity " +
+                got.identity + "; this sweep is " + want.identity +
+                "): the sweep file, its base scenario or a --set changed since it was written. "
+                "Resume with the original files, or delete the journal to start over");
+        if (!(got == want))
+            throw SweepInputError("--resume: " + plan.journal.string() + " was written by " +
+                                  shard_words(got) + ", not by " + shard_words(want) +
+                                  "; give the same --shard as the interrupted sweep");
+        return j;
+    }
+    if (have_output) {
+        if (o.resume) {
+            std::string why_not;
+            if (output_holds_plan(plan, why_not)) {
+                result.outcome = SweepRunResult::Outcome::already_complete;
+                result.points = summaries_from_file(plan, result.failed);
+                return std::nullopt;
+            }
+            if (!o.force)
+                throw SweepInputError("--resume: there is no journal " + plan.journal.string() +
+                                      " and " + plan.output.string() +
+                                      " is not this sweep's result (" + why_not +
+                                      "); pass --force to overwrite it");
+        } else if (!o.force) {
+            throw SweepInputError(plan.output.string() + " exists; pass --force to overwrite it");
+        }
+    }
+    try {
+        return Journal::create(plan.journal, plan.journal_header());
+    } catch (const JournalConflict& e) {
+        throw SweepInputError(e.what());
+    }
+}
+
+bool finish_from_journal(const SweepPlan& plan, Journal& journal, SweepRunResult& result,
+                         const std::atomic<int>* stop) {
+    const auto t0 = std::chrono::steady_clock::now();
+    journal.sync();
+    const fs::path part = plan.output.string() + ".part";
+    result.points.clear();
+    result.failed = 0;
+    try {
+        PointAccumulator acc(plan, result.points);
+        output::ResultsWriter writer(part, plan.layout, plan.provenance);
+        JournalReader reader(journal.path());
+        if (!(reader.header() == plan.journal_header()))
+            throw JournalError(journal.path().string() + " changed while the sweep ran");
+        std::int64_t run = 0, n = 0;
+        std::string payload;
+        while (reader.next(run, payload)) {
+            if (stop != nullptr && stop->load() != 0) {
+                std::error_code ec;
+                fs::remove(part, ec);
+                return false;
+            }
+            output::RunRecord rec = decode_record(payload);
+            acc.add(rec);
+            if (rec.status != output::RunStatus::ok) ++result.failed;
+            writer.append(std::move(rec));
+            ++n;
+        }
+        acc.flush();
+        if (n != plan.runs.size())
+            throw JournalError(journal.path().string() + " holds " + std::to_string(n) + " of " +
+                               std::to_string(plan.runs.size()) + " runs where all were expected");
+        writer.finish();
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(part, ec);
+        throw;
+    }
+    // Durable before the rename, and the rename durable before the journal goes.
+    fsync_path(part, false);
+    std::error_code ec;
+    fs::rename(part, plan.output, ec);
+    if (ec)
+        throw output::OutputError("cannot rename " + part.string() + " to " +
+                                  plan.output.string() + ": " + ec.message());
+    fsync_path(directory_of(plan.output), true);
+    journal.remove();
+    result.final_write_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return true;
+}
+
+std::string point_note(const SweepPlan& plan, std::int64_t next_run) {
+    const std::int64_t points = static_cast<std::int64_t>(plan.sweep->points.size());
+    const std::int64_t p = std::min(next_run / plan.replications + 1, points);
+    return "point " + std::to_string(p) + "/" + std::to_string(points);
+}
+
+SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
+    SignalGuard signals;
+    SweepRunResult result;
+    std::optional<Journal> journal = open_journal(plan, o, result);
+    if (!journal) return result;
+    result.resumed = journal->records();
+    result.discarded_bytes = journal->discarded_bytes();
+    if (!journal->complete()) {
+        PointConfigs configs(*plan.sweep);
+        std::vector<RunSpec> todo;
+        for (std::int64_t r = journal->next_run(); r < plan.runs.end; ++r)
+            todo.push_back(plan.spec(r));
+        Progress progress("sweep runs", o.quiet);
+        std::mutex failure_mutex;
+        auto simulate = [&](const RunSpec& spec) {
+            std::string failure;
+            output::RunRecord rec = configs.simulate(spec, &failure);
+            if (!failure.empty()) {
+                std::lock_guard lock(failure_mutex);
+                if (result.first_failure.empty())
+                    result.first_failure = "run " + std::to_string(spec.run) + ": " + failure;
+            }
+            return rec;
+        };
+        std::string bytes;
+        auto sink = [&](output::RunRecord&& rec) {
+            bytes.clear();
+            encode_record(rec, bytes);
+            journal->append(rec.run, bytes);
+            ++result.simulated;
+        };
+        RunnerOptions ro;
+        ro.threads = o.threads;
+        ro.stop = &SignalGuard::stop_flag();
+        ro.progress = [&](std::int64_t done, std::int64_t total) {
+            progress.update(done, total, [&] { return point_note(plan, journal->next_run()); });
+        };
+        run_all(todo, simulate, sink, ro);
+        progress.finish();
+        journal->sync();
+        if (!journal->complete()) {
+            result.outcome = SweepRunResult::Outcome::interrupted;
+            result.signal_exit_code = SignalGuard::exit_code();
+            return result;
+        }
+    }
+    // A signal before or during the final write: every run is journaled, and --resume writes
+    // the results file without simulating anything.
+    if (SignalGuard::received() != 0 ||
+        !finish_from_journal(plan, *journal, result, &SignalGuard::stop_flag())) {
+        result.outcome = SweepRunResult::Outcome::interrupted;
+        result.signal_exit_code = SignalGuard::exit_code();
+    }
+    return result;
+}
+
+}  // namespace mss::experiment

@@ -1,0 +1,72 @@
+// The HDF5 results recorder: writes the `mss-sim/1` format (DESIGN §5, docs/results.md).
+// One writer owns the file; runs arrive in row order and are written a block of rows at a
+// time, so memory stays bounded however many runs a file holds.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/output/run_record.hpp"
+
+namespace mss::output {
+
+/// Raised for any failure to create or write a results file (exit code 1 in `mss`).
+class OutputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// What fixes the shape of a results file.
+struct FileLayout {
+    std::int32_t start_days_since_epoch = 0;  ///< date of day 0
+    std::int32_t days = 0;                    ///< series length
+    std::vector<std::string> contingents;     ///< in scenario order
+    std::vector<std::string> airports;        ///< in scenario order
+    std::vector<std::string> regimes;         ///< violence regimes (may be empty)
+    std::vector<double> regime_shares;        ///< stationary shares, same order
+    std::vector<std::string> factor_names;    ///< sweep factors (none for a plain run)
+    std::vector<std::vector<double>> points;  ///< [point][factor]; one empty row for a plain run
+    std::int64_t rows = 0;                    ///< runs the file will hold
+};
+
+/// Who made the file and from what (root attributes and /scenario).
+struct Provenance {
+    std::string command_line;
+    std::string scenario_toml;  ///< fully resolved scenario (overrides applied)
+    std::string sweep_toml;     ///< resolved sweep file, empty for a plain run
+    std::string sweep_hash;     ///< the sweep's identity hash, empty for a plain run
+    std::vector<std::pair<std::string, std::string>> extra;  ///< more root attributes
+};
+
+/// ISO date (YYYY-MM-DD) of `days` since 1970-01-01.
+std::string iso_date(std::int32_t days_since_epoch);
+
+/// Writes one results file. Use: construct, append every row in order, finish().
+/// A writer destroyed without finish() leaves an incomplete file that the caller discards.
+class ResultsWriter {
+public:
+    /// Creates (truncates) `path`. `block_rows` runs are buffered per write.
+    ResultsWriter(const std::filesystem::path& path, FileLayout layout, const Provenance& prov,
+                  std::size_t block_rows = 32);
+    ~ResultsWriter();
+    ResultsWriter(const ResultsWriter&) = delete;
+    ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+    /// Appends the next row. Its series must have the layout's shape.
+    void append(RunRecord record);
+    /// Writes what is buffered and closes the file; all `rows` must have been appended.
+    void finish();
+    /// Rows appended so far.
+    std::int64_t rows_appended() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mss::output

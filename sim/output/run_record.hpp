@@ -1,0 +1,68 @@
+// One replication's results as the recorder stores them, and the observer that collects them
+// from the model. The model reports through mss::model::Observer only (DESIGN §1: the recorder
+// sees the model through this narrow interface).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/model/observer.hpp"
+
+namespace mss::output {
+
+/// Outcome of a run, stored in /runs `status`.
+enum class RunStatus : std::int8_t { ok = 0, failed = 1 };
+
+/// Everything recorded for one run. Series are day-major: value (day d, column c) is at
+/// [d * columns + c].
+struct RunRecord {
+    std::int64_t run = 0;          ///< run id = point * replications + replication
+    std::int64_t point = 0;
+    std::int64_t replication = 0;
+    std::uint64_t seed = 0;        ///< the master seed
+    RunStatus status = RunStatus::ok;
+    double wall_s = 0.0;           ///< wall-clock seconds (excluded from identity checks)
+    model::RunKpis kpis;
+    std::vector<model::ContingentKpis> contingent_kpis;
+    std::vector<float> strength, on_duty, waiting_at_origin, in_transit;  ///< [day][contingent]
+    std::vector<float> airport_open;                                      ///< [day][airport]
+    std::vector<std::int8_t> regime;                                      ///< [day]
+    std::vector<model::EventRecord> events;
+    std::int64_t events_dropped = 0;  ///< beyond the scenario's max_events_per_run
+};
+
+/// Collects a RunRecord from the model's reports.
+class RunCollector final : public model::Observer {
+public:
+    /// Collects into `record`; keeps at most `max_events` events (negative: none).
+    RunCollector(RunRecord& record, std::int64_t max_events) : r_(record), max_events_(max_events) {}
+
+    void on_day(const model::DaySnapshot& s) override {
+        append(r_.strength, s.strength);
+        append(r_.on_duty, s.on_duty);
+        append(r_.waiting_at_origin, s.waiting_at_origin);
+        append(r_.in_transit, s.in_transit);
+        append(r_.airport_open, s.airport_open);
+        r_.regime.push_back(s.regime);
+    }
+    void on_event(const model::EventRecord& e) override {
+        if (static_cast<std::int64_t>(r_.events.size()) < max_events_)
+            r_.events.push_back(e);
+        else
+            ++r_.events_dropped;
+    }
+    void on_finish(const model::RunKpis& kpis,
+                   const std::vector<model::ContingentKpis>& per_contingent) override {
+        r_.kpis = kpis;
+        r_.contingent_kpis = per_contingent;
+    }
+
+private:
+    static void append(std::vector<float>& to, const std::vector<float>& from) {
+        to.insert(to.end(), from.begin(), from.end());
+    }
+    RunRecord& r_;
+    std::int64_t max_events_;
+};
+
+}  // namespace mss::output

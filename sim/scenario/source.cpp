@@ -1,0 +1,61 @@
+// sim/scenario/source.cpp — file access for the loader, guarded against special files and
+// oversized input.
+#include "sim/scenario/source.hpp"
+
+#include <fstream>
+#include <system_error>
+
+namespace mss::scenario {
+
+FileText DiskSource::read(const std::filesystem::path& path) const {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) return {std::nullopt, "no such file"};
+    if (fs::is_directory(st)) return {std::nullopt, "is a directory, not a file"};
+    // Devices, FIFOs and sockets could block or never end: only regular files are read.
+    if (!fs::is_regular_file(st)) return {std::nullopt, "is not a regular file"};
+    const auto size = fs::file_size(path, ec);
+    if (ec) return {std::nullopt, "cannot read: " + ec.message()};
+    if (size > kMaxFileBytes) {
+        return {std::nullopt, "is too large (" + std::to_string(size) + " bytes; the limit is " +
+                                  std::to_string(kMaxFileBytes) + ")"};
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {std::nullopt, "cannot be opened for reading"};
+    std::string text;
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    // The file may have grown since it was measured; never read past the cap.
+    if (in && in.peek() != std::char_traits<char>::eof()) {
+        return {std::nullopt,
+                "is too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)"};
+    }
+    return {std::move(text), {}};
+}
+
+void MemorySource::add(const std::filesystem::path& path, std::string text) {
+    files_[path.lexically_normal().generic_string()] = std::move(text);
+}
+
+FileText MemorySource::read(const std::filesystem::path& path) const {
+    const auto it = files_.find(path.lexically_normal().generic_string());
+    if (it == files_.end()) return {std::nullopt, "no such file"};
+    if (it->second.size() > kMaxFileBytes) {
+        return {std::nullopt,
+                "is too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)"};
+    }
+    return {it->second, {}};
+}
+
+FileText CachingSource::read(const std::filesystem::path& path) const {
+    const std::string key = path.lexically_normal().generic_string();
+    const auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    FileText t = inner_.read(path);
+    cache_.emplace(key, t);
+    return t;
+}
+
+}  // namespace mss::scenario

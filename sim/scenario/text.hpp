@@ -1,0 +1,58 @@
+// sim/scenario/text.hpp — small text helpers shared by the loader's parts (internal): TOML
+// number and string formatting that reads back exactly, key paths, dates, "did you mean".
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "sim/scenario/diagnostic.hpp"
+
+namespace mss::scenario::detail {
+
+/// A double as TOML text that parses back to the same double: "2.0", "0.0001", "1e+20",
+/// "inf", "-inf", "nan".
+std::string format_double(double x);
+/// A TOML basic string literal with quotes and escapes.
+std::string quote(std::string_view s);
+/// True when `s` can be a bare TOML key (A-Z a-z 0-9 _ -).
+bool is_bare_key(std::string_view s);
+/// `parent.segment`, quoting the segment when it is not a bare key.
+std::string join_path(std::string_view parent, std::string_view segment);
+/// `parent[index]`.
+std::string index_path(std::string_view parent, std::size_t index);
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
+/// The civil date of a day count since 1970-01-01, as YYYY-MM-DD.
+std::string civil_from_days(std::int64_t days);
+
+/// The candidate nearest to `word` by edit distance if it is close enough to be a typo.
+std::string nearest(std::string_view word, std::span<const std::string_view> candidates);
+/// `; did you mean 'x'?` or empty.
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
+
+/// What a node is, with its value when short: `a string "abc"`, `an integer 5`, `a table`.
+std::string describe_node(const toml::node& node);
+/// A node as TOML value text (inline form for tables), e.g. `{ dist = "constant", value = 2.0 }`.
+std::string value_text(const toml::node& node);
+
+/// Where `text` has a non-ASCII character outside strings and comments (1-based line and
+/// column in code points), or {0, 0}. TOML allows such characters only in strings and
+/// comments; toml++ 3.3 can reach undefined behaviour on some of them elsewhere (its
+/// is_non_ascii_horizontal_whitespace hits __builtin_unreachable for code points such as
+/// U+00A7 or U+0401: upstream issues #190 and #295), so the loader rejects them before
+/// parsing. Also reported: a non-ASCII character right after a backslash, or first after a
+/// line-ending backslash, in a multi-line basic string (the same bug, issue #190).
+std::pair<int, int> find_unsafe_non_ascii(std::string_view text);
+
+/// The location of a source region, as a diagnostic with the given key path and message.
+/// Regions whose path starts with "--set " get line and column 0.
+Diagnostic at(const toml::source_region& where, std::string key_path, std::string message);
+
+}  // namespace mss::scenario::detail

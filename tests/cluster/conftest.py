@@ -1,0 +1,171 @@
+"""Helpers for the sweep tests (`mss sweep`, `--shard`, `mss merge`, MPI, journal and resume).
+
+They drive the built `mss` ($MSS_BIN, default build/release/sim/app/mss) from the repository
+root on tests/cluster/small_sweep.toml (2 x 2 grid, 240 days). "Identical" is DESIGN §2:
+every dataset equal value for value, NaN == NaN, except /runs wall_s and the root attributes
+created_utc and command_line (the helpers below are those of tests/results/conftest.py, plus
+the root attributes that only shard files carry)."""
+import os
+import pathlib
+import shutil
+import signal
+import struct
+import subprocess
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+HERE = pathlib.Path(__file__).resolve().parent
+SWEEP = "tests/cluster/small_sweep.toml"
+
+VOLATILE_COLUMNS = {"wall_s"}
+VOLATILE_ATTRS = {"created_utc", "command_line"}
+SHARD_ATTRS = {"shard", "shard_runs", "sweep_runs"}
+
+
+def mss_bin() -> pathlib.Path:
+    p = pathlib.Path(os.environ.get("MSS_BIN", ROOT / "build/release/sim/app/mss"))
+    if not p.is_file():
+        pytest.fail(f"mss binary not found at {p}: build it first (make build) or set MSS_BIN")
+    return p
+
+
+def mpiexec():
+    """The MPI launcher when this mss was built with MPI ($MSS_MPI=1), else None."""
+    if os.environ.get("MSS_MPI", "1") != "1":
+        return None
+    return os.environ.get("MSS_MPIEXEC") or shutil.which("mpirun")
+
+
+def mpi_env():
+    env = dict(os.environ)
+    env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    return env
+
+
+def mss(*args, check=True, env=None, **kw):
+    """Runs `mss ARGS` from the repository root; returns the CompletedProcess."""
+    r = subprocess.run([str(mss_bin()), *map(str, args)], cwd=ROOT, capture_output=True,
+                       text=True, env=env, **kw)
+    if check and r.returncode != 0:
+        raise AssertionError(f"mss {' '.join(map(str, args))} exited {r.returncode}\n"
+                             f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}")
+    return r
+
+
+def mpirun(n, *args, check=True, **kw):
+    """Runs `mpirun -n N --oversubscribe mss ARGS` (as root: the OMPI_ALLOW_* variables)."""
+    launcher = mpiexec()
+    cmd = [launcher, "-n", str(n), "--oversubscribe", str(mss_bin()), *map(str, args)]
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=mpi_env(), **kw)
+    if check and r.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} exited {r.returncode}\n"
+                             f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}")
+    return r
+
+
+def sweep(out, *args, **kw):
+    """`mss sweep small_sweep.toml -o OUT --quiet ARGS`."""
+    return mss("sweep", SWEEP, "-o", out, "--quiet", *args, **kw)
+
+
+def _equal(a, b) -> bool:
+    if a.dtype.names:
+        if a.dtype.names != b.dtype.names:
+            return False
+        return all(_equal(a[n], b[n]) for n in a.dtype.names if n not in VOLATILE_COLUMNS)
+    if a.shape != b.shape:
+        return False
+    if a.dtype.kind == "f":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b))
+
+
+def datasets(f: h5py.File) -> dict:
+    out = {}
+    f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
+                 if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def assert_identical(path_a, path_b, ignore_attrs=(), scenario_attrs=True):
+    """DESIGN §2 identity: every dataset equal (NaN == NaN) except /runs wall_s; /scenario
+    attributes equal; root attributes equal except created_utc, command_line and
+    `ignore_attrs`."""
+    with h5py.File(path_a, "r") as fa, h5py.File(path_b, "r") as fb:
+        da, db = datasets(fa), datasets(fb)
+        assert da.keys() == db.keys()
+        for name in da:
+            assert _equal(da[name], db[name]), f"dataset {name} differs"
+        if scenario_attrs:
+            assert dict(fa["scenario"].attrs) == dict(fb["scenario"].attrs)
+        skip = VOLATILE_ATTRS | set(ignore_attrs)
+        ra = {k: v for k, v in fa.attrs.items() if k not in skip}
+        rb = {k: v for k, v in fb.attrs.items() if k not in skip}
+        assert ra == rb
+
+
+# --- the journal (docs/cluster.md "Journal format") ---
+
+HEADER = struct.Struct("<8sII16sqqqqqQ")   # 80 bytes
+FRAME = struct.Struct("<IIqQQ")            # 32 bytes
+
+
+def journal_header(path):
+    with open(path, "rb") as f:
+        raw = f.read(HEADER.size)
+    if len(raw) < HEADER.size:
+        return None
+    magic, size, version, ident, total, si, sc, first, count, _ = HEADER.unpack(raw)
+    assert magic == b"MSSJNL01" and size == 80 and version == 1
+    return dict(identity=ident.decode(), total=total, shard=(si, sc), first=first, count=count)
+
+
+def journal_records(path):
+    """Complete-looking frames in the journal (length check only: cheap enough to poll)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return 0
+    pos, n = HEADER.size, 0
+    while pos + FRAME.size <= len(data):
+        magic, _, _, length, _ = FRAME.unpack_from(data, pos)
+        if magic != 0x5253534D or pos + FRAME.size + length > len(data):
+            break
+        pos += FRAME.size + length
+        n += 1
+    return n
+
+
+def start_sweep(out, *args, launcher=None):
+    """Starts `mss sweep` (or `mpirun -n 2 mss sweep`) in the background; returns the Popen."""
+    cmd = [str(mss_bin()), "sweep", SWEEP, "-o", str(out), "--quiet", *map(str, args)]
+    env = None
+    if launcher:
+        cmd = [launcher, "-n", "2", "--oversubscribe", *cmd]
+        env = mpi_env()
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def wait_for(predicate, proc, timeout=60.0, step=0.002):
+    """Polls until predicate() is true (True) or the process ended first (False)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        if proc.poll() is not None:
+            return predicate()
+        time.sleep(step)
+    raise AssertionError("timed out waiting for the sweep")
+
+
+def kill_and_reap(proc, sig=signal.SIGKILL):
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err

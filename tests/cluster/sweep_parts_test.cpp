@@ -1,0 +1,217 @@
+// The parts of sweeps that need no simulation: the shard rule, the record codec and the
+// journal (framing, torn tails, locking). Unit tests, also run under ASan/UBSan.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "sim/experiment/journal.hpp"
+#include "sim/experiment/record_codec.hpp"
+#include "sim/experiment/shards.hpp"
+#include "sim/experiment/sweep_run.hpp"
+
+namespace ex = mss::experiment;
+namespace fs = std::filesystem;
+
+namespace {
+
+mss::output::RunRecord sample_record(std::int64_t run) {
+    mss::output::RunRecord r;
+    r.run = run;
+    r.point = run / 3;
+    r.replication = run % 3;
+    r.seed = 0xfedcba9876543210ULL;
+    r.wall_s = 0.25;
+    r.kpis.days_to_foc = mss::model::kNaN;
+    r.kpis.cost_usd = 1.5e7 + static_cast<double>(run);
+    r.kpis.events_handled = 12345;
+    r.contingent_kpis = {{1.0, 0.5, mss::model::kNaN, 200.0}, {2.0, 0.25, 0.0, 10.0}};
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    r.strength = {1.0f, 2.0f, nan, 4.0f};
+    r.on_duty = {1.0f, 1.0f, 1.0f, 1.0f};
+    r.waiting_at_origin = {0.0f, 0.0f, 0.0f, 0.0f};
+    r.in_transit = {0.5f, 0.0f, 0.0f, 0.0f};
+    r.airport_open = {1.0f, 0.75f};
+    r.regime = {0, 2};
+    r.events = {{3.5, mss::model::EventKind::landed, 0, 1, 200},
+                {30.0, mss::model::EventKind::attack, -1, -1, 1}};
+    r.events_dropped = 7;
+    return r;
+}
+
+bool same_bits(const mss::output::RunRecord& a, const mss::output::RunRecord& b) {
+    return ex::encode_record(a) == ex::encode_record(b);
+}
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/mss-journal-test.XXXXXX";
+        path = ::mkdtemp(tmpl);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+ex::JournalHeader header(std::int64_t first, std::int64_t count) {
+    ex::JournalHeader h;
+    h.identity = "0123456789abcdef";
+    h.total_runs = 100;
+    h.shard_index = 1;
+    h.shard_count = 4;
+    h.first_run = first;
+    h.run_count = count;
+    return h;
+}
+
+}  // namespace
+
+TEST_CASE("shards partition the run ids into contiguous slices of near-equal size", "[sweep]") {
+    for (std::int64_t total : {1, 2, 7, 16, 100, 1001}) {
+        for (std::int64_t n = 1; n <= std::min<std::int64_t>(total, 13); ++n) {
+            std::int64_t next = 0, smallest = total, largest = 0;
+            for (std::int64_t i = 0; i < n; ++i) {
+                const ex::RunRange r = ex::shard_range({i, n}, total);
+                CHECK(r.first == next);
+                next = r.end;
+                smallest = std::min(smallest, r.size());
+                largest = std::max(largest, r.size());
+            }
+            CHECK(next == total);
+            CHECK(largest - smallest <= 1);
+        }
+    }
+    CHECK(ex::shard_range({1, 3}, 16) == ex::RunRange{5, 10});
+    CHECK(ex::range_text({5, 10}) == "5-9");
+    CHECK(ex::range_text({5, 6}) == "5");
+}
+
+TEST_CASE("shard specs are parsed strictly", "[sweep]") {
+    std::string why;
+    REQUIRE(ex::parse_shard("2/5", why));
+    CHECK(ex::parse_shard("2/5", why)->str() == "2/5");
+    for (const char* bad : {"5/5", "-1/5", "1/0", "1", "a/b", "1/2/3", "1 /2", "", "/", "1/"}) {
+        INFO(bad);
+        CHECK_FALSE(ex::parse_shard(bad, why));
+        CHECK_FALSE(why.empty());
+    }
+}
+
+TEST_CASE("the record codec round-trips every bit, NaN payloads included", "[sweep]") {
+    const auto r = sample_record(17);
+    const std::string bytes = ex::encode_record(r);
+    const auto back = ex::decode_record(bytes);
+    CHECK(back.run == 17);
+    CHECK(back.seed == r.seed);
+    CHECK(std::isnan(back.kpis.days_to_foc));
+    CHECK(back.kpis.events_handled == 12345);
+    CHECK(back.events.size() == 2);
+    CHECK(back.events[1].kind == mss::model::EventKind::attack);
+    CHECK(same_bits(r, back));
+    CHECK(ex::encoded_run_id(bytes) == 17);
+}
+
+TEST_CASE("the record codec rejects truncated and padded bytes", "[sweep]") {
+    const std::string bytes = ex::encode_record(sample_record(3));
+    for (std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{20}, bytes.size() - 1})
+        CHECK_THROWS_AS(ex::decode_record(std::string_view(bytes).substr(0, cut)), ex::CodecError);
+    CHECK_THROWS_AS(ex::decode_record(bytes + "x"), ex::CodecError);
+    std::string bad_version = bytes;
+    bad_version[0] = 9;
+    CHECK_THROWS_AS(ex::decode_record(bad_version), ex::CodecError);
+}
+
+TEST_CASE("a journal keeps records in run order and reopens with their count", "[sweep]") {
+    TempDir dir;
+    const fs::path p = dir.path / "out.h5.journal";
+    {
+        ex::Journal j = ex::Journal::create(p, header(25, 5));
+        CHECK(j.next_run() == 25);
+        j.append(25, ex::encode_record(sample_record(25)));
+        j.append(26, ex::encode_record(sample_record(26)));
+        CHECK_THROWS_AS(j.append(28, ex::encode_record(sample_record(28))), ex::JournalError);
+        CHECK(j.records() == 2);
+    }
+    CHECK_THROWS_AS(ex::Journal::create(p, header(25, 5)), ex::JournalConflict);
+    CHECK(ex::read_journal_header(p) == header(25, 5));
+    ex::Journal j = ex::Journal::open(p);
+    CHECK(j.header() == header(25, 5));
+    CHECK(j.records() == 2);
+    CHECK(j.discarded_bytes() == 0);
+    for (std::int64_t run = 27; run < 30; ++run)
+        j.append(run, ex::encode_record(sample_record(run)));
+    CHECK(j.complete());
+    ex::JournalReader reader(p);
+    std::int64_t run = 0, n = 0;
+    std::string payload;
+    while (reader.next(run, payload)) {
+        CHECK(run == 25 + n);
+        CHECK(same_bits(ex::decode_record(payload), sample_record(run)));
+        ++n;
+    }
+    CHECK(n == 5);
+}
+
+TEST_CASE("a torn last record is cut off when the journal is reopened", "[sweep]") {
+    TempDir dir;
+    const fs::path p = dir.path / "out.h5.journal";
+    std::uintmax_t whole = 0;
+    {
+        ex::Journal j = ex::Journal::create(p, header(0, 10));
+        for (std::int64_t run = 0; run < 3; ++run)
+            j.append(run, ex::encode_record(sample_record(run)));
+        whole = fs::file_size(p);
+        j.append(3, ex::encode_record(sample_record(3)));
+    }
+    const std::uintmax_t with_fourth = fs::file_size(p);
+    SECTION("cut inside the payload") { fs::resize_file(p, with_fourth - 5); }
+    SECTION("cut inside the frame header") { fs::resize_file(p, whole + 7); }
+    SECTION("a damaged byte in the payload") {
+        std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(with_fourth - 10));
+        f.put('\x5a');
+    }
+    ex::Journal j = ex::Journal::open(p);
+    CHECK(j.records() == 3);
+    CHECK(j.discarded_bytes() > 0);
+    CHECK(fs::file_size(p) == whole);
+    j.append(3, ex::encode_record(sample_record(3)));  // and it goes on from there
+    CHECK(j.records() == 4);
+}
+
+TEST_CASE("a journal in use is locked against a second user", "[sweep]") {
+    TempDir dir;
+    const fs::path p = dir.path / "out.h5.journal";
+    ex::Journal j = ex::Journal::create(p, header(0, 10));
+    CHECK_THROWS_AS(ex::Journal::open(p), ex::JournalConflict);
+}
+
+TEST_CASE("a file that is not a journal is refused", "[sweep]") {
+    TempDir dir;
+    const fs::path p = dir.path / "junk.journal";
+    std::ofstream(p) << "not a journal at all, just some text that is long enough to fill a header";
+    CHECK_THROWS_AS(ex::Journal::open(p), ex::JournalConflict);
+    CHECK_THROWS_AS(ex::read_journal_header(p), ex::JournalConflict);
+}
+
+TEST_CASE("factor values become /points numbers, or their index when not numbers", "[sweep]") {
+    mss::scenario::Factor f;
+    f.key = "contingent.Kenya.tour_days";
+    f.values = {"{ dist = \"normal\", mean = 182.0 }", "365", "1_000", "0x10", "true", "-inf"};
+    CHECK(ex::factor_point_value(f, f.values[0]) == 0.0);
+    CHECK(ex::factor_point_value(f, "365") == 365.0);
+    CHECK(ex::factor_point_value(f, "1_000") == 1000.0);
+    CHECK(ex::factor_point_value(f, "0x10") == 16.0);
+    CHECK(ex::factor_point_value(f, "0o17") == 15.0);
+    CHECK(ex::factor_point_value(f, "0b101") == 5.0);
+    CHECK(ex::factor_point_value(f, "true") == 1.0);
+    CHECK(ex::factor_point_value(f, "2.5e-3") == 0.0025);
+    CHECK(std::isinf(ex::factor_point_value(f, "-inf")));
+    CHECK(std::isnan(ex::factor_point_value(f, "\"text\"")));
+}

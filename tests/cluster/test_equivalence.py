@@ -1,0 +1,139 @@
+"""A sweep gives identical results (DESIGN §2) however it is run: one thread, two threads,
+three shards merged, two MPI ranks; a one-point sweep equals `mss run`; run ids, /points and
+common random numbers are as documented."""
+import h5py
+import numpy as np
+import pytest
+
+from conftest import (ROOT, SHARD_ATTRS, SWEEP, assert_identical, mpiexec, mpirun, mss, sweep)
+
+R = 4   # replications of small_sweep.toml
+P = 4   # design points
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The sweep on one thread: the reference every other way must reproduce."""
+    out = tmp_path_factory.mktemp("ref") / "serial.h5"
+    sweep(out, "-j", 1)
+    return out
+
+
+def test_two_threads_give_identical_results(reference, tmp_path):
+    out = tmp_path / "j2.h5"
+    sweep(out, "-j", 2)
+    assert_identical(reference, out)
+
+
+def test_three_shards_merged_give_identical_results(reference, tmp_path):
+    shards = []
+    for i in range(3):
+        s = tmp_path / f"shard{i}.h5"
+        sweep(s, "-j", 1, "--shard", f"{i}/3")
+        shards.append(s)
+    # Shard I of N holds run ids [floor(I T / N), floor((I + 1) T / N)), T = 16.
+    bounds = [0, 5, 10, 16]
+    for i, s in enumerate(shards):
+        with h5py.File(s) as f:
+            assert list(f["runs"]["run"]) == list(range(bounds[i], bounds[i + 1]))
+            assert list(f["series/run"][:]) == list(range(bounds[i], bounds[i + 1]))
+            assert f.attrs["shard"] == f"{i}/3"
+            assert f.attrs["sweep_runs"] == "16"
+            assert f["points"].shape == (P,)
+    merged = tmp_path / "merged.h5"
+    r = mss("merge", merged, shards[2], shards[0], shards[1])   # any order
+    assert "16 runs" in r.stdout
+    assert_identical(reference, merged)
+    assert not (tmp_path / "merged.h5.part").exists()
+
+
+@pytest.mark.skipif(mpiexec() is None, reason="mss built without MPI")
+def test_two_mpi_ranks_give_identical_results(reference, tmp_path):
+    out = tmp_path / "mpi.h5"
+    r = mpirun(2, "sweep", SWEEP, "-o", out, "-j", 1, "--quiet")
+    assert "2 MPI ranks" in r.stdout
+    assert_identical(reference, out)
+    assert not (tmp_path / "mpi.h5.journal").exists()
+
+
+@pytest.mark.skipif(mpiexec() is None, reason="mss built without MPI")
+def test_mpi_shard_merges_with_a_serial_shard(reference, tmp_path):
+    a, b = tmp_path / "a.h5", tmp_path / "b.h5"
+    mpirun(2, "sweep", SWEEP, "-o", a, "-j", 1, "--quiet", "--shard", "0/2")
+    sweep(b, "-j", 2, "--shard", "1/2")
+    merged = tmp_path / "m.h5"
+    mss("merge", merged, a, b)
+    assert_identical(reference, merged)
+
+
+def test_run_ids_points_and_factor_columns(reference):
+    with h5py.File(reference) as f:
+        runs = f["runs"][:]
+        assert list(runs["run"]) == list(range(P * R))
+        assert list(runs["point"]) == [i // R for i in range(P * R)]
+        assert list(runs["replication"]) == [i % R for i in range(P * R)]
+        assert set(runs["seed"]) == {11}
+        pts = f["points"][:]
+        assert pts.dtype.names == ("point", "aircraft.B787-charter.count",
+                                   "contingent.Kenya.tour_days")
+        assert list(pts["aircraft.B787-charter.count"]) == [1, 1, 2, 2]   # first factor slowest
+        # Distribution tables are not numbers: stored as their index in `values`.
+        assert list(pts["contingent.Kenya.tour_days"]) == [0, 1, 0, 1]
+        sc = f["scenario"].attrs
+        assert len(sc["sweep_hash"]) == 16 and "[sweep]" in sc["sweep_toml"]
+        assert "shard" not in f.attrs
+
+
+def test_common_random_numbers_across_design_points(reference):
+    """Replication r of every design point draws the same numbers for the same purpose: the
+    violence process does not depend on the factors here, so its regime path and the airport
+    closures it causes are the same in every point of the same replication."""
+    with h5py.File(reference) as f:
+        regime = f["series/regime"][:]
+        airport = f["series/airport_open"][:]
+        for p in range(1, P):
+            for r in range(R):
+                assert np.array_equal(regime[p * R + r], regime[r])
+                assert np.array_equal(airport[p * R + r], airport[r])
+        # ... and different replications differ.
+        assert not np.array_equal(regime[0], regime[1])
+
+
+def test_one_point_sweep_equals_mss_run(tmp_path):
+    base = ROOT / "tests/cluster/small.toml"
+    one = tmp_path / "one.toml"
+    one.write_text(f'[sweep]\nname = "one"\nbase = "{base}"\nseed = 5\nreplications = 3\n')
+    a, b = tmp_path / "sweep.h5", tmp_path / "run.h5"
+    mss("sweep", one, "-o", a, "--quiet", "-j", 2)
+    mss("run", base, "--seed", 5, "-r", 3, "-o", b, "--quiet", "-j", 1)
+    # Same datasets and the same resolved scenario; the sweep adds its text and hash.
+    assert_identical(a, b, scenario_attrs=False)
+    with h5py.File(a) as fa, h5py.File(b) as fb:
+        assert fa["scenario"].attrs["toml"] == fb["scenario"].attrs["toml"]
+        assert "sweep_hash" in fa["scenario"].attrs and "sweep_hash" not in fb["scenario"].attrs
+
+
+def test_first_replications_of_a_larger_sweep_are_the_same_runs(reference, tmp_path):
+    """Run (p, r) does not depend on R: rows p*R + r of an R=4 sweep equal rows p*6 + r of an
+    R=6 sweep."""
+    out = tmp_path / "r6.h5"
+    sweep(out, "-j", 2, "--set", "sweep.replications=6")
+    with h5py.File(reference) as f, h5py.File(out) as g:
+        a, b = f["series/strength"][:], g["series/strength"][:]
+        ka, kb = f["runs"]["cost_usd"], g["runs"]["cost_usd"]
+        for p in range(P):
+            for r in range(R):
+                assert np.array_equal(a[p * R + r], b[p * 6 + r], equal_nan=True)
+                assert ka[p * R + r] == kb[p * 6 + r]
+
+
+def test_summary_per_design_point_is_printed(tmp_path):
+    r = sweep(tmp_path / "s.h5", "-j", 2)
+    for p in range(P):
+        assert f"design point {p}: aircraft.B787-charter.count=" in r.stdout
+    assert "16 runs" in r.stdout
+
+
+def test_mss_summary_reads_a_sweep(reference):
+    r = mss("summary", reference)
+    assert "design point 3" in r.stdout

@@ -1,0 +1,113 @@
+"""`mss merge` refuses what does not make one sweep (exit 2, naming files and run ranges), and
+`--shard` and the MPI launcher checks refuse bad requests."""
+import shutil
+
+import pytest
+
+from conftest import SWEEP, mss, sweep
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory):
+    d = tmp_path_factory.mktemp("shards")
+    paths = []
+    for i in range(3):
+        p = d / f"s{i}.h5"
+        sweep(p, "-j", 1, "--shard", f"{i}/3")
+        paths.append(p)
+    return paths
+
+
+def refused(out, *files):
+    r = mss("merge", out, *files, check=False)
+    assert r.returncode == 2, r.stderr
+    assert not out.exists() and not out.with_name(out.name + ".part").exists()
+    return r.stderr
+
+
+def test_shards_of_different_sweeps_are_refused(shards, tmp_path):
+    other = tmp_path / "other.h5"
+    sweep(other, "-j", 1, "--shard", "2/3", "--set", "sweep.seed=12")
+    err = refused(tmp_path / "m.h5", shards[0], shards[1], other)
+    assert "different sweeps" in err
+    assert str(other) in err and str(shards[0]) in err
+
+
+def test_a_missing_shard_is_refused(shards, tmp_path):
+    err = refused(tmp_path / "m.h5", shards[0], shards[2])
+    assert "runs 5-9 of 0-15 are in none of the files" in err
+
+
+def test_a_duplicated_shard_is_refused(shards, tmp_path):
+    err = refused(tmp_path / "m.h5", shards[0], shards[1], shards[1], shards[2])
+    assert "given twice" in err
+    copy = tmp_path / "copy.h5"
+    shutil.copy(shards[1], copy)
+    err = refused(tmp_path / "m.h5", shards[0], shards[1], copy, shards[2])
+    assert "runs 5-9 are in both" in err and str(copy) in err
+
+
+def test_overlapping_shardings_are_refused(shards, tmp_path):
+    half = tmp_path / "half.h5"
+    sweep(half, "-j", 1, "--shard", "1/2")   # runs 8-15
+    err = refused(tmp_path / "m.h5", shards[0], shards[1], half)
+    assert "runs 8-9 are in both" in err
+
+
+def test_a_plain_run_is_not_a_shard(shards, tmp_path):
+    plain = tmp_path / "plain.h5"
+    mss("run", "tests/cluster/small.toml", "-r", 2, "-o", plain, "--quiet")
+    err = refused(tmp_path / "m.h5", shards[0], plain)
+    assert "not a sweep result" in err
+    err = refused(tmp_path / "m.h5", shards[0], tmp_path / "nope.h5")
+    assert "no such file" in err
+
+
+def test_merge_does_not_overwrite_without_force(shards, tmp_path):
+    out = tmp_path / "m.h5"
+    mss("merge", out, *shards)
+    r = mss("merge", out, *shards, check=False)
+    assert r.returncode == 2 and "--force" in r.stderr
+    mss("merge", out, *shards, "--force")
+    r = mss("merge", shards[0], shards[0], shards[1], check=False)
+    assert r.returncode == 2
+
+
+@pytest.mark.parametrize("shard,words", [
+    ("3/3", "0 <= I < N"), ("a/3", "expected I/N"), ("1", "expected I/N"),
+    ("0/17", "at most 16 shards"),
+])
+def test_bad_shards_are_refused(tmp_path, shard, words):
+    r = sweep(tmp_path / "x.h5", "--shard", shard, check=False)
+    assert r.returncode == 2 and words in r.stderr
+    assert not (tmp_path / "x.h5.journal").exists()
+
+
+def test_default_output_names_of_shards(tmp_path):
+    # Without -o: runs/<sweep name>.shard-I-of-N.h5 under the working directory.
+    import subprocess
+    from conftest import ROOT, mss_bin
+    r = subprocess.run([str(mss_bin()), "sweep", str(ROOT / SWEEP), "--shard", "1/8", "--quiet"],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "runs/small-sweep.shard-1-of-8.h5").exists()
+
+
+def test_slurm_tasks_without_mpi_are_refused(tmp_path):
+    """`srun -n 2 mss sweep` without --mpi would run the sweep twice into one file."""
+    import os
+    env = dict(os.environ, SLURM_STEP_NUM_TASKS="2", SLURM_PROCID="0")
+    r = sweep(tmp_path / "x.h5", check=False, env=env)
+    assert r.returncode == 2 and "Slurm tasks without MPI" in r.stderr
+    # ... unless each task runs its own shard.
+    r = sweep(tmp_path / "y.h5", "--shard", "0/2", env=env)
+
+
+def test_launcher_without_mpi_build_is_refused(tmp_path):
+    from conftest import mpiexec
+    if mpiexec() is not None:
+        pytest.skip("this mss has MPI: the refusal is for builds without it")
+    import os
+    env = dict(os.environ, OMPI_COMM_WORLD_SIZE="2", OMPI_COMM_WORLD_RANK="0")
+    r = sweep(tmp_path / "x.h5", check=False, env=env)
+    assert r.returncode == 2 and "built without MPI" in r.stderr

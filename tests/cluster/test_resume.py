@@ -1,0 +1,172 @@
+"""The journal (DESIGN §7): after SIGKILL at any moment (early, in the middle, during the
+final write), SIGTERM or SIGINT, `--resume` finishes the sweep with results identical to an
+uninterrupted one, without rerunning a finished run; a torn last record is cut off; journals
+of another sweep or shard, and journals without --resume, are refused."""
+import os
+import random
+import signal
+
+import pytest
+
+from conftest import (SWEEP, assert_identical, journal_header, journal_records, kill_and_reap,
+                      mpiexec, mss, start_sweep, sweep, wait_for)
+
+# 4 points x 150 replications = 600 runs of 240 days: about a second on one busy core.
+REPS = ["--set", "sweep.replications=150"]
+RUNS = 600
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ref") / "uninterrupted.h5"
+    sweep(out, "-j", 2, *REPS)
+    return out
+
+
+def resume(out, *extra):
+    r = sweep(out, "-j", 2, *REPS, "--resume", *extra)
+    assert not os.path.exists(f"{out}.journal"), "the journal is removed when the file is done"
+    assert not os.path.exists(f"{out}.part")
+    return r
+
+
+def journal_of(out):
+    return f"{out}.journal"
+
+
+@pytest.mark.parametrize("moment", ["early", "middle"])
+def test_sigkill_then_resume_is_identical(reference, tmp_path, moment):
+    out = tmp_path / "k.h5"
+    p = start_sweep(out, "-j", 2, *REPS)
+    need = 1 if moment == "early" else RUNS // 2
+    assert wait_for(lambda: journal_records(journal_of(out)) >= need, p), "finished too soon"
+    code, _, _ = kill_and_reap(p)
+    assert code == -signal.SIGKILL
+    assert not out.exists()
+    done = journal_records(journal_of(out))
+    assert need <= done < RUNS
+    r = resume(out)
+    assert "runs resumed from the journal" in r.stdout
+    assert_identical(reference, out)
+
+
+def test_sigkill_during_the_final_write_then_resume_is_identical(reference, tmp_path):
+    out = tmp_path / "k.h5"
+    part = tmp_path / "k.h5.part"
+    for attempt in range(5):
+        p = start_sweep(out, "-j", 2, *REPS)
+        caught = wait_for(lambda: part.exists(), p)
+        kill_and_reap(p)
+        if caught and os.path.exists(journal_of(out)) and not out.exists():
+            break   # killed while the results file was being written
+        for f in (out, part):
+            f.unlink(missing_ok=True)
+        if os.path.exists(journal_of(out)):
+            os.unlink(journal_of(out))
+    else:
+        pytest.fail("could not kill the sweep during its final write in 5 attempts")
+    assert journal_records(journal_of(out)) == RUNS   # every run was journaled
+    r = resume(out)
+    assert "600 runs resumed" in r.stdout
+    assert_identical(reference, out)
+
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_keeps_the_journal_and_resume_is_identical(reference, tmp_path, sig, code):
+    out = tmp_path / "t.h5"
+    p = start_sweep(out, "-j", 2, *REPS)
+    assert wait_for(lambda: journal_records(journal_of(out)) >= RUNS // 3, p)
+    rc, _, err = kill_and_reap(p, sig)
+    assert rc == code, err
+    assert "--resume" in err and "interrupted" in err
+    assert not out.exists() and not (tmp_path / "t.h5.part").exists()
+    resume(out)
+    assert_identical(reference, out)
+
+
+def test_torn_last_record_is_cut_off(reference, tmp_path):
+    out = tmp_path / "torn.h5"
+    p = start_sweep(out, "-j", 1, *REPS)
+    assert wait_for(lambda: journal_records(journal_of(out)) >= 10, p)
+    kill_and_reap(p)
+    # A kill in the middle of a write leaves a partial frame: fake one (a frame header
+    # promising more bytes than follow).
+    with open(journal_of(out), "ab") as f:
+        f.write(b"MSSR" + b"\0" * 12 + (1 << 20).to_bytes(8, "little") + b"\0" * 8 + b"xyz")
+    r = resume(out)
+    assert "cut off an incomplete last record" in r.stderr
+    assert_identical(reference, out)
+
+
+def test_repeated_kills_at_random_moments(reference, tmp_path):
+    out = tmp_path / "r.h5"
+    rng = random.Random(6)
+    for _ in range(4):
+        args = ["-j", 2, *REPS] + (["--resume"] if os.path.exists(journal_of(out)) else [])
+        p = start_sweep(out, *args)
+        before = journal_records(journal_of(out))
+        wait_for(lambda: journal_records(journal_of(out)) > before + rng.randint(1, 120), p)
+        kill_and_reap(p)
+        if out.exists():
+            break
+    if not out.exists():
+        resume(out)
+    assert_identical(reference, out)
+
+
+def test_a_journal_without_resume_is_refused(tmp_path):
+    out = tmp_path / "j.h5"
+    p = start_sweep(out, "-j", 1, *REPS)
+    assert wait_for(lambda: journal_records(journal_of(out)) >= 5, p)
+    kill_and_reap(p)
+    r = sweep(out, *REPS, check=False)
+    assert r.returncode == 2
+    assert "--resume" in r.stderr and "j.h5.journal exists" in r.stderr
+    r = sweep(out, *REPS, "--force", check=False)   # --force never discards a journal
+    assert r.returncode == 2
+
+
+def test_resume_refuses_another_sweeps_journal(tmp_path):
+    out = tmp_path / "j.h5"
+    p = start_sweep(out, "-j", 1, *REPS)
+    assert wait_for(lambda: journal_records(journal_of(out)) >= 5, p)
+    kill_and_reap(p)
+    h = journal_header(journal_of(out))
+    assert h["total"] == RUNS and h["shard"] == (0, 1) and h["first"] == 0 and h["count"] == RUNS
+    r = sweep(out, *REPS, "--set", "sweep.seed=12", "--resume", check=False)
+    assert r.returncode == 2 and "another sweep" in r.stderr
+    r = sweep(out, *REPS, "--shard", "1/2", "--resume", check=False)
+    assert r.returncode == 2 and "--shard 1/2" in r.stderr
+    # The journal survived both refusals.
+    assert journal_records(journal_of(out)) >= 5
+
+
+def test_resume_of_a_finished_sweep_does_nothing(reference, tmp_path):
+    out = tmp_path / "done.h5"
+    sweep(out, "-j", 2, "--set", "sweep.replications=2")
+    r = sweep(out, "-j", 2, "--set", "sweep.replications=2", "--resume")
+    assert "nothing to do" in r.stdout
+    r = sweep(out, "-j", 2, "--set", "sweep.replications=3", "--resume", check=False)
+    assert r.returncode == 2 and "--force" in r.stderr
+
+
+def test_existing_output_needs_force(tmp_path):
+    out = tmp_path / "o.h5"
+    sweep(out, "--set", "sweep.replications=1")
+    r = sweep(out, "--set", "sweep.replications=1", check=False)
+    assert r.returncode == 2 and "--force" in r.stderr
+    sweep(out, "--set", "sweep.replications=1", "--force")
+
+
+@pytest.mark.skipif(mpiexec() is None, reason="mss built without MPI")
+def test_mpi_sweep_interrupted_then_resumed_serially(reference, tmp_path):
+    """The journal does not care who wrote it: an MPI sweep stopped by SIGTERM resumes in one
+    process (and the other way round would work too)."""
+    out = tmp_path / "m.h5"
+    p = start_sweep(out, "-j", 1, *REPS, launcher=mpiexec())
+    assert wait_for(lambda: journal_records(journal_of(out)) >= RUNS // 4, p)
+    kill_and_reap(p, signal.SIGTERM)
+    assert not out.exists()
+    assert journal_records(journal_of(out)) >= RUNS // 4
+    resume(out)
+    assert_identical(reference, out)
