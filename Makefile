@@ -24,7 +24,7 @@ test-release: build
 
 test-asan: deps
 	@test -f build/asan/build.ninja || $(CMAKE) --preset asan
-	$(CMAKE) --build --preset asan -j $(JOBS)
+	$(CMAKE) --build --preset asan -j $(JOBS) --target unit_tests
 	ctest --preset asan
 
 test: test-release test-asan

@@ -69,8 +69,11 @@ void print_points(const std::vector<ex::PointSummary>& points, std::ostream& out
     // Headline KPIs: mean and half-width of the 95% CI.
     const char* headline[] = {"days_to_foc", "mean_strength_frac", "gap_person_days", "cost_usd"};
     char line[512];
+    std::string keys;
+    for (const auto& a : points.front().assignments)
+        keys += (keys.empty() ? "values of " : ", ") + a.substr(0, a.find('='));
     std::snprintf(line, sizeof line, "\n%6s %6s  %-22s %-22s %-24s %-26s  %s\n", "point", "runs",
-                  "days_to_foc", "mean_strength_frac", "gap_person_days", "cost_usd", "factors");
+                  "days_to_foc", "mean_strength_frac", "gap_person_days", "cost_usd", keys.c_str());
     out << line;
     for (const auto& p : points) {
         std::string cells[4];
@@ -87,8 +90,10 @@ void print_points(const std::vector<ex::PointSummary>& points, std::ostream& out
             }
         }
         std::string factors;
-        for (std::size_t i = 0; i < p.assignments.size(); ++i)
-            factors += (i ? ", " : "") + p.assignments[i];
+        for (std::size_t i = 0; i < p.assignments.size(); ++i) {
+            const auto eq = p.assignments[i].find('=');
+            factors += (i ? ", " : "") + abbreviate(p.assignments[i].substr(eq + 1), 24);
+        }
         std::snprintf(line, sizeof line, "%6lld %6lld  %-22s %-22s %-24s %-26s  %s\n",
                       static_cast<long long>(p.point), static_cast<long long>(runs),
                       cells[0].c_str(), cells[1].c_str(), cells[2].c_str(), cells[3].c_str(),
@@ -148,6 +153,15 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
             err << "mss sweep: cannot initialise MPI: " << e.what() << "\n";
             return kExitFailure;
         }
+    }
+    if (mpi && mpi->size() == 1 && launch.world_size > 1 && o.shard.empty()) {
+        // K processes that each see an MPI world of one: a launcher of another MPI library.
+        if (speaker_rank)
+            err << "mss sweep: started as one of " << launch.world_size << " processes ("
+                << launch.evidence
+                << ") but MPI sees a world of 1: a launcher of another MPI library? Use Open "
+                   "MPI's mpirun, or srun --mpi=pmix\n";
+        return kExitInvalidInput;
     }
     const bool root = !mpi || mpi->rank() == 0;
     const bool distributed = mpi && mpi->size() > 1;
@@ -280,7 +294,7 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
         if (r.resumed > 0) out << "; " << r.resumed << " runs resumed from the journal";
         out << "\n";
         char secs[64];
-        std::snprintf(secs, sizeof secs, "%.1f s (final write %.1f s)", wall, r.final_write_s);
+        std::snprintf(secs, sizeof secs, "%.2f s (final write %.2f s)", wall, r.final_write_s);
         out << "wrote " << out_path.string() << " in " << secs << "\n";
     }
     print_points(r.points, out);

@@ -38,7 +38,9 @@ std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) {
     return h;
 }
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+    return std::strerror(errno);
+}
 
 template <class T>
 void put(char* buf, std::size_t& pos, T v) {
@@ -183,12 +185,20 @@ std::filesystem::path journal_path_for(const std::filesystem::path& output) {
 
 Journal::Journal(std::filesystem::path path, int fd, JournalHeader header, std::int64_t records,
                  std::int64_t discarded)
-    : path_(std::move(path)), fd_(fd), header_(std::move(header)), records_(records),
-      discarded_(discarded), last_sync_(std::chrono::steady_clock::now()) {}
+    : path_(std::move(path)),
+      fd_(fd),
+      header_(std::move(header)),
+      records_(records),
+      discarded_(discarded),
+      last_sync_(std::chrono::steady_clock::now()) {}
 
 Journal::Journal(Journal&& o) noexcept
-    : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)), header_(std::move(o.header_)),
-      records_(o.records_), discarded_(o.discarded_), last_sync_(o.last_sync_) {}
+    : path_(std::move(o.path_)),
+      fd_(std::exchange(o.fd_, -1)),
+      header_(std::move(o.header_)),
+      records_(o.records_),
+      discarded_(o.discarded_),
+      last_sync_(o.last_sync_) {}
 
 Journal& Journal::operator=(Journal&& o) noexcept {
     if (this != &o) {
@@ -203,7 +213,9 @@ Journal& Journal::operator=(Journal&& o) noexcept {
     return *this;
 }
 
-Journal::~Journal() { close(); }
+Journal::~Journal() {
+    close();
+}
 
 void Journal::close() noexcept {
     if (fd_ >= 0) {
@@ -224,7 +236,7 @@ Journal Journal::create(const std::filesystem::path& path, const JournalHeader& 
     lock_or_conflict(fd, path);
     char buf[kHeaderBytes];
     encode_header(header, buf);
-    const struct iovec iov{buf, sizeof buf};
+    const struct iovec iov { buf, sizeof buf };
     write_full(fd, &iov, 1, path);
     if (::fdatasync(fd) != 0)
         throw JournalError("syncing journal " + path.string() + ": " + errno_text());
@@ -270,7 +282,8 @@ Journal Journal::open(const std::filesystem::path& path) {
             good_end += static_cast<off_t>(kFrameBytes + length);
         }
         struct stat st {};
-        if (::fstat(fd, &st) != 0) throw JournalError("stat " + path.string() + ": " + errno_text());
+        if (::fstat(fd, &st) != 0)
+            throw JournalError("stat " + path.string() + ": " + errno_text());
         const std::int64_t discarded = static_cast<std::int64_t>(st.st_size - good_end);
         if (discarded > 0) {
             if (::ftruncate(fd, good_end) != 0 || ::fdatasync(fd) != 0)

@@ -21,8 +21,8 @@
 #pragma once
 
 #include <chrono>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -45,11 +45,11 @@ public:
 
 /// What a journal is for.
 struct JournalHeader {
-    std::string identity;            ///< the sweep's identity hash (16 hex digits)
-    std::int64_t total_runs = 0;     ///< runs in the whole sweep
-    std::int64_t shard_index = 0;    ///< shard I of N (0/1: the whole sweep)
+    std::string identity;          ///< the sweep's identity hash (16 hex digits)
+    std::int64_t total_runs = 0;   ///< runs in the whole sweep
+    std::int64_t shard_index = 0;  ///< shard I of N (0/1: the whole sweep)
     std::int64_t shard_count = 1;
-    std::int64_t first_run = 0;      ///< this journal holds runs [first_run, first_run + run_count)
+    std::int64_t first_run = 0;  ///< this journal holds runs [first_run, first_run + run_count)
     std::int64_t run_count = 0;
     bool operator==(const JournalHeader&) const = default;
 };

@@ -26,7 +26,7 @@ struct Shard {
     std::vector<std::int64_t> runs;  ///< the `run` column
     std::int64_t next_row = 0;       ///< next row to hand out
     std::vector<output::RunRecord> block;
-    std::int64_t block_first = 0;    ///< row of block[0]
+    std::int64_t block_first = 0;  ///< row of block[0]
 };
 
 /// Contiguous ranges of the ids i in [0, n) with pred(i).
@@ -46,7 +46,8 @@ std::vector<RunRange> ranges_where(std::int64_t n, Pred pred) {
 std::string list_ranges(const std::vector<RunRange>& rs) {
     std::string s;
     const std::size_t shown = std::min<std::size_t>(rs.size(), 5);
-    for (std::size_t i = 0; i < shown; ++i) s += (i ? ", " : "") + range_text(rs[i]);
+    for (std::size_t i = 0; i < shown; ++i)
+        s += (i ? ", " : "") + range_text(rs[i]);
     if (rs.size() > shown) s += " and " + std::to_string(rs.size() - shown) + " more ranges";
     return s;
 }
@@ -117,11 +118,13 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
                 by_hash[t.info.provenance.sweep_hash].push_back(t.path.string());
             for (const auto& [h, files] : by_hash) {
                 groups += "\n  sweep " + h + ":";
-                for (const auto& f : files) groups += " " + f;
+                for (const auto& f : files)
+                    groups += " " + f;
             }
-            throw MergeError("the shards come from different sweeps (their identity hashes "
-                             "differ); merge the shards of one sweep only:" +
-                             groups);
+            throw MergeError(
+                "the shards come from different sweeps (their identity hashes "
+                "differ); merge the shards of one sweep only:" +
+                groups);
         }
     }
     const output::FileLayout& layout0 = shards[0].info.layout;
@@ -164,9 +167,8 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
             dup[{owner[static_cast<std::size_t>(id)], second[static_cast<std::size_t>(id)]}]
                 .push_back(id);
     for (const auto& [files, ids] : dup) {
-        const auto rs = ranges_where(total, [&](std::int64_t i) {
-            return std::binary_search(ids.begin(), ids.end(), i);
-        });
+        const auto rs = ranges_where(
+            total, [&](std::int64_t i) { return std::binary_search(ids.begin(), ids.end(), i); });
         problems += "\n  runs " + list_ranges(rs) + " are in both " +
                     shards[static_cast<std::size_t>(files.first)].path.string() + " and " +
                     shards[static_cast<std::size_t>(files.second)].path.string() +
@@ -178,10 +180,9 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
         problems += "\n  runs " + list_ranges(missing) + " of 0-" + std::to_string(total - 1) +
                     " are in none of the files (a missing shard?)";
     if (!problems.empty())
-        throw MergeError("the shards of sweep " + hash + " (" + std::to_string(P) +
-                         " points x " + std::to_string(R) + " replications = " +
-                         std::to_string(total) + " runs) do not hold every run exactly once:" +
-                         problems);
+        throw MergeError("the shards of sweep " + hash + " (" + std::to_string(P) + " points x " +
+                         std::to_string(R) + " replications = " + std::to_string(total) +
+                         " runs) do not hold every run exactly once:" + problems);
     second.clear();
     second.shrink_to_fit();
 
@@ -204,8 +205,8 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
             const std::int64_t row = s.next_row++;
             if (row >= s.block_first + static_cast<std::int64_t>(s.block.size()) ||
                 row < s.block_first) {
-                const std::int64_t n =
-                    std::min<std::int64_t>(kBlockRows, static_cast<std::int64_t>(s.runs.size()) - row);
+                const std::int64_t n = std::min<std::int64_t>(
+                    kBlockRows, static_cast<std::int64_t>(s.runs.size()) - row);
                 s.block = output::read_records(s.path, row, n);
                 s.block_first = row;
             }

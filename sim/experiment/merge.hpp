@@ -21,11 +21,11 @@ public:
 };
 
 struct MergeResult {
-    std::int64_t runs = 0;         ///< rows written
-    std::int64_t points = 0;       ///< design points of the sweep
+    std::int64_t runs = 0;    ///< rows written
+    std::int64_t points = 0;  ///< design points of the sweep
     std::int64_t replications = 0;
     std::string sweep_hash;
-    std::int64_t failed = 0;       ///< runs with status failed
+    std::int64_t failed = 0;  ///< runs with status failed
 };
 
 /// Checks `shards` and writes `output` in run order, a block of rows at a time (bounded

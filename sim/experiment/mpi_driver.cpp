@@ -78,15 +78,21 @@ LaunchInfo detect_launch() {
 
 #ifndef MSS_HAVE_MPI
 
-bool mpi_built() noexcept { return false; }
+bool mpi_built() noexcept {
+    return false;
+}
 
 MpiSession::MpiSession() {
     throw std::runtime_error("this mss was built without MPI (MSS_WITH_MPI=OFF or no Open MPI)");
 }
 MpiSession::~MpiSession() = default;
-int MpiSession::count_failures(bool ok) { return ok ? 0 : 1; }
+int MpiSession::count_failures(bool ok) {
+    return ok ? 0 : 1;
+}
 void MpiSession::finalize() {}
-void MpiSession::abort(int code) { std::_Exit(code); }
+void MpiSession::abort(int code) {
+    std::_Exit(code);
+}
 
 SweepRunResult run_sweep_mpi(MpiSession&, const SweepPlan&, const SweepRunOptions&) {
     throw std::runtime_error("this mss was built without MPI");
@@ -94,7 +100,9 @@ SweepRunResult run_sweep_mpi(MpiSession&, const SweepPlan&, const SweepRunOption
 
 #else
 
-bool mpi_built() noexcept { return true; }
+bool mpi_built() noexcept {
+    return true;
+}
 
 MpiSession::MpiSession() {
     int provided = 0;
@@ -107,7 +115,9 @@ MpiSession::MpiSession() {
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }
 
-MpiSession::~MpiSession() { finalize(); }
+MpiSession::~MpiSession() {
+    finalize();
+}
 
 int MpiSession::count_failures(bool ok) {
     int mine = ok ? 0 : 1, all = 0;
@@ -153,9 +163,8 @@ void send_i64(const std::int64_t* v, int n, int dest, int tag) {
 
 /// The batch-size rule (see the header): guided, 1..kMaxBatchPerThread runs per thread.
 std::int64_t batch_size(std::int64_t remaining, std::int64_t threads, std::int64_t all_threads) {
-    const std::int64_t per_thread =
-        std::clamp<std::int64_t>((remaining + 2 * all_threads - 1) / (2 * all_threads), 1,
-                                 kMaxBatchPerThread);
+    const std::int64_t per_thread = std::clamp<std::int64_t>(
+        (remaining + 2 * all_threads - 1) / (2 * all_threads), 1, kMaxBatchPerThread);
     return std::min(remaining, per_thread * threads);
 }
 
@@ -164,15 +173,23 @@ class Coordinator {
 public:
     Coordinator(MpiSession& mpi, const SweepPlan& plan, const SweepRunOptions& o, Journal& j,
                 SweepRunResult& result, std::int64_t all_threads)
-        : mpi_(mpi), plan_(plan), o_(o), journal_(j), result_(result),
-          all_threads_(all_threads), configs_(*plan.sweep),
-          next_dispatch_(j.next_run()), end_(plan.runs.end),
+        : mpi_(mpi),
+          plan_(plan),
+          o_(o),
+          journal_(j),
+          result_(result),
+          all_threads_(all_threads),
+          configs_(*plan.sweep),
+          next_dispatch_(j.next_run()),
+          end_(plan.runs.end),
           window_(std::max<std::int64_t>(64, 4 * kMaxBatchPerThread * all_threads)),
-          first_todo_(j.next_run()), active_(mpi.size() - 1) {}
+          first_todo_(j.next_run()),
+          active_(mpi.size() - 1) {}
 
     void run() {
         std::vector<std::thread> pool;
-        for (int t = 0; t < o_.threads; ++t) pool.emplace_back([this] { local_worker(); });
+        for (int t = 0; t < o_.threads; ++t)
+            pool.emplace_back([this] { local_worker(); });
         Progress progress("sweep runs", o_.quiet);
         std::optional<std::chrono::steady_clock::time_point> stop_time;
         try {
@@ -183,8 +200,7 @@ public:
                 const std::int64_t written = journal_.next_run() - first_todo_;
                 progress.update(written, end_ - first_todo_,
                                 [&] { return point_note(plan_, journal_.next_run()); });
-                if (!stopping() && (SignalGuard::received() != 0 || bye_))
-                    begin_stop();
+                if (!stopping() && (SignalGuard::received() != 0 || bye_)) begin_stop();
                 if (active_ == 0 && (journal_.complete() || stopping())) break;
                 if (stopping()) {
                     if (!stop_time) stop_time = std::chrono::steady_clock::now();
@@ -208,7 +224,8 @@ public:
                 stop_ = true;
             }
             dispatch_cv_.notify_all();
-            for (auto& t : pool) t.join();
+            for (auto& t : pool)
+                t.join();
             throw;
         }
         {
@@ -216,7 +233,8 @@ public:
             stop_ = true;  // local threads: nothing more to take
         }
         dispatch_cv_.notify_all();
-        for (auto& t : pool) t.join();
+        for (auto& t : pool)
+            t.join();
         // Records of abandoned local batches may have completed meanwhile.
         journal_ready();
         progress.finish();
@@ -289,7 +307,8 @@ private:
             switch (st.MPI_TAG) {
                 case kRequest: {
                     std::int64_t threads = 1;
-                    if (buf.size() == sizeof threads) std::memcpy(&threads, buf.data(), sizeof threads);
+                    if (buf.size() == sizeof threads)
+                        std::memcpy(&threads, buf.data(), sizeof threads);
                     pending_.push_back({st.MPI_SOURCE, std::max<std::int64_t>(1, threads)});
                     break;
                 }
@@ -397,10 +416,10 @@ private:
     std::atomic<int> stopping_flag_{0};
     std::string first_failure_;
 
-    std::deque<std::pair<int, std::int64_t>> pending_;  // (rank, threads) waiting for work
-    std::set<int> released_;   // ranks told "no more" (or gone)
-    std::set<int> stop_sent_;  // ranks sent STOP
-    int active_;  // ranks > 0 not yet told "no more"
+    std::deque<std::pair<int, std::int64_t> > pending_;  // (rank, threads) waiting for work
+    std::set<int> released_;                             // ranks told "no more" (or gone)
+    std::set<int> stop_sent_;                            // ranks sent STOP
+    int active_;                                         // ranks > 0 not yet told "no more"
 };
 
 /// Thrown from a follower's sink when rank 0 says STOP.
@@ -411,7 +430,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     PointConfigs configs(*plan.sweep);
     const std::int64_t threads = o.threads;
     bool stop = false, told_done = false, failure_sent = false;
-    std::deque<std::pair<std::string, MPI_Request>> sends;
+    std::deque<std::pair<std::string, MPI_Request> > sends;
     auto reap = [&](bool all) {
         while (!sends.empty()) {
             int done = 0;
@@ -448,7 +467,8 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
             break;
         }
         std::vector<RunSpec> specs;
-        for (std::int64_t r = work[0]; r < work[0] + work[1]; ++r) specs.push_back(plan.spec(r));
+        for (std::int64_t r = work[0]; r < work[0] + work[1]; ++r)
+            specs.push_back(plan.spec(r));
         auto simulate = [&](const RunSpec& spec) {
             std::string failure;
             output::RunRecord rec = configs.simulate(spec, &failure);
@@ -478,8 +498,8 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         if (!failure_sent) {
             std::lock_guard lock(failure_mutex);
             if (!first_failure.empty()) {
-                MPI_Send(first_failure.data(), static_cast<int>(first_failure.size()), MPI_BYTE,
-                         0, kFailure, MPI_COMM_WORLD);
+                MPI_Send(first_failure.data(), static_cast<int>(first_failure.size()), MPI_BYTE, 0,
+                         kFailure, MPI_COMM_WORLD);
                 failure_sent = true;
             }
         }

@@ -72,7 +72,8 @@ void encode_record(const output::RunRecord& r, std::string& out) {
     put<std::int8_t>(out, static_cast<std::int8_t>(r.status));
     put<double>(out, r.wall_s);
     put<std::uint32_t>(out, static_cast<std::uint32_t>(cols.size()));
-    for (const auto& k : cols) put<double>(out, r.kpis.*(k.member));
+    for (const auto& k : cols)
+        put<double>(out, r.kpis.*(k.member));
     put<std::uint64_t>(out, r.kpis.events_handled);
     put<std::int64_t>(out, r.events_dropped);
     put<std::uint32_t>(out, static_cast<std::uint32_t>(r.contingent_kpis.size()));
@@ -82,8 +83,8 @@ void encode_record(const output::RunRecord& r, std::string& out) {
         put<double>(out, c.overstay_person_days);
         put<double>(out, c.pax_in);
     }
-    for (const auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit,
-                          &r.airport_open})
+    for (const auto* s :
+         {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit, &r.airport_open})
         put_array(out, *s);
     put_array(out, r.regime);
     put<std::uint64_t>(out, r.events.size());
@@ -116,7 +117,8 @@ output::RunRecord decode_record(std::string_view bytes) {
     r.wall_s = c.get<double>();
     const auto& cols = model::kpi_columns();
     if (c.get<std::uint32_t>() != cols.size()) Cursor::fail("KPI count differs from this build");
-    for (const auto& k : cols) r.kpis.*(k.member) = c.get<double>();
+    for (const auto& k : cols)
+        r.kpis.*(k.member) = c.get<double>();
     r.kpis.events_handled = c.get<std::uint64_t>();
     r.events_dropped = c.get<std::int64_t>();
     const auto nc = c.get<std::uint32_t>();
@@ -128,8 +130,7 @@ output::RunRecord decode_record(std::string_view bytes) {
         k.overstay_person_days = c.get<double>();
         k.pax_in = c.get<double>();
     }
-    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit,
-                    &r.airport_open})
+    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit, &r.airport_open})
         c.get_array(*s);
     c.get_array(r.regime);
     const auto ne = c.get<std::uint64_t>();

@@ -4,7 +4,9 @@
 
 namespace mss::experiment {
 
-std::string ShardSpec::str() const { return std::to_string(index) + "/" + std::to_string(count); }
+std::string ShardSpec::str() const {
+    return std::to_string(index) + "/" + std::to_string(count);
+}
 
 std::optional<ShardSpec> parse_shard(const std::string& text, std::string& error) {
     const auto slash = text.find('/');
@@ -13,15 +15,15 @@ std::optional<ShardSpec> parse_shard(const std::string& text, std::string& error
         return !s.empty() && ec == std::errc() && p == s.data() + s.size();
     };
     ShardSpec s;
-    if (slash == std::string::npos ||
-        !number(std::string_view(text).substr(0, slash), s.index) ||
+    if (slash == std::string::npos || !number(std::string_view(text).substr(0, slash), s.index) ||
         !number(std::string_view(text).substr(slash + 1), s.count)) {
-        error = "expected I/N with whole numbers (shard I of N, counted from 0), found '" + text +
-                "'";
+        error =
+            "expected I/N with whole numbers (shard I of N, counted from 0), found '" + text + "'";
         return std::nullopt;
     }
     if (s.count < 1 || s.count > kMaxShards || s.index < 0 || s.index >= s.count) {
-        error = "expected 0 <= I < N <= " + std::to_string(kMaxShards) + " in I/N, found '" + text + "'";
+        error = "expected 0 <= I < N <= " + std::to_string(kMaxShards) + " in I/N, found '" + text +
+                "'";
         return std::nullopt;
     }
     return s;

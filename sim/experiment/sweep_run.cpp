@@ -40,12 +40,14 @@ output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t see
     r.airport_open.assign(D * A, nan);
     r.regime.assign(D, -1);
     r.contingent_kpis.assign(C, model::ContingentKpis{});
-    for (const auto& k : model::kpi_columns()) r.kpis.*(k.member) = model::kNaN;
+    for (const auto& k : model::kpi_columns())
+        r.kpis.*(k.member) = model::kNaN;
     return r;
 }
 
 void fsync_path(const fs::path& path, bool directory) {
-    const int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    const int fd =
+        ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
     if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
@@ -58,13 +60,14 @@ fs::path directory_of(const fs::path& p) {
 std::string shard_words(const JournalHeader& h) {
     const std::string runs = "runs " + range_text({h.first_run, h.first_run + h.run_count});
     if (h.shard_count == 1) return "the whole sweep (" + runs + ")";
-    return "--shard " + std::to_string(h.shard_index) + "/" + std::to_string(h.shard_count) +
-           " (" + runs + ")";
+    return "--shard " + std::to_string(h.shard_index) + "/" + std::to_string(h.shard_count) + " (" +
+           runs + ")";
 }
 
 std::vector<std::string> kpi_names() {
     std::vector<std::string> names;
-    for (const auto& k : model::kpi_columns()) names.emplace_back(k.name);
+    for (const auto& k : model::kpi_columns())
+        names.emplace_back(k.name);
     return names;
 }
 
@@ -79,7 +82,8 @@ public:
             point_ = r.point;
         }
         std::size_t k = 0;
-        for (const auto& c : model::kpi_columns()) cols_[k++].push_back(r.kpis.*(c.member));
+        for (const auto& c : model::kpi_columns())
+            cols_[k++].push_back(r.kpis.*(c.member));
     }
     void flush() {
         if (point_ < 0) return;
@@ -89,7 +93,8 @@ public:
             s.assignments = plan_.sweep->points[static_cast<std::size_t>(point_)].assignments();
         s.kpis = summarise_runs(kpi_names(), cols_);
         out_.push_back(std::move(s));
-        for (auto& c : cols_) c.clear();
+        for (auto& c : cols_)
+            c.clear();
         point_ = -1;
     }
 
@@ -179,8 +184,8 @@ output::RunRecord PointConfigs::simulate(const RunSpec& spec, std::string* failu
     } catch (const scenario::InvalidInput& e) {
         if (failure != nullptr) {
             const auto& d = e.errors().front();
-            *failure = "design point " + std::to_string(spec.point) + " is not a valid scenario: " +
-                       d.str();
+            *failure = "design point " + std::to_string(spec.point) +
+                       " is not a valid scenario: " + d.str();
         }
         return failed_record(sweep_.base.config, sweep_.sweep.seed, spec);
     }
@@ -226,8 +231,8 @@ double factor_point_value(const scenario::Factor& factor, const std::string& tex
     return std::numeric_limits<double>::quiet_NaN();
 }
 
-SweepPlan make_plan(const scenario::SweepLoadResult& sweep, const ShardSpec& shard,
-                    fs::path output, output::Provenance provenance) {
+SweepPlan make_plan(const scenario::SweepLoadResult& sweep, const ShardSpec& shard, fs::path output,
+                    output::Provenance provenance) {
     SweepPlan p;
     p.sweep = &sweep;
     p.shard = shard;
@@ -243,7 +248,8 @@ SweepPlan make_plan(const scenario::SweepLoadResult& sweep, const ShardSpec& sha
     p.journal = journal_path_for(p.output);
     p.layout = layout_for(sweep.base.config, p.runs.size());
     p.layout.factor_names.clear();
-    for (const auto& f : sweep.sweep.factors) p.layout.factor_names.push_back(f.key);
+    for (const auto& f : sweep.sweep.factors)
+        p.layout.factor_names.push_back(f.key);
     p.layout.points.clear();
     for (const auto& dp : sweep.points) {
         std::vector<double> row;
@@ -369,8 +375,8 @@ bool finish_from_journal(const SweepPlan& plan, Journal& journal, SweepRunResult
     std::error_code ec;
     fs::rename(part, plan.output, ec);
     if (ec)
-        throw output::OutputError("cannot rename " + part.string() + " to " +
-                                  plan.output.string() + ": " + ec.message());
+        throw output::OutputError("cannot rename " + part.string() + " to " + plan.output.string() +
+                                  ": " + ec.message());
     fsync_path(directory_of(plan.output), true);
     journal.remove();
     result.final_write_s =

@@ -72,14 +72,14 @@ private:
 /// Everything fixed before a sweep (or one shard of it) starts.
 struct SweepPlan {
     const scenario::SweepLoadResult* sweep = nullptr;
-    ShardSpec shard;                 ///< 0/1 for the whole sweep
-    RunRange runs;                   ///< the run ids this invocation writes
-    std::int64_t replications = 1;   ///< R
-    std::int64_t total_runs = 0;     ///< points x R
-    std::filesystem::path output;    ///< the results file
-    std::filesystem::path journal;   ///< output + ".journal"
-    output::FileLayout layout;       ///< rows = runs.size(); /points = every design point
-    output::Provenance provenance;   ///< with sweep text and hash (and shard attributes)
+    ShardSpec shard;                ///< 0/1 for the whole sweep
+    RunRange runs;                  ///< the run ids this invocation writes
+    std::int64_t replications = 1;  ///< R
+    std::int64_t total_runs = 0;    ///< points x R
+    std::filesystem::path output;   ///< the results file
+    std::filesystem::path journal;  ///< output + ".journal"
+    output::FileLayout layout;      ///< rows = runs.size(); /points = every design point
+    output::Provenance provenance;  ///< with sweep text and hash (and shard attributes)
 
     /// Run `run` as (run, point, replication).
     RunSpec spec(std::int64_t run) const;

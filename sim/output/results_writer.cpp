@@ -260,8 +260,10 @@ struct ResultsWriter::Impl {
         H5::DSetCreatPropList p = dataset_props();
         p.setChunk(static_cast<int>(chunk.size()), chunk.data());
         if (compress) {
+            // Deflate level 1: measured (callgrind, baseline) at ~37% fewer instructions than
+            // level 4 for a file ~6% larger; deflate is readable everywhere, unlike szip.
             p.setShuffle();
-            p.setDeflate(4);
+            p.setDeflate(1);
         }
         return p;
     }

@@ -170,8 +170,12 @@ TEST_CASE("a torn last record is cut off when the journal is reopened", "[sweep]
         j.append(3, ex::encode_record(sample_record(3)));
     }
     const std::uintmax_t with_fourth = fs::file_size(p);
-    SECTION("cut inside the payload") { fs::resize_file(p, with_fourth - 5); }
-    SECTION("cut inside the frame header") { fs::resize_file(p, whole + 7); }
+    SECTION("cut inside the payload") {
+        fs::resize_file(p, with_fourth - 5);
+    }
+    SECTION("cut inside the frame header") {
+        fs::resize_file(p, whole + 7);
+    }
     SECTION("a damaged byte in the payload") {
         std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
         f.seekp(static_cast<std::streamoff>(with_fourth - 10));

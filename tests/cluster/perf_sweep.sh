@@ -1,0 +1,86 @@
+#!/bin/bash
+# perf_sweep.sh — the sweep performance figures of docs/cluster.md: one process with -j 1
+# against `mpirun -n 2` with -j 1 per rank on the same sweep, and the per-run dispatch
+# overhead of the MPI path (runs of one simulated day, so that nearly all time is overhead).
+# Each case runs REPEAT times (default 3) and the fastest is kept (the machine is shared).
+#
+#   tests/cluster/perf_sweep.sh [MSS_BINARY] [REPLICATIONS_PER_POINT]
+#
+# Not a test: it prints numbers. Needs Open MPI's mpirun and an mss built with MPI.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+MSS=${1:-$root/build/release/sim/app/mss}
+REPS=${2:-50}
+REPEAT=${REPEAT:-3}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+W=$(mktemp -d /tmp/mss-perf.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+# The workload: the baseline (730 days) over a 2 x 2 grid.
+cat > "$W/perf.toml" <<EOF
+[sweep]
+name = "perf"
+base = "$root/scenarios/baseline.toml"
+seed = 3
+replications = $REPS
+design = "grid"
+[[factor]]
+key = "aircraft.B787-charter.count"
+values = [1, 2]
+[[factor]]
+key = "violence.regime.tense.p_close_airport"
+values = [0.0, 0.01]
+EOF
+# The overhead probe: the same with a one-day horizon.
+cat > "$W/day.toml" <<EOF
+extends = "$root/scenarios/baseline.toml"
+[scenario]
+name = "one-day"
+horizon_days = 1
+EOF
+sed -e "s|$root/scenarios/baseline.toml|$W/day.toml|" -e 's/name = "perf"/name = "day"/' \
+    "$W/perf.toml" > "$W/day-sweep.toml"
+
+# best "wall sim final" of REPEAT runs of: CMD...
+best() {
+    local best_wall=999999 line=""
+    for ((k = 0; k < REPEAT; k++)); do
+        rm -f "$W"/out.h5*
+        local t0 t1 out
+        t0=$(date +%s.%N)
+        out=$("$@" -o "$W/out.h5" --quiet 2>/dev/null | grep '^wrote')
+        t1=$(date +%s.%N)
+        local wall final inside
+        wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+        inside=$(sed -n 's/.* in \([0-9.]*\) s (final.*/\1/p' <<<"$out")
+        final=$(sed -n 's/.*(final write \([0-9.]*\) s).*/\1/p' <<<"$out")
+        if awk -v w="$wall" -v b="$best_wall" 'BEGIN { exit !(w < b) }'; then
+            best_wall=$wall
+            line="$wall $inside $(awk -v w="$inside" -v f="$final" 'BEGIN { printf "%.1f", w - f }') $final"
+        fi
+    done
+    echo "$line"
+}
+
+runs=$((4 * REPS))
+echo "workload: baseline, 730 days, 2 x 2 grid x $REPS replications = $runs runs; best of $REPEAT"
+read -r s_wall s_in s_sim s_fin < <(best "$MSS" sweep "$W/perf.toml" -j 1)
+read -r m_wall m_in m_sim m_fin < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/perf.toml" -j 1)
+printf '%-30s %8s %10s %10s %12s\n' "" "wall s" "sweep s" "runs s" "final write"
+printf '%-30s %8s %10s %10s %12s\n' "1 process, -j 1" "$s_wall" "$s_in" "$s_sim" "$s_fin"
+printf '%-30s %8s %10s %10s %12s\n' "mpirun -n 2, -j 1 per rank" "$m_wall" "$m_in" "$m_sim" "$m_fin"
+echo "(wall: the whole command; sweep: from the first run to the renamed file; runs: until the"
+echo " last run is journaled; final write: the results file from the journal)"
+awk -v a="$s_wall" -v b="$m_wall" -v c="$s_in" -v d="$m_in" -v e="$s_sim" -v f="$m_sim" 'BEGIN {
+    printf "speed-up: %.2fx wall, %.2fx sweep, %.2fx runs\n", a / b, c / d, e / f }'
+
+echo
+echo "dispatch overhead probe: the same grid, 1-day horizon, $runs runs"
+read -r _ ds_in ds_sim _ < <(best "$MSS" sweep "$W/day-sweep.toml" -j 1)
+read -r _ dm_in dm_sim _ < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/day-sweep.toml" -j 1)
+read -r dn_wall _ _ _ < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/day-sweep.toml" -j 1 \
+                           --set sweep.replications=1)
+awk -v s="$ds_in" -v m="$dm_in" -v n="$runs" -v w0="$dn_wall" 'BEGIN {
+    printf "sweep time: 1 process %.2f s (%.0f us/run), 2 ranks %.2f s (%.0f us/run)\n",
+           s, 1e6 * s / n, m, 1e6 * m / n
+    printf "mpirun start-up + MPI init/finalize + load (a 4-run MPI sweep): %.2f s wall\n", w0 }'
