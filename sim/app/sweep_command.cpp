@@ -175,6 +175,7 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
     bool ok = true;
     std::optional<ex::ShardSpec> shard = ex::ShardSpec{};
     scenario::SweepLoadResult loaded;
+    std::string load_errors;
     std::optional<ex::SweepPlan> plan;
     if (o.threads && *o.threads < 1) {
         complain("-j must be at least 1, got " + std::to_string(*o.threads));
@@ -192,9 +193,9 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
         try {
             loaded = scenario::load_sweep(o.sweep, o.sets);
         } catch (const scenario::InvalidInput& e) {
-            if (root)
-                for (const auto& d : e.errors())
-                    err << d.str() << "\n";
+            for (const auto& d : e.errors())
+                load_errors += d.str() + "\n";
+            if (root) err << load_errors;
             ok = false;
         }
     }
@@ -230,6 +231,10 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
     }
     if (mpi) {
         const int failures = mpi->count_failures(ok);
+        // A rank that alone could not load the sweep (another file on its node) says why;
+        // when every rank failed, rank 0 has said it once.
+        if (!ok && !root && failures < mpi->size() && !load_errors.empty())
+            err << "mss sweep (MPI rank " << mpi->rank() << "):\n" << load_errors;
         if (failures > 0) {
             if (ok && root)
                 complain(std::to_string(failures) +

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/app/exit_codes.hpp"
+#include "sim/model/dates.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/sweep.hpp"
 
@@ -13,22 +14,7 @@ namespace mss::app {
 
 namespace {
 
-std::string date_text(std::int64_t days) {
-    // Civil date of days since 1970-01-01 (Howard Hinnant's algorithm).
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(days - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    std::ostringstream s;
-    s << y << '-' << (m < 10 ? "0" : "") << m << '-' << (d < 10 ? "0" : "") << d;
-    return s.str();
-}
+std::string date_text(std::int64_t days) { return model::civil_from_days(days); }
 
 void print_summary(const scenario::LoadResult& r, std::ostream& out) {
     const auto& c = r.config;

@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -168,6 +169,11 @@ void sync_directory_of(const std::filesystem::path& path) {
 void lock_or_conflict(int fd, const std::filesystem::path& path) {
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int e = errno;
+        if (e == ENOLCK || e == EOPNOTSUPP || e == ENOSYS) {
+            // A file system without locks (some NFS set-ups): go on unprotected rather than
+            // refuse to run; two sweeps on one output are then the user's to avoid.
+            return;
+        }
         ::close(fd);
         if (e == EWOULDBLOCK)
             throw JournalConflict(path.string() +
@@ -324,8 +330,11 @@ void Journal::append(std::int64_t run, std::string_view payload) {
 
 void Journal::sync() {
     if (fd_ < 0) return;
-    if (::fdatasync(fd_) != 0)
-        throw JournalError("syncing journal " + path_.string() + ": " + errno_text());
+    int rc = 0;
+    do {
+        rc = ::fdatasync(fd_);
+    } while (rc != 0 && errno == EINTR);  // signals are caught without SA_RESTART
+    if (rc != 0) throw JournalError("syncing journal " + path_.string() + ": " + errno_text());
     last_sync_ = std::chrono::steady_clock::now();
 }
 
@@ -355,29 +364,51 @@ JournalHeader read_journal_header(const std::filesystem::path& path) {
     return h;
 }
 
-JournalReader::JournalReader(const std::filesystem::path& path) {
-    f_ = std::fopen(path.c_str(), "rbe");
-    if (f_ == nullptr)
-        throw JournalError("cannot open journal " + path.string() + ": " + errno_text());
-    std::setvbuf(f_, nullptr, _IOFBF, 1 << 20);
+JournalReader::JournalReader(const std::filesystem::path& path) : buf_(1 << 20) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw JournalError("cannot open journal " + path.string() + ": " + errno_text());
     char hb[kHeaderBytes];
-    const std::size_t got = std::fread(hb, 1, sizeof hb, f_);
+    std::size_t got = 0;
+    try {
+        got = read_full(fd_, hb, sizeof hb);
+    } catch (...) {
+        ::close(fd_);
+        throw;
+    }
     if (const std::string bad = decode_header(hb, got, header_); !bad.empty()) {
-        std::fclose(f_);
-        f_ = nullptr;
+        ::close(fd_);
+        fd_ = -1;
         throw JournalConflict(path.string() + " is " + bad);
     }
     expected_run_ = header_.first_run;
 }
 
 JournalReader::~JournalReader() {
-    if (f_ != nullptr) std::fclose(f_);
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool JournalReader::read_exact(void* dst, std::size_t n) {
+    char* out = static_cast<char*>(dst);
+    while (n > 0) {
+        if (pos_ == end_) {
+            if (n >= buf_.size()) return read_full(fd_, out, n) == n;  // large: no copy
+            end_ = read_full(fd_, buf_.data(), buf_.size());
+            pos_ = 0;
+            if (end_ == 0) return false;
+        }
+        const std::size_t k = std::min(n, end_ - pos_);
+        std::memcpy(out, buf_.data() + pos_, k);
+        pos_ += k;
+        out += k;
+        n -= k;
+    }
+    return true;
 }
 
 bool JournalReader::next(std::int64_t& run, std::string& payload) {
     if (expected_run_ >= header_.first_run + header_.run_count) return false;
     char fb[kFrameBytes];
-    if (std::fread(fb, 1, sizeof fb, f_) != sizeof fb) return false;
+    if (!read_exact(fb, sizeof fb)) return false;
     std::size_t pos = 0;
     const auto magic = get<std::uint32_t>(fb, pos);
     get<std::uint32_t>(fb, pos);
@@ -386,7 +417,7 @@ bool JournalReader::next(std::int64_t& run, std::string& payload) {
     const auto sum = get<std::uint64_t>(fb, pos);
     if (magic != kRecordMagic || run != expected_run_ || length > kMaxPayload) return false;
     payload.resize(static_cast<std::size_t>(length));
-    if (std::fread(payload.data(), 1, payload.size(), f_) != payload.size()) return false;
+    if (!read_exact(payload.data(), payload.size())) return false;
     if (frame_checksum(run, length, payload) != sum) return false;
     ++expected_run_;
     return true;

@@ -27,6 +27,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mss::experiment {
 
@@ -115,7 +116,12 @@ public:
     bool next(std::int64_t& run, std::string& payload);
 
 private:
-    std::FILE* f_ = nullptr;
+    /// Reads exactly n bytes (false at the end of the file); retries interrupted reads.
+    bool read_exact(void* dst, std::size_t n);
+
+    int fd_ = -1;
+    std::vector<char> buf_;
+    std::size_t pos_ = 0, end_ = 0;
     JournalHeader header_;
     std::int64_t expected_run_ = 0;
 };

@@ -41,7 +41,7 @@ std::string num(double v) {
     if (std::isnan(v)) return "-";
     char buf[64];
     const double a = std::fabs(v);
-    if (a != 0.0 && (a >= 1e7 || a < 1e-3))
+    if (a != 0.0 && (a >= 1e6 || a < 1e-3))
         std::snprintf(buf, sizeof buf, "%.4g", v);
     else
         std::snprintf(buf, sizeof buf, "%.2f", v);

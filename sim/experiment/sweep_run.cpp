@@ -361,6 +361,11 @@ bool finish_from_journal(const SweepPlan& plan, Journal& journal, SweepRunResult
             ++n;
         }
         acc.flush();
+        if (n != plan.runs.size() && stop != nullptr && stop->load() != 0) {
+            std::error_code ec;
+            fs::remove(part, ec);
+            return false;
+        }
         if (n != plan.runs.size())
             throw JournalError(journal.path().string() + " holds " + std::to_string(n) + " of " +
                                std::to_string(plan.runs.size()) + " runs where all were expected");

@@ -4,6 +4,8 @@
 
 #include <H5Cpp.h>
 
+#include "sim/model/dates.hpp"
+
 #include <cstring>
 #include <map>
 
@@ -136,16 +138,8 @@ ResultsInfo read_info(const std::filesystem::path& path) {
         // start date: day 0's ISO date, parsed back to days since epoch
         const std::vector<std::string> dates = read_strings(series.openDataSet("date"));
         if (!dates.empty()) {
-            int y = 0, m = 0, d = 0;
-            if (std::sscanf(dates[0].c_str(), "%d-%d-%d", &y, &m, &d) == 3) {
-                // days_from_civil
-                y -= m <= 2;
-                const int era = (y >= 0 ? y : y - 399) / 400;
-                const unsigned yoe = static_cast<unsigned>(y - era * 400);
-                const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-                const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-                l.start_days_since_epoch = era * 146097 + static_cast<int>(doe) - 719468;
-            }
+            if (const auto d = model::days_from_iso(dates[0]))
+                l.start_days_since_epoch = static_cast<std::int32_t>(*d);
         }
         // regimes
         H5::DataSet reg = f.openDataSet("/regimes");

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "sim/model/dates.hpp"
 #include "sim/output/build_info.hpp"
 
 namespace mss::output {
@@ -132,21 +133,7 @@ constexpr const char* kSeriesF32[] = {"strength", "on_duty", "waiting_at_origin"
 }  // namespace
 
 std::string iso_date(std::int32_t days_since_epoch) {
-    // Civil-from-days (proleptic Gregorian), exact for any int32 day count we use.
-    std::int64_t z = static_cast<std::int64_t>(days_since_epoch) + 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const std::int64_t doe = z - era * 146097;
-    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    std::int64_t y = yoe + era * 400;
-    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const std::int64_t mp = (5 * doy + 2) / 153;
-    const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) ++y;
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
-                  static_cast<int>(d));
-    return buf;
+    return model::civil_from_days(days_since_epoch);
 }
 
 struct ResultsWriter::Impl {

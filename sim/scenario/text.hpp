@@ -11,6 +11,7 @@
 
 #include <toml++/toml.h>
 
+#include "sim/model/dates.hpp"
 #include "sim/scenario/diagnostic.hpp"
 
 namespace mss::scenario::detail {
@@ -27,10 +28,9 @@ std::string join_path(std::string_view parent, std::string_view segment);
 /// `parent[index]`.
 std::string index_path(std::string_view parent, std::size_t index);
 
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
-/// The civil date of a day count since 1970-01-01, as YYYY-MM-DD.
-std::string civil_from_days(std::int64_t days);
+// Dates: the model's one conversion (sim/model/dates.hpp).
+using model::civil_from_days;
+using model::days_from_civil;
 
 /// The candidate nearest to `word` by edit distance if it is close enough to be a typo.
 std::string nearest(std::string_view word, std::span<const std::string_view> candidates);

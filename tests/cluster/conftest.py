@@ -126,19 +126,25 @@ def journal_header(path):
 
 
 def journal_records(path):
-    """Complete-looking frames in the journal (length check only: cheap enough to poll)."""
+    """Complete-looking frames in the journal: frame headers and lengths only (it seeks over
+    the payloads, so polling it is cheap)."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        f = open(path, "rb")
     except FileNotFoundError:
         return 0
-    pos, n = HEADER.size, 0
-    while pos + FRAME.size <= len(data):
-        magic, _, _, length, _ = FRAME.unpack_from(data, pos)
-        if magic != 0x5253534D or pos + FRAME.size + length > len(data):
-            break
-        pos += FRAME.size + length
-        n += 1
+    with f:
+        size = os.fstat(f.fileno()).st_size
+        pos, n = HEADER.size, 0
+        while pos + FRAME.size <= size:
+            f.seek(pos)
+            raw = f.read(FRAME.size)
+            if len(raw) < FRAME.size:
+                break
+            magic, _, _, length, _ = FRAME.unpack(raw)
+            if magic != 0x5253534D or pos + FRAME.size + length > size:
+                break
+            pos += FRAME.size + length
+            n += 1
     return n
 
 

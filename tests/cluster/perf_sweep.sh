@@ -46,17 +46,19 @@ best() {
     local best_wall=999999 line=""
     for ((k = 0; k < REPEAT; k++)); do
         rm -f "$W"/out.h5*
-        local t0 t1 out
+        local t0 t1 out cpu
         t0=$(date +%s.%N)
-        out=$("$@" -o "$W/out.h5" --quiet 2>/dev/null | grep '^wrote')
+        out=$(/usr/bin/time -f "cpu %U %S" -o "$W/cpu" "$@" -o "$W/out.h5" --quiet 2>/dev/null |
+              grep '^wrote')
         t1=$(date +%s.%N)
+        cpu=$(awk '/^cpu/ { printf "%.2f", $2 + $3 }' "$W/cpu")
         local wall final inside
         wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
         inside=$(sed -n 's/.* in \([0-9.]*\) s (final.*/\1/p' <<<"$out")
         final=$(sed -n 's/.*(final write \([0-9.]*\) s).*/\1/p' <<<"$out")
         if awk -v w="$wall" -v b="$best_wall" 'BEGIN { exit !(w < b) }'; then
             best_wall=$wall
-            line="$wall $inside $(awk -v w="$inside" -v f="$final" 'BEGIN { printf "%.1f", w - f }') $final"
+            line="$wall $inside $(awk -v w="$inside" -v f="$final" 'BEGIN { printf "%.2f", w - f }') $final $cpu"
         fi
     done
     echo "$line"
@@ -64,23 +66,27 @@ best() {
 
 runs=$((4 * REPS))
 echo "workload: baseline, 730 days, 2 x 2 grid x $REPS replications = $runs runs; best of $REPEAT"
-read -r s_wall s_in s_sim s_fin < <(best "$MSS" sweep "$W/perf.toml" -j 1)
-read -r m_wall m_in m_sim m_fin < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/perf.toml" -j 1)
-printf '%-30s %8s %10s %10s %12s\n' "" "wall s" "sweep s" "runs s" "final write"
-printf '%-30s %8s %10s %10s %12s\n' "1 process, -j 1" "$s_wall" "$s_in" "$s_sim" "$s_fin"
-printf '%-30s %8s %10s %10s %12s\n' "mpirun -n 2, -j 1 per rank" "$m_wall" "$m_in" "$m_sim" "$m_fin"
+read -r s_wall s_in s_sim s_fin s_cpu < <(best "$MSS" sweep "$W/perf.toml" -j 1)
+read -r m_wall m_in m_sim m_fin m_cpu < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/perf.toml" -j 1)
+printf '%-30s %8s %10s %10s %12s %8s\n' "" "wall s" "sweep s" "runs s" "final write" "CPU s"
+printf '%-30s %8s %10s %10s %12s %8s\n' "1 process, -j 1" "$s_wall" "$s_in" "$s_sim" "$s_fin" "$s_cpu"
+printf '%-30s %8s %10s %10s %12s %8s\n' "mpirun -n 2, -j 1 per rank" "$m_wall" "$m_in" "$m_sim" "$m_fin" "$m_cpu"
 echo "(wall: the whole command; sweep: from the first run to the renamed file; runs: until the"
-echo " last run is journaled; final write: the results file from the journal)"
+echo " last run is journaled; final write: the results file from the journal; CPU: user + sys)"
 awk -v a="$s_wall" -v b="$m_wall" -v c="$s_in" -v d="$m_in" -v e="$s_sim" -v f="$m_sim" 'BEGIN {
     printf "speed-up: %.2fx wall, %.2fx sweep, %.2fx runs\n", a / b, c / d, e / f }'
 
 echo
 echo "dispatch overhead probe: the same grid, 1-day horizon, $runs runs"
-read -r _ ds_in ds_sim _ < <(best "$MSS" sweep "$W/day-sweep.toml" -j 1)
-read -r _ dm_in dm_sim _ < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/day-sweep.toml" -j 1)
-read -r dn_wall _ _ _ < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/day-sweep.toml" -j 1 \
+read -r _ ds_in ds_sim _ ds_cpu < <(best "$MSS" sweep "$W/day-sweep.toml" -j 1)
+read -r _ dm_in dm_sim _ dm_cpu < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/day-sweep.toml" -j 1)
+read -r dn_wall _ _ _ dn_cpu < <(best mpirun -n 2 --oversubscribe "$MSS" sweep "$W/day-sweep.toml" -j 1 \
                            --set sweep.replications=1)
-awk -v s="$ds_in" -v m="$dm_in" -v n="$runs" -v w0="$dn_wall" 'BEGIN {
-    printf "sweep time: 1 process %.2f s (%.0f us/run), 2 ranks %.2f s (%.0f us/run)\n",
+read -r _ _ _ _ d1_cpu < <(best "$MSS" sweep "$W/day-sweep.toml" -j 1 --set sweep.replications=1)
+awk -v s="$ds_sim" -v m="$dm_sim" -v n="$runs" -v w0="$dn_wall" -v cs="$ds_cpu" -v cm="$dm_cpu" \
+    -v c0="$dn_cpu" -v c1="$d1_cpu" 'BEGIN {
+    printf "until the last run is journaled: 1 process %.3f s (%.0f us/run), 2 ranks %.3f s (%.0f us/run)\n",
            s, 1e6 * s / n, m, 1e6 * m / n
+    printf "CPU per run beyond start-up: 1 process %.0f us, 2 ranks %.0f us: MPI dispatch costs %.0f us of CPU per run\n",
+           1e6 * (cs - c1) / n, 1e6 * (cm - c0) / n, 1e6 * ((cm - c0) - (cs - c1)) / n
     printf "mpirun start-up + MPI init/finalize + load (a 4-run MPI sweep): %.2f s wall\n", w0 }'

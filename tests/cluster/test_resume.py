@@ -43,8 +43,10 @@ def test_sigkill_then_resume_is_identical(reference, tmp_path, moment):
     code, _, _ = kill_and_reap(p)
     assert code == -signal.SIGKILL
     assert not out.exists()
+    # On a loaded machine the last runs may be journaled before the kill lands; the file is
+    # still not written, and the resume must still give the same file.
     done = journal_records(journal_of(out))
-    assert need <= done < RUNS
+    assert need <= done <= RUNS
     r = resume(out)
     assert "runs resumed from the journal" in r.stdout
     assert_identical(reference, out)
@@ -104,8 +106,8 @@ def test_repeated_kills_at_random_moments(reference, tmp_path):
     for _ in range(4):
         args = ["-j", 2, *REPS] + (["--resume"] if os.path.exists(journal_of(out)) else [])
         p = start_sweep(out, *args)
-        before = journal_records(journal_of(out))
-        wait_for(lambda: journal_records(journal_of(out)) > before + rng.randint(1, 120), p)
+        target = journal_records(journal_of(out)) + rng.randint(1, 120)
+        wait_for(lambda: journal_records(journal_of(out)) >= target, p)
         kill_and_reap(p)
         if out.exists():
             break
