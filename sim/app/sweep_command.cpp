@@ -293,13 +293,20 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
             << "); nothing to do\n";
     } else {
         out << ro.threads << (ro.threads == 1 ? " thread" : " threads");
-        if (distributed)
-            out << " per rank x " << r.ranks << " MPI ranks (" << r.batches << " batches)";
+        if (distributed) {
+            out << " per rank x " << r.ranks << " MPI ranks (" << r.batches << " batches";
+            if (r.simulated > 0)
+                out << "; rank 0 dispatch and journal "
+                    << std::llround(1e6 * r.main_thread_cpu_s / static_cast<double>(r.simulated))
+                    << " us CPU per run";
+            out << ")";
+        }
         out << ", " << loaded.base.config.scenario.horizon_days << " days";
         if (r.resumed > 0) out << "; " << r.resumed << " runs resumed from the journal";
         out << "\n";
         char secs[64];
-        std::snprintf(secs, sizeof secs, "%.2f s (final write %.2f s)", wall, r.final_write_s);
+        std::snprintf(secs, sizeof secs, "%.2f s (file done %.2f s after the last run)", wall,
+                      r.final_write_s);
         out << "wrote " << out_path.string() << " in " << secs << "\n";
     }
     print_points(r.points, out);

@@ -15,12 +15,14 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "sim/experiment/progress.hpp"
 #include "sim/experiment/record_codec.hpp"
@@ -161,6 +163,35 @@ void send_i64(const std::int64_t* v, int n, int dest, int tag) {
     MPI_Send(v, n, MPI_INT64_T, dest, tag, MPI_COMM_WORLD);
 }
 
+/// CPU seconds used so far by the calling thread.
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// Record buffers kept for reuse: a record is 50-200 kB, and allocating a fresh one per run
+/// costs page faults (glibc gives such blocks back to the system when freed).
+class BufferPool {
+public:
+    std::string take() {
+        std::lock_guard lock(m_);
+        if (free_.empty()) return {};
+        std::string s = std::move(free_.back());
+        free_.pop_back();
+        s.clear();
+        return s;
+    }
+    void give(std::string&& s) {
+        std::lock_guard lock(m_);
+        if (free_.size() < 256) free_.push_back(std::move(s));
+    }
+
+private:
+    std::mutex m_;
+    std::vector<std::string> free_;
+};
+
 /// The batch-size rule (see the header): guided, 1..kMaxBatchPerThread runs per thread.
 std::int64_t batch_size(std::int64_t remaining, std::int64_t threads, std::int64_t all_threads) {
     const std::int64_t per_thread = std::clamp<std::int64_t>(
@@ -172,8 +203,9 @@ std::int64_t batch_size(std::int64_t remaining, std::int64_t threads, std::int64
 class Coordinator {
 public:
     Coordinator(MpiSession& mpi, const SweepPlan& plan, const SweepRunOptions& o, Journal& j,
-                SweepRunResult& result, std::int64_t all_threads)
+                ResultsFollower& follower, SweepRunResult& result, std::int64_t all_threads)
         : mpi_(mpi),
+          follower_(follower),
           plan_(plan),
           o_(o),
           journal_(j),
@@ -184,9 +216,11 @@ public:
           end_(plan.runs.end),
           window_(std::max<std::int64_t>(64, 4 * kMaxBatchPerThread * all_threads)),
           first_todo_(j.next_run()),
+          written_(j.next_run()),
           active_(mpi.size() - 1) {}
 
     void run() {
+        const double cpu0 = thread_cpu_seconds();
         std::vector<std::thread> pool;
         for (int t = 0; t < o_.threads; ++t)
             pool.emplace_back([this] { local_worker(); });
@@ -237,6 +271,7 @@ public:
             t.join();
         // Records of abandoned local batches may have completed meanwhile.
         journal_ready();
+        result_.main_thread_cpu_s = thread_cpu_seconds() - cpu0;
         progress.finish();
         journal_.sync();
         std::lock_guard lock(m_);
@@ -265,7 +300,8 @@ private:
                 if (stopping_flag_.load() != 0) return;
                 failure.clear();
                 output::RunRecord rec = configs_.simulate(plan_.spec(run), &failure);
-                std::string bytes = encode_record(rec);
+                std::string bytes = pool_.take();
+                encode_record(rec, bytes);
                 {
                     std::lock_guard lock(m_);
                     ready_.emplace(run, std::move(bytes));
@@ -301,7 +337,8 @@ private:
             any = true;
             int bytes = 0;
             MPI_Get_count(&st, MPI_BYTE, &bytes);
-            std::string buf(static_cast<std::size_t>(bytes), '\0');
+            std::string buf = pool_.take();
+            buf.resize(static_cast<std::size_t>(bytes));
             MPI_Recv(buf.data(), bytes, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD,
                      MPI_STATUS_IGNORE);
             switch (st.MPI_TAG) {
@@ -349,10 +386,12 @@ private:
             }
         }
         if (batch.empty()) return false;
-        for (const auto& bytes : batch) {
+        for (auto& bytes : batch) {
             journal_.append(journal_.next_run(), bytes);
             ++result_.simulated;
+            pool_.give(std::move(bytes));
         }
+        follower_.advance(journal_.records());
         {
             std::lock_guard lock(m_);
             written_ = journal_.next_run();
@@ -400,6 +439,7 @@ private:
     }
 
     MpiSession& mpi_;
+    ResultsFollower& follower_;
     const SweepPlan& plan_;
     const SweepRunOptions& o_;
     Journal& journal_;
@@ -410,11 +450,12 @@ private:
     std::mutex m_;  // guards the dispenser, ready_, written_, stop_, stopping_, first_failure_
     std::condition_variable dispatch_cv_, ready_cv_;
     std::int64_t next_dispatch_, end_, window_, first_todo_;
-    std::int64_t written_ = 0;
+    std::int64_t written_;  // journal_.next_run(), under m_ for the local threads
     std::map<std::int64_t, std::string> ready_;
     bool stop_ = false, stopping_ = false, bye_ = false;
     std::atomic<int> stopping_flag_{0};
     std::string first_failure_;
+    BufferPool pool_;
 
     std::deque<std::pair<int, std::int64_t> > pending_;  // (rank, threads) waiting for work
     std::set<int> released_;                             // ranks told "no more" (or gone)
@@ -422,111 +463,178 @@ private:
     int active_;                                         // ranks > 0 not yet told "no more"
 };
 
-/// Thrown from a follower's sink when rank 0 says STOP.
-struct StopRequested {};
-
-/// A rank > 0: asks for batches, simulates them, sends the records.
+/// A rank > 0: its worker threads (alive for the whole sweep, like rank 0's) simulate the
+/// runs of the batches rank 0 hands out, while the main thread sends each record as soon as it
+/// is encoded (in any order: rank 0 reorders) and asks for the next batch as soon as the
+/// last run of the current one has been taken, so that the round trip overlaps the runs
+/// still in flight.
 int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     PointConfigs configs(*plan.sweep);
     const std::int64_t threads = o.threads;
-    bool stop = false, told_done = false, failure_sent = false;
+    BufferPool pool;
+
+    std::mutex m;
+    std::condition_variable work_cv, done_cv;
+    std::deque<std::int64_t> todo;                           // runs not yet taken
+    std::deque<std::pair<std::int64_t, std::string> > done;  // encoded, not yet sent
+    std::int64_t in_flight = 0;                              // taken, not yet in `done`
+    bool no_more = false, halt = false;
+    std::string first_failure;
+
+    auto worker = [&] {
+        std::string failure;
+        for (;;) {
+            std::int64_t run = 0;
+            {
+                std::unique_lock lock(m);
+                work_cv.wait(lock, [&] { return halt || no_more || !todo.empty(); });
+                if (halt || todo.empty()) return;
+                run = todo.front();
+                todo.pop_front();
+                ++in_flight;
+            }
+            failure.clear();
+            const output::RunRecord rec = configs.simulate(plan.spec(run), &failure);
+            std::string bytes = pool.take();
+            encode_record(rec, bytes);
+            {
+                std::lock_guard lock(m);
+                done.emplace_back(run, std::move(bytes));
+                --in_flight;
+                if (!failure.empty() && first_failure.empty())
+                    first_failure = "run " + std::to_string(run) + ": " + failure;
+            }
+            done_cv.notify_one();
+        }
+    };
+    std::vector<std::thread> pool_threads;
+    for (std::int64_t t = 0; t < threads; ++t)
+        pool_threads.emplace_back(worker);
+
     std::deque<std::pair<std::string, MPI_Request> > sends;
     auto reap = [&](bool all) {
         while (!sends.empty()) {
-            int done = 0;
+            int complete = 0;
             if (all) {
                 lazy_wait(sends.front().second);
-                done = 1;
+                complete = 1;
             } else {
-                MPI_Test(&sends.front().second, &done, MPI_STATUS_IGNORE);
+                MPI_Test(&sends.front().second, &complete, MPI_STATUS_IGNORE);
             }
-            if (!done) return;
+            if (!complete) return;
+            pool.give(std::move(sends.front().first));
             sends.pop_front();
         }
     };
+    bool told_stop = false;
     auto check_stop = [&] {
         int flag = 0;
         MPI_Iprobe(0, kStop, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
         if (flag) {
             std::int64_t none = 0;
             MPI_Recv(&none, 1, MPI_INT64_T, 0, kStop, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-            stop = true;
+            told_stop = true;
         }
-        return stop;
+        return told_stop;
     };
-    std::mutex failure_mutex;
-    std::string first_failure;
-    while (!stop && SignalGuard::received() == 0) {
+    std::int64_t work[2] = {0, 0};
+    MPI_Request reply = MPI_REQUEST_NULL;
+    bool asked = false;
+    auto ask = [&] {
         send_i64(&threads, 1, 0, kRequest);
-        std::int64_t work[2] = {0, 0};
-        MPI_Request req;
-        MPI_Irecv(work, 2, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, &req);
-        lazy_wait(req);
+        MPI_Irecv(work, 2, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, &reply);
+        asked = true;
+    };
+    auto take_reply = [&] {
+        std::lock_guard lock(m);
+        asked = false;
         if (work[1] == 0) {
-            told_done = true;
-            break;
+            no_more = true;
+        } else {
+            for (std::int64_t r = work[0]; r < work[0] + work[1]; ++r)
+                todo.push_back(r);
         }
-        std::vector<RunSpec> specs;
-        for (std::int64_t r = work[0]; r < work[0] + work[1]; ++r)
-            specs.push_back(plan.spec(r));
-        auto simulate = [&](const RunSpec& spec) {
-            std::string failure;
-            output::RunRecord rec = configs.simulate(spec, &failure);
-            if (!failure.empty()) {
-                std::lock_guard lock(failure_mutex);
-                if (first_failure.empty())
-                    first_failure = "run " + std::to_string(spec.run) + ": " + failure;
-            }
-            return rec;
-        };
-        auto sink = [&](output::RunRecord&& rec) {
-            sends.emplace_back(encode_record(rec), MPI_Request{});
-            auto& [bytes, r] = sends.back();
-            MPI_Isend(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, kRecord,
-                      MPI_COMM_WORLD, &r);
-            reap(false);
-            if (check_stop()) throw StopRequested{};
-        };
-        RunnerOptions ro;
-        ro.threads = o.threads;
-        ro.stop = &SignalGuard::stop_flag();
-        try {
-            run_all(specs, simulate, sink, ro);
-        } catch (const StopRequested&) {
+    };
+    auto ship = [&] {
+        std::deque<std::pair<std::int64_t, std::string> > ready;
+        {
+            std::lock_guard lock(m);
+            ready.swap(done);
         }
-        reap(true);
-        if (!failure_sent) {
-            std::lock_guard lock(failure_mutex);
-            if (!first_failure.empty()) {
-                MPI_Send(first_failure.data(), static_cast<int>(first_failure.size()), MPI_BYTE, 0,
-                         kFailure, MPI_COMM_WORLD);
-                failure_sent = true;
+        for (auto& [run, bytes] : ready) {
+            sends.emplace_back(std::move(bytes), MPI_REQUEST_NULL);
+            auto& [buf, req] = sends.back();
+            MPI_Isend(buf.data(), static_cast<int>(buf.size()), MPI_BYTE, 0, kRecord,
+                      MPI_COMM_WORLD, &req);
+        }
+        reap(false);
+    };
+
+    ask();
+    bool failure_sent = false;
+    for (;;) {
+        if (asked) {
+            int arrived = 0;
+            MPI_Test(&reply, &arrived, MPI_STATUS_IGNORE);
+            if (arrived) {
+                take_reply();
+                work_cv.notify_all();
             }
         }
-        check_stop();
+        ship();
+        if (check_stop() || SignalGuard::received() != 0) break;
+        bool finished = false, want_more = false;
+        {
+            std::lock_guard lock(m);
+            finished = no_more && todo.empty() && in_flight == 0 && done.empty();
+            want_more = !asked && !no_more && todo.empty();
+        }
+        if (finished) break;
+        if (want_more) ask();
+        // Finished runs wake us; only an awaited reply (or a STOP) needs polling.
+        std::unique_lock lock(m);
+        done_cv.wait_for(lock,
+                         asked ? std::chrono::microseconds(200) : std::chrono::microseconds(5000));
     }
-    if (!told_done) {
-        // Stopped by a signal or by rank 0: leave, and let rank 0 know (it then stops too).
-        if (!stop) {
+    {
+        std::lock_guard lock(m);
+        halt = true;
+    }
+    work_cv.notify_all();
+    for (auto& t : pool_threads)
+        t.join();
+    ship();  // what completed meanwhile: rank 0 journals it if it continues the order
+    reap(true);
+    {
+        std::lock_guard lock(m);
+        if (!first_failure.empty() && !failure_sent) {
+            MPI_Send(first_failure.data(), static_cast<int>(first_failure.size()), MPI_BYTE, 0,
+                     kFailure, MPI_COMM_WORLD);
+            failure_sent = true;
+        }
+    }
+    // Leave with no message in flight: every request answered, every STOP received.
+    if (asked) {
+        lazy_wait(reply);
+        take_reply();
+    }
+    if (!no_more) {
+        if (told_stop) {
+            ask();  // rank 0 is stopping: it answers "no more"
+            lazy_wait(reply);
+            take_reply();
+        } else {
+            // Stopped by our own signal: say so; rank 0 stops too and answers with STOP.
             const std::int64_t none = 0;
             MPI_Send(&none, 1, MPI_INT64_T, 0, kBye, MPI_COMM_WORLD);
-            // Rank 0 answers a departing rank with STOP when it stops; wait for it so that no
-            // message is left in flight at MPI_Finalize.
             MPI_Request req;
             std::int64_t ignored = 0;
             MPI_Irecv(&ignored, 1, MPI_INT64_T, 0, kStop, MPI_COMM_WORLD, &req);
             lazy_wait(req);
-        } else {
-            // Told STOP: check out with a request that rank 0 answers with "no more".
-            send_i64(&threads, 1, 0, kRequest);
-            std::int64_t work[2] = {0, 0};
-            MPI_Request req;
-            MPI_Irecv(work, 2, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, &req);
-            lazy_wait(req);
+            told_stop = true;
         }
-    } else {
-        check_stop();  // a STOP sent just before "no more"
     }
+    check_stop();  // a STOP sent just before "no more"
     return SignalGuard::received() != 0 ? SignalGuard::exit_code() : 0;
 }
 
@@ -608,8 +716,9 @@ SweepRunResult run_sweep_mpi(MpiSession& mpi, const SweepPlan& plan, const Sweep
     result.resumed = journal->records();
     result.discarded_bytes = journal->discarded_bytes();
     bool stopped = false;
+    ResultsFollower follower(plan, *journal);
     try {
-        Coordinator c(mpi, plan, o, *journal, result, all_threads);
+        Coordinator c(mpi, plan, o, *journal, follower, result, all_threads);
         c.run();
         stopped = c.stopping();
     } catch (const std::exception& e) {
@@ -625,7 +734,7 @@ SweepRunResult run_sweep_mpi(MpiSession& mpi, const SweepPlan& plan, const Sweep
     // 5. Every rank has been released: MPI is no longer needed for the final write.
     mpi.finalize();
     if (stopped || !journal->complete() || SignalGuard::received() != 0 ||
-        !finish_from_journal(plan, *journal, result, &SignalGuard::stop_flag())) {
+        !follower.finish(*journal, result, &SignalGuard::stop_flag())) {
         result.outcome = SweepRunResult::Outcome::interrupted;
         result.signal_exit_code = SignalGuard::exit_code();
         if (result.signal_exit_code == 0) result.signal_exit_code = 143;  // a rank's signal

@@ -12,7 +12,9 @@ Progress::Progress(std::string label, bool quiet)
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
-void Progress::update(std::int64_t done, std::int64_t total) { update(done, total, nullptr); }
+void Progress::update(std::int64_t done, std::int64_t total) {
+    update(done, total, nullptr);
+}
 
 void Progress::update(std::int64_t done, std::int64_t total,
                       const std::function<std::string()>& note) {

@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <limits>
+#include <thread>
 
 #include "sim/experiment/plain_run.hpp"
 #include "sim/experiment/progress.hpp"
@@ -333,60 +336,130 @@ std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions
     }
 }
 
-bool finish_from_journal(const SweepPlan& plan, Journal& journal, SweepRunResult& result,
-                         const std::atomic<int>* stop) {
+struct ResultsFollower::State {
+    const SweepPlan& plan;
+    fs::path journal_path;
+    fs::path part;
+    std::mutex m;
+    std::condition_variable cv;
+    std::int64_t available = 0;  // complete records in the journal
+    std::int64_t consumed = 0;   // records appended to the writer
+    bool abandon = false;
+    bool done = false;  // every record appended and the writer finished
+    std::exception_ptr error;
+    std::vector<PointSummary> points;
+    std::int64_t failed = 0;
+    std::thread thread;
+
+    State(const SweepPlan& p, fs::path j)
+        : plan(p), journal_path(std::move(j)), part(p.output.string() + ".part") {}
+
+    void body() {
+        try {
+            PointAccumulator acc(plan, points);
+            output::ResultsWriter writer(part, plan.layout, plan.provenance);
+            JournalReader reader(journal_path);
+            if (!(reader.header() == plan.journal_header()))
+                throw JournalError(journal_path.string() + " changed while the sweep ran");
+            std::int64_t run = 0;
+            std::string payload;
+            for (std::int64_t n = 0; n < plan.runs.size(); ++n) {
+                {
+                    std::unique_lock lock(m);
+                    cv.wait(lock, [&] { return abandon || available > n; });
+                    if (abandon) return;
+                }
+                if (!reader.next(run, payload))
+                    throw JournalError(journal_path.string() + ": record " + std::to_string(n) +
+                                       " is missing or damaged");
+                output::RunRecord rec = decode_record(payload);
+                acc.add(rec);
+                if (rec.status != output::RunStatus::ok) ++failed;
+                writer.append(std::move(rec));
+                std::lock_guard lock(m);
+                consumed = n + 1;
+            }
+            acc.flush();
+            writer.finish();
+            std::lock_guard lock(m);
+            done = true;
+        } catch (...) {
+            std::lock_guard lock(m);
+            error = std::current_exception();
+        }
+        cv.notify_all();
+    }
+};
+
+ResultsFollower::ResultsFollower(const SweepPlan& plan, const Journal& journal)
+    : state_(std::make_unique<State>(plan, journal.path())) {
+    state_->available = journal.records();
+    state_->thread = std::thread([s = state_.get()] { s->body(); });
+}
+
+ResultsFollower::~ResultsFollower() {
+    if (!state_ || !state_->thread.joinable()) return;
+    {
+        std::lock_guard lock(state_->m);
+        state_->abandon = true;
+    }
+    state_->cv.notify_all();
+    state_->thread.join();
+    std::error_code ec;
+    fs::remove(state_->part, ec);
+}
+
+void ResultsFollower::advance(std::int64_t records) {
+    {
+        std::lock_guard lock(state_->m);
+        if (state_->error) std::rethrow_exception(state_->error);
+        state_->available = records;
+    }
+    state_->cv.notify_all();
+}
+
+bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
+                             const std::atomic<int>* stop) {
     const auto t0 = std::chrono::steady_clock::now();
     journal.sync();
-    const fs::path part = plan.output.string() + ".part";
-    result.points.clear();
-    result.failed = 0;
-    try {
-        PointAccumulator acc(plan, result.points);
-        output::ResultsWriter writer(part, plan.layout, plan.provenance);
-        JournalReader reader(journal.path());
-        if (!(reader.header() == plan.journal_header()))
-            throw JournalError(journal.path().string() + " changed while the sweep ran");
-        std::int64_t run = 0, n = 0;
-        std::string payload;
-        while (reader.next(run, payload)) {
+    advance(journal.records());
+    State& s = *state_;
+    {
+        std::unique_lock lock(s.m);
+        while (!s.done && !s.error) {
             if (stop != nullptr && stop->load() != 0) {
-                std::error_code ec;
-                fs::remove(part, ec);
-                return false;
+                lock.unlock();
+                return false;  // the destructor abandons OUT.part; the journal stays
             }
-            output::RunRecord rec = decode_record(payload);
-            acc.add(rec);
-            if (rec.status != output::RunStatus::ok) ++result.failed;
-            writer.append(std::move(rec));
-            ++n;
+            s.cv.wait_for(lock, std::chrono::milliseconds(50));
         }
-        acc.flush();
-        if (n != plan.runs.size() && stop != nullptr && stop->load() != 0) {
-            std::error_code ec;
-            fs::remove(part, ec);
-            return false;
-        }
-        if (n != plan.runs.size())
-            throw JournalError(journal.path().string() + " holds " + std::to_string(n) + " of " +
-                               std::to_string(plan.runs.size()) + " runs where all were expected");
-        writer.finish();
-    } catch (...) {
+    }
+    s.thread.join();
+    if (s.error) {
         std::error_code ec;
-        fs::remove(part, ec);
-        throw;
+        fs::remove(s.part, ec);
+        std::rethrow_exception(s.error);
     }
     // Durable before the rename, and the rename durable before the journal goes.
-    fsync_path(part, false);
+    fsync_path(s.part, false);
     std::error_code ec;
-    fs::rename(part, plan.output, ec);
+    fs::rename(s.part, s.plan.output, ec);
     if (ec)
-        throw output::OutputError("cannot rename " + part.string() + " to " + plan.output.string() +
-                                  ": " + ec.message());
-    fsync_path(directory_of(plan.output), true);
+        throw output::OutputError("cannot rename " + s.part.string() + " to " +
+                                  s.plan.output.string() + ": " + ec.message());
+    fsync_path(directory_of(s.plan.output), true);
     journal.remove();
+    result.points = std::move(s.points);
+    result.failed = s.failed;
     result.final_write_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return true;
+}
+
+bool finish_from_journal(const SweepPlan& plan, Journal& journal, SweepRunResult& result,
+                         const std::atomic<int>* stop) {
+    ResultsFollower follower(plan, journal);
+    return follower.finish(journal, result, stop);
 }
 
 std::string point_note(const SweepPlan& plan, std::int64_t next_run) {
@@ -402,6 +475,7 @@ SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
     if (!journal) return result;
     result.resumed = journal->records();
     result.discarded_bytes = journal->discarded_bytes();
+    ResultsFollower follower(plan, *journal);
     if (!journal->complete()) {
         PointConfigs configs(*plan.sweep);
         std::vector<RunSpec> todo;
@@ -424,6 +498,7 @@ SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
             bytes.clear();
             encode_record(rec, bytes);
             journal->append(rec.run, bytes);
+            follower.advance(journal->records());
             ++result.simulated;
         };
         RunnerOptions ro;
@@ -444,7 +519,7 @@ SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
     // A signal before or during the final write: every run is journaled, and --resume writes
     // the results file without simulating anything.
     if (SignalGuard::received() != 0 ||
-        !finish_from_journal(plan, *journal, result, &SignalGuard::stop_flag())) {
+        !follower.finish(*journal, result, &SignalGuard::stop_flag())) {
         result.outcome = SweepRunResult::Outcome::interrupted;
         result.signal_exit_code = SignalGuard::exit_code();
     }

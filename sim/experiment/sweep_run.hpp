@@ -9,9 +9,11 @@
 // `mss run` of its base with the sweep's seed.
 //
 // Life of a sweep: the journal OUT.journal (journal.hpp) is created, or reopened with
-// --resume; runs not yet in it are simulated and appended in run order; when the journal holds
-// every run, the results file is written from it under the temporary name OUT.part (bounded
-// memory: one record at a time), made durable, renamed to OUT, and the journal is removed. A
+// --resume; runs not yet in it are simulated and appended in run order. The results file is
+// written from the journal under the temporary name OUT.part by a thread that follows the
+// journal as it grows (bounded memory: one record at a time; ResultsFollower); when the
+// journal holds every run, the file is completed, made durable, renamed to OUT, and the
+// journal is removed. A
 // signal (SIGINT, SIGTERM) stops the sweep with the journal kept, and SIGKILL loses nothing
 // that the journal had received; either way --resume continues where it stopped and the final
 // file is identical to that of an uninterrupted sweep.
@@ -125,6 +127,7 @@ struct SweepRunResult {
     std::vector<PointSummary> points;  ///< per design point (those the file holds)
     int ranks = 1;                     ///< MPI ranks (1 without MPI)
     std::int64_t batches = 0;          ///< MPI: batches of runs handed out
+    double main_thread_cpu_s = 0;      ///< MPI: CPU seconds of rank 0's coordinating thread
     double final_write_s = 0;          ///< seconds spent writing the results file
 };
 
@@ -136,9 +139,36 @@ struct SweepRunResult {
 std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions& options,
                                     SweepRunResult& result);
 
-/// Writes the results file from the complete `journal` (temporary name, sync, rename) and
-/// removes the journal; fills result.points and result.failed. Returns false, with the journal
-/// kept and no file written, when `stop` becomes non-zero first.
+/// Writes the results file from the journal while the journal grows: a thread reads each
+/// record once the journal holds it and appends it to OUT.part, so that the HDF5 writing and
+/// compression overlap the simulation instead of following it. When every run is in,
+/// finish() completes the file, makes it durable, renames it to OUT and removes the journal.
+/// Memory: one record plus the writer's block of rows. Destroyed unfinished, it removes
+/// OUT.part (the journal stays).
+class ResultsFollower {
+public:
+    /// Starts the thread on `journal`'s file (the journal must outlive this object).
+    ResultsFollower(const SweepPlan& plan, const Journal& journal);
+    ~ResultsFollower();
+    ResultsFollower(const ResultsFollower&) = delete;
+    ResultsFollower& operator=(const ResultsFollower&) = delete;
+
+    /// The journal now holds `records` complete records (call after appending). Rethrows an
+    /// error of the thread (a full disk, say) so that the sweep stops early.
+    void advance(std::int64_t records);
+    /// Waits until every record is written, then completes, syncs and renames the file and
+    /// removes the journal; fills result.points, result.failed and result.final_write_s (the
+    /// seconds from this call to the rename). Returns false, with OUT.part removed and the
+    /// journal kept, when `stop` becomes non-zero first. Rethrows the thread's error.
+    bool finish(Journal& journal, SweepRunResult& result, const std::atomic<int>* stop);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+/// Writes the results file from the complete `journal` (a ResultsFollower given all of it),
+/// renames it and removes the journal; false when `stop` becomes non-zero first.
 bool finish_from_journal(const SweepPlan& plan, Journal& journal, SweepRunResult& result,
                          const std::atomic<int>* stop = nullptr);
 

@@ -49,6 +49,7 @@ def mpi_env():
 
 def mss(*args, check=True, env=None, **kw):
     """Runs `mss ARGS` from the repository root; returns the CompletedProcess."""
+    kw.setdefault("timeout", 300)   # a hang fails the test instead of the whole ctest run
     r = subprocess.run([str(mss_bin()), *map(str, args)], cwd=ROOT, capture_output=True,
                        text=True, env=env, **kw)
     if check and r.returncode != 0:
@@ -61,6 +62,7 @@ def mpirun(n, *args, check=True, **kw):
     """Runs `mpirun -n N --oversubscribe mss ARGS` (as root: the OMPI_ALLOW_* variables)."""
     launcher = mpiexec()
     cmd = [launcher, "-n", str(n), "--oversubscribe", str(mss_bin()), *map(str, args)]
+    kw.setdefault("timeout", 300)
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=mpi_env(), **kw)
     if check and r.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} exited {r.returncode}\n"

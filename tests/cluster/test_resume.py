@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from conftest import (SWEEP, assert_identical, journal_header, journal_records, kill_and_reap,
-                      mpiexec, mss, start_sweep, sweep, wait_for)
+                      mpiexec, mpirun, mss, start_sweep, sweep, wait_for)
 
 # 4 points x 150 replications = 600 runs of 240 days: about a second on one busy core.
 REPS = ["--set", "sweep.replications=150"]
@@ -53,21 +53,23 @@ def test_sigkill_then_resume_is_identical(reference, tmp_path, moment):
 
 
 def test_sigkill_during_the_final_write_then_resume_is_identical(reference, tmp_path):
+    """Killed after the last run is journaled and before the results file is renamed: the
+    file is being completed (its last block compressed and written, synced)."""
     out = tmp_path / "k.h5"
     part = tmp_path / "k.h5.part"
-    for attempt in range(5):
+    for attempt in range(10):
         p = start_sweep(out, "-j", 2, *REPS)
-        caught = wait_for(lambda: part.exists(), p)
+        caught = wait_for(lambda: journal_records(journal_of(out)) == RUNS, p, step=0.0005)
         kill_and_reap(p)
         if caught and os.path.exists(journal_of(out)) and not out.exists():
-            break   # killed while the results file was being written
+            print(f"caught on attempt {attempt + 1}")
+            break   # every run journaled, the file not yet renamed
         for f in (out, part):
             f.unlink(missing_ok=True)
         if os.path.exists(journal_of(out)):
             os.unlink(journal_of(out))
     else:
-        pytest.fail("could not kill the sweep during its final write in 5 attempts")
-    assert journal_records(journal_of(out)) == RUNS   # every run was journaled
+        pytest.fail("could not kill the sweep during its final write in 10 attempts")
     r = resume(out)
     assert "600 runs resumed" in r.stdout
     assert_identical(reference, out)
@@ -170,5 +172,36 @@ def test_mpi_sweep_interrupted_then_resumed_serially(reference, tmp_path):
     kill_and_reap(p, signal.SIGTERM)
     assert not out.exists()
     assert journal_records(journal_of(out)) >= RUNS // 4
+    resume(out)
+    assert_identical(reference, out)
+
+
+@pytest.mark.skipif(mpiexec() is None, reason="mss built without MPI")
+def test_serial_sweep_killed_then_resumed_by_three_mpi_ranks(reference, tmp_path):
+    out = tmp_path / "s.h5"
+    p = start_sweep(out, "-j", 1, *REPS)
+    assert wait_for(lambda: journal_records(journal_of(out)) >= RUNS // 5, p)
+    kill_and_reap(p)
+    r = mpirun(3, "sweep", SWEEP, "-o", out, "-j", 1, "--quiet", *REPS, "--resume")
+    assert "3 MPI ranks" in r.stdout and "runs resumed from the journal" in r.stdout
+    assert not os.path.exists(journal_of(out))
+    assert_identical(reference, out)
+
+
+@pytest.mark.skipif(mpiexec() is None, reason="mss built without MPI")
+def test_sigterm_to_the_mpi_ranks_keeps_the_journal(reference, tmp_path):
+    """As Slurm does at a time limit: every rank gets SIGTERM; rank 0 exits 143."""
+    import subprocess
+    out = tmp_path / "t.h5"
+    p = start_sweep(out, "-j", 1, *REPS, launcher=mpiexec())
+    assert wait_for(lambda: journal_records(journal_of(out)) >= RUNS // 4, p)
+    ranks = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True)
+    pids = [int(x) for x in ranks.stdout.split()]
+    assert len(pids) == 2
+    for pid in pids:
+        os.kill(pid, signal.SIGTERM)
+    _, err = p.communicate(timeout=120)
+    assert "interrupted" in err and "--resume" in err
+    assert not out.exists()
     resume(out)
     assert_identical(reference, out)
