@@ -3,26 +3,26 @@
 They drive the built `mss` ($MSS_BIN, default build/release/sim/app/mss) from the repository
 root on tests/cluster/small_sweep.toml (2 x 2 grid, 240 days). "Identical" is DESIGN §2:
 every dataset equal value for value, NaN == NaN, except /runs wall_s and the root attributes
-created_utc and command_line (the helpers below are those of tests/results/conftest.py, plus
-the root attributes that only shard files carry)."""
+created_utc and command_line (tests/h5identity.py, shared with tests/results, plus the root
+attributes that only shard files carry)."""
 import os
 import pathlib
 import shutil
 import signal
 import struct
 import subprocess
+import sys
 import time
 
-import h5py
-import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from h5identity import assert_identical, datasets  # noqa: E402,F401  (shared with tests/results)
+
 HERE = pathlib.Path(__file__).resolve().parent
 SWEEP = "tests/cluster/small_sweep.toml"
 
-VOLATILE_COLUMNS = {"wall_s"}
-VOLATILE_ATTRS = {"created_utc", "command_line"}
 SHARD_ATTRS = {"shard", "shard_runs", "sweep_runs"}
 
 
@@ -73,42 +73,6 @@ def mpirun(n, *args, check=True, **kw):
 def sweep(out, *args, **kw):
     """`mss sweep small_sweep.toml -o OUT --quiet ARGS`."""
     return mss("sweep", SWEEP, "-o", out, "--quiet", *args, **kw)
-
-
-def _equal(a, b) -> bool:
-    if a.dtype.names:
-        if a.dtype.names != b.dtype.names:
-            return False
-        return all(_equal(a[n], b[n]) for n in a.dtype.names if n not in VOLATILE_COLUMNS)
-    if a.shape != b.shape:
-        return False
-    if a.dtype.kind == "f":
-        return bool(np.array_equal(a, b, equal_nan=True))
-    return bool(np.array_equal(a, b))
-
-
-def datasets(f: h5py.File) -> dict:
-    out = {}
-    f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
-                 if isinstance(obj, h5py.Dataset) else None)
-    return out
-
-
-def assert_identical(path_a, path_b, ignore_attrs=(), scenario_attrs=True):
-    """DESIGN §2 identity: every dataset equal (NaN == NaN) except /runs wall_s; /scenario
-    attributes equal; root attributes equal except created_utc, command_line and
-    `ignore_attrs`."""
-    with h5py.File(path_a, "r") as fa, h5py.File(path_b, "r") as fb:
-        da, db = datasets(fa), datasets(fb)
-        assert da.keys() == db.keys()
-        for name in da:
-            assert _equal(da[name], db[name]), f"dataset {name} differs"
-        if scenario_attrs:
-            assert dict(fa["scenario"].attrs) == dict(fb["scenario"].attrs)
-        skip = VOLATILE_ATTRS | set(ignore_attrs)
-        ra = {k: v for k, v in fa.attrs.items() if k not in skip}
-        rb = {k: v for k, v in fb.attrs.items() if k not in skip}
-        assert ra == rb
 
 
 # --- the journal (docs/cluster.md "Journal format") ---

@@ -4,11 +4,13 @@ import os
 import pathlib
 import subprocess
 
-import h5py
-import numpy as np
+import sys
+
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from h5identity import assert_identical  # noqa: E402,F401  (shared with tests/cluster)
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 # Short runs keep the suite fast; the contract does not depend on the horizon.
@@ -30,55 +32,6 @@ def mss(*args, check=True, **kw):
         raise AssertionError(f"mss {' '.join(map(str, args))} exited {r.returncode}\n"
                              f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}")
     return r
-
-
-# Columns and attributes that record the wall clock or the invocation (DESIGN §2).
-VOLATILE_COLUMNS = {"wall_s"}
-VOLATILE_ATTRS = {"created_utc", "command_line"}
-
-
-def _equal(a, b) -> bool:
-    if a.dtype.names:
-        if a.dtype.names != b.dtype.names:
-            return False
-        return all(_equal(a[n], b[n]) for n in a.dtype.names if n not in VOLATILE_COLUMNS)
-    if a.shape != b.shape:
-        return False
-    if a.dtype.kind == "f":
-        return bool(np.array_equal(a, b, equal_nan=True))
-    return bool(np.array_equal(a, b))
-
-
-def datasets(f: h5py.File) -> dict:
-    out = {}
-    f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
-                 if isinstance(obj, h5py.Dataset) else None)
-    return out
-
-
-def assert_identical(path_a, path_b, rows=None):
-    """Every dataset equal value for value (NaN == NaN), except the volatile columns; with
-    `rows`, compares the first `rows` runs of b with a (a must hold exactly `rows` runs)."""
-    with h5py.File(path_a, "r") as fa, h5py.File(path_b, "r") as fb:
-        da, db = datasets(fa), datasets(fb)
-        assert da.keys() == db.keys()
-        for name in da:
-            a, b = da[name], db[name]
-            if rows is not None and name in PER_RUN:
-                b = b[:rows]
-            if rows is not None and name == "events":
-                b = b[b["run"] < rows]
-            assert _equal(a, b), f"dataset {name} differs"
-        for obj in ("scenario",):
-            assert dict(fa[obj].attrs) == dict(fb[obj].attrs)
-        ra = {k: v for k, v in fa.attrs.items() if k not in VOLATILE_ATTRS}
-        rb = {k: v for k, v in fb.attrs.items() if k not in VOLATILE_ATTRS}
-        assert ra == rb
-
-
-PER_RUN = {"runs", "contingent_kpis", "series/strength", "series/on_duty",
-           "series/waiting_at_origin", "series/in_transit", "series/airport_open",
-           "series/regime", "series/run"}
 
 
 @pytest.fixture(scope="session")
