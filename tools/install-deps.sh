@@ -11,7 +11,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   # libraries (DESIGN §1; TOOLCHAIN §1)
-  libboost-random-dev libboost-math-dev libeigen3-dev libcli11-dev libhdf5-dev
+  libboost-random-dev libboost-math-dev libeigen3-dev libcli11-dev libhdf5-dev libisal-dev
   libtomlplusplus-dev catch2 libbenchmark-dev
   # MPI (cluster runs), and a single-node Slurm for `make test-slurm`
   libopenmpi-dev openmpi-bin slurm-wlm munge

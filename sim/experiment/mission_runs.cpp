@@ -18,8 +18,8 @@ RecordingConfig::RecordingConfig(const model::ModelConfig& cfg)
     model.output.max_events_per_run = kNoCap;
 }
 
-output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed,
-                               const RunSpec& spec, std::string* failure) {
+output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, const RunSpec& spec,
+                               std::string* failure) {
     output::RunRecord r;
     r.run = spec.run;
     r.point = spec.point;
@@ -32,25 +32,31 @@ output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed,
                                collector);
     } catch (const std::exception& e) {
         if (failure != nullptr) *failure = e.what();
-        const std::size_t D = static_cast<std::size_t>(cfg.model.scenario.horizon_days);
-        const std::size_t C = cfg.model.contingents.size(), A = cfg.model.airports.size();
-        const float nan = std::numeric_limits<float>::quiet_NaN();
-        output::RunRecord failed;
-        failed.run = r.run;
-        failed.point = r.point;
-        failed.replication = r.replication;
-        failed.seed = seed;
-        failed.status = output::RunStatus::failed;
-        for (auto* s : {&failed.strength, &failed.on_duty, &failed.waiting_at_origin,
-                        &failed.in_transit})
-            s->assign(D * C, nan);
-        failed.airport_open.assign(D * A, nan);
-        failed.regime.assign(D, -1);
-        failed.contingent_kpis.assign(C, model::ContingentKpis{});
-        for (const auto& k : model::kpi_columns()) failed.kpis.*(k.member) = model::kNaN;
+        output::RunRecord failed = failed_record(cfg.model, seed, spec);
         r = std::move(failed);
     }
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
+
+output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t seed,
+                                const RunSpec& spec) {
+    output::RunRecord r;
+    r.run = spec.run;
+    r.point = spec.point;
+    r.replication = spec.replication;
+    r.seed = seed;
+    r.status = output::RunStatus::failed;
+    const auto D = static_cast<std::size_t>(cfg.scenario.horizon_days);
+    const std::size_t C = cfg.contingents.size(), A = cfg.airports.size();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit})
+        s->assign(D * C, nan);
+    r.airport_open.assign(D * A, nan);
+    r.regime.assign(D, -1);
+    r.contingent_kpis.assign(C, model::ContingentKpis{});
+    for (const auto& k : model::kpi_columns())
+        r.kpis.*(k.member) = model::kNaN;
     return r;
 }
 
@@ -84,8 +90,10 @@ output::FileLayout layout_for(const model::ModelConfig& cfg, std::int64_t rows) 
     output::FileLayout l;
     l.start_days_since_epoch = cfg.scenario.start_days_since_epoch;
     l.days = cfg.scenario.horizon_days;
-    for (const auto& c : cfg.contingents) l.contingents.push_back(c.name);
-    for (const auto& a : cfg.airports) l.airports.push_back(a.code);
+    for (const auto& c : cfg.contingents)
+        l.contingents.push_back(c.name);
+    for (const auto& a : cfg.airports)
+        l.airports.push_back(a.code);
     regime_table(cfg, l.regimes, l.regime_shares);
     l.points = {{}};
     l.rows = rows;

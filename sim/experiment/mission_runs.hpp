@@ -27,6 +27,10 @@ struct RecordingConfig {
 output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed,
                                const RunSpec& spec, std::string* failure = nullptr);
 
+/// The record of a run that failed (status `failed`, NaN KPIs, NaN series, regime -1).
+output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t seed,
+                                const RunSpec& spec);
+
 /// Runs `spec` reporting to `obs`, every event included; returns the KPIs. Throws what the
 /// model throws.
 model::RunKpis trace_run(const model::ModelConfig& cfg, std::uint64_t seed, const RunSpec& spec,

@@ -8,6 +8,7 @@
 #include "sim/experiment/progress.hpp"
 #include "sim/experiment/runner.hpp"
 #include "sim/experiment/signals.hpp"
+#include "sim/output/chunk_codec.hpp"
 
 namespace mss::experiment {
 
@@ -56,7 +57,8 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
     if (options.only) {
         runs.push_back({*options.only, 0, *options.only});
     } else {
-        for (std::int64_t r = 0; r < options.replications; ++r) runs.push_back({r, 0, r});
+        for (std::int64_t r = 0; r < options.replications; ++r)
+            runs.push_back({r, 0, r});
     }
     const auto R = static_cast<std::int64_t>(runs.size());
 
@@ -75,6 +77,7 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
         auto simulate = [&](const RunSpec& spec) {
             std::string failure;
             output::RunRecord rec = simulate_run(recording, options.seed, spec, &failure);
+            output::pack(rec);  // on this worker thread: the writer only copies bytes
             if (!failure.empty()) {
                 std::lock_guard lock(failure_mutex);
                 if (result.first_failure.empty())
@@ -105,7 +108,8 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
                                   final_path.string() + ": " + ec.message());
     temp.release();
     std::vector<std::string> names;
-    for (const auto& k : model::kpi_columns()) names.push_back(k.name);
+    for (const auto& k : model::kpi_columns())
+        names.push_back(k.name);
     result.kpis = summarise_runs(names, kpi_values);
     return result;
 }

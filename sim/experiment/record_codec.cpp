@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "sim/output/chunk_codec.hpp"
+
 namespace mss::experiment {
 
 static_assert(std::endian::native == std::endian::little,
@@ -10,7 +12,7 @@ static_assert(std::endian::native == std::endian::little,
 
 namespace {
 
-constexpr std::uint8_t kVersion = 1;
+constexpr std::uint8_t kVersion = 2;
 
 template <class T>
 void put(std::string& out, T v) {
@@ -61,9 +63,11 @@ private:
 
 void encode_record(const output::RunRecord& r, std::string& out) {
     const auto& cols = model::kpi_columns();
-    out.reserve(out.size() + 128 + cols.size() * 8 + r.contingent_kpis.size() * 32 +
-                (r.strength.size() * 4 + r.airport_open.size()) * 4 + r.regime.size() +
-                r.events.size() * 17);
+    output::PackedSeries local;
+    const output::PackedSeries& packed =
+        r.packed.empty() ? (local = output::pack_series(r)) : r.packed;
+    out.reserve(out.size() + 256 + cols.size() * 8 + r.contingent_kpis.size() * 32 +
+                packed.bytes.size() + r.events.size() * 17);
     put<std::uint8_t>(out, kVersion);
     put<std::int64_t>(out, r.run);
     put<std::int64_t>(out, r.point);
@@ -83,10 +87,12 @@ void encode_record(const output::RunRecord& r, std::string& out) {
         put<double>(out, c.overstay_person_days);
         put<double>(out, c.pax_in);
     }
-    for (const auto* s :
-         {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit, &r.airport_open})
-        put_array(out, *s);
-    put_array(out, r.regime);
+    put<std::uint8_t>(out, packed.deflated);
+    for (std::size_t i = 0; i < output::PackedSeries::kCount; ++i) {
+        put<std::uint32_t>(out, packed.raw_size[i]);
+        put<std::uint32_t>(out, packed.size[i]);
+    }
+    put_array(out, packed.bytes);
     put<std::uint64_t>(out, r.events.size());
     for (const auto& e : r.events) {
         put<double>(out, e.t_h);
@@ -130,9 +136,19 @@ output::RunRecord decode_record(std::string_view bytes) {
         k.overstay_person_days = c.get<double>();
         k.pax_in = c.get<double>();
     }
-    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit, &r.airport_open})
-        c.get_array(*s);
-    c.get_array(r.regime);
+    output::PackedSeries& p = r.packed;
+    p.deflated = c.get<std::uint8_t>();
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < output::PackedSeries::kCount; ++i) {
+        p.raw_size[i] = c.get<std::uint32_t>();
+        p.size[i] = c.get<std::uint32_t>();
+        total += p.size[i];
+        const bool deflated = ((p.deflated >> i) & 1u) != 0;
+        if (deflated ? p.size[i] >= p.raw_size[i] : p.size[i] != p.raw_size[i])
+            Cursor::fail("bad series chunk size");
+    }
+    c.get_array(p.bytes);
+    if (p.bytes.size() != total) Cursor::fail("series chunks do not add up");
     const auto ne = c.get<std::uint64_t>();
     if (ne > bytes.size() / 17) Cursor::fail("more events than bytes");
     r.events.resize(static_cast<std::size_t>(ne));

@@ -2,16 +2,18 @@
 // (mpi_driver.hpp). Everything the results file stores is kept, bit for bit (NaN payloads
 // included), so a record that went through the codec writes the same rows as the original.
 //
-// Layout, version 1, in the machine's byte order (little-endian only: journals and MPI jobs
+// Layout, version 2, in the machine's byte order (little-endian only: journals and MPI jobs
 // stay on one architecture; DESIGN §2 limits identity to one binary anyway):
-//   u8 version = 1
+//   u8 version = 2
 //   i64 run, point, replication; u64 seed; i8 status; f64 wall_s
 //   u32 K, then K f64: the KPIs in model::kpi_columns() order; u64 events_handled
 //   i64 events_dropped
 //   u32 C, then C x 4 f64: contingent KPIs (days_to_foc, mean_strength_frac,
 //       overstay_person_days, pax_in)
-//   5 float32 arrays (strength, on_duty, waiting_at_origin, in_transit, airport_open) and one
-//   int8 array (regime), each as u64 n then n values
+//   the series as the results file stores them (output::PackedSeries: shuffled and deflated
+//   chunks, encoded on the worker that simulated the run): u8 deflated mask, 6 x (u32 raw size,
+//   u32 encoded size), u64 n then the n bytes of the chunks. A record with raw series only is
+//   packed while encoding; a decoded record carries the packed series only.
 //   u64 E, then E events of 17 bytes: f64 t_h, u8 kind, i16 contingent, i16 airport, i32 count
 #pragma once
 

@@ -17,6 +17,7 @@
 #include "sim/experiment/progress.hpp"
 #include "sim/experiment/record_codec.hpp"
 #include "sim/experiment/signals.hpp"
+#include "sim/output/chunk_codec.hpp"
 #include "sim/output/results_reader.hpp"
 
 namespace mss::experiment {
@@ -27,26 +28,6 @@ namespace {
 
 /// A record of status `failed` with the shape of `cfg`'s results (NaN KPIs and series), for a
 /// design point whose overrides do not load.
-output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t seed,
-                                const RunSpec& spec) {
-    output::RunRecord r;
-    r.run = spec.run;
-    r.point = spec.point;
-    r.replication = spec.replication;
-    r.seed = seed;
-    r.status = output::RunStatus::failed;
-    const auto D = static_cast<std::size_t>(cfg.scenario.horizon_days);
-    const std::size_t C = cfg.contingents.size(), A = cfg.airports.size();
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit})
-        s->assign(D * C, nan);
-    r.airport_open.assign(D * A, nan);
-    r.regime.assign(D, -1);
-    r.contingent_kpis.assign(C, model::ContingentKpis{});
-    for (const auto& k : model::kpi_columns())
-        r.kpis.*(k.member) = model::kNaN;
-    return r;
-}
 
 void fsync_path(const fs::path& path, bool directory) {
     const int fd =
@@ -190,9 +171,13 @@ output::RunRecord PointConfigs::simulate(const RunSpec& spec, std::string* failu
             *failure = "design point " + std::to_string(spec.point) +
                        " is not a valid scenario: " + d.str();
         }
-        return failed_record(sweep_.base.config, sweep_.sweep.seed, spec);
+        output::RunRecord r = failed_record(sweep_.base.config, sweep_.sweep.seed, spec);
+        output::pack(r);
+        return r;
     }
-    return simulate_run(*cfg, sweep_.sweep.seed, spec, failure);
+    output::RunRecord r = simulate_run(*cfg, sweep_.sweep.seed, spec, failure);
+    output::pack(r);
+    return r;
 }
 
 RunSpec SweepPlan::spec(std::int64_t run) const {

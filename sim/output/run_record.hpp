@@ -3,6 +3,7 @@
 // sees the model through this narrow interface).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -13,20 +14,36 @@ namespace mss::output {
 /// Outcome of a run, stored in /runs `status`.
 enum class RunStatus : std::int8_t { ok = 0, failed = 1 };
 
+/// A run's six series as the results file stores them, one chunk each, in the order strength,
+/// on_duty, waiting_at_origin, in_transit, airport_open, regime: byte-shuffled, then deflated
+/// unless that would not shrink them (output/chunk_codec.hpp). Encoded on the worker thread
+/// that simulated the run, so the writer thread only copies bytes.
+struct PackedSeries {
+    static constexpr int kCount = 6;
+    std::vector<std::uint8_t> bytes;               ///< the chunks, back to back
+    std::array<std::uint32_t, kCount> size{};      ///< encoded bytes of each chunk
+    std::array<std::uint32_t, kCount> raw_size{};  ///< bytes of each chunk before encoding
+    std::uint8_t deflated = 0;                     ///< bit i: chunk i is deflated
+    bool empty() const noexcept { return raw_size == std::array<std::uint32_t, kCount>{}; }
+};
+
 /// Everything recorded for one run. Series are day-major: value (day d, column c) is at
 /// [d * columns + c].
 struct RunRecord {
-    std::int64_t run = 0;          ///< run id = point * replications + replication
+    std::int64_t run = 0;  ///< run id = point * replications + replication
     std::int64_t point = 0;
     std::int64_t replication = 0;
-    std::uint64_t seed = 0;        ///< the master seed
+    std::uint64_t seed = 0;  ///< the master seed
     RunStatus status = RunStatus::ok;
-    double wall_s = 0.0;           ///< wall-clock seconds (excluded from identity checks)
+    double wall_s = 0.0;  ///< wall-clock seconds (excluded from identity checks)
     model::RunKpis kpis;
     std::vector<model::ContingentKpis> contingent_kpis;
     std::vector<float> strength, on_duty, waiting_at_origin, in_transit;  ///< [day][contingent]
     std::vector<float> airport_open;                                      ///< [day][airport]
     std::vector<std::int8_t> regime;                                      ///< [day]
+    /// The series encoded for the file; when set, the raw series above may be empty (a record
+    /// that travelled through a journal or an MPI message carries only this).
+    PackedSeries packed;
     std::vector<model::EventRecord> events;
     std::int64_t events_dropped = 0;  ///< beyond the scenario's max_events_per_run
 };
@@ -35,7 +52,8 @@ struct RunRecord {
 class RunCollector final : public model::Observer {
 public:
     /// Collects into `record`; keeps at most `max_events` events (negative: none).
-    RunCollector(RunRecord& record, std::int64_t max_events) : r_(record), max_events_(max_events) {}
+    RunCollector(RunRecord& record, std::int64_t max_events)
+        : r_(record), max_events_(max_events) {}
 
     void on_day(const model::DaySnapshot& s) override {
         append(r_.strength, s.strength);
