@@ -22,6 +22,7 @@
 #include "sim/app/summary_command.hpp"
 #include "sim/app/sweep_command.hpp"
 #include "sim/app/validate_command.hpp"
+#include "sim/experiment/allocator.hpp"
 
 #ifndef MSS_VERSION
 #define MSS_VERSION "0.0.0"
@@ -228,6 +229,7 @@ std::string rephrase(const CLI::ParseError& e, const std::vector<Command>& comma
 }  // namespace
 
 int main(int argc, char** argv) {
+    mss::experiment::keep_freed_memory();
     CLI::App app{
         "mss-sim: discrete-event simulation of the logistics of the Multinational "
         "Security Support mission in Haiti",

@@ -8,6 +8,10 @@
 #include <limits>
 #include <memory>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace mss::output {
 
 namespace {
@@ -18,21 +22,92 @@ unsigned char* level_buffer() {
     return buf.get();
 }
 
-/// Byte planes of K-byte elements: one load per element, one sequential store per plane. Written
-/// so that the compiler vectorises it (this file is built with -O3, see CMakeLists.txt).
+static_assert(std::endian::native == std::endian::little, "byte planes assume little-endian");
+
+/// Byte planes of K-byte elements, element by element: one load, K stores.
 template <class Word>
-void shuffle_fixed(const std::uint8_t* __restrict in, std::size_t n, std::uint8_t* __restrict out) {
+void shuffle_scalar(const std::uint8_t* in, std::size_t first, std::size_t n, std::uint8_t* out) {
     constexpr std::size_t K = sizeof(Word);
-    static_assert(std::endian::native == std::endian::little, "byte planes assume little-endian");
-    for (std::size_t j = 0; j < K; ++j) {
-        std::uint8_t* __restrict plane = out + j * n;
-        for (std::size_t i = 0; i < n; ++i) {
-            Word v;
-            std::memcpy(&v, in + i * K, K);
-            plane[i] = static_cast<std::uint8_t>(v >> (8 * j));
-        }
+    for (std::size_t i = first; i < n; ++i) {
+        Word v;
+        std::memcpy(&v, in + i * K, K);
+        for (std::size_t j = 0; j < K; ++j)
+            out[j * n + i] = static_cast<std::uint8_t>(v >> (8 * j));
     }
 }
+
+#if defined(__SSE2__)
+// SSE2 (every x86-64 CPU): 16 elements at a time. A byte plane of 32-bit words is extracted by
+// shift, mask and two saturating packs (the masked values fit, so saturation never bites).
+
+/// Stores the 4 byte planes of the 16 words in a..d at out[j * n] (j = 0..3).
+inline void store_planes4(__m128i a, __m128i b, __m128i c, __m128i d, std::uint8_t* out,
+                          std::size_t n) {
+    const __m128i mask = _mm_set1_epi32(0xFF);
+    for (int j = 0; j < 4; ++j) {
+        const __m128i count = _mm_cvtsi32_si128(8 * j);
+        const __m128i lo = _mm_packs_epi32(_mm_and_si128(_mm_srl_epi32(a, count), mask),
+                                           _mm_and_si128(_mm_srl_epi32(b, count), mask));
+        const __m128i hi = _mm_packs_epi32(_mm_and_si128(_mm_srl_epi32(c, count), mask),
+                                           _mm_and_si128(_mm_srl_epi32(d, count), mask));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + static_cast<std::size_t>(j) * n),
+                         _mm_packus_epi16(lo, hi));
+    }
+}
+
+inline __m128i load(const std::uint8_t* p) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+
+void shuffle2(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+    const __m128i mask = _mm_set1_epi16(0xFF);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m128i a = load(in + 2 * i), b = load(in + 2 * i + 16);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                         _mm_packus_epi16(_mm_and_si128(a, mask), _mm_and_si128(b, mask)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n + i),
+                         _mm_packus_epi16(_mm_srli_epi16(a, 8), _mm_srli_epi16(b, 8)));
+    }
+    shuffle_scalar<std::uint16_t>(in, i, n, out);
+}
+
+void shuffle4(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        store_planes4(load(in + 4 * i), load(in + 4 * i + 16), load(in + 4 * i + 32),
+                      load(in + 4 * i + 48), out + i, n);
+    shuffle_scalar<std::uint32_t>(in, i, n, out);
+}
+
+void shuffle8(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        // Split the 64-bit words into their low and high 32-bit halves, then as for 4 bytes.
+        __m128i lo[4], hi[4];
+        for (std::size_t k = 0; k < 4; ++k) {
+            const std::uint8_t* p = in + 8 * i + 32 * k;
+            const __m128i v0 = _mm_shuffle_epi32(load(p), _MM_SHUFFLE(3, 1, 2, 0));
+            const __m128i v1 = _mm_shuffle_epi32(load(p + 16), _MM_SHUFFLE(3, 1, 2, 0));
+            lo[k] = _mm_unpacklo_epi64(v0, v1);
+            hi[k] = _mm_unpackhi_epi64(v0, v1);
+        }
+        store_planes4(lo[0], lo[1], lo[2], lo[3], out + i, n);
+        store_planes4(hi[0], hi[1], hi[2], hi[3], out + 4 * n + i, n);
+    }
+    shuffle_scalar<std::uint64_t>(in, i, n, out);
+}
+#else
+void shuffle2(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+    shuffle_scalar<std::uint16_t>(in, 0, n, out);
+}
+void shuffle4(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+    shuffle_scalar<std::uint32_t>(in, 0, n, out);
+}
+void shuffle8(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+    shuffle_scalar<std::uint64_t>(in, 0, n, out);
+}
+#endif
 
 }  // namespace
 
@@ -43,13 +118,13 @@ void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std
             if (n > 0) std::memcpy(dst, in, n);
             return;
         case 2:
-            shuffle_fixed<std::uint16_t>(in, n, dst);
+            shuffle2(in, n, dst);
             return;
         case 4:
-            shuffle_fixed<std::uint32_t>(in, n, dst);
+            shuffle4(in, n, dst);
             return;
         case 8:
-            shuffle_fixed<std::uint64_t>(in, n, dst);
+            shuffle8(in, n, dst);
             return;
         default:  // one plane at a time: sequential stores
             for (std::size_t j = 0; j < element_size; ++j)

@@ -1,0 +1,124 @@
+// sim/output/chunk_codec.hpp: chunks encoded for direct writes must be exactly what HDF5's
+// stock pipeline [shuffle, deflate] decodes: zlib's own inflate reads them back.
+#include "sim/output/chunk_codec.hpp"
+
+#include <zlib.h>
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+using namespace mss::output;
+
+namespace {
+
+std::vector<std::uint8_t> reference_shuffle(const std::vector<std::uint8_t>& in, std::size_t k) {
+    const std::size_t n = in.size() / k;
+    std::vector<std::uint8_t> out(in.size());
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < k; ++j)
+            out[j * n + i] = in[i * k + j];
+    return out;
+}
+
+std::vector<std::uint8_t> inflate_all(const std::uint8_t* data, std::size_t n, std::size_t raw) {
+    std::vector<std::uint8_t> out(raw);
+    uLongf size = static_cast<uLongf>(raw);
+    REQUIRE(uncompress(out.data(), &size, data, static_cast<uLong>(n)) == Z_OK);
+    REQUIRE(size == raw);
+    return out;
+}
+
+std::vector<std::uint8_t> random_bytes(std::size_t n, unsigned seed) {
+    std::mt19937 g(seed);
+    std::vector<std::uint8_t> v(n);
+    for (auto& b : v)
+        b = static_cast<std::uint8_t>(g());
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("byte shuffle matches HDF5's shuffle for every element size", "[output]") {
+    for (std::size_t k : {1, 2, 4, 8, 25})
+        for (std::size_t n : {0, 1, 7, 16, 33, 8192, 8195}) {
+            const auto in = random_bytes(n * k, static_cast<unsigned>(k * 1000 + n));
+            std::vector<std::uint8_t> out(in.size());
+            shuffle_bytes(in.data(), n, k, out.data());
+            CHECK(out == reference_shuffle(in, k));
+        }
+}
+
+TEST_CASE("an encoded chunk inflates with zlib to the shuffled input", "[output]") {
+    std::vector<float> series(730 * 6);
+    for (std::size_t i = 0; i < series.size(); ++i)
+        series[i] = static_cast<float>((i / 40) % 17);
+    series[5] = std::numeric_limits<float>::quiet_NaN();
+    std::vector<std::uint8_t> raw(series.size() * 4);
+    std::memcpy(raw.data(), series.data(), raw.size());
+    std::vector<std::uint8_t> out{0xAB};  // encode_chunk appends
+    REQUIRE(encode_chunk(series.data(), series.size(), 4, out));
+    CHECK(out.size() < raw.size() / 4);
+    CHECK(out[0] == 0xAB);
+    CHECK(inflate_all(out.data() + 1, out.size() - 1, raw.size()) == reference_shuffle(raw, 4));
+}
+
+TEST_CASE("an incompressible chunk is stored shuffled but not deflated", "[output]") {
+    const auto raw = random_bytes(4096, 7);
+    std::vector<std::uint8_t> out;
+    CHECK_FALSE(encode_chunk(raw.data(), 1024, 4, out));
+    CHECK(out == reference_shuffle(raw, 4));
+    std::vector<std::uint8_t> planes(raw.size());
+    shuffle_bytes(raw.data(), 1024, 4, planes.data());
+    std::vector<std::uint8_t> out2;
+    CHECK_FALSE(deflate_chunk(planes.data(), planes.size(), out2));
+    CHECK(out2 == planes);
+}
+
+TEST_CASE("deflate_zlib reports a stream that does not fit", "[output]") {
+    const auto raw = random_bytes(10000, 3);
+    std::vector<std::uint8_t> out(100);
+    CHECK(deflate_zlib(raw.data(), raw.size(), out.data(), out.size()) == 0);
+}
+
+TEST_CASE("packing a record keeps every series chunk and releases the raw series", "[output]") {
+    RunRecord r;
+    r.strength.assign(10 * 3, 600.0f);
+    r.on_duty.assign(10 * 3, 590.0f);
+    r.waiting_at_origin.assign(10 * 3, 0.0f);
+    r.in_transit.assign(10 * 3, 0.0f);
+    r.airport_open.assign(10 * 2, 1.0f);
+    r.regime.assign(10, 1);
+    const PackedSeries p = pack_series(r);
+    CHECK(p.raw_size == std::array<std::uint32_t, 6>{120, 120, 120, 120, 80, 10});
+    std::size_t at = 0;
+    const std::vector<float>* f32[] = {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit,
+                                       &r.airport_open};
+    for (std::size_t i = 0; i < 6; ++i) {
+        std::vector<std::uint8_t> raw(p.raw_size[i]);
+        if (i < 5)
+            std::memcpy(raw.data(), f32[i]->data(), raw.size());
+        else
+            std::memcpy(raw.data(), r.regime.data(), raw.size());
+        const std::size_t k = i < 5 ? 4 : 1;
+        std::vector<std::uint8_t> stored;
+        if ((p.deflated >> i) & 1u)
+            stored = inflate_all(p.bytes.data() + at, p.size[i], p.raw_size[i]);
+        else
+            stored.assign(p.bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                          p.bytes.begin() + static_cast<std::ptrdiff_t>(at + p.size[i]));
+        CHECK(stored == reference_shuffle(raw, k));
+        at += p.size[i];
+    }
+    CHECK(at == p.bytes.size());
+    RunRecord q = r;
+    pack(q);
+    CHECK(q.strength.empty());
+    CHECK(q.regime.empty());
+    CHECK(q.packed.bytes == p.bytes);
+    pack(q);  // packing twice keeps the packed series
+    CHECK(q.packed.bytes == p.bytes);
+}
