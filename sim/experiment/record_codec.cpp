@@ -13,12 +13,25 @@ static_assert(std::endian::native == std::endian::little,
 namespace {
 
 constexpr std::uint8_t kVersion = 2;
+constexpr std::size_t kEventBytes = 17;  // f64 t_h, u8 kind, i16 contingent, i16 airport, i32 count
 
 template <class T>
 void put(std::string& out, T v) {
     char b[sizeof(T)];
     std::memcpy(b, &v, sizeof(T));
     out.append(b, sizeof(T));
+}
+
+template <class T>
+char* store(char* p, T v) {
+    std::memcpy(p, &v, sizeof(T));
+    return p + sizeof(T);
+}
+
+template <class T>
+const char* load(const char* p, T& v) {
+    std::memcpy(&v, p, sizeof(T));
+    return p + sizeof(T);
 }
 
 template <class T>
@@ -45,6 +58,13 @@ public:
         v.resize(static_cast<std::size_t>(n));
         if (n > 0) std::memcpy(v.data(), b_.data() + pos_, v.size() * sizeof(T));
         pos_ += v.size() * sizeof(T);
+    }
+    /// The next `n` bytes, consumed.
+    const char* take(std::size_t n) {
+        need(n);
+        const char* p = b_.data() + pos_;
+        pos_ += n;
+        return p;
     }
     bool at_end() const { return pos_ == b_.size(); }
     [[noreturn]] static void fail(const std::string& what) {
@@ -94,12 +114,15 @@ void encode_record(const output::RunRecord& r, std::string& out) {
     }
     put_array(out, packed.bytes);
     put<std::uint64_t>(out, r.events.size());
+    const std::size_t at = out.size();
+    out.resize(at + r.events.size() * kEventBytes);
+    char* p = out.data() + at;
     for (const auto& e : r.events) {
-        put<double>(out, e.t_h);
-        put<std::uint8_t>(out, static_cast<std::uint8_t>(e.kind));
-        put<std::int16_t>(out, e.contingent);
-        put<std::int16_t>(out, e.airport);
-        put<std::int32_t>(out, e.count);
+        p = store<double>(p, e.t_h);
+        p = store<std::uint8_t>(p, static_cast<std::uint8_t>(e.kind));
+        p = store<std::int16_t>(p, e.contingent);
+        p = store<std::int16_t>(p, e.airport);
+        p = store<std::int32_t>(p, e.count);
     }
 }
 
@@ -150,16 +173,18 @@ output::RunRecord decode_record(std::string_view bytes) {
     c.get_array(p.bytes);
     if (p.bytes.size() != total) Cursor::fail("series chunks do not add up");
     const auto ne = c.get<std::uint64_t>();
-    if (ne > bytes.size() / 17) Cursor::fail("more events than bytes");
+    if (ne > bytes.size() / kEventBytes) Cursor::fail("more events than bytes");
+    const char* q = c.take(static_cast<std::size_t>(ne) * kEventBytes);
     r.events.resize(static_cast<std::size_t>(ne));
     for (auto& e : r.events) {
-        e.t_h = c.get<double>();
-        const auto kind = c.get<std::uint8_t>();
+        std::uint8_t kind = 0;
+        q = load(q, e.t_h);
+        q = load(q, kind);
+        q = load(q, e.contingent);
+        q = load(q, e.airport);
+        q = load(q, e.count);
         if (kind >= model::kEventKindCount) Cursor::fail("bad event kind");
         e.kind = static_cast<model::EventKind>(kind);
-        e.contingent = c.get<std::int16_t>();
-        e.airport = c.get<std::int16_t>();
-        e.count = c.get<std::int32_t>();
     }
     if (!c.at_end()) Cursor::fail("trailing bytes");
     return r;

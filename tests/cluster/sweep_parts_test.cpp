@@ -204,6 +204,24 @@ TEST_CASE("a file that is not a journal is refused", "[sweep]") {
     CHECK_THROWS_AS(ex::read_journal_header(p), ex::JournalConflict);
 }
 
+TEST_CASE("a journal of another format version is refused, naming the version", "[sweep]") {
+    TempDir dir;
+    const fs::path p = dir.path / "old.journal";
+    { ex::Journal::create(p, header(0, 5)); }
+    // Version 1 journals hold record codec v1 payloads, which this build cannot read.
+    std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(12);
+    const std::uint32_t one = 1;
+    f.write(reinterpret_cast<const char*>(&one), sizeof one);
+    f.close();
+    try {
+        ex::Journal::open(p);
+        FAIL("an old journal was opened");
+    } catch (const ex::JournalConflict& e) {
+        CHECK_THAT(e.what(), Catch::Contains("another version"));
+    }
+}
+
 TEST_CASE("factor values become /points numbers, or their index when not numbers", "[sweep]") {
     mss::scenario::Factor f;
     f.key = "contingent.Kenya.tour_days";
