@@ -249,7 +249,7 @@ public:
                 }
                 if (!progressed) {
                     std::unique_lock lock(m_);
-                    ready_cv_.wait_for(lock, std::chrono::microseconds(500));
+                    ready_cv_.wait_for(lock, std::chrono::microseconds(1000));
                 }
             }
         } catch (...) {
@@ -594,7 +594,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         // Finished runs wake us; only an awaited reply (or a STOP) needs polling.
         std::unique_lock lock(m);
         done_cv.wait_for(lock,
-                         asked ? std::chrono::microseconds(200) : std::chrono::microseconds(5000));
+                         asked ? std::chrono::microseconds(1000) : std::chrono::microseconds(5000));
     }
     {
         std::lock_guard lock(m);
