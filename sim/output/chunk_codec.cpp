@@ -3,6 +3,7 @@
 #include <isa-l.h>
 #include <isa-l/igzip_lib.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -163,6 +164,107 @@ bool deflate_chunk(const void* shuffled, std::size_t bytes, std::vector<std::uin
     }
     if (bytes > 0) std::memcpy(out.data() + at, shuffled, bytes);
     return false;
+}
+
+namespace {
+
+/// Whether a byte plane looks uniformly random: distinct values among 512 samples (about 221
+/// expected for uniform bytes, a few dozen for the planes that compress).
+bool looks_random(const std::uint8_t* p, std::size_t n) {
+    constexpr std::size_t kSamples = 512;
+    if (n < 4 * kSamples) return false;
+    bool seen[256] = {};
+    std::size_t distinct = 0;
+    const std::size_t step = n / kSamples;
+    for (std::size_t i = 0; i < kSamples; ++i) {
+        const std::uint8_t b = p[i * step];
+        distinct += seen[b] ? 0 : 1;
+        seen[b] = true;
+    }
+    return distinct >= 200;
+}
+
+/// Raw deflate (no zlib wrapper) of one segment into dst; `last` ends the stream, otherwise
+/// the output ends byte-aligned (FULL_FLUSH) so that more blocks can follow. 0 on overflow.
+std::size_t deflate_segment(const std::uint8_t* src, std::size_t n, std::uint8_t* dst,
+                            std::size_t capacity, bool last) {
+    isal_zstream s;
+    isal_deflate_stateless_init(&s);
+    s.level = 1;
+    s.level_buf = level_buffer();
+    s.level_buf_size = ISAL_DEF_LVL1_SMALL;
+    s.gzip_flag = IGZIP_DEFLATE;
+    s.flush = last ? NO_FLUSH : FULL_FLUSH;
+    s.end_of_stream = last ? 1 : 0;
+    s.next_in = const_cast<std::uint8_t*>(src);
+    s.avail_in = static_cast<std::uint32_t>(n);
+    s.next_out = dst;
+    s.avail_out = static_cast<std::uint32_t>(capacity);
+    if (isal_deflate_stateless(&s) != COMP_OK) return 0;
+    return s.total_out;
+}
+
+}  // namespace
+
+bool deflate_planes(const std::uint8_t* data, std::size_t planes, std::size_t plane_bytes,
+                    std::vector<std::uint8_t>& out) {
+    const std::size_t bytes = planes * plane_bytes;
+    std::vector<char> stored(planes);
+    bool any = false;
+    for (std::size_t p = 0; p < planes; ++p)
+        any |= (stored[p] = looks_random(data + p * plane_bytes, plane_bytes) ? 1 : 0) != 0;
+    if (!any || bytes > std::numeric_limits<std::uint32_t>::max())
+        return deflate_chunk(data, bytes, out);
+    // zlib header (deflate, 32 KiB window, fastest), then a segment per run of planes of one
+    // kind: deflated (byte-aligned by a full flush unless last) or stored blocks (at most
+    // 65535 bytes each), then the Adler-32 of all the data, big-endian (RFC 1950, 1951).
+    const std::size_t at = out.size();
+    const std::size_t capacity = bytes + 64 * planes + 5 * (bytes / 65535 + planes) + 6;
+    out.resize(at + capacity);
+    std::uint8_t* o = out.data() + at;
+    std::size_t pos = 0;
+    o[pos++] = 0x78;
+    o[pos++] = 0x01;
+    for (std::size_t p0 = 0; p0 < planes;) {
+        std::size_t p1 = p0 + 1;
+        while (p1 < planes && stored[p1] == stored[p0])
+            ++p1;
+        const bool last = p1 == planes;
+        const std::uint8_t* src = data + p0 * plane_bytes;
+        std::size_t len = (p1 - p0) * plane_bytes;
+        if (stored[p0] != 0) {
+            while (len > 0) {
+                const std::size_t b = std::min<std::size_t>(len, 65535);
+                o[pos++] = last && b == len ? 1 : 0;  // BFINAL, BTYPE 00 (stored)
+                o[pos++] = static_cast<std::uint8_t>(b & 0xFF);
+                o[pos++] = static_cast<std::uint8_t>(b >> 8);
+                o[pos++] = static_cast<std::uint8_t>(~b & 0xFF);
+                o[pos++] = static_cast<std::uint8_t>((~b >> 8) & 0xFF);
+                std::memcpy(o + pos, src, b);
+                pos += b;
+                src += b;
+                len -= b;
+            }
+        } else {
+            const std::size_t n = deflate_segment(src, len, o + pos, capacity - pos - 4, last);
+            if (n == 0) {
+                out.resize(at);
+                return deflate_chunk(data, bytes, out);
+            }
+            pos += n;
+        }
+        p0 = p1;
+    }
+    const std::uint32_t adler = isal_adler32(1, data, bytes);
+    for (int shift = 24; shift >= 0; shift -= 8)
+        o[pos++] = static_cast<std::uint8_t>(adler >> shift);
+    if (pos >= bytes) {  // no gain: store the planes as they are
+        out.resize(at + bytes);
+        std::memcpy(out.data() + at, data, bytes);
+        return false;
+    }
+    out.resize(at + pos);
+    return true;
 }
 
 bool encode_chunk(const void* data, std::size_t n, std::size_t element_size,

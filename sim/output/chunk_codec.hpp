@@ -26,6 +26,15 @@ std::size_t deflate_zlib(const void* src, std::size_t n, void* dst, std::size_t 
 /// deflating would not shrink them: they are then appended as they are.
 bool deflate_chunk(const void* shuffled, std::size_t bytes, std::vector<std::uint8_t>& out);
 
+/// Appends to `out` `planes` byte planes of `plane_bytes` each (a shuffled chunk) as one zlib
+/// stream, like deflate_chunk, except that planes whose bytes look uniformly random (512
+/// samples spread over the plane show at least 200 distinct values: the low bytes of the
+/// mantissa of event times) are copied into stored deflate blocks instead of being searched
+/// for matches that do not exist. Returns false when the stream would not shrink the planes:
+/// they are then appended as they are.
+bool deflate_planes(const std::uint8_t* data, std::size_t planes, std::size_t plane_bytes,
+                    std::vector<std::uint8_t>& out);
+
 /// Appends to `out` the chunk of `n` elements of `element_size` bytes as the pipeline
 /// [shuffle, deflate] stores it. Returns false when deflating would not shrink the chunk: it is
 /// then stored shuffled only, and the writer marks the deflate filter as skipped.

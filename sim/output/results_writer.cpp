@@ -514,7 +514,8 @@ struct ResultsWriter::Impl {
         shuffle_bytes(ev.airport.data(), n, 2, planes.data() + col[4].offset * n);
         shuffle_bytes(ev.count.data(), n, 4, planes.data() + col[5].offset * n);
         encoded.clear();
-        const bool deflated = deflate_chunk(planes.data(), planes.size(), encoded);
+        const bool deflated = deflate_planes(planes.data(), event_layout.size,
+                                             static_cast<std::size_t>(kEventChunkRows), encoded);
         check(H5Dwrite_chunk(events.getId(), H5P_DEFAULT, deflated ? 0u : 2u, &start,
                              encoded.size(), encoded.data()),
               "H5Dwrite_chunk (events)");

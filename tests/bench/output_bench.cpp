@@ -55,4 +55,63 @@ void BM_BaselineToHdf5(benchmark::State& state) {
 }
 BENCHMARK(BM_BaselineToHdf5)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond);
 
+double thread_cpu_s() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// The overhead as one figure, robust to this machine's drift (the two benchmarks above run
+// seconds apart): every replication is simulated twice back to back, once kept in memory and
+// once packed and written, in alternating order, and the thread CPU time of each is summed.
+// `overhead_pct` = 100 * (recorded - in memory) / in memory, file creation included.
+void BM_RecorderOverhead(benchmark::State& state) {
+    const model::ModelConfig base = model::baseline_config();
+    const experiment::RecordingConfig cfg(base);
+    const std::int64_t runs = state.range(0);
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("mss-bench-overhead-" + std::to_string(::getpid()) + ".h5");
+    double in_memory = 0.0, recorded = 0.0;
+    for (auto _ : state) {
+        const double c0 = thread_cpu_s();
+        output::Provenance prov;
+        prov.command_line = "mss-bench";
+        output::ResultsWriter writer(path, experiment::layout_for(base, runs), prov);
+        recorded += thread_cpu_s() - c0;
+        for (std::int64_t i = 0; i < runs; ++i) {
+            auto memory = [&] {
+                const double t0 = thread_cpu_s();
+                output::RunRecord r = experiment::simulate_run(cfg, 1, {i, 0, i});
+                benchmark::DoNotOptimize(r.strength.data());
+                in_memory += thread_cpu_s() - t0;
+            };
+            auto to_file = [&] {
+                const double t0 = thread_cpu_s();
+                output::RunRecord r = experiment::simulate_run(cfg, 1, {i, 0, i});
+                output::pack(r);
+                writer.append(std::move(r));
+                recorded += thread_cpu_s() - t0;
+            };
+            if (i % 2 == 0) {
+                memory();
+                to_file();
+            } else {
+                to_file();
+                memory();
+            }
+        }
+        const double t0 = thread_cpu_s();
+        writer.finish();
+        recorded += thread_cpu_s() - t0;
+    }
+    std::filesystem::remove(path);
+    state.SetItemsProcessed(state.iterations() * runs);
+    state.counters["in_memory_ms_per_run"] =
+        1e3 * in_memory / static_cast<double>(state.iterations() * runs);
+    state.counters["recorded_ms_per_run"] =
+        1e3 * recorded / static_cast<double>(state.iterations() * runs);
+    state.counters["overhead_pct"] = 100.0 * (recorded - in_memory) / in_memory;
+}
+BENCHMARK(BM_RecorderOverhead)->Arg(512)->Unit(benchmark::kMillisecond);
+
 }  // namespace

@@ -4,11 +4,13 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 using namespace mss::output;
@@ -121,4 +123,51 @@ TEST_CASE("packing a record keeps every series chunk and releases the raw series
     CHECK(q.packed.bytes == p.bytes);
     pack(q);  // packing twice keeps the packed series
     CHECK(q.packed.bytes == p.bytes);
+}
+
+namespace {
+
+/// `kinds` gives each plane: 'r' random bytes, 'z' zeros, 's' a slow saw-tooth.
+std::vector<std::uint8_t> planes_of(const std::string& kinds, std::size_t plane_bytes) {
+    std::vector<std::uint8_t> v;
+    unsigned seed = 1;
+    for (char k : kinds) {
+        const auto r = random_bytes(plane_bytes, seed++);
+        for (std::size_t i = 0; i < plane_bytes; ++i)
+            v.push_back(k == 'r' ? r[i] : k == 's' ? static_cast<std::uint8_t>((i / 512) % 16) : 0);
+    }
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("planes that look random go into stored blocks of one valid zlib stream", "[output]") {
+    // Random planes first, last, in the middle, and a stored run longer than one stored block
+    // (65535 bytes); zlib's inflate must read every stream back.
+    for (const std::string kinds : {"zzrrrzsz", "rzz", "zzr", "zrz", "srrs"}) {
+        const std::size_t plane_bytes = kinds == "srrs" ? 40000 : 8192;
+        const auto data = planes_of(kinds, plane_bytes);
+        std::vector<std::uint8_t> out{0x55};
+        INFO(kinds);
+        REQUIRE(deflate_planes(data.data(), kinds.size(), plane_bytes, out));
+        CHECK(out[0] == 0x55);
+        CHECK(inflate_all(out.data() + 1, out.size() - 1, data.size()) == data);
+        // Stored planes cost their size plus a few bytes; the rest compresses.
+        const auto random = static_cast<std::size_t>(std::count(kinds.begin(), kinds.end(), 'r'));
+        CHECK(out.size() - 1 >= random * plane_bytes);
+        CHECK(out.size() - 1 < random * plane_bytes + 2000);
+    }
+}
+
+TEST_CASE("all-random planes are stored as they are, no random plane means plain deflate",
+          "[output]") {
+    const auto random = planes_of("rrr", 8192);
+    std::vector<std::uint8_t> out;
+    CHECK_FALSE(deflate_planes(random.data(), 3, 8192, out));
+    CHECK(out == random);
+    const auto calm = planes_of("zsz", 8192);
+    std::vector<std::uint8_t> a, b;
+    CHECK(deflate_planes(calm.data(), 3, 8192, a));
+    CHECK(deflate_chunk(calm.data(), calm.size(), b));
+    CHECK(a == b);
 }
