@@ -10,6 +10,7 @@
 #include <ostream>
 
 #include "sim/app/exit_codes.hpp"
+#include "sim/experiment/files.hpp"
 #include "sim/experiment/mission_runs.hpp"
 #include "sim/experiment/plain_run.hpp"
 #include "sim/experiment/runner.hpp"
@@ -52,16 +53,9 @@ private:
 /// Empty if `path` can be written as a new output, else what is wrong.
 std::string output_problem(const fs::path& path, bool force) {
     std::error_code ec;
-    if (fs::is_directory(path, ec)) return path.string() + " is a directory";
-    if (fs::exists(path, ec) && !force)
+    if (fs::exists(path, ec) && !fs::is_directory(path, ec) && !force)
         return path.string() + " exists; pass --force to overwrite it";
-    const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-    if (!fs::exists(dir, ec)) return "output directory " + dir.string() + " does not exist";
-    if (!fs::is_directory(dir, ec))
-        return "output directory " + dir.string() + " is not a directory";
-    if (::access(dir.c_str(), W_OK) != 0)
-        return "output directory " + dir.string() + " is not writable";
-    return {};
+    return experiment::output_location_problem(path);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <ostream>
 
 #include "sim/app/exit_codes.hpp"
+#include "sim/experiment/files.hpp"
 #include "sim/experiment/mpi_driver.hpp"
 #include "sim/experiment/runner.hpp"
 #include "sim/experiment/sweep_run.hpp"
@@ -29,19 +30,6 @@ namespace ex = mss::experiment;
 // Up to this many design points the closing report has a full KPI table per point; beyond it
 // one line per point with the headline KPIs (`mss summary OUT` has the full tables).
 constexpr std::size_t kFullTablesUpTo = 8;
-
-/// Empty if `path` can be the output's location, else what is wrong.
-std::string output_dir_problem(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) return path.string() + " is a directory";
-    const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-    if (!fs::exists(dir, ec)) return "output directory " + dir.string() + " does not exist";
-    if (!fs::is_directory(dir, ec))
-        return "output directory " + dir.string() + " is not a directory";
-    if (::access(dir.c_str(), W_OK) != 0)
-        return "output directory " + dir.string() + " is not writable";
-    return {};
-}
 
 std::string fixed(double v, int digits) {
     if (std::isnan(v)) return "-";
@@ -213,7 +201,8 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
             std::error_code ec;
             if (root) fs::create_directories(out_path.parent_path(), ec);
         }
-        if (const std::string problem = output_dir_problem(out_path); !problem.empty() && root) {
+        if (const std::string problem = experiment::output_location_problem(out_path);
+            !problem.empty() && root) {
             complain(problem);
             ok = false;
         }

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <utility>
 
+#include "sim/experiment/files.hpp"
+
 namespace mss::experiment {
 
 static_assert(std::endian::native == std::endian::little,
@@ -173,15 +175,6 @@ void write_full(int fd, const struct iovec* iov_in, int n, const std::filesystem
     }
 }
 
-void sync_directory_of(const std::filesystem::path& path) {
-    const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
-    const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d >= 0) {
-        ::fsync(d);
-        ::close(d);
-    }
-}
-
 void lock_or_conflict(int fd, const std::filesystem::path& path) {
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int e = errno;
@@ -262,7 +255,7 @@ Journal Journal::create(const std::filesystem::path& path, const JournalHeader& 
     write_full(fd, &iov, 1, path);
     if (::fdatasync(fd) != 0)
         throw JournalError("syncing journal " + path.string() + ": " + errno_text());
-    sync_directory_of(path);
+    fsync_path(directory_of(path), true);
     return Journal(path, fd, header, 0, 0);
 }
 
@@ -358,7 +351,7 @@ void Journal::remove() {
     std::error_code ec;
     std::filesystem::remove(path_, ec);
     if (ec) throw JournalError("removing journal " + path_.string() + ": " + ec.message());
-    sync_directory_of(path_);
+    fsync_path(directory_of(path_), true);
     close();
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "sim/experiment/files.hpp"
 #include "sim/experiment/shards.hpp"
 #include "sim/output/results_reader.hpp"
 
@@ -50,14 +51,6 @@ std::string list_ranges(const std::vector<RunRange>& rs) {
         s += (i ? ", " : "") + range_text(rs[i]);
     if (rs.size() > shown) s += " and " + std::to_string(rs.size() - shown) + " more ranges";
     return s;
-}
-
-void fsync_path(const fs::path& path, bool directory) {
-    const int fd =
-        ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
 }
 
 }  // namespace
@@ -226,12 +219,7 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
         fs::remove(part, ec);
         throw;
     }
-    fsync_path(part, false);
-    fs::rename(part, output, ec);
-    if (ec)
-        throw output::OutputError("cannot rename " + part.string() + " to " + output.string() +
-                                  ": " + ec.message());
-    fsync_path(output.parent_path().empty() ? fs::path(".") : output.parent_path(), true);
+    durable_rename(part, output);
     return result;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "sim/experiment/files.hpp"
 #include "sim/experiment/mission_runs.hpp"
 #include "sim/experiment/progress.hpp"
 #include "sim/experiment/runner.hpp"
@@ -13,25 +14,6 @@
 namespace mss::experiment {
 
 namespace {
-
-/// Removes a temporary file unless released (on success it has been renamed).
-class TempFile {
-public:
-    explicit TempFile(std::filesystem::path p) : path_(std::move(p)) {}
-    ~TempFile() {
-        if (!path_.empty()) {
-            std::error_code ec;
-            std::filesystem::remove(path_, ec);
-        }
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    void release() { path_.clear(); }
-
-private:
-    std::filesystem::path path_;
-};
 
 const char* unit_of(const std::string& name) {
     for (const auto& k : model::kpi_columns())
@@ -101,11 +83,7 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
         }
         writer.finish();
     }
-    std::error_code ec;
-    std::filesystem::rename(temp.path(), final_path, ec);
-    if (ec)
-        throw output::OutputError("cannot rename " + temp.path().string() + " to " +
-                                  final_path.string() + ": " + ec.message());
+    durable_rename(temp.path(), final_path);
     temp.release();
     std::vector<std::string> names;
     for (const auto& k : model::kpi_columns())

@@ -23,8 +23,8 @@ int available_cpus() {
     return hw > 0 ? static_cast<int>(hw) : 1;
 }
 
-std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run,
-                     const RunSink& sink, const RunnerOptions& options) {
+std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, const RunSink& sink,
+                     const RunnerOptions& options) {
     const std::int64_t total = static_cast<std::int64_t>(runs.size());
     if (total == 0) return 0;
     const int threads = std::max(1, options.threads);
@@ -34,14 +34,12 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run,
     std::mutex m;
     std::condition_variable produced, consumed;
     std::vector<std::optional<output::RunRecord>> ring(window);
-    std::int64_t next_to_take = 0;   // next run index a worker will simulate
-    std::int64_t next_to_sink = 0;   // next run index the sink needs
+    std::int64_t next_to_take = 0;  // next run index a worker will simulate
+    std::int64_t next_to_sink = 0;  // next run index the sink needs
     bool abort = false;
     std::exception_ptr error;
 
-    auto stopped = [&] {
-        return abort || (options.stop != nullptr && options.stop->load() != 0);
-    };
+    auto stopped = [&] { return abort || (options.stop != nullptr && options.stop->load() != 0); };
 
     auto worker = [&] {
         for (;;) {
@@ -71,7 +69,8 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run,
 
     std::vector<std::thread> pool;
     pool.reserve(static_cast<std::size_t>(threads));
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back(worker);
 
     std::int64_t delivered = 0;
     try {
@@ -103,7 +102,8 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run,
         if (delivered < total) abort = true;
     }
     consumed.notify_all();
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+        t.join();
     if (error) std::rethrow_exception(error);
     return delivered;
 }

@@ -13,7 +13,9 @@ static_assert(std::atomic<int>::is_always_lock_free);
 
 struct sigaction g_old_int, g_old_term;
 
-extern "C" void on_signal(int sig) { g_signal.store(sig); }
+extern "C" void on_signal(int sig) {
+    g_signal.store(sig);
+}
 
 }  // namespace
 
@@ -32,9 +34,13 @@ SignalGuard::~SignalGuard() {
     sigaction(SIGTERM, &g_old_term, nullptr);
 }
 
-int SignalGuard::received() noexcept { return g_signal.load(); }
+int SignalGuard::received() noexcept {
+    return g_signal.load();
+}
 
-const std::atomic<int>& SignalGuard::stop_flag() noexcept { return g_signal; }
+const std::atomic<int>& SignalGuard::stop_flag() noexcept {
+    return g_signal;
+}
 
 int SignalGuard::exit_code() noexcept {
     const int s = g_signal.load();

@@ -25,8 +25,8 @@ KpiSummary summarise(std::string name, std::string unit, const std::vector<doubl
     s.max = t.count() > 0 ? t.max() : nan;
     if (t.count() > 1) {
         const boost::math::students_t dist(static_cast<double>(t.count() - 1));
-        const double half = boost::math::quantile(dist, 0.975) * t.sd() /
-                            std::sqrt(static_cast<double>(t.count()));
+        const double half =
+            boost::math::quantile(dist, 0.975) * t.sd() / std::sqrt(static_cast<double>(t.count()));
         s.ci_low = s.mean - half;
         s.ci_high = s.mean + half;
     } else {
@@ -64,7 +64,8 @@ std::string format_table(const std::vector<KpiSummary>& rows) {
                   "mean", "sd", "95% CI of the mean", "min", "max", "n/runs");
     out += line;
     for (const auto& r : rows) {
-        const std::string ci = std::isnan(r.ci_low) ? "-" : "[" + num(r.ci_low) + ", " + num(r.ci_high) + "]";
+        const std::string ci =
+            std::isnan(r.ci_low) ? "-" : "[" + num(r.ci_low) + ", " + num(r.ci_high) + "]";
         const std::string nr = std::to_string(r.n) + "/" + std::to_string(r.runs);
         std::snprintf(line, sizeof line, "%-22s %-12s %12s %11s %25s %12s %12s %9s\n",
                       r.name.c_str(), r.unit.c_str(), num(r.mean).c_str(), num(r.sd).c_str(),

@@ -13,6 +13,7 @@
 #include <limits>
 #include <thread>
 
+#include "sim/experiment/files.hpp"
 #include "sim/experiment/plain_run.hpp"
 #include "sim/experiment/progress.hpp"
 #include "sim/experiment/record_codec.hpp"
@@ -25,21 +26,6 @@ namespace mss::experiment {
 namespace fs = std::filesystem;
 
 namespace {
-
-/// A record of status `failed` with the shape of `cfg`'s results (NaN KPIs and series), for a
-/// design point whose overrides do not load.
-
-void fsync_path(const fs::path& path, bool directory) {
-    const int fd =
-        ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
-}
-
-fs::path directory_of(const fs::path& p) {
-    return p.parent_path().empty() ? fs::path(".") : p.parent_path();
-}
 
 std::string shard_words(const JournalHeader& h) {
     const std::string runs = "runs " + range_text({h.first_run, h.first_run + h.run_count});
@@ -426,13 +412,7 @@ bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
         std::rethrow_exception(s.error);
     }
     // Durable before the rename, and the rename durable before the journal goes.
-    fsync_path(s.part, false);
-    std::error_code ec;
-    fs::rename(s.part, s.plan.output, ec);
-    if (ec)
-        throw output::OutputError("cannot rename " + s.part.string() + " to " +
-                                  s.plan.output.string() + ": " + ec.message());
-    fsync_path(directory_of(s.plan.output), true);
+    durable_rename(s.part, s.plan.output);
     journal.remove();
     result.points = std::move(s.points);
     result.failed = s.failed;

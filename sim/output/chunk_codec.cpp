@@ -23,6 +23,29 @@ unsigned char* level_buffer() {
     return buf.get();
 }
 
+/// ISA-L level-1 deflate of `n` bytes into `dst`: a zlib stream (`wrapper` IGZIP_ZLIB) or raw
+/// deflate blocks (IGZIP_DEFLATE). Unless `last`, the output is not final and ends byte-aligned
+/// (a full flush), so that more blocks can follow. Returns the size written, 0 on overflow.
+std::size_t isal_level1(const std::uint8_t* src, std::size_t n, std::uint8_t* dst,
+                        std::size_t capacity, std::uint16_t wrapper, bool last) {
+    constexpr std::size_t kMax = std::numeric_limits<std::uint32_t>::max();
+    if (n > kMax || capacity > kMax) return 0;
+    isal_zstream s;
+    isal_deflate_stateless_init(&s);
+    s.level = 1;
+    s.level_buf = level_buffer();
+    s.level_buf_size = ISAL_DEF_LVL1_SMALL;
+    s.gzip_flag = wrapper;
+    s.flush = last ? NO_FLUSH : FULL_FLUSH;
+    s.end_of_stream = last ? 1 : 0;
+    s.next_in = const_cast<std::uint8_t*>(src);
+    s.avail_in = static_cast<std::uint32_t>(n);
+    s.next_out = dst;
+    s.avail_out = static_cast<std::uint32_t>(capacity);
+    if (isal_deflate_stateless(&s) != COMP_OK) return 0;
+    return s.total_out;
+}
+
 static_assert(std::endian::native == std::endian::little, "byte planes assume little-endian");
 
 /// Byte planes of K-byte elements, element by element: one load, K stores.
@@ -135,22 +158,8 @@ void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std
 }
 
 std::size_t deflate_zlib(const void* src, std::size_t n, void* dst, std::size_t capacity) {
-    constexpr std::size_t kMax = std::numeric_limits<std::uint32_t>::max();
-    if (n > kMax || capacity > kMax) return 0;
-    isal_zstream s;
-    isal_deflate_stateless_init(&s);
-    s.level = 1;
-    s.level_buf = level_buffer();
-    s.level_buf_size = ISAL_DEF_LVL1_SMALL;
-    s.gzip_flag = IGZIP_ZLIB;
-    s.flush = NO_FLUSH;
-    s.end_of_stream = 1;
-    s.next_in = static_cast<std::uint8_t*>(const_cast<void*>(src));
-    s.avail_in = static_cast<std::uint32_t>(n);
-    s.next_out = static_cast<std::uint8_t*>(dst);
-    s.avail_out = static_cast<std::uint32_t>(capacity);
-    if (isal_deflate_stateless(&s) != COMP_OK) return 0;
-    return s.total_out;
+    return isal_level1(static_cast<const std::uint8_t*>(src), n, static_cast<std::uint8_t*>(dst),
+                       capacity, IGZIP_ZLIB, true);
 }
 
 bool deflate_chunk(const void* shuffled, std::size_t bytes, std::vector<std::uint8_t>& out) {
@@ -182,26 +191,6 @@ bool looks_random(const std::uint8_t* p, std::size_t n) {
         seen[b] = true;
     }
     return distinct >= 200;
-}
-
-/// Raw deflate (no zlib wrapper) of one segment into dst; `last` ends the stream, otherwise
-/// the output ends byte-aligned (FULL_FLUSH) so that more blocks can follow. 0 on overflow.
-std::size_t deflate_segment(const std::uint8_t* src, std::size_t n, std::uint8_t* dst,
-                            std::size_t capacity, bool last) {
-    isal_zstream s;
-    isal_deflate_stateless_init(&s);
-    s.level = 1;
-    s.level_buf = level_buffer();
-    s.level_buf_size = ISAL_DEF_LVL1_SMALL;
-    s.gzip_flag = IGZIP_DEFLATE;
-    s.flush = last ? NO_FLUSH : FULL_FLUSH;
-    s.end_of_stream = last ? 1 : 0;
-    s.next_in = const_cast<std::uint8_t*>(src);
-    s.avail_in = static_cast<std::uint32_t>(n);
-    s.next_out = dst;
-    s.avail_out = static_cast<std::uint32_t>(capacity);
-    if (isal_deflate_stateless(&s) != COMP_OK) return 0;
-    return s.total_out;
 }
 
 }  // namespace
@@ -246,7 +235,8 @@ bool deflate_planes(const std::uint8_t* data, std::size_t planes, std::size_t pl
                 len -= b;
             }
         } else {
-            const std::size_t n = deflate_segment(src, len, o + pos, capacity - pos - 4, last);
+            const std::size_t n =
+                isal_level1(src, len, o + pos, capacity - pos - 4, IGZIP_DEFLATE, last);
             if (n == 0) {
                 out.resize(at);
                 return deflate_chunk(data, bytes, out);

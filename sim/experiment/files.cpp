@@ -1,0 +1,53 @@
+#include "sim/experiment/files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "sim/output/results_writer.hpp"
+
+namespace mss::experiment {
+
+namespace fs = std::filesystem;
+
+fs::path directory_of(const fs::path& path) {
+    return path.parent_path().empty() ? fs::path(".") : path.parent_path();
+}
+
+std::string output_location_problem(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return path.string() + " is a directory";
+    const fs::path dir = directory_of(path);
+    if (!fs::exists(dir, ec)) return "output directory " + dir.string() + " does not exist";
+    if (!fs::is_directory(dir, ec))
+        return "output directory " + dir.string() + " is not a directory";
+    if (::access(dir.c_str(), W_OK) != 0)
+        return "output directory " + dir.string() + " is not writable";
+    return {};
+}
+
+void fsync_path(const fs::path& path, bool directory) {
+    const int fd =
+        ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+void durable_rename(const fs::path& from, const fs::path& to) {
+    fsync_path(from, false);
+    std::error_code ec;
+    fs::rename(from, to, ec);
+    if (ec)
+        throw output::OutputError("cannot rename " + from.string() + " to " + to.string() + ": " +
+                                  ec.message());
+    fsync_path(directory_of(to), true);
+}
+
+TempFile::~TempFile() {
+    if (!path_.empty()) {
+        std::error_code ec;
+        fs::remove(path_, ec);
+    }
+}
+
+}  // namespace mss::experiment

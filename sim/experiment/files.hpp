@@ -1,0 +1,38 @@
+// File-system steps shared by every command that writes a results file: where the output may
+// go, a temporary that disappears unless kept, and a rename that survives a crash.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace mss::experiment {
+
+/// The directory `path` is in ("." for a bare file name).
+std::filesystem::path directory_of(const std::filesystem::path& path);
+
+/// Empty if a new file can be created at `path` (not a directory; its directory exists, is a
+/// directory and is writable), else what is wrong, naming the path.
+std::string output_location_problem(const std::filesystem::path& path);
+
+/// fsync(2) of a file, or of a directory with `directory` = true (best effort).
+void fsync_path(const std::filesystem::path& path, bool directory);
+
+/// Renames `from` to `to` so that a crash leaves one or the other complete: `from` is synced
+/// before, the directory after. Throws output::OutputError naming both paths.
+void durable_rename(const std::filesystem::path& from, const std::filesystem::path& to);
+
+/// Removes its file when destroyed, unless released (after the rename that keeps it).
+class TempFile {
+public:
+    explicit TempFile(std::filesystem::path p) : path_(std::move(p)) {}
+    ~TempFile();
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    void release() { path_.clear(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace mss::experiment
