@@ -12,6 +12,7 @@
 #include "sim/app/exit_codes.hpp"
 #include "sim/experiment/files.hpp"
 #include "sim/experiment/mission_runs.hpp"
+#include "sim/experiment/mpi_driver.hpp"
 #include "sim/experiment/plain_run.hpp"
 #include "sim/experiment/runner.hpp"
 #include "sim/output/results_writer.hpp"
@@ -61,6 +62,17 @@ std::string output_problem(const fs::path& path, bool force) {
 }  // namespace
 
 int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
+    // K processes started by a launcher (mpirun, srun -n K) would each run every replication
+    // into the same file: refuse, and point to the command that shares runs between processes.
+    if (const auto launch = experiment::detect_launch(); launch.world_size > 1) {
+        if (launch.rank <= 0)
+            err << "mss run: started as one of " << launch.world_size << " processes ("
+                << launch.evidence
+                << "): mss run does not share its runs between processes, each would run them "
+                   "all. Run one process (-j N uses the cores of one machine), or use mss sweep, "
+                   "which shares runs under MPI or as --shard I/N tasks\n";
+        return kExitInvalidInput;
+    }
     if (o.replications && *o.replications < 1) {
         err << "mss run: -r must be at least 1, got " << *o.replications << "\n";
         return kExitInvalidInput;

@@ -111,3 +111,16 @@ def test_launcher_without_mpi_build_is_refused(tmp_path):
     env = dict(os.environ, OMPI_COMM_WORLD_SIZE="2", OMPI_COMM_WORLD_RANK="0")
     r = sweep(tmp_path / "x.h5", check=False, env=env)
     assert r.returncode == 2 and "built without MPI" in r.stderr
+
+
+@pytest.mark.parametrize("launch", [{"OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "0"},
+                                    {"SLURM_STEP_NUM_TASKS": "3", "SLURM_PROCID": "0"}])
+def test_mss_run_refuses_several_processes(tmp_path, launch):
+    """`mpirun -n K mss run` (or `srun -n K`) would run every replication K times."""
+    import os
+    env = dict(os.environ, **launch)
+    out = tmp_path / "x.h5"
+    r = mss("run", "scenarios/calm.toml", "-r", "2", "-o", out, "--quiet", check=False, env=env)
+    assert r.returncode == 2, r.stderr
+    assert "does not share its runs between processes" in r.stderr and "mss sweep" in r.stderr
+    assert not out.exists()
