@@ -33,7 +33,8 @@ std::vector<std::string> read_strings(const H5::DataSet& ds) {
     t.setCset(H5T_CSET_UTF8);
     if (n > 0) ds.read(ptrs.data(), t);
     std::vector<std::string> out;
-    for (char* p : ptrs) out.emplace_back(p != nullptr ? p : "");
+    for (char* p : ptrs)
+        out.emplace_back(p != nullptr ? p : "");
     if (n > 0) {
         H5::DataSpace space = ds.getSpace();
         H5Dvlen_reclaim(t.getId(), space.getId(), H5P_DEFAULT, ptrs.data());
@@ -77,7 +78,8 @@ template <class T>
 std::vector<T> read_block(const H5::DataSet& ds, const H5::PredType& p, std::vector<hsize_t> start,
                           std::vector<hsize_t> count) {
     std::size_t n = 1;
-    for (auto c : count) n *= c;
+    for (auto c : count)
+        n *= c;
     std::vector<T> out(n);
     H5::DataSpace fs = ds.getSpace();
     fs.selectHyperslab(H5S_SELECT_SET, count.data(), start.data());
@@ -88,18 +90,19 @@ std::vector<T> read_block(const H5::DataSet& ds, const H5::PredType& p, std::vec
 
 H5::H5File open_results(const std::filesystem::path& path) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw OutputError(path.string() + ": no such file");
+    if (!std::filesystem::exists(path, ec)) throw OutputError(path.string() + ": no such file");
     if (std::filesystem::is_directory(path, ec))
         throw OutputError(path.string() + ": is a directory, not a results file");
     H5::Exception::dontPrint();
     if (H5Fis_hdf5(path.string().c_str()) <= 0)
-        throw OutputError(path.string() + ": not an HDF5 file (expected an mss-sim/1 results file)");
+        throw OutputError(path.string() +
+                          ": not an HDF5 file (expected an mss-sim/1 results file)");
     H5::H5File f(path.string(), H5F_ACC_RDONLY);
     H5::Group root = f.openGroup("/");
     if (!has_attr(root, "format") || read_string_attr(root, "format") != "mss-sim/1")
-        throw OutputError(path.string() + ": not an mss-sim/1 results file (no format attribute "
-                                          "\"mss-sim/1\")");
+        throw OutputError(path.string() +
+                          ": not an mss-sim/1 results file (no format attribute "
+                          "\"mss-sim/1\")");
     return f;
 }
 
@@ -167,11 +170,13 @@ ResultsInfo read_info(const std::filesystem::path& path) {
         H5::DataSet pts = f.openDataSet("/points");
         H5::CompType pt = pts.getCompType();
         const hsize_t np = rows_of(pts);
-        for (int i = 1; i < pt.getNmembers(); ++i) l.factor_names.push_back(pt.getMemberName(i));
+        for (int i = 1; i < pt.getNmembers(); ++i)
+            l.factor_names.push_back(pt.getMemberName(i));
         l.points.assign(np, std::vector<double>(l.factor_names.size()));
         for (std::size_t k = 0; k < l.factor_names.size(); ++k) {
             const auto col = read_double_column(pts, l.factor_names[k], 0, np);
-            for (hsize_t p = 0; p < np; ++p) l.points[p][k] = col[p];
+            for (hsize_t p = 0; p < np; ++p)
+                l.points[p][k] = col[p];
         }
         return info;
     });
@@ -189,9 +194,9 @@ RunsTable read_runs(const std::filesystem::path& path) {
             read_column<std::int64_t>(runs, "replication", PredType::NATIVE_INT64, 0, n);
         t.seed = read_column<std::uint64_t>(runs, "seed", PredType::NATIVE_UINT64, 0, n);
         t.status = read_column<std::int8_t>(runs, "status", PredType::NATIVE_INT8, 0, n);
-        const std::map<std::string, int> fixed = {{"run", 0},    {"point", 0},  {"replication", 0},
-                                                  {"seed", 0},   {"status", 0}, {"wall_s", 0},
-                                                  {"events_dropped", 0}};
+        const std::map<std::string, int> fixed = {
+            {"run", 0},    {"point", 0},  {"replication", 0},   {"seed", 0},
+            {"status", 0}, {"wall_s", 0}, {"events_dropped", 0}};
         H5::CompType ct = runs.getCompType();
         for (int i = 0; i < ct.getNmembers(); ++i) {
             const std::string name = ct.getMemberName(i);
@@ -268,11 +273,12 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
             r.wall_s = wall[i];
             r.events_dropped = dropped[i];
             std::size_t k = 0;
-            for (const auto& col : model::kpi_columns()) r.kpis.*(col.member) = kpi_cols[k++][i];
+            for (const auto& col : model::kpi_columns())
+                r.kpis.*(col.member) = kpi_cols[k++][i];
             for (hsize_t c = 0; c < C; ++c) {
                 const CkRow& row = ckrows[i * C + c];
-                r.contingent_kpis.push_back(
-                    {row.days_to_foc, row.mean_strength_frac, row.overstay_person_days, row.pax_in});
+                r.contingent_kpis.push_back({row.days_to_foc, row.mean_strength_frac,
+                                             row.overstay_person_days, row.pax_in});
             }
             std::vector<float>* dst[] = {&r.strength, &r.on_duty, &r.waiting_at_origin,
                                          &r.in_transit};
@@ -303,10 +309,37 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
             et.insertMember("airport", HOFFSET(EvRow, airport), PredType::NATIVE_INT16);
             et.insertMember("count", HOFFSET(EvRow, count), PredType::NATIVE_INT32);
             std::map<std::int64_t, std::size_t> index;
-            for (hsize_t i = 0; i < n; ++i) index[out[i].run] = i;
+            for (hsize_t i = 0; i < n; ++i)
+                index[out[i].run] = i;
+            // The table is in run order: find these runs' rows by binary search on `run`
+            // instead of reading the whole table (merging big shards block by block).
+            H5::CompType run_only(sizeof(std::int64_t));
+            run_only.insertMember("run", 0, PredType::NATIVE_INT64);
+            auto run_at = [&](hsize_t row) {
+                std::int64_t v = 0;
+                const hsize_t one = 1;
+                H5::DataSpace fs = ev.getSpace();
+                fs.selectHyperslab(H5S_SELECT_SET, &one, &row);
+                H5::DataSpace ms(1, &one);
+                ev.read(&v, run_only, ms, fs);
+                return v;
+            };
+            auto lower_bound = [&](std::int64_t run) {
+                hsize_t lo = 0, hi = ne;
+                while (lo < hi) {
+                    const hsize_t mid = lo + (hi - lo) / 2;
+                    if (run_at(mid) < run)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                return lo;
+            };
+            const hsize_t first = lower_bound(index.begin()->first);
+            const hsize_t end = lower_bound(index.rbegin()->first + 1);
             const hsize_t step = 65536;
-            for (hsize_t s = 0; s < ne; s += step) {
-                const hsize_t c = std::min(step, ne - s);
+            for (hsize_t s = first; s < end; s += step) {
+                const hsize_t c = std::min(step, end - s);
                 std::vector<EvRow> rows(c);
                 H5::DataSpace fs = ev.getSpace();
                 fs.selectHyperslab(H5S_SELECT_SET, &c, &s);
@@ -315,9 +348,8 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
                 for (const EvRow& e : rows) {
                     auto it = index.find(e.run);
                     if (it == index.end()) continue;
-                    out[it->second].events.push_back(
-                        {e.t_h, static_cast<model::EventKind>(e.kind), e.contingent, e.airport,
-                         e.count});
+                    out[it->second].events.push_back({e.t_h, static_cast<model::EventKind>(e.kind),
+                                                      e.contingent, e.airport, e.count});
                 }
             }
         }

@@ -107,6 +107,15 @@ TEST_CASE("direct chunk writes read back value for value through HDF5's filters"
     REQUIRE(back.size() == 4);
     for (std::size_t i = 0; i < runs.size(); ++i)
         check_same(runs[i], back[i]);
+    // Any block of rows finds exactly its runs' events (binary search in /events).
+    for (std::int64_t first = 0; first < 4; ++first)
+        for (std::int64_t count = 1; first + count <= 4; ++count) {
+            const auto block = read_records(f.path, first, count);
+            REQUIRE(block.size() == static_cast<std::size_t>(count));
+            for (std::int64_t i = 0; i < count; ++i)
+                check_same(runs[static_cast<std::size_t>(first + i)],
+                           block[static_cast<std::size_t>(i)]);
+        }
 }
 
 TEST_CASE("the writer refuses series of the wrong shape, packed or raw", "[output]") {
