@@ -223,7 +223,7 @@ struct ResultsWriter::Impl {
         H5::Group root = file.openGroup("/");
         string_attr(root, "format", "mss-sim/1");
         string_attr(root, "mss_version", build_info::version);
-        string_attr(root, "git_commit", build_info::git_commit);
+        string_attr(root, "git_commit", build_info::git_commit());
         string_attr(root, "build_type", build_info::build_type);
         string_attr(root, "build_flags", build_info::cxx_flags);
         unsigned maj = 0, min = 0, rel = 0;

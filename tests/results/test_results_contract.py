@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from conftest import mss
+from conftest import ROOT, mss
 
 KPIS = ["days_to_ioc", "days_to_foc", "mean_strength_frac", "gap_person_days",
         "overstay_person_days", "flights_flown", "flights_diverted", "flights_cancelled",
@@ -24,6 +24,19 @@ def test_root_attributes_record_provenance(baseline_file):
                     "boost_version", "eigen_version", "created_utc", "command_line"):
             assert key in a, key
         assert "mss" in a["command_line"] and "run" in a["command_line"]
+        assert a["deflate_encoder"].startswith("isa-l ")
+
+
+def test_git_commit_is_the_built_tree(baseline_file):
+    """Taken at build time (tools/git_commit.cmake), not when CMake was configured."""
+    with h5py.File(baseline_file) as f:
+        commit = f.attrs["git_commit"]
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if head.returncode != 0:
+        assert commit == "unknown"
+        return
+    sha = commit.removesuffix("-dirty")
+    assert len(sha) >= 7 and head.stdout.strip().startswith(sha), (commit, head.stdout)
 
 
 def test_scenario_group_holds_the_resolved_toml(baseline_file):
