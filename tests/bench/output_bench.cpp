@@ -6,6 +6,8 @@
 
 #include <unistd.h>
 #include <filesystem>
+#include <memory>
+#include <string>
 
 #include "sim/experiment/mission_runs.hpp"
 #include "sim/model/baseline.hpp"
@@ -15,6 +17,20 @@
 namespace {
 
 using namespace mss;
+
+std::filesystem::path scratch_file(const std::string& name) {
+    return std::filesystem::temp_directory_path() /
+           ("mss-bench-" + name + "-" + std::to_string(::getpid()) + ".h5");
+}
+
+/// A results file for `runs` runs of `base`, as `mss run` opens it.
+std::unique_ptr<output::ResultsWriter> open_writer(const std::filesystem::path& path,
+                                                   const model::ModelConfig& base,
+                                                   std::int64_t runs) {
+    output::Provenance prov;
+    prov.command_line = "mss-bench";
+    return std::make_unique<output::ResultsWriter>(path, experiment::layout_for(base, runs), prov);
+}
 
 void BM_BaselineInMemory(benchmark::State& state) {
     const experiment::RecordingConfig cfg(model::baseline_config());
@@ -34,19 +50,16 @@ void BM_BaselineToHdf5(benchmark::State& state) {
     const model::ModelConfig base = model::baseline_config();
     const experiment::RecordingConfig cfg(base);
     const std::int64_t runs = state.range(0);
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("mss-bench-" + std::to_string(::getpid()) + ".h5");
+    const auto path = scratch_file("hdf5");
     std::uintmax_t bytes = 0;
     for (auto _ : state) {
-        output::Provenance prov;
-        prov.command_line = "mss-bench";
-        output::ResultsWriter writer(path, experiment::layout_for(base, runs), prov);
+        const auto writer = open_writer(path, base, runs);
         for (std::int64_t i = 0; i < runs; ++i) {
             output::RunRecord r = experiment::simulate_run(cfg, 1, {i, 0, i});
             output::pack(r);  // a worker thread's share of the recorder
-            writer.append(std::move(r));
+            writer->append(std::move(r));
         }
-        writer.finish();
+        writer->finish();
         bytes = std::filesystem::file_size(path);
     }
     std::filesystem::remove(path);
@@ -69,14 +82,11 @@ void BM_RecorderOverhead(benchmark::State& state) {
     const model::ModelConfig base = model::baseline_config();
     const experiment::RecordingConfig cfg(base);
     const std::int64_t runs = state.range(0);
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("mss-bench-overhead-" + std::to_string(::getpid()) + ".h5");
+    const auto path = scratch_file("overhead");
     double in_memory = 0.0, recorded = 0.0;
     for (auto _ : state) {
         const double c0 = thread_cpu_s();
-        output::Provenance prov;
-        prov.command_line = "mss-bench";
-        output::ResultsWriter writer(path, experiment::layout_for(base, runs), prov);
+        const auto writer = open_writer(path, base, runs);
         recorded += thread_cpu_s() - c0;
         for (std::int64_t i = 0; i < runs; ++i) {
             auto memory = [&] {
@@ -89,7 +99,7 @@ void BM_RecorderOverhead(benchmark::State& state) {
                 const double t0 = thread_cpu_s();
                 output::RunRecord r = experiment::simulate_run(cfg, 1, {i, 0, i});
                 output::pack(r);
-                writer.append(std::move(r));
+                writer->append(std::move(r));
                 recorded += thread_cpu_s() - t0;
             };
             if (i % 2 == 0) {
@@ -101,7 +111,7 @@ void BM_RecorderOverhead(benchmark::State& state) {
             }
         }
         const double t0 = thread_cpu_s();
-        writer.finish();
+        writer->finish();
         recorded += thread_cpu_s() - t0;
     }
     std::filesystem::remove(path);
