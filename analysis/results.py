@@ -180,7 +180,13 @@ class Results:
         for f in self.factors:
             values = (specs.get(f) or {}).get("values")
             idx = levels.get(f)
-            if not df[f].isna().any() or not isinstance(values, list) or idx is None:
+            if not isinstance(values, list) or idx is None:
+                continue
+            # Levels that are all plain numbers are the /points column itself; for the others
+            # (distribution tables, strings) `mss` stores the level's index there (NaN in
+            # older files), and the sweep text says what each level is.
+            plain = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+            if plain and not df[f].isna().any():
                 continue
             nums = [_numeric_level(v) for v in values]
             if any(x is None for x in nums) or len(set(nums)) < len(nums):
@@ -212,9 +218,9 @@ class Results:
     @property
     def factor_values(self) -> pd.DataFrame:
         """Numeric value of each sweep factor at each design point (index `point`): the
-        /points column, or, where that is NaN (a factor whose values are not numbers, such
-        as distributions), the level's `mean` (or `median`, `value`) from the sweep text,
-        else the level's index 0, 1, ..."""
+        /points column, or, for a factor whose values are not numbers (distributions,
+        strings: /points holds the level's index, or NaN in older files), the level's `mean`
+        (or `median`, `value`) from the sweep text, else the level's index 0, 1, ..."""
         return self._factor_info[0]
 
     @property

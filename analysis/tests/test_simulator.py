@@ -128,3 +128,16 @@ def test_sweep_plots_from_a_simulator_plain_run_exit_2(sim_plain, tmp_path):
     p = run_analysis("report", sim_plain, "-o", tmp_path / "r", "--sweep")
     assert p.returncode == 2 and "plain run" in p.stderr
     assert cli.main(["plot", "sensitivity", str(sim_plain), "-o", str(tmp_path / "s.png")]) == 2
+
+
+def test_distribution_factor_of_a_simulator_sweep_is_valued_by_its_mean(sim_sweep):
+    """`mss` stores a distribution-valued level as its index in /points; the analysis must
+    read it as the level's mean and label it from the sweep text (not as 0, 1)."""
+    with analysis.load(sim_sweep) as res:
+        assert sorted(set(res.points["contingent.Kenya.tour_days"])) == [0.0, 1.0]
+        fv = res.factor_values
+        assert sorted(set(fv["contingent.Kenya.tour_days"])) == [182.0, 365.0]
+        assert sorted(set(fv["aircraft.B787-charter.count"])) == [1.0, 2.0]
+        labels = res.factor_labels["contingent.Kenya.tour_days"]
+        assert labels[182.0].startswith("normal(") and "mean=182" in labels[182.0]
+        assert "aircraft.B787-charter.count" not in res.factor_labels
