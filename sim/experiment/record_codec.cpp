@@ -175,8 +175,9 @@ output::RunRecord decode_record(std::string_view bytes) {
     const auto ne = c.get<std::uint64_t>();
     if (ne > bytes.size() / kEventBytes) Cursor::fail("more events than bytes");
     const char* q = c.take(static_cast<std::size_t>(ne) * kEventBytes);
-    r.events.resize(static_cast<std::size_t>(ne));
-    for (auto& e : r.events) {
+    r.events.reserve(static_cast<std::size_t>(ne));  // filled once, not zeroed first
+    for (std::uint64_t i = 0; i < ne; ++i) {
+        model::EventRecord e;
         std::uint8_t kind = 0;
         q = load(q, e.t_h);
         q = load(q, kind);
@@ -185,6 +186,7 @@ output::RunRecord decode_record(std::string_view bytes) {
         q = load(q, e.count);
         if (kind >= model::kEventKindCount) Cursor::fail("bad event kind");
         e.kind = static_cast<model::EventKind>(kind);
+        r.events.push_back(e);
     }
     if (!c.at_end()) Cursor::fail("trailing bytes");
     return r;

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <limits>
 #include <thread>
@@ -307,14 +308,23 @@ std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions
     }
 }
 
+namespace {
+/// Payload buffers (50-200 kB each) kept for reuse between the follower and its feeder.
+constexpr std::size_t kSpareBuffers = 64;
+}  // namespace
+
 struct ResultsFollower::State {
     const SweepPlan& plan;
     fs::path journal_path;
     fs::path part;
+    std::int64_t from_journal;  // records 0 .. from_journal - 1 are read from the journal file
     std::mutex m;
-    std::condition_variable cv;
-    std::int64_t available = 0;  // complete records in the journal
-    std::int64_t consumed = 0;   // records appended to the writer
+    std::condition_variable cv;       // to the thread: records handed over, abandon
+    std::condition_variable room_cv;  // from the thread: a handed-over record was taken
+    std::deque<std::string> handed;   // payloads handed over and not yet taken, in run order
+    std::size_t handed_bytes = 0;
+    std::int64_t handed_total = 0;   // records ever handed over
+    std::vector<std::string> spare;  // buffers of written payloads, for reuse
     bool abandon = false;
     bool done = false;  // every record appended and the writer finished
     std::exception_ptr error;
@@ -322,8 +332,35 @@ struct ResultsFollower::State {
     std::int64_t failed = 0;
     std::thread thread;
 
-    State(const SweepPlan& p, fs::path j)
-        : plan(p), journal_path(std::move(j)), part(p.output.string() + ".part") {}
+    State(const SweepPlan& p, fs::path j, std::int64_t journaled)
+        : plan(p),
+          journal_path(std::move(j)),
+          part(p.output.string() + ".part"),
+          from_journal(journaled) {}
+
+    /// The payload of record n: from the journal file for the records it held at the start,
+    /// then as handed over. False when abandoned.
+    bool next_payload(std::int64_t n, JournalReader& reader, std::string& payload) {
+        if (n < from_journal) {
+            std::int64_t run = 0;
+            if (!reader.next(run, payload))
+                throw JournalError(journal_path.string() + ": record " + std::to_string(n) +
+                                   " is missing or damaged");
+            return true;
+        }
+        {
+            std::unique_lock lock(m);
+            cv.wait(lock, [&] { return abandon || !handed.empty(); });
+            if (abandon) return false;
+            if (payload.capacity() > 0 && spare.size() < kSpareBuffers)
+                spare.push_back(std::move(payload));
+            payload = std::move(handed.front());
+            handed.pop_front();
+            handed_bytes -= payload.size();
+        }
+        room_cv.notify_all();
+        return true;
+    }
 
     void body() {
         try {
@@ -332,23 +369,13 @@ struct ResultsFollower::State {
             JournalReader reader(journal_path);
             if (!(reader.header() == plan.journal_header()))
                 throw JournalError(journal_path.string() + " changed while the sweep ran");
-            std::int64_t run = 0;
             std::string payload;
             for (std::int64_t n = 0; n < plan.runs.size(); ++n) {
-                {
-                    std::unique_lock lock(m);
-                    cv.wait(lock, [&] { return abandon || available > n; });
-                    if (abandon) return;
-                }
-                if (!reader.next(run, payload))
-                    throw JournalError(journal_path.string() + ": record " + std::to_string(n) +
-                                       " is missing or damaged");
+                if (!next_payload(n, reader, payload)) return;
                 output::RunRecord rec = decode_record(payload);
                 acc.add(rec);
                 if (rec.status != output::RunStatus::ok) ++failed;
                 writer.append(std::move(rec));
-                std::lock_guard lock(m);
-                consumed = n + 1;
             }
             acc.flush();
             writer.finish();
@@ -359,12 +386,12 @@ struct ResultsFollower::State {
             error = std::current_exception();
         }
         cv.notify_all();
+        room_cv.notify_all();
     }
 };
 
 ResultsFollower::ResultsFollower(const SweepPlan& plan, const Journal& journal)
-    : state_(std::make_unique<State>(plan, journal.path())) {
-    state_->available = journal.records();
+    : state_(std::make_unique<State>(plan, journal.path(), journal.records())) {
     state_->thread = std::thread([s = state_.get()] { s->body(); });
 }
 
@@ -380,23 +407,39 @@ ResultsFollower::~ResultsFollower() {
     fs::remove(state_->part, ec);
 }
 
-void ResultsFollower::advance(std::int64_t records) {
+std::string ResultsFollower::spare_buffer() {
+    State& s = *state_;
+    std::lock_guard lock(s.m);
+    if (s.spare.empty()) return {};
+    std::string b = std::move(s.spare.back());
+    s.spare.pop_back();
+    b.clear();
+    return b;
+}
+
+void ResultsFollower::advance(std::string&& payload) {
+    State& s = *state_;
     {
-        std::lock_guard lock(state_->m);
-        if (state_->error) std::rethrow_exception(state_->error);
-        state_->available = records;
+        std::unique_lock lock(s.m);
+        s.room_cv.wait(
+            lock, [&] { return s.error || s.handed.empty() || s.handed_bytes < kHandoverBytes; });
+        if (s.error) std::rethrow_exception(s.error);
+        s.handed_bytes += payload.size();
+        ++s.handed_total;
+        s.handed.push_back(std::move(payload));
     }
-    state_->cv.notify_all();
+    s.cv.notify_all();
 }
 
 bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
                              const std::atomic<int>* stop) {
     const auto t0 = std::chrono::steady_clock::now();
     journal.sync();
-    advance(journal.records());
     State& s = *state_;
     {
         std::unique_lock lock(s.m);
+        if (s.from_journal + s.handed_total != journal.records())
+            throw std::logic_error("ResultsFollower: a journaled record was not handed over");
         while (!s.done && !s.error) {
             if (stop != nullptr && stop->load() != 0) {
                 lock.unlock();
@@ -458,12 +501,11 @@ SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
             }
             return rec;
         };
-        std::string bytes;
         auto sink = [&](output::RunRecord&& rec) {
-            bytes.clear();
+            std::string bytes = follower.spare_buffer();
             encode_record(rec, bytes);
             journal->append(rec.run, bytes);
-            follower.advance(journal->records());
+            follower.advance(std::move(bytes));
             ++result.simulated;
         };
         RunnerOptions ro;

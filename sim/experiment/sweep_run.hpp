@@ -153,9 +153,18 @@ public:
     ResultsFollower(const ResultsFollower&) = delete;
     ResultsFollower& operator=(const ResultsFollower&) = delete;
 
-    /// The journal now holds `records` complete records (call after appending). Rethrows an
-    /// error of the thread (a full disk, say) so that the sweep stops early.
-    void advance(std::int64_t records);
+    /// The journal now holds one more record, whose payload (the bytes just appended) is
+    /// handed over: the thread writes it from memory instead of reading the journal back (it
+    /// reads only the records the journal held when it started, those of a resumed sweep).
+    /// Blocks while more than kHandoverBytes handed over wait to be written (the results file
+    /// is the bottleneck then). Rethrows an error of the thread (a full disk, say) so that the
+    /// sweep stops early.
+    void advance(std::string&& payload);
+    /// An empty buffer, with the capacity of a payload already written when there is one: for
+    /// encoding the next record into.
+    std::string spare_buffer();
+    /// The bound on payloads handed over and not yet written.
+    static constexpr std::size_t kHandoverBytes = std::size_t{32} << 20;
     /// Waits until every record is written, then completes, syncs and renames the file and
     /// removes the journal; fills result.points, result.failed and result.final_write_s (the
     /// seconds from this call to the rename). Returns false, with OUT.part removed and the
