@@ -106,7 +106,25 @@ bool mpi_built() noexcept {
     return true;
 }
 
+namespace {
+
+/// The ranks of a job that runs on one node talk through shared memory whatever the network,
+/// which Open MPI's ob1 PML (with its vader transport) does well; left to choose, Open MPI
+/// first opens the fabric libraries of its cm PML (PSM and PSM2 in Debian's build), which costs
+/// ~0.2 s per job on a machine without such hardware (docs/cluster.md). So a one-node job uses
+/// ob1 unless the user chose a PML (`mpirun --mca pml X` or OMPI_MCA_pml, which mpirun passes
+/// on as the same variable). Multi-node jobs are left to Open MPI.
+void prefer_shared_memory_pml() {
+    const int size = env_int("OMPI_COMM_WORLD_SIZE", 0);
+    if (size > 0 && env_int("OMPI_COMM_WORLD_LOCAL_SIZE", 0) == size &&
+        env("OMPI_MCA_pml") == nullptr)
+        ::setenv("OMPI_MCA_pml", "ob1", 0);
+}
+
+}  // namespace
+
 MpiSession::MpiSession() {
+    prefer_shared_memory_pml();
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
     if (provided < MPI_THREAD_FUNNELED) {
@@ -170,8 +188,8 @@ double thread_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-/// Record buffers kept for reuse: a record is 50-200 kB, and allocating a fresh one per run
-/// costs page faults (glibc gives such blocks back to the system when freed).
+/// Record buffers kept for reuse on a rank > 0 between encoding and a completed send (rank 0
+/// reuses those of its results follower): a record is 50-200 kB.
 class BufferPool {
 public:
     std::string take() {
@@ -300,7 +318,7 @@ private:
                 if (stopping_flag_.load() != 0) return;
                 failure.clear();
                 output::RunRecord rec = configs_.simulate(plan_.spec(run), &failure);
-                std::string bytes = pool_.take();
+                std::string bytes = follower_.spare_buffer();
                 encode_record(rec, bytes);
                 {
                     std::lock_guard lock(m_);
@@ -337,7 +355,7 @@ private:
             any = true;
             int bytes = 0;
             MPI_Get_count(&st, MPI_BYTE, &bytes);
-            std::string buf = pool_.take();
+            std::string buf = follower_.spare_buffer();
             buf.resize(static_cast<std::size_t>(bytes));
             MPI_Recv(buf.data(), bytes, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD,
                      MPI_STATUS_IGNORE);
@@ -389,9 +407,8 @@ private:
         for (auto& bytes : batch) {
             journal_.append(journal_.next_run(), bytes);
             ++result_.simulated;
-            pool_.give(std::move(bytes));
+            follower_.advance(std::move(bytes));
         }
-        follower_.advance(journal_.records());
         {
             std::lock_guard lock(m_);
             written_ = journal_.next_run();
@@ -455,7 +472,6 @@ private:
     bool stop_ = false, stopping_ = false, bye_ = false;
     std::atomic<int> stopping_flag_{0};
     std::string first_failure_;
-    BufferPool pool_;
 
     std::deque<std::pair<int, std::int64_t> > pending_;  // (rank, threads) waiting for work
     std::set<int> released_;                             // ranks told "no more" (or gone)

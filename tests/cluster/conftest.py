@@ -58,12 +58,15 @@ def mss(*args, check=True, env=None, **kw):
     return r
 
 
-def mpirun(n, *args, check=True, **kw):
-    """Runs `mpirun -n N --oversubscribe mss ARGS` (as root: the OMPI_ALLOW_* variables)."""
+def mpirun(n, *args, check=True, extra_env=None, **kw):
+    """Runs `mpirun -n N --oversubscribe mss ARGS` (as root: the OMPI_ALLOW_* variables), with
+    `extra_env` added to the environment."""
     launcher = mpiexec()
     cmd = [launcher, "-n", str(n), "--oversubscribe", str(mss_bin()), *map(str, args)]
     kw.setdefault("timeout", 300)
-    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=mpi_env(), **kw)
+    env = mpi_env()
+    env.update(extra_env or {})
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, **kw)
     if check and r.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} exited {r.returncode}\n"
                              f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}")

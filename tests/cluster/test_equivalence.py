@@ -66,6 +66,26 @@ def test_mpi_shard_merges_with_a_serial_shard(reference, tmp_path):
     assert_identical(reference, merged)
 
 
+@pytest.mark.skipif(mpiexec() is None, reason="mss built without MPI")
+def test_one_node_job_uses_the_shared_memory_pml_unless_one_is_chosen(tmp_path):
+    # Open MPI logs which PML components it loads; on one node mss asks for ob1 only (the cm
+    # PML, which opens the PSM fabric libraries, is not even loaded), unless the user chose.
+    verbose = {"OMPI_MCA_pml_base_verbose": "10"}
+    r = mpirun(2, "sweep", SWEEP, "-o", tmp_path / "a.h5", "-j", 1, "--quiet",
+               extra_env=verbose)
+    log = r.stdout + r.stderr
+    assert log.count("component ob1 selected") == 2, log
+    assert "found loaded component ob1" in log, log
+    assert "found loaded component cm" not in log, log
+    # The user's choice stands: excluding ucx (as Debian's own configuration does) leaves
+    # Open MPI to try the others, cm included.
+    r = mpirun(2, "sweep", SWEEP, "-o", tmp_path / "b.h5", "-j", 1, "--quiet",
+               extra_env={**verbose, "OMPI_MCA_pml": "^ucx"})
+    log = r.stdout + r.stderr
+    assert "found loaded component cm" in log, log
+    assert_identical(tmp_path / "a.h5", tmp_path / "b.h5")
+
+
 def test_run_ids_points_and_factor_columns(reference):
     with h5py.File(reference) as f:
         runs = f["runs"][:]
