@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -30,7 +31,15 @@ std::size_t isal_level1(const std::uint8_t* src, std::size_t n, std::uint8_t* ds
                         std::size_t capacity, std::uint16_t wrapper, bool last) {
     constexpr std::size_t kMax = std::numeric_limits<std::uint32_t>::max();
     if (n > kMax || capacity > kMax) return 0;
+    // isal_deflate_stateless_init leaves fields as it finds them (the window size `hist_bits`,
+    // the state's `has_hist`, which decides whether the hash table in level_buf is cleared):
+    // taken from whatever was on the stack, they change the matches found (still a valid
+    // stream of the same data, but not the same bytes, and a smaller window for some). So the
+    // stream's fields and the state's scalars are zeroed first; the state's two large arrays
+    // (80 kB) serve level 0 and stateful streams only.
     isal_zstream s;
+    std::memset(static_cast<void*>(&s), 0,
+                offsetof(isal_zstream, internal_state) + offsetof(isal_zstate, buffer));
     isal_deflate_stateless_init(&s);
     s.level = 1;
     s.level_buf = level_buffer();
@@ -48,15 +57,17 @@ std::size_t isal_level1(const std::uint8_t* src, std::size_t n, std::uint8_t* ds
 
 static_assert(std::endian::native == std::endian::little, "byte planes assume little-endian");
 
-/// Byte planes of K-byte elements, element by element: one load, K stores.
+/// Byte planes of K-byte elements, element by element: one load, K stores. Plane j of the
+/// output starts at out + j * stride.
 template <class Word>
-void shuffle_scalar(const std::uint8_t* in, std::size_t first, std::size_t n, std::uint8_t* out) {
+void shuffle_scalar(const std::uint8_t* in, std::size_t first, std::size_t n, std::uint8_t* out,
+                    std::size_t stride) {
     constexpr std::size_t K = sizeof(Word);
     for (std::size_t i = first; i < n; ++i) {
         Word v;
         std::memcpy(&v, in + i * K, K);
         for (std::size_t j = 0; j < K; ++j)
-            out[j * n + i] = static_cast<std::uint8_t>(v >> (8 * j));
+            out[j * stride + i] = static_cast<std::uint8_t>(v >> (8 * j));
     }
 }
 
@@ -64,9 +75,9 @@ void shuffle_scalar(const std::uint8_t* in, std::size_t first, std::size_t n, st
 // SSE2 (every x86-64 CPU): 16 elements at a time. A byte plane of 32-bit words is extracted by
 // shift, mask and two saturating packs (the masked values fit, so saturation never bites).
 
-/// Stores the 4 byte planes of the 16 words in a..d at out[j * n] (j = 0..3).
+/// Stores the 4 byte planes of the 16 words in a..d at out[j * stride] (j = 0..3).
 inline void store_planes4(__m128i a, __m128i b, __m128i c, __m128i d, std::uint8_t* out,
-                          std::size_t n) {
+                          std::size_t stride) {
     const __m128i mask = _mm_set1_epi32(0xFF);
     for (int j = 0; j < 4; ++j) {
         const __m128i count = _mm_cvtsi32_si128(8 * j);
@@ -74,7 +85,7 @@ inline void store_planes4(__m128i a, __m128i b, __m128i c, __m128i d, std::uint8
                                            _mm_and_si128(_mm_srl_epi32(b, count), mask));
         const __m128i hi = _mm_packs_epi32(_mm_and_si128(_mm_srl_epi32(c, count), mask),
                                            _mm_and_si128(_mm_srl_epi32(d, count), mask));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + static_cast<std::size_t>(j) * n),
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + static_cast<std::size_t>(j) * stride),
                          _mm_packus_epi16(lo, hi));
     }
 }
@@ -83,28 +94,28 @@ inline __m128i load(const std::uint8_t* p) {
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
 
-void shuffle2(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+void shuffle2(const std::uint8_t* in, std::size_t n, std::uint8_t* out, std::size_t stride) {
     const __m128i mask = _mm_set1_epi16(0xFF);
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const __m128i a = load(in + 2 * i), b = load(in + 2 * i + 16);
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
                          _mm_packus_epi16(_mm_and_si128(a, mask), _mm_and_si128(b, mask)));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n + i),
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + stride + i),
                          _mm_packus_epi16(_mm_srli_epi16(a, 8), _mm_srli_epi16(b, 8)));
     }
-    shuffle_scalar<std::uint16_t>(in, i, n, out);
+    shuffle_scalar<std::uint16_t>(in, i, n, out, stride);
 }
 
-void shuffle4(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+void shuffle4(const std::uint8_t* in, std::size_t n, std::uint8_t* out, std::size_t stride) {
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16)
         store_planes4(load(in + 4 * i), load(in + 4 * i + 16), load(in + 4 * i + 32),
-                      load(in + 4 * i + 48), out + i, n);
-    shuffle_scalar<std::uint32_t>(in, i, n, out);
+                      load(in + 4 * i + 48), out + i, stride);
+    shuffle_scalar<std::uint32_t>(in, i, n, out, stride);
 }
 
-void shuffle8(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
+void shuffle8(const std::uint8_t* in, std::size_t n, std::uint8_t* out, std::size_t stride) {
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         // Split the 64-bit words into their low and high 32-bit halves, then as for 4 bytes.
@@ -116,44 +127,49 @@ void shuffle8(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
             lo[k] = _mm_unpacklo_epi64(v0, v1);
             hi[k] = _mm_unpackhi_epi64(v0, v1);
         }
-        store_planes4(lo[0], lo[1], lo[2], lo[3], out + i, n);
-        store_planes4(hi[0], hi[1], hi[2], hi[3], out + 4 * n + i, n);
+        store_planes4(lo[0], lo[1], lo[2], lo[3], out + i, stride);
+        store_planes4(hi[0], hi[1], hi[2], hi[3], out + 4 * stride + i, stride);
     }
-    shuffle_scalar<std::uint64_t>(in, i, n, out);
+    shuffle_scalar<std::uint64_t>(in, i, n, out, stride);
 }
 #else
-void shuffle2(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
-    shuffle_scalar<std::uint16_t>(in, 0, n, out);
+void shuffle2(const std::uint8_t* in, std::size_t n, std::uint8_t* out, std::size_t stride) {
+    shuffle_scalar<std::uint16_t>(in, 0, n, out, stride);
 }
-void shuffle4(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
-    shuffle_scalar<std::uint32_t>(in, 0, n, out);
+void shuffle4(const std::uint8_t* in, std::size_t n, std::uint8_t* out, std::size_t stride) {
+    shuffle_scalar<std::uint32_t>(in, 0, n, out, stride);
 }
-void shuffle8(const std::uint8_t* in, std::size_t n, std::uint8_t* out) {
-    shuffle_scalar<std::uint64_t>(in, 0, n, out);
+void shuffle8(const std::uint8_t* in, std::size_t n, std::uint8_t* out, std::size_t stride) {
+    shuffle_scalar<std::uint64_t>(in, 0, n, out, stride);
 }
 #endif
 
 }  // namespace
 
 void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std::uint8_t* dst) {
+    shuffle_bytes(src, n, element_size, dst, n);
+}
+
+void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std::uint8_t* dst,
+                   std::size_t plane_stride) {
     const auto* in = static_cast<const std::uint8_t*>(src);
     switch (element_size) {
         case 1:
             if (n > 0) std::memcpy(dst, in, n);
             return;
         case 2:
-            shuffle2(in, n, dst);
+            shuffle2(in, n, dst, plane_stride);
             return;
         case 4:
-            shuffle4(in, n, dst);
+            shuffle4(in, n, dst, plane_stride);
             return;
         case 8:
-            shuffle8(in, n, dst);
+            shuffle8(in, n, dst, plane_stride);
             return;
         default:  // one plane at a time: sequential stores
             for (std::size_t j = 0; j < element_size; ++j)
                 for (std::size_t i = 0; i < n; ++i)
-                    dst[j * n + i] = in[i * element_size + j];
+                    dst[j * plane_stride + i] = in[i * element_size + j];
     }
 }
 
