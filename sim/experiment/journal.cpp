@@ -23,7 +23,7 @@ namespace {
 
 constexpr char kMagic[8] = {'M', 'S', 'S', 'J', 'N', 'L', '0', '1'};
 constexpr std::uint32_t kHeaderBytes = 80;
-constexpr std::uint32_t kVersion = 2;                // 2: record codec v2 payloads, 4-lane checksum
+constexpr std::uint32_t kVersion = 3;  // 3: record codec v3 payloads (events by column)
 constexpr std::uint32_t kRecordMagic = 0x5253534dU;  // "MSSR" read as little-endian u32
 constexpr std::size_t kFrameBytes = 32;
 // A record is at most a few MB (series of a long horizon plus events); anything larger is a

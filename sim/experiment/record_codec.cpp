@@ -1,5 +1,6 @@
 #include "sim/experiment/record_codec.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -12,7 +13,7 @@ static_assert(std::endian::native == std::endian::little,
 
 namespace {
 
-constexpr std::uint8_t kVersion = 2;
+constexpr std::uint8_t kVersion = 3;     // 3: events column by column
 constexpr std::size_t kEventBytes = 17;  // f64 t_h, u8 kind, i16 contingent, i16 airport, i32 count
 
 template <class T>
@@ -23,15 +24,14 @@ void put(std::string& out, T v) {
 }
 
 template <class T>
-char* store(char* p, T v) {
-    std::memcpy(p, &v, sizeof(T));
-    return p + sizeof(T);
+void append_column(std::string& out, const std::vector<T>& v) {
+    if (!v.empty()) out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
 template <class T>
-const char* load(const char* p, T& v) {
-    std::memcpy(&v, p, sizeof(T));
-    return p + sizeof(T);
+void read_column(const char*& p, std::vector<T>& v) {
+    if (!v.empty()) std::memcpy(v.data(), p, v.size() * sizeof(T));
+    p += v.size() * sizeof(T);
 }
 
 template <class T>
@@ -113,17 +113,14 @@ void encode_record(const output::RunRecord& r, std::string& out) {
         put<std::uint32_t>(out, packed.size[i]);
     }
     put_array(out, packed.bytes);
-    put<std::uint64_t>(out, r.events.size());
-    const std::size_t at = out.size();
-    out.resize(at + r.events.size() * kEventBytes);
-    char* p = out.data() + at;
-    for (const auto& e : r.events) {
-        p = store<double>(p, e.t_h);
-        p = store<std::uint8_t>(p, static_cast<std::uint8_t>(e.kind));
-        p = store<std::int16_t>(p, e.contingent);
-        p = store<std::int16_t>(p, e.airport);
-        p = store<std::int32_t>(p, e.count);
-    }
+    // Events: their count, then each column whole (t_h, kind, contingent, airport, count).
+    const output::EventColumns& ev = r.events;
+    put<std::uint64_t>(out, ev.size());
+    append_column(out, ev.t_h);
+    append_column(out, ev.kind);
+    append_column(out, ev.contingent);
+    append_column(out, ev.airport);
+    append_column(out, ev.count);
 }
 
 std::string encode_record(const output::RunRecord& r) {
@@ -175,19 +172,17 @@ output::RunRecord decode_record(std::string_view bytes) {
     const auto ne = c.get<std::uint64_t>();
     if (ne > bytes.size() / kEventBytes) Cursor::fail("more events than bytes");
     const char* q = c.take(static_cast<std::size_t>(ne) * kEventBytes);
-    r.events.reserve(static_cast<std::size_t>(ne));  // filled once, not zeroed first
-    for (std::uint64_t i = 0; i < ne; ++i) {
-        model::EventRecord e;
-        std::uint8_t kind = 0;
-        q = load(q, e.t_h);
-        q = load(q, kind);
-        q = load(q, e.contingent);
-        q = load(q, e.airport);
-        q = load(q, e.count);
-        if (kind >= model::kEventKindCount) Cursor::fail("bad event kind");
-        e.kind = static_cast<model::EventKind>(kind);
-        r.events.push_back(e);
-    }
+    output::EventColumns& ev = r.events;
+    ev.resize(static_cast<std::size_t>(ne));
+    read_column(q, ev.t_h);
+    read_column(q, ev.kind);
+    read_column(q, ev.contingent);
+    read_column(q, ev.airport);
+    read_column(q, ev.count);
+    std::uint8_t max_kind = 0;
+    for (const std::uint8_t k : ev.kind)
+        max_kind = std::max(max_kind, k);
+    if (!ev.empty() && max_kind >= model::kEventKindCount) Cursor::fail("bad event kind");
     if (!c.at_end()) Cursor::fail("trailing bytes");
     return r;
 }

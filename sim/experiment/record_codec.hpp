@@ -2,9 +2,9 @@
 // (mpi_driver.hpp). Everything the results file stores is kept, bit for bit (NaN payloads
 // included), so a record that went through the codec writes the same rows as the original.
 //
-// Layout, version 2, in the machine's byte order (little-endian only: journals and MPI jobs
+// Layout, version 3, in the machine's byte order (little-endian only: journals and MPI jobs
 // stay on one architecture; DESIGN §2 limits identity to one binary anyway):
-//   u8 version = 2
+//   u8 version = 3
 //   i64 run, point, replication; u64 seed; i8 status; f64 wall_s
 //   u32 K, then K f64: the KPIs in model::kpi_columns() order; u64 events_handled
 //   i64 events_dropped
@@ -14,7 +14,8 @@
 //   chunks, encoded on the worker that simulated the run): u8 deflated mask, 6 x (u32 raw size,
 //   u32 encoded size), u64 n then the n bytes of the chunks. A record with raw series only is
 //   packed while encoding; a decoded record carries the packed series only.
-//   u64 E, then E events of 17 bytes: f64 t_h, u8 kind, i16 contingent, i16 airport, i32 count
+//   u64 E, then the E events column by column (output::EventColumns): E f64 t_h, E u8 kind,
+//   E i16 contingent, E i16 airport, E i32 count (17 bytes per event)
 #pragma once
 
 #include <cstdint>

@@ -17,6 +17,10 @@ namespace mss::output {
 
 /// HDF5's shuffle filter: byte j of element i goes to position j * n + i.
 void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std::uint8_t* dst);
+/// The same into planes `plane_stride` bytes apart (>= n): byte j of element i goes to
+/// position j * plane_stride + i. Fills a slice of the planes of a larger chunk.
+void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std::uint8_t* dst,
+                   std::size_t plane_stride);
 
 /// Compresses `n` bytes of `src` into one zlib stream (ISA-L level 1) written to `dst` of
 /// `capacity` bytes. Returns the stream's size, or 0 when it does not fit.

@@ -152,32 +152,11 @@ struct ResultsWriter::Impl {
     H5::DataSet airport_open;
     RowLayout run_layout, ck_layout, event_layout;
     std::vector<RunRecord> buffer;  ///< rows waiting for /runs and /contingent_kpis
-    /// The /events chunk being filled, column by column.
-    struct EventColumns {
-        std::vector<std::int64_t> run;
-        std::vector<double> t_h;
-        std::vector<std::uint8_t> kind;
-        std::vector<std::int16_t> contingent, airport;
-        std::vector<std::int32_t> count;
-        void resize(std::size_t n) {
-            run.resize(n);
-            t_h.resize(n);
-            kind.resize(n);
-            contingent.resize(n);
-            airport.resize(n);
-            count.resize(n);
-        }
-        void zero_from(std::size_t i) {
-            std::fill(run.begin() + static_cast<std::ptrdiff_t>(i), run.end(), 0);
-            std::fill(t_h.begin() + static_cast<std::ptrdiff_t>(i), t_h.end(), 0.0);
-            std::fill(kind.begin() + static_cast<std::ptrdiff_t>(i), kind.end(), 0);
-            std::fill(contingent.begin() + static_cast<std::ptrdiff_t>(i), contingent.end(), 0);
-            std::fill(airport.begin() + static_cast<std::ptrdiff_t>(i), airport.end(), 0);
-            std::fill(count.begin() + static_cast<std::ptrdiff_t>(i), count.end(), 0);
-        }
-    } ev;
-    std::size_t event_rows = 0;         ///< rows in `ev`
-    std::vector<std::uint8_t> planes;   ///< scratch: an /events chunk, shuffled
+    /// The /events chunk being filled, as the byte planes it is stored in (HDF5's shuffle: plane
+    /// j of a column that starts at byte offset o of a row holds byte j of every row's value,
+    /// at (o + j) * kEventChunkRows).
+    std::vector<std::uint8_t> planes;
+    std::size_t event_rows = 0;         ///< rows in `planes`
     std::vector<std::uint8_t> encoded;  ///< scratch: an /events chunk, encoded
     std::int64_t appended = 0;
     std::int64_t written = 0;
@@ -479,43 +458,44 @@ struct ResultsWriter::Impl {
         }
     }
 
-    /// Appends the events of `r` to the pending /events chunk, writing every chunk that fills.
+    /// Appends the events of `r` to the pending /events chunk, writing every chunk that fills:
+    /// each column slice is shuffled straight into its planes; the run id, the same on every
+    /// row of the run, fills its planes byte by byte.
     void add_events(const RunRecord& r) {
-        if (r.events.empty()) return;
-        if (ev.run.empty()) ev.resize(kEventChunkRows);
-        for (const auto& e : r.events) {
-            const std::size_t i = event_rows;
-            ev.run[i] = r.run;
-            ev.t_h[i] = e.t_h;
-            ev.kind[i] = static_cast<std::uint8_t>(e.kind);
-            ev.contingent[i] = e.contingent;
-            ev.airport[i] = e.airport;
-            ev.count[i] = e.count;
-            if (++event_rows == kEventChunkRows) write_event_chunk();
+        const EventColumns& e = r.events;
+        constexpr auto R = static_cast<std::size_t>(kEventChunkRows);
+        if (planes.empty()) planes.resize(event_layout.size * R);
+        const auto& col = event_layout.columns;
+        const auto run = static_cast<std::uint64_t>(r.run);
+        for (std::size_t i = 0; i < e.size();) {
+            const std::size_t m = std::min(e.size() - i, R - event_rows);
+            std::uint8_t* at = planes.data() + event_rows;
+            for (std::size_t j = 0; j < 8; ++j)
+                std::memset(at + (col[0].offset + j) * R, static_cast<int>((run >> (8 * j)) & 0xFF),
+                            m);
+            shuffle_bytes(e.t_h.data() + i, m, 8, at + col[1].offset * R, R);
+            shuffle_bytes(e.kind.data() + i, m, 1, at + col[2].offset * R, R);
+            shuffle_bytes(e.contingent.data() + i, m, 2, at + col[3].offset * R, R);
+            shuffle_bytes(e.airport.data() + i, m, 2, at + col[4].offset * R, R);
+            shuffle_bytes(e.count.data() + i, m, 4, at + col[5].offset * R, R);
+            event_rows += m;
+            i += m;
+            if (event_rows == R) write_event_chunk();
         }
     }
 
     /// Writes the pending /events rows as the next chunk (the last one padded with zero rows,
-    /// which the dataset's extent hides). The columns are shuffled straight into the chunk's
-    /// byte planes: the planes of a column start at its offset in the row times the row count.
+    /// which the dataset's extent hides).
     void write_event_chunk() {
         if (event_rows == 0) return;
-        ev.zero_from(event_rows);
+        constexpr auto R = static_cast<std::size_t>(kEventChunkRows);
+        for (std::size_t p = 0; p < event_layout.size; ++p)
+            std::memset(planes.data() + p * R + event_rows, 0, R - event_rows);
         const hsize_t start = events_written;
         const hsize_t extent = start + event_rows;
         check(H5Dset_extent(events.getId(), &extent), "H5Dset_extent (events)");
-        planes.resize(event_layout.size * kEventChunkRows);
-        const auto& col = event_layout.columns;
-        const auto n = static_cast<std::size_t>(kEventChunkRows);
-        shuffle_bytes(ev.run.data(), n, 8, planes.data() + col[0].offset * n);
-        shuffle_bytes(ev.t_h.data(), n, 8, planes.data() + col[1].offset * n);
-        shuffle_bytes(ev.kind.data(), n, 1, planes.data() + col[2].offset * n);
-        shuffle_bytes(ev.contingent.data(), n, 2, planes.data() + col[3].offset * n);
-        shuffle_bytes(ev.airport.data(), n, 2, planes.data() + col[4].offset * n);
-        shuffle_bytes(ev.count.data(), n, 4, planes.data() + col[5].offset * n);
         encoded.clear();
-        const bool deflated = deflate_planes(planes.data(), event_layout.size,
-                                             static_cast<std::size_t>(kEventChunkRows), encoded);
+        const bool deflated = deflate_planes(planes.data(), event_layout.size, R, encoded);
         check(H5Dwrite_chunk(events.getId(), H5P_DEFAULT, deflated ? 0u : 2u, &start,
                              encoded.size(), encoded.data()),
               "H5Dwrite_chunk (events)");

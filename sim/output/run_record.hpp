@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "sim/model/observer.hpp"
@@ -27,6 +28,51 @@ struct PackedSeries {
     bool empty() const noexcept { return raw_size == std::array<std::uint32_t, kCount>{}; }
 };
 
+/// A run's events column by column, as /events stores them: appending costs about what it
+/// costs for an array of records, and the writer and the record codec copy and shuffle whole
+/// columns instead of visiting every event.
+struct EventColumns {
+    std::vector<double> t_h;
+    std::vector<std::uint8_t> kind;  ///< model::EventKind
+    std::vector<std::int16_t> contingent, airport;
+    std::vector<std::int32_t> count;
+
+    EventColumns() = default;
+    EventColumns(std::initializer_list<model::EventRecord> events) {
+        reserve(events.size());
+        for (const auto& e : events)
+            push_back(e);
+    }
+    std::size_t size() const noexcept { return t_h.size(); }
+    bool empty() const noexcept { return t_h.empty(); }
+    void push_back(const model::EventRecord& e) {
+        t_h.push_back(e.t_h);
+        kind.push_back(static_cast<std::uint8_t>(e.kind));
+        contingent.push_back(e.contingent);
+        airport.push_back(e.airport);
+        count.push_back(e.count);
+    }
+    /// Event i (a copy).
+    model::EventRecord operator[](std::size_t i) const {
+        return {t_h[i], static_cast<model::EventKind>(kind[i]), contingent[i], airport[i],
+                count[i]};
+    }
+    void reserve(std::size_t n) {
+        t_h.reserve(n);
+        kind.reserve(n);
+        contingent.reserve(n);
+        airport.reserve(n);
+        count.reserve(n);
+    }
+    void resize(std::size_t n) {
+        t_h.resize(n);
+        kind.resize(n);
+        contingent.resize(n);
+        airport.resize(n);
+        count.resize(n);
+    }
+};
+
 /// Everything recorded for one run. Series are day-major: value (day d, column c) is at
 /// [d * columns + c].
 struct RunRecord {
@@ -44,7 +90,7 @@ struct RunRecord {
     /// The series encoded for the file; when set, the raw series above may be empty (a record
     /// that travelled through a journal or an MPI message carries only this).
     PackedSeries packed;
-    std::vector<model::EventRecord> events;
+    EventColumns events;
     std::int64_t events_dropped = 0;  ///< beyond the scenario's max_events_per_run
 };
 

@@ -171,3 +171,60 @@ TEST_CASE("all-random planes are stored as they are, no random plane means plain
     CHECK(deflate_chunk(calm.data(), calm.size(), b));
     CHECK(a == b);
 }
+
+TEST_CASE("shuffling into wider planes fills a slice of each plane and nothing else", "[output]") {
+    for (std::size_t k : {1, 2, 4, 8, 3})
+        for (std::size_t n : {0, 5, 16, 100}) {
+            const std::size_t stride = 160, at = 37;
+            const auto in = random_bytes(n * k, static_cast<unsigned>(k * 100 + n));
+            std::vector<std::uint8_t> planes(k * stride + at, 0xEE);
+            shuffle_bytes(in.data(), n, k, planes.data() + at, stride);
+            const auto ref = reference_shuffle(in, k);
+            for (std::size_t j = 0; j < k; ++j)
+                for (std::size_t i = 0; i < stride; ++i) {
+                    const std::size_t pos = at + j * stride + i;
+                    if (pos >= planes.size()) continue;
+                    INFO("k " << k << " n " << n << " plane " << j << " row " << i);
+                    CHECK(planes[pos] == (i < n ? ref[j * n + i] : 0xEE));
+                }
+        }
+}
+
+namespace {
+
+/// Leaves `v` in every 16-bit word of 256 KiB of the stack below the caller's frame: what an
+/// encoder's uninitialised locals would then find.
+[[gnu::noinline]] void leave_on_stack(std::uint16_t v) {
+    volatile std::uint16_t junk[128 * 1024];
+    for (auto& w : junk)
+        w = v;
+}
+
+}  // namespace
+
+TEST_CASE("a chunk encodes to the same bytes whatever the thread did before", "[output]") {
+    // ISA-L's stream state has fields its init function leaves alone: the encoder must not
+    // take them from whatever was on the stack (left there by encoding other data, say).
+    const auto data = planes_of("zsszrrzs", 8192), other = planes_of("srzszzsr", 8192);
+    std::vector<std::uint8_t> clean, scratch;
+    leave_on_stack(0);
+    deflate_chunk(data.data(), data.size(), clean);
+    for (std::uint16_t v : {1, 9, 0xFFFF}) {
+        INFO("stack words " << v);
+        leave_on_stack(0);
+        deflate_chunk(other.data(), other.size(), scratch);
+        leave_on_stack(v);
+        std::vector<std::uint8_t> again;
+        deflate_chunk(data.data(), data.size(), again);
+        CHECK(again == clean);
+        leave_on_stack(0);
+        deflate_planes(other.data(), 8, 8192, scratch);
+        leave_on_stack(v);
+        std::vector<std::uint8_t> planes_again;
+        deflate_planes(data.data(), 8, 8192, planes_again);
+        std::vector<std::uint8_t> planes_clean;
+        leave_on_stack(0);
+        deflate_planes(data.data(), 8, 8192, planes_clean);
+        CHECK(planes_again == planes_clean);
+    }
+}
