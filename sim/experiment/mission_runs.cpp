@@ -1,5 +1,6 @@
 #include "sim/experiment/mission_runs.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <limits>
@@ -25,6 +26,19 @@ output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, c
     r.point = spec.point;
     r.replication = spec.replication;
     r.seed = seed;
+    // Room for what the run will record, so that the columns are not regrown day by day and
+    // event by event: the series' sizes are known, the events are guessed from the previous
+    // run on this thread.
+    thread_local std::size_t events_last_run = 0;
+    const auto D = static_cast<std::size_t>(cfg.model.scenario.horizon_days);
+    const std::size_t C = cfg.model.contingents.size(), A = cfg.model.airports.size();
+    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit})
+        s->reserve(D * C);
+    r.airport_open.reserve(D * A);
+    r.regime.reserve(D);
+    r.events.reserve(
+        std::min<std::size_t>(events_last_run + events_last_run / 8,
+                              static_cast<std::size_t>(std::max<std::int64_t>(0, cfg.max_events))));
     const auto t0 = std::chrono::steady_clock::now();
     try {
         output::RunCollector collector(r, cfg.max_events);
@@ -36,6 +50,7 @@ output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, c
         r = std::move(failed);
     }
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    events_last_run = r.events.size();
     return r;
 }
 
