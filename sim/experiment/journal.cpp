@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "sim/experiment/files.hpp"
@@ -194,6 +197,64 @@ void lock_or_conflict(int fd, const std::filesystem::path& path) {
 
 }  // namespace
 
+/// The once-a-second fdatasync of a journal, on a thread of its own: a sync waits for the disk
+/// (25 ms here for a second of baseline records), and the thread appending records (under MPI,
+/// the one that also serves the other ranks) should not. A failure is kept for the next
+/// append() or sync() to report.
+class Journal::Syncer {
+public:
+    explicit Syncer(int fd) : fd_(fd), thread_([this] { loop(); }) {}
+    ~Syncer() {
+        {
+            std::lock_guard lock(m_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    Syncer(const Syncer&) = delete;
+    Syncer& operator=(const Syncer&) = delete;
+
+    /// Starts a sync of everything written so far unless one is under way.
+    void request() {
+        {
+            std::lock_guard lock(m_);
+            pending_ = true;
+        }
+        cv_.notify_all();
+    }
+    /// errno of a failed background sync (0: none), cleared.
+    int take_error() {
+        std::lock_guard lock(m_);
+        return std::exchange(error_, 0);
+    }
+
+private:
+    void loop() {
+        std::unique_lock lock(m_);
+        for (;;) {
+            cv_.wait(lock, [&] { return stop_ || pending_; });
+            if (stop_) return;
+            pending_ = false;
+            lock.unlock();
+            int rc = 0;
+            do {
+                rc = ::fdatasync(fd_);
+            } while (rc != 0 && errno == EINTR);
+            const int e = rc != 0 ? errno : 0;
+            lock.lock();
+            if (e != 0 && error_ == 0) error_ = e;
+        }
+    }
+
+    int fd_;
+    std::mutex m_;
+    std::condition_variable cv_;
+    bool pending_ = false, stop_ = false;
+    int error_ = 0;
+    std::thread thread_;  // last: starts once the rest is set up
+};
+
 std::filesystem::path journal_path_for(const std::filesystem::path& output) {
     return output.string() + ".journal";
 }
@@ -213,7 +274,8 @@ Journal::Journal(Journal&& o) noexcept
       header_(std::move(o.header_)),
       records_(o.records_),
       discarded_(o.discarded_),
-      last_sync_(o.last_sync_) {}
+      last_sync_(o.last_sync_),
+      syncer_(std::move(o.syncer_)) {}
 
 Journal& Journal::operator=(Journal&& o) noexcept {
     if (this != &o) {
@@ -224,6 +286,7 @@ Journal& Journal::operator=(Journal&& o) noexcept {
         records_ = o.records_;
         discarded_ = o.discarded_;
         last_sync_ = o.last_sync_;
+        syncer_ = std::move(o.syncer_);
     }
     return *this;
 }
@@ -233,6 +296,7 @@ Journal::~Journal() {
 }
 
 void Journal::close() noexcept {
+    syncer_.reset();  // before the descriptor goes
     if (fd_ >= 0) {
         ::fdatasync(fd_);
         ::close(fd_);  // releases the lock
@@ -333,12 +397,28 @@ void Journal::append(std::int64_t run, std::string_view payload) {
                                  {const_cast<char*>(payload.data()), payload.size()}};
     write_full(fd_, iov, 2, path_);
     ++records_;
+    if (complete()) {
+        sync();
+        return;
+    }
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_sync_ >= std::chrono::seconds(1) || complete()) sync();
+    if (now - last_sync_ >= std::chrono::seconds(1)) {
+        if (!syncer_) syncer_ = std::make_unique<Syncer>(fd_);
+        throw_background_error();
+        syncer_->request();
+        last_sync_ = now;
+    }
+}
+
+void Journal::throw_background_error() {
+    if (!syncer_) return;
+    if (const int e = syncer_->take_error(); e != 0)
+        throw JournalError("syncing journal " + path_.string() + ": " + std::strerror(e));
 }
 
 void Journal::sync() {
     if (fd_ < 0) return;
+    throw_background_error();
     int rc = 0;
     do {
         rc = ::fdatasync(fd_);

@@ -13,17 +13,19 @@
 //     lanes, see journal.cpp); the payload (record_codec.hpp).
 //
 // Durability: each record is handed to the kernel with one write(2) before append() returns,
-// so it survives SIGKILL of the process at any moment; fdatasync(2) runs at most once a second
-// during a sweep and always at sync(), so a crash of the machine loses at most about the last
-// second. A record cut short by a kill in the middle of its write (a torn tail) fails the
-// length or checksum test when the journal is reopened, and is cut off (open() truncates the
-// file to the last complete record). A journal is locked (flock) by the process using it.
+// so it survives SIGKILL of the process at any moment; fdatasync(2) is started once a second
+// during a sweep (on a thread of the journal's own, so that appending never waits for the
+// disk) and runs at sync() and after the last record, so a crash of the machine loses at most
+// the last second or two. A record cut short by a kill in the middle of its write (a torn tail)
+// fails the length or checksum test when the journal is reopened, and is cut off (open() truncates
+// the file to the last complete record). A journal is locked (flock) by the process using it.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -90,9 +92,12 @@ public:
     void remove();
 
 private:
+    class Syncer;
     Journal(std::filesystem::path path, int fd, JournalHeader header, std::int64_t records,
             std::int64_t discarded);
     void close() noexcept;
+    /// Reports (JournalError) a failure of a background sync.
+    void throw_background_error();
 
     std::filesystem::path path_;
     int fd_ = -1;
@@ -100,6 +105,7 @@ private:
     std::int64_t records_ = 0;
     std::int64_t discarded_ = 0;
     std::chrono::steady_clock::time_point last_sync_;
+    std::unique_ptr<Syncer> syncer_;  ///< the once-a-second fdatasync, started on first need
 };
 
 /// Reads a journal's records in order (no lock: the caller holds the Journal).
