@@ -3,7 +3,8 @@
 # against `mpirun -n 2` with -j 1 per rank on the same sweep, and the per-run dispatch
 # overhead of the MPI path (runs of one simulated day, so that nearly all time is overhead).
 # Each case runs REPEAT times (default 3), one process and MPI alternately, and the fastest of
-# each is kept (the machine is shared).
+# each is kept (the machine is shared). For the sweeps, the machine's ceiling is measured too:
+# the two halves of the sweep as two independent processes side by side.
 #
 #   tests/cluster/perf_sweep.sh [MSS_BINARY] [REPLICATIONS_PER_POINT]
 #
@@ -96,6 +97,25 @@ pair() {
     echo "$m_best"
 }
 
+# shards SWEEP_FILE: the machine's own ceiling for two single-threaded processes: shards 0/2
+# and 1/2 run side by side as two independent processes (no MPI, no shared output file; each
+# writes its own), REPEAT times; prints the best wall time. What MPI adds to this is the single
+# results file and the dispatch.
+shards() {
+    local best_wall=999999 t0 t1 wall
+    for ((k = 0; k < REPEAT; k++)); do
+        rm -f "$W"/shard*.h5*
+        t0=$(date +%s.%N)
+        "$MSS" sweep "$1" -j 1 --shard 0/2 -o "$W/shard0.h5" --quiet >/dev/null 2>&1 &
+        "$MSS" sweep "$1" -j 1 --shard 1/2 -o "$W/shard1.h5" --quiet >/dev/null 2>&1
+        wait
+        t1=$(date +%s.%N)
+        wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+        if awk -v w="$wall" -v b="$best_wall" 'BEGIN { exit !(w < b) }'; then best_wall=$wall; fi
+    done
+    echo "$best_wall"
+}
+
 runs=$((4 * REPS))
 echo "workload: baseline, 730 days, 2 x 2 grid x $REPS replications = $runs runs; best of $REPEAT"
 { read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; } < <(pair "$W/perf.toml")
@@ -106,6 +126,9 @@ echo "(wall: the whole command; sweep: from the first run to the renamed file; r
 echo " last run is journaled; tail: from then until the results file is renamed; CPU: user + sys)"
 awk -v a="$s_wall" -v b="$m_wall" -v c="$s_in" -v d="$m_in" -v e="$s_sim" -v f="$m_sim" 'BEGIN {
     printf "speed-up: %.2fx wall, %.2fx sweep, %.2fx runs\n", a / b, c / d, e / f }'
+p_wall=$(shards "$W/perf.toml")
+awk -v a="$s_wall" -v p="$p_wall" 'BEGIN {
+    printf "ceiling: 2 independent processes, one shard each (no MPI): %.3f s wall, %.2fx\n", p, a / p }'
 
 echo
 echo "the same sweep with [output] events = false"
@@ -114,6 +137,9 @@ printf '%-30s %8s %10s %10s %12s %8s\n' "1 process, -j 1" "$s_wall" "$s_in" "$s_
 printf '%-30s %8s %10s %10s %12s %8s\n' "mpirun -n 2, -j 1 per rank" "$m_wall" "$m_in" "$m_sim" "$m_fin" "$m_cpu"
 awk -v a="$s_wall" -v b="$m_wall" -v c="$s_in" -v d="$m_in" -v e="$s_sim" -v f="$m_sim" 'BEGIN {
     printf "speed-up: %.2fx wall, %.2fx sweep, %.2fx runs\n", a / b, c / d, e / f }'
+p_wall=$(shards "$W/noev-sweep.toml")
+awk -v a="$s_wall" -v p="$p_wall" 'BEGIN {
+    printf "ceiling: 2 independent processes, one shard each (no MPI): %.3f s wall, %.2fx\n", p, a / p }'
 
 echo
 echo "dispatch overhead probe: the same grid, 1-day horizon, $runs runs"
