@@ -10,11 +10,11 @@
 //
 // Life of a sweep: the journal OUT.journal (journal.hpp) is created, or reopened with
 // --resume; runs not yet in it are simulated and appended in run order. The results file is
-// written from the journal under the temporary name OUT.part by a thread that follows the
-// journal as it grows (bounded memory: one record at a time; ResultsFollower); when the
-// journal holds every run, the file is completed, made durable, renamed to OUT, and the
-// journal is removed. A
-// signal (SIGINT, SIGTERM) stops the sweep with the journal kept, and SIGKILL loses nothing
+// written under the temporary name OUT.part by a thread that follows the journal as it grows
+// (ResultsFollower: each record once journaled, handed over in memory; bounded memory); when
+// the journal holds every run, the file is completed, made durable, renamed to OUT, and the
+// journal is removed. A signal (SIGINT, SIGTERM) stops the sweep with the journal kept, and
+// SIGKILL loses nothing
 // that the journal had received; either way --resume continues where it stopped and the final
 // file is identical to that of an uninterrupted sweep.
 //
@@ -139,12 +139,14 @@ struct SweepRunResult {
 std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions& options,
                                     SweepRunResult& result);
 
-/// Writes the results file from the journal while the journal grows: a thread reads each
+/// Writes the results file from the journal while the journal grows: a thread takes each
 /// record once the journal holds it and appends it to OUT.part, so that the HDF5 writing and
-/// compression overlap the simulation instead of following it. When every run is in,
-/// finish() completes the file, makes it durable, renames it to OUT and removes the journal.
-/// Memory: one record plus the writer's block of rows. Destroyed unfinished, it removes
-/// OUT.part (the journal stays).
+/// compression overlap the simulation instead of following it. The records the journal held
+/// when the follower started (a resumed sweep's) are read from the journal file; every later
+/// one is handed over in memory by whoever appended it (advance()), so nothing is read back.
+/// When every run is in, finish() completes the file, makes it durable, renames it to OUT and
+/// removes the journal. Memory: at most kHandoverBytes of records waiting, plus the writer's
+/// block of rows. Destroyed unfinished, it removes OUT.part (the journal stays).
 class ResultsFollower {
 public:
     /// Starts the thread on `journal`'s file (the journal must outlive this object).
