@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 MSS=${1:-$root/build/release/sim/app/mss}
 REPS=${2:-50}
 REPEAT=${REPEAT:-3}
-MPIRUN_OPTS=${MPIRUN_OPTS:-}   # e.g. "--mca pml ob1" (see docs/cluster.md)
+MPIRUN_OPTS=${MPIRUN_OPTS:-}   # e.g. "--bind-to core", "--mca pml ^ucx" (docs/cluster.md, MPI)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 W=$(mktemp -d /tmp/mss-perf.XXXXXX)
 trap 'rm -rf "$W"' EXIT
