@@ -3,8 +3,8 @@
 # against `mpirun -n 2` with -j 1 per rank on the same sweep, and the per-run dispatch
 # overhead of the MPI path (runs of one simulated day, so that nearly all time is overhead).
 # Each case runs REPEAT times (default 3), one process and MPI alternately, and the fastest of
-# each is kept (the machine is shared). For the sweeps, the machine's ceiling is measured too:
-# the two halves of the sweep as two independent processes side by side.
+# each is kept (the machine is shared). For the sweeps, the machine's ceiling is measured in
+# the same turns: the two halves of the sweep as two independent processes side by side.
 #
 #   tests/cluster/perf_sweep.sh [MSS_BINARY] [REPLICATIONS_PER_POINT]
 #
@@ -78,47 +78,45 @@ best() {
     echo "$line"
 }
 
-# pair SWEEP_FILE: one process and two ranks run alternately REPEAT times (this machine's speed
-# drifts over minutes: alternating keeps the two on the same footing); prints the best line of
-# each, one process first.
+# shards SWEEP_FILE: the machine's own ceiling for two single-threaded processes: shards 0/2
+# and 1/2 side by side as two independent processes (no MPI, no shared output file: each
+# writes its own). Prints the wall time.
+shards() {
+    rm -f "$W"/shard*.h5*
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$MSS" sweep "$1" -j 1 --shard 0/2 -o "$W/shard0.h5" --quiet >/dev/null 2>&1 &
+    "$MSS" sweep "$1" -j 1 --shard 1/2 -o "$W/shard1.h5" --quiet >/dev/null 2>&1
+    wait
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# pair SWEEP_FILE: one process, two ranks and two independent processes (the ceiling) run in
+# turn REPEAT times (this machine's speed drifts over minutes: taking turns keeps them on the
+# same footing); prints the best line of one process, of two ranks, then the best ceiling wall.
 pair() {
-    local s_best="" m_best="" s m
+    local s_best="" m_best="" p_best=999999 s m p
     for ((k = 0; k < REPEAT; k++)); do
         s=$(REPEAT=1 best "$MSS" sweep "$1" -j 1)
         m=$(REPEAT=1 best mpirun -n 2 --oversubscribe $MPIRUN_OPTS "$MSS" sweep "$1" -j 1)
+        p=$(shards "$1")
         if [[ -z $s_best ]] || awk -v a="${s%% *}" -v b="${s_best%% *}" 'BEGIN { exit !(a < b) }'; then
             s_best=$s
         fi
         if [[ -z $m_best ]] || awk -v a="${m%% *}" -v b="${m_best%% *}" 'BEGIN { exit !(a < b) }'; then
             m_best=$m
         fi
+        if awk -v a="$p" -v b="$p_best" 'BEGIN { exit !(a < b) }'; then p_best=$p; fi
     done
     echo "$s_best"
     echo "$m_best"
-}
-
-# shards SWEEP_FILE: the machine's own ceiling for two single-threaded processes: shards 0/2
-# and 1/2 run side by side as two independent processes (no MPI, no shared output file; each
-# writes its own), REPEAT times; prints the best wall time. What MPI adds to this is the single
-# results file and the dispatch.
-shards() {
-    local best_wall=999999 t0 t1 wall
-    for ((k = 0; k < REPEAT; k++)); do
-        rm -f "$W"/shard*.h5*
-        t0=$(date +%s.%N)
-        "$MSS" sweep "$1" -j 1 --shard 0/2 -o "$W/shard0.h5" --quiet >/dev/null 2>&1 &
-        "$MSS" sweep "$1" -j 1 --shard 1/2 -o "$W/shard1.h5" --quiet >/dev/null 2>&1
-        wait
-        t1=$(date +%s.%N)
-        wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-        if awk -v w="$wall" -v b="$best_wall" 'BEGIN { exit !(w < b) }'; then best_wall=$wall; fi
-    done
-    echo "$best_wall"
+    echo "$p_best"
 }
 
 runs=$((4 * REPS))
 echo "workload: baseline, 730 days, 2 x 2 grid x $REPS replications = $runs runs; best of $REPEAT"
-{ read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; } < <(pair "$W/perf.toml")
+{ read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; read -r p_wall; } < <(pair "$W/perf.toml")
 printf '%-30s %8s %10s %10s %12s %8s\n' "" "wall s" "sweep s" "runs s" "tail s" "CPU s"
 printf '%-30s %8s %10s %10s %12s %8s\n' "1 process, -j 1" "$s_wall" "$s_in" "$s_sim" "$s_fin" "$s_cpu"
 printf '%-30s %8s %10s %10s %12s %8s\n' "mpirun -n 2, -j 1 per rank" "$m_wall" "$m_in" "$m_sim" "$m_fin" "$m_cpu"
@@ -126,18 +124,16 @@ echo "(wall: the whole command; sweep: from the first run to the renamed file; r
 echo " last run is journaled; tail: from then until the results file is renamed; CPU: user + sys)"
 awk -v a="$s_wall" -v b="$m_wall" -v c="$s_in" -v d="$m_in" -v e="$s_sim" -v f="$m_sim" 'BEGIN {
     printf "speed-up: %.2fx wall, %.2fx sweep, %.2fx runs\n", a / b, c / d, e / f }'
-p_wall=$(shards "$W/perf.toml")
 awk -v a="$s_wall" -v p="$p_wall" 'BEGIN {
     printf "ceiling: 2 independent processes, one shard each (no MPI): %.3f s wall, %.2fx\n", p, a / p }'
 
 echo
 echo "the same sweep with [output] events = false"
-{ read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; } < <(pair "$W/noev-sweep.toml")
+{ read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; read -r p_wall; } < <(pair "$W/noev-sweep.toml")
 printf '%-30s %8s %10s %10s %12s %8s\n' "1 process, -j 1" "$s_wall" "$s_in" "$s_sim" "$s_fin" "$s_cpu"
 printf '%-30s %8s %10s %10s %12s %8s\n' "mpirun -n 2, -j 1 per rank" "$m_wall" "$m_in" "$m_sim" "$m_fin" "$m_cpu"
 awk -v a="$s_wall" -v b="$m_wall" -v c="$s_in" -v d="$m_in" -v e="$s_sim" -v f="$m_sim" 'BEGIN {
     printf "speed-up: %.2fx wall, %.2fx sweep, %.2fx runs\n", a / b, c / d, e / f }'
-p_wall=$(shards "$W/noev-sweep.toml")
 awk -v a="$s_wall" -v p="$p_wall" 'BEGIN {
     printf "ceiling: 2 independent processes, one shard each (no MPI): %.3f s wall, %.2fx\n", p, a / p }'
 
