@@ -463,6 +463,7 @@ struct ResultsWriter::Impl {
     /// row of the run, fills its planes byte by byte.
     void add_events(const RunRecord& r) {
         const EventColumns& e = r.events;
+        if (e.empty()) return;
         constexpr auto R = static_cast<std::size_t>(kEventChunkRows);
         if (planes.empty()) planes.resize(event_layout.size * R);
         const auto& col = event_layout.columns;
