@@ -481,9 +481,9 @@ private:
 
 /// A rank > 0: its worker threads (alive for the whole sweep, like rank 0's) simulate the
 /// runs of the batches rank 0 hands out, while the main thread sends each record as soon as it
-/// is encoded (in any order: rank 0 reorders) and asks for the next batch as soon as the
-/// last run of the current one has been taken, so that the round trip overlaps the runs
-/// still in flight.
+/// is encoded (in any order: rank 0 reorders) and asks for the next batch as soon as no more
+/// than one run per thread of the current one is left untaken (a worker that takes a run
+/// down to that mark wakes it), so that the round trip overlaps the runs still to simulate.
 int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     PointConfigs configs(*plan.sweep);
     const std::int64_t threads = o.threads;
@@ -494,6 +494,10 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     std::deque<std::int64_t> todo;                           // runs not yet taken
     std::deque<std::pair<std::int64_t, std::string> > done;  // encoded, not yet sent
     std::int64_t in_flight = 0;                              // taken, not yet in `done`
+    // Ask for the next batch while one run per thread is still untaken (rather than when the
+    // last is taken): the answer then has a run's time or more to arrive, whatever the
+    // polling intervals of the two main threads.
+    const std::size_t low_water = static_cast<std::size_t>(threads);
     bool no_more = false, halt = false;
     std::string first_failure;
 
@@ -501,6 +505,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         std::string failure;
         for (;;) {
             std::int64_t run = 0;
+            bool wake_main = false;
             {
                 std::unique_lock lock(m);
                 work_cv.wait(lock, [&] { return halt || no_more || !todo.empty(); });
@@ -508,7 +513,11 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
                 run = todo.front();
                 todo.pop_front();
                 ++in_flight;
+                // Down to the low-water mark: the main thread asks for the next batch now, so
+                // that the reply arrives while this run and the ones left are simulated.
+                wake_main = todo.size() == low_water;
             }
+            if (wake_main) done_cv.notify_one();
             failure.clear();
             const output::RunRecord rec = configs.simulate(plan.spec(run), &failure);
             std::string bytes = pool.take();
@@ -603,7 +612,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         {
             std::lock_guard lock(m);
             finished = no_more && todo.empty() && in_flight == 0 && done.empty();
-            want_more = !asked && !no_more && todo.empty();
+            want_more = !asked && !no_more && todo.size() <= low_water;
         }
         if (finished) break;
         if (want_more) ask();
