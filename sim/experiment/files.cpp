@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "sim/output/results_writer.hpp"
 
 namespace mss::experiment {
@@ -33,8 +36,21 @@ void fsync_path(const fs::path& path, bool directory) {
     ::close(fd);
 }
 
-void durable_rename(const fs::path& from, const fs::path& to) {
-    fsync_path(from, false);
+void sync_file(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw output::OutputError("cannot open " + path.string() +
+                                  " to sync it: " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0)
+        throw output::OutputError("cannot sync " + path.string() +
+                                  " to disk: " + std::strerror(err));
+}
+
+void durable_rename(const fs::path& from, const fs::path& to, bool from_synced) {
+    if (!from_synced) sync_file(from);
     std::error_code ec;
     fs::rename(from, to, ec);
     if (ec)

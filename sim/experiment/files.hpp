@@ -17,9 +17,15 @@ std::string output_location_problem(const std::filesystem::path& path);
 /// fsync(2) of a file, or of a directory with `directory` = true (best effort).
 void fsync_path(const std::filesystem::path& path, bool directory);
 
+/// fsync(2) of a file whose contents must be on disk before going on. Throws
+/// output::OutputError naming the file if it cannot be opened or synced.
+void sync_file(const std::filesystem::path& path);
+
 /// Renames `from` to `to` so that a crash leaves one or the other complete: `from` is synced
-/// before, the directory after. Throws output::OutputError naming both paths.
-void durable_rename(const std::filesystem::path& from, const std::filesystem::path& to);
+/// before (unless the caller did with sync_file: `from_synced`), the directory after. Throws
+/// output::OutputError naming the paths.
+void durable_rename(const std::filesystem::path& from, const std::filesystem::path& to,
+                    bool from_synced = false);
 
 /// Removes its file when destroyed, unless released (after the rename that keeps it).
 class TempFile {

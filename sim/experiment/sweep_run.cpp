@@ -379,6 +379,9 @@ struct ResultsFollower::State {
             }
             acc.flush();
             writer.finish();
+            // On disk before the rename (finish() renames): done here, it overlaps what the
+            // main thread still does meanwhile (under MPI, MPI_Finalize).
+            sync_file(part);
             std::lock_guard lock(m);
             done = true;
         } catch (...) {
@@ -455,7 +458,7 @@ bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
         std::rethrow_exception(s.error);
     }
     // Durable before the rename, and the rename durable before the journal goes.
-    durable_rename(s.part, s.plan.output);
+    durable_rename(s.part, s.plan.output, /*from_synced=*/true);
     journal.remove();
     result.points = std::move(s.points);
     result.failed = s.failed;

@@ -9,10 +9,12 @@
 #include <fstream>
 #include <limits>
 
+#include "sim/experiment/files.hpp"
 #include "sim/experiment/journal.hpp"
 #include "sim/experiment/record_codec.hpp"
 #include "sim/experiment/shards.hpp"
 #include "sim/experiment/sweep_run.hpp"
+#include "sim/output/results_writer.hpp"
 
 namespace ex = mss::experiment;
 namespace fs = std::filesystem;
@@ -236,4 +238,26 @@ TEST_CASE("factor values become /points numbers, or their index when not numbers
     CHECK(ex::factor_point_value(f, "2.5e-3") == 0.0025);
     CHECK(std::isinf(ex::factor_point_value(f, "-inf")));
     CHECK(std::isnan(ex::factor_point_value(f, "\"text\"")));
+}
+
+TEST_CASE("a durable rename syncs and renames, and names the file it cannot sync", "[sweep]") {
+    TempDir dir;
+    const fs::path from = dir.path / "out.h5.part", to = dir.path / "out.h5";
+    std::ofstream(from) << "contents";
+    SECTION("synced here") {
+        ex::durable_rename(from, to);
+    }
+    SECTION("synced by the caller") {
+        ex::sync_file(from);
+        ex::durable_rename(from, to, /*from_synced=*/true);
+    }
+    CHECK_FALSE(fs::exists(from));
+    std::ifstream in(to);
+    std::string text;
+    in >> text;
+    CHECK(text == "contents");
+    const fs::path missing = dir.path / "gone.h5.part";
+    CHECK_THROWS_WITH(ex::sync_file(missing),
+                      Catch::Contains(missing.string()) && Catch::Contains("sync"));
+    CHECK_THROWS_WITH(ex::durable_rename(missing, to), Catch::Contains(missing.string()));
 }
