@@ -2,15 +2,14 @@
 // holds every completed run of a sweep, in run order, so that no finished run is lost whatever
 // kills the process.
 //
-// Format (version 3, native little-endian; docs/cluster.md restates it):
-//   header, 80 bytes: magic "MSSJNL01"; u32 header size (80); u32 version (3); the sweep's
+// Format (version 4, native little-endian; docs/cluster.md restates it):
+//   header, 80 bytes: magic "MSSJNL01"; u32 header size (80); u32 version (4); the sweep's
 //     identity hash (16 ASCII hex digits); i64 total runs of the sweep; i64 shard index,
 //     i64 shard count; i64 first run id and i64 run count of this journal (its slice);
 //     u64 FNV-1a 64 of the 72 bytes before it.
 //   records, one per completed run, in run order (first, first + 1, ...), each framed:
-//     u32 magic "MSSR"; u32 flags (0); i64 run id; u64 payload length; u64 checksum of the
-//     run id, the length and the payload (multiply-xorshift hashes over 8-byte words in four
-//     lanes, see journal.cpp); the payload (record_codec.hpp).
+//     u32 magic "MSSR"; u32 flags (0); i64 run id; u64 payload length; u64 CRC-64/XZ of the
+//     run id and the length (16 bytes) followed by the payload; the payload (record_codec.hpp).
 //
 // Durability: each record is handed to the kernel with one write(2) before append() returns,
 // so it survives SIGKILL of the process at any moment; fdatasync(2) is started once a second

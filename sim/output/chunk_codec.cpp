@@ -330,6 +330,10 @@ void pack(RunRecord& r) {
     r.regime = {};
 }
 
+std::uint64_t crc64(const void* data, std::size_t n, std::uint64_t crc) {
+    return crc64_ecma_refl(crc, static_cast<const unsigned char*>(data), n);
+}
+
 std::string deflate_encoder_version() {
     return "isa-l " + std::to_string(ISAL_MAJOR_VERSION) + "." +
            std::to_string(ISAL_MINOR_VERSION) + "." + std::to_string(ISAL_PATCH_VERSION);

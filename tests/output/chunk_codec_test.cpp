@@ -228,3 +228,17 @@ TEST_CASE("a chunk encodes to the same bytes whatever the thread did before", "[
         CHECK(planes_again == planes_clean);
     }
 }
+
+TEST_CASE("crc64 is CRC-64/XZ and continues across pieces", "[output]") {
+    const std::string check = "123456789";
+    CHECK(mss::output::crc64(check.data(), check.size()) == 0x995dc9bbdf1939faULL);
+    CHECK(mss::output::crc64(nullptr, 0) == 0);
+    const std::string a = "journal frame header", b = "and its payload";
+    const std::string ab = a + b;
+    CHECK(mss::output::crc64(b.data(), b.size(), mss::output::crc64(a.data(), a.size())) ==
+          mss::output::crc64(ab.data(), ab.size()));
+    std::string damaged = ab;
+    damaged[7] ^= 0x01;
+    CHECK(mss::output::crc64(damaged.data(), damaged.size()) !=
+          mss::output::crc64(ab.data(), ab.size()));
+}
