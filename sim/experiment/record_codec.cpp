@@ -129,7 +129,7 @@ std::string encode_record(const output::RunRecord& r) {
     return out;
 }
 
-output::RunRecord decode_record(std::string_view bytes) {
+output::RunRecord decode_record(std::string_view bytes, output::EventSlices* events) {
     Cursor c(bytes);
     if (c.get<std::uint8_t>() != kVersion) Cursor::fail("unknown version");
     output::RunRecord r;
@@ -171,19 +171,28 @@ output::RunRecord decode_record(std::string_view bytes) {
     if (p.bytes.size() != total) Cursor::fail("series chunks do not add up");
     const auto ne = c.get<std::uint64_t>();
     if (ne > bytes.size() / kEventBytes) Cursor::fail("more events than bytes");
-    const char* q = c.take(static_cast<std::size_t>(ne) * kEventBytes);
+    const auto n = static_cast<std::size_t>(ne);
+    const char* q = c.take(n * kEventBytes);
+    // The columns, back to back: t_h (8 bytes each), kind (1), contingent (2), airport (2),
+    // count (4).
+    const output::EventSlices slices{n, q, q + 8 * n, q + 9 * n, q + 11 * n, q + 13 * n};
+    const auto* kinds = static_cast<const std::uint8_t*>(slices.kind);
+    std::uint8_t max_kind = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        max_kind = std::max(max_kind, kinds[i]);
+    if (n > 0 && max_kind >= model::kEventKindCount) Cursor::fail("bad event kind");
+    if (!c.at_end()) Cursor::fail("trailing bytes");
+    if (events != nullptr) {
+        *events = slices;
+        return r;
+    }
     output::EventColumns& ev = r.events;
-    ev.resize(static_cast<std::size_t>(ne));
+    ev.resize(n);
     read_column(q, ev.t_h);
     read_column(q, ev.kind);
     read_column(q, ev.contingent);
     read_column(q, ev.airport);
     read_column(q, ev.count);
-    std::uint8_t max_kind = 0;
-    for (const std::uint8_t k : ev.kind)
-        max_kind = std::max(max_kind, k);
-    if (!ev.empty() && max_kind >= model::kEventKindCount) Cursor::fail("bad event kind");
-    if (!c.at_end()) Cursor::fail("trailing bytes");
     return r;
 }
 

@@ -37,8 +37,10 @@ public:
 void encode_record(const output::RunRecord& r, std::string& out);
 /// The encoding of `r`.
 std::string encode_record(const output::RunRecord& r);
-/// Decodes one record; the bytes must be exactly one encoding (CodecError otherwise).
-output::RunRecord decode_record(std::string_view bytes);
+/// Decodes one record; the bytes must be exactly one encoding (CodecError otherwise). With
+/// `events`, the events are not copied into the record: `*events` gets slices of `bytes`
+/// (valid as long as they are), checked like the copy would be.
+output::RunRecord decode_record(std::string_view bytes, output::EventSlices* events = nullptr);
 /// The run id of an encoded record, without decoding the rest (CodecError if too short).
 std::int64_t encoded_run_id(std::string_view bytes);
 

@@ -372,10 +372,12 @@ struct ResultsFollower::State {
             std::string payload;
             for (std::int64_t n = 0; n < plan.runs.size(); ++n) {
                 if (!next_payload(n, reader, payload)) return;
-                output::RunRecord rec = decode_record(payload);
+                // The events go from the payload straight into the writer's chunk.
+                output::EventSlices events;
+                output::RunRecord rec = decode_record(payload, &events);
                 acc.add(rec);
                 if (rec.status != output::RunStatus::ok) ++failed;
-                writer.append(std::move(rec));
+                writer.append(std::move(rec), &events);
             }
             acc.flush();
             writer.finish();

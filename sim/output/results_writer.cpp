@@ -496,24 +496,26 @@ struct ResultsWriter::Impl {
     /// Appends the events of `r` to the pending /events chunk, writing every chunk that fills:
     /// each column slice is shuffled straight into its planes; the run id, the same on every
     /// row of the run, fills its planes byte by byte.
-    void add_events(const RunRecord& r) {
-        const EventColumns& e = r.events;
-        if (e.empty()) return;
+    void add_events(std::int64_t run_id, const EventSlices& e) {
+        if (e.n == 0) return;
         constexpr auto R = static_cast<std::size_t>(kEventChunkRows);
         if (planes.empty()) planes.resize(event_layout.size * R);
         const auto& col = event_layout.columns;
-        const auto run = static_cast<std::uint64_t>(r.run);
-        for (std::size_t i = 0; i < e.size();) {
-            const std::size_t m = std::min(e.size() - i, R - event_rows);
+        const auto run = static_cast<std::uint64_t>(run_id);
+        const auto slice = [](const void* column, std::size_t first, std::size_t element) {
+            return static_cast<const std::uint8_t*>(column) + first * element;
+        };
+        for (std::size_t i = 0; i < e.n;) {
+            const std::size_t m = std::min(e.n - i, R - event_rows);
             std::uint8_t* at = planes.data() + event_rows;
             for (std::size_t j = 0; j < 8; ++j)
                 std::memset(at + (col[0].offset + j) * R, static_cast<int>((run >> (8 * j)) & 0xFF),
                             m);
-            shuffle_bytes(e.t_h.data() + i, m, 8, at + col[1].offset * R, R);
-            shuffle_bytes(e.kind.data() + i, m, 1, at + col[2].offset * R, R);
-            shuffle_bytes(e.contingent.data() + i, m, 2, at + col[3].offset * R, R);
-            shuffle_bytes(e.airport.data() + i, m, 2, at + col[4].offset * R, R);
-            shuffle_bytes(e.count.data() + i, m, 4, at + col[5].offset * R, R);
+            shuffle_bytes(slice(e.t_h, i, 8), m, 8, at + col[1].offset * R, R);
+            shuffle_bytes(slice(e.kind, i, 1), m, 1, at + col[2].offset * R, R);
+            shuffle_bytes(slice(e.contingent, i, 2), m, 2, at + col[3].offset * R, R);
+            shuffle_bytes(slice(e.airport, i, 2), m, 2, at + col[4].offset * R, R);
+            shuffle_bytes(slice(e.count, i, 4), m, 4, at + col[5].offset * R, R);
             event_rows += m;
             i += m;
             if (event_rows == R) write_event_chunk();
@@ -607,15 +609,17 @@ ResultsWriter::ResultsWriter(const std::filesystem::path& path, FileLayout layou
 
 ResultsWriter::~ResultsWriter() = default;
 
-void ResultsWriter::append(RunRecord record) {
+void ResultsWriter::append(RunRecord record, const EventSlices* events) {
     Impl& w = *impl_;
     if (w.finished) throw OutputError("append after finish");
+    if (events != nullptr && !record.events.empty())
+        throw OutputError("run " + std::to_string(record.run) + ": events given twice");
     if (w.appended >= w.layout.rows) throw OutputError("more rows appended than the file holds");
     w.check_shape(record);
     if (record.packed.empty()) record.packed = pack_series(record);
     try {
         w.write_series(static_cast<hsize_t>(w.appended), record.packed);
-        w.add_events(record);
+        w.add_events(record.run, events != nullptr ? *events : EventSlices::of(record.events));
     } catch (const H5::Exception& e) {
         throw OutputError("writing results: " + e.getDetailMsg());
     }

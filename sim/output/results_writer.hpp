@@ -57,8 +57,10 @@ public:
     ResultsWriter(const ResultsWriter&) = delete;
     ResultsWriter& operator=(const ResultsWriter&) = delete;
 
-    /// Appends the next row. Its series must have the layout's shape.
-    void append(RunRecord record);
+    /// Appends the next row. Its series must have the layout's shape. Its events are
+    /// `record.events`, or `events` if given (then `record.events` must be empty): slices that
+    /// need to stay valid only until append() returns.
+    void append(RunRecord record, const EventSlices* events = nullptr);
     /// Writes what is buffered and closes the file; all `rows` must have been appended.
     void finish();
     /// Rows appended so far.

@@ -73,6 +73,23 @@ struct EventColumns {
     }
 };
 
+/// A run's events as five column slices of little-endian bytes, in EventColumns' types but
+/// not necessarily aligned (straight out of an encoded record, for instance): what the writer
+/// shuffles into its /events chunks. Points into memory it does not own.
+struct EventSlices {
+    std::size_t n = 0;  ///< events
+    const void* t_h = nullptr;
+    const void* kind = nullptr;
+    const void* contingent = nullptr;
+    const void* airport = nullptr;
+    const void* count = nullptr;
+
+    static EventSlices of(const EventColumns& e) noexcept {
+        return {e.size(), e.t_h.data(), e.kind.data(), e.contingent.data(), e.airport.data(),
+                e.count.data()};
+    }
+};
+
 /// Everything recorded for one run. Series are day-major: value (day d, column c) is at
 /// [d * columns + c].
 struct RunRecord {

@@ -119,6 +119,29 @@ TEST_CASE("the record codec round-trips every bit, NaN payloads included", "[swe
     CHECK(ex::encoded_run_id(bytes) == 17);
 }
 
+TEST_CASE("decoding events as slices of the bytes gives what the copy gives", "[sweep]") {
+    const std::string bytes = ex::encode_record(sample_record(5));
+    const auto copy = ex::decode_record(bytes);
+    mss::output::EventSlices s;
+    const auto viewed = ex::decode_record(bytes, &s);
+    CHECK(viewed.events.empty());
+    CHECK(viewed.run == 5);
+    const auto& e = copy.events;
+    REQUIRE(s.n == e.size());
+    CHECK(std::memcmp(s.t_h, e.t_h.data(), 8 * s.n) == 0);
+    CHECK(std::memcmp(s.kind, e.kind.data(), s.n) == 0);
+    CHECK(std::memcmp(s.contingent, e.contingent.data(), 2 * s.n) == 0);
+    CHECK(std::memcmp(s.airport, e.airport.data(), 2 * s.n) == 0);
+    CHECK(std::memcmp(s.count, e.count.data(), 4 * s.n) == 0);
+    // The slices point into the bytes; a bad event kind is refused either way.
+    CHECK(static_cast<const char*>(s.t_h) >= bytes.data());
+    CHECK(static_cast<const char*>(s.count) + 4 * s.n == bytes.data() + bytes.size());
+    std::string bad = bytes;
+    bad[static_cast<std::size_t>(static_cast<const char*>(s.kind) - bytes.data())] = '\x7f';
+    CHECK_THROWS_WITH(ex::decode_record(bad), Catch::Contains("bad event kind"));
+    CHECK_THROWS_WITH(ex::decode_record(bad, &s), Catch::Contains("bad event kind"));
+}
+
 TEST_CASE("the record codec rejects truncated and padded bytes", "[sweep]") {
     const std::string bytes = ex::encode_record(sample_record(3));
     for (std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{20}, bytes.size() - 1})

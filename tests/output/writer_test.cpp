@@ -118,6 +118,45 @@ TEST_CASE("direct chunk writes read back value for value through HDF5's filters"
         }
 }
 
+TEST_CASE("events given as unaligned column slices are written as the columns are", "[output]") {
+    TempFile f;
+    const std::vector<RunRecord> runs{record(0, 9000, false), record(1, 3, true)};
+    {
+        ResultsWriter w(f.path, small_layout(2), Provenance{});
+        for (const RunRecord& original : runs) {
+            // The columns back to back from an odd address, as in an encoded record.
+            const EventColumns& e = original.events;
+            const std::size_t n = e.size();
+            std::vector<std::uint8_t> bytes(1 + 17 * n);
+            std::uint8_t* q = bytes.data() + 1;
+            const EventSlices slices{n, q, q + 8 * n, q + 9 * n, q + 11 * n, q + 13 * n};
+            if (n > 0) {
+                std::memcpy(q, e.t_h.data(), 8 * n);
+                std::memcpy(q + 8 * n, e.kind.data(), n);
+                std::memcpy(q + 9 * n, e.contingent.data(), 2 * n);
+                std::memcpy(q + 11 * n, e.airport.data(), 2 * n);
+                std::memcpy(q + 13 * n, e.count.data(), 4 * n);
+            }
+            RunRecord r = original;
+            r.events = {};
+            w.append(std::move(r), &slices);
+        }
+        w.finish();
+    }
+    const auto back = read_records(f.path, 0, 2);
+    REQUIRE(back.size() == 2);
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        check_same(runs[i], back[i]);
+}
+
+TEST_CASE("the writer refuses events given both in the record and as slices", "[output]") {
+    TempFile f;
+    ResultsWriter w(f.path, small_layout(1), Provenance{});
+    RunRecord r = record(0, 2, false);
+    const EventSlices slices = EventSlices::of(r.events);
+    CHECK_THROWS_WITH(w.append(r, &slices), Catch::Contains("events given twice"));
+}
+
 TEST_CASE("the writer refuses series of the wrong shape, packed or raw", "[output]") {
     TempFile f;
     ResultsWriter w(f.path, small_layout(2), Provenance{});
