@@ -85,8 +85,8 @@ struct EventSlices {
     const void* count = nullptr;
 
     static EventSlices of(const EventColumns& e) noexcept {
-        return {e.size(), e.t_h.data(), e.kind.data(), e.contingent.data(), e.airport.data(),
-                e.count.data()};
+        return {e.size(),         e.t_h.data(),  e.kind.data(), e.contingent.data(),
+                e.airport.data(), e.count.data()};
     }
 };
 
