@@ -7,7 +7,9 @@
 //     Ranks tell rank 0 their thread counts (a Gather).
 //  3. Dynamic load balancing: a rank > 0 sends REQUEST (its thread count), rank 0 answers WORK
 //     (first run, count; count 0 means no more), the rank simulates the batch on its threads
-//     and sends each record (RECORD, the record_codec bytes) as it completes, then asks again.
+//     and sends each record (RECORD, the record_codec bytes) as it completes; it asks again
+//     as soon as at most one run per thread of the batch is left untaken, so that the next
+//     batch is there before its threads need it.
 //     Batches are guided: about remaining / (2 x all threads) runs per thread, between 1 and 8
 //     per thread, so they shrink towards the end. Rank 0 simulates too: its worker threads
 //     take batches from the same dispenser, while its main thread serves requests, receives
