@@ -168,10 +168,12 @@ def test_mpi_sweep_interrupted_then_resumed_serially(reference, tmp_path):
     process (and the other way round would work too)."""
     out = tmp_path / "m.h5"
     p = start_sweep(out, "-j", 1, *REPS, launcher=mpiexec())
-    assert wait_for(lambda: journal_records(journal_of(out)) >= RUNS // 4, p)
+    # Early enough that the signal, forwarded by mpirun, arrives long before the last run (the
+    # whole sweep takes ~0.2 s after start-up here).
+    assert wait_for(lambda: journal_records(journal_of(out)) >= RUNS // 10, p)
     kill_and_reap(p, signal.SIGTERM)
     assert not out.exists()
-    assert journal_records(journal_of(out)) >= RUNS // 4
+    assert journal_records(journal_of(out)) >= RUNS // 10
     resume(out)
     assert_identical(reference, out)
 
