@@ -148,7 +148,7 @@ awk -v s="$ds_sim" -v m="$dm_sim" -v n="$runs" -v w0="$dn_wall" -v cs="$ds_cpu" 
     -v c0="$dn_cpu" -v c1="$d1_cpu" 'BEGIN {
     printf "until the last run is journaled: 1 process %.3f s (%.0f us/run), 2 ranks %.3f s (%.0f us/run)\n",
            s, 1e6 * s / n, m, 1e6 * m / n
-    printf "CPU per run beyond start-up: 1 process %.0f us, 2 ranks %.0f us: MPI dispatch costs %.0f us of CPU per run\n",
+    printf "CPU per run beyond start-up: 1 process %.0f us, 2 ranks %.0f us (difference %+.0f us per run: what the MPI path adds, within the noise when near 0)\n",
            1e6 * (cs - c1) / n, 1e6 * (cm - c0) / n, 1e6 * ((cm - c0) - (cs - c1)) / n
     printf "mpirun start-up + MPI init/finalize + load (a 4-run MPI sweep): %.2f s wall\n", w0 }'
 # Rank 0's coordinating thread (receive, dispatch, journal), as mss reports it.
