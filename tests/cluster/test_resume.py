@@ -169,7 +169,7 @@ def test_mpi_sweep_interrupted_then_resumed_serially(reference, tmp_path):
     out = tmp_path / "m.h5"
     p = start_sweep(out, "-j", 1, *REPS, launcher=mpiexec())
     # Early enough that the signal, forwarded by mpirun, arrives long before the last run (the
-    # whole sweep takes ~0.2 s after start-up here).
+    # whole sweep takes ~0.4 s after start-up here).
     assert wait_for(lambda: journal_records(journal_of(out)) >= RUNS // 10, p)
     kill_and_reap(p, signal.SIGTERM)
     assert not out.exists()
