@@ -13,10 +13,12 @@
 #include "sim/model/baseline.hpp"
 #include "sim/output/chunk_codec.hpp"
 #include "sim/output/results_writer.hpp"
+#include "tests/bench/thread_cpu.hpp"
 
 namespace {
 
 using namespace mss;
+using bench::thread_cpu_s;
 
 std::filesystem::path scratch_file(const std::string& name) {
     return std::filesystem::temp_directory_path() /
@@ -67,12 +69,6 @@ void BM_BaselineToHdf5(benchmark::State& state) {
     state.counters["file_bytes_per_run"] = static_cast<double>(bytes) / static_cast<double>(runs);
 }
 BENCHMARK(BM_BaselineToHdf5)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond);
-
-double thread_cpu_s() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 // The overhead as one figure, robust to this machine's drift (the two benchmarks above run
 // seconds apart): every replication is simulated twice back to back, once kept in memory and

@@ -19,16 +19,12 @@
 #include "sim/model/baseline.hpp"
 #include "sim/output/chunk_codec.hpp"
 #include "sim/output/results_writer.hpp"
+#include "tests/bench/thread_cpu.hpp"
 
 namespace {
 
 using namespace mss;
-
-double thread_cpu_s() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
+using bench::thread_cpu_s;
 
 void BM_SweepRecordPath(benchmark::State& state) {
     const model::ModelConfig base = model::baseline_config();
