@@ -28,9 +28,8 @@ std::string output_location_problem(const fs::path& path) {
     return {};
 }
 
-void fsync_path(const fs::path& path, bool directory) {
-    const int fd =
-        ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+void sync_directory(const fs::path& directory) {
+    const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
@@ -56,7 +55,7 @@ void durable_rename(const fs::path& from, const fs::path& to, bool from_synced) 
     if (ec)
         throw output::OutputError("cannot rename " + from.string() + " to " + to.string() + ": " +
                                   ec.message());
-    fsync_path(directory_of(to), true);
+    sync_directory(directory_of(to));
 }
 
 TempFile::~TempFile() {

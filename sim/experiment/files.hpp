@@ -14,8 +14,8 @@ std::filesystem::path directory_of(const std::filesystem::path& path);
 /// directory and is writable), else what is wrong, naming the path.
 std::string output_location_problem(const std::filesystem::path& path);
 
-/// fsync(2) of a file, or of a directory with `directory` = true (best effort).
-void fsync_path(const std::filesystem::path& path, bool directory);
+/// fsync(2) of a directory, so that entries created or renamed in it last (best effort).
+void sync_directory(const std::filesystem::path& directory);
 
 /// fsync(2) of a file whose contents must be on disk before going on. Throws
 /// output::OutputError naming the file if it cannot be opened or synced.

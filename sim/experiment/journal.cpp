@@ -290,7 +290,7 @@ Journal Journal::create(const std::filesystem::path& path, const JournalHeader& 
     write_full(fd, &iov, 1, path);
     if (::fdatasync(fd) != 0)
         throw JournalError("syncing journal " + path.string() + ": " + errno_text());
-    fsync_path(directory_of(path), true);
+    sync_directory(directory_of(path));
     return Journal(path, fd, header, 0, 0);
 }
 
@@ -402,7 +402,7 @@ void Journal::remove() {
     std::error_code ec;
     std::filesystem::remove(path_, ec);
     if (ec) throw JournalError("removing journal " + path_.string() + ": " + ec.message());
-    fsync_path(directory_of(path_), true);
+    sync_directory(directory_of(path_));
     close();
 }
 

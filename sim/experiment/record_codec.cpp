@@ -29,9 +29,8 @@ void append_column(std::string& out, const std::vector<T>& v) {
 }
 
 template <class T>
-void read_column(const char*& p, std::vector<T>& v) {
-    if (!v.empty()) std::memcpy(v.data(), p, v.size() * sizeof(T));
-    p += v.size() * sizeof(T);
+void copy_column(const void* column, std::vector<T>& v) {
+    if (!v.empty()) std::memcpy(v.data(), column, v.size() * sizeof(T));
 }
 
 template <class T>
@@ -188,11 +187,11 @@ output::RunRecord decode_record(std::string_view bytes, output::EventSlices* eve
     }
     output::EventColumns& ev = r.events;
     ev.resize(n);
-    read_column(q, ev.t_h);
-    read_column(q, ev.kind);
-    read_column(q, ev.contingent);
-    read_column(q, ev.airport);
-    read_column(q, ev.count);
+    copy_column(slices.t_h, ev.t_h);
+    copy_column(slices.kind, ev.kind);
+    copy_column(slices.contingent, ev.contingent);
+    copy_column(slices.airport, ev.airport);
+    copy_column(slices.count, ev.count);
     return r;
 }
 
