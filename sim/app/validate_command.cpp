@@ -14,7 +14,9 @@ namespace mss::app {
 
 namespace {
 
-std::string date_text(std::int64_t days) { return model::civil_from_days(days); }
+std::string date_text(std::int64_t days) {
+    return model::civil_from_days(days);
+}
 
 void print_summary(const scenario::LoadResult& r, std::ostream& out) {
     const auto& c = r.config;

@@ -24,8 +24,8 @@ struct RecordingConfig {
 /// Simulates run `spec` under master seed `seed` (streams depend on the replication, never on
 /// the point: common random numbers). A model failure gives status `failed`, NaN KPIs and NaN
 /// series, never a crash; its message goes to `failure` when given.
-output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed,
-                               const RunSpec& spec, std::string* failure = nullptr);
+output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, const RunSpec& spec,
+                               std::string* failure = nullptr);
 
 /// The record of a run that failed (status `failed`, NaN KPIs, NaN series, regime -1).
 output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t seed,

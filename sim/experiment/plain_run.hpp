@@ -18,17 +18,17 @@ struct PlainRunOptions {
     std::int64_t replications = 1;
     std::uint64_t seed = 1;
     int threads = 1;
-    bool quiet = false;  ///< no progress line
+    bool quiet = false;                ///< no progress line
     std::optional<std::int64_t> only;  ///< write only this run id (one row)
 };
 
 struct PlainRunResult {
-    bool interrupted = false;              ///< a signal stopped it; no file was left
-    int signal_exit_code = 0;              ///< 130 or 143 when interrupted
-    std::int64_t runs = 0;                 ///< runs written
-    std::int64_t failed = 0;               ///< runs whose model failed (status failed)
-    std::string first_failure;             ///< message of the first failure
-    std::vector<KpiSummary> kpis;          ///< over all runs, in kpi_columns() order
+    bool interrupted = false;      ///< a signal stopped it; no file was left
+    int signal_exit_code = 0;      ///< 130 or 143 when interrupted
+    std::int64_t runs = 0;         ///< runs written
+    std::int64_t failed = 0;       ///< runs whose model failed (status failed)
+    std::string first_failure;     ///< message of the first failure
+    std::vector<KpiSummary> kpis;  ///< over all runs, in kpi_columns() order
 };
 
 /// Runs and writes `final_path` atomically: the file is written as `final_path` + ".tmp-PID"

@@ -25,8 +25,8 @@ using RunFunction = std::function<output::RunRecord(const RunSpec&)>;
 using RunSink = std::function<void(output::RunRecord&&)>;
 
 struct RunnerOptions {
-    int threads = 1;              ///< worker threads (>= 1)
-    std::size_t window = 0;       ///< max runs simulated ahead of the sink; 0: 4 per thread + 16
+    int threads = 1;         ///< worker threads (>= 1)
+    std::size_t window = 0;  ///< max runs simulated ahead of the sink; 0: 4 per thread + 16
     const std::atomic<int>* stop = nullptr;  ///< non-zero: finish nothing new, return early
     std::function<void(std::int64_t done, std::int64_t total)> progress;  ///< after each sink call
 };
@@ -34,8 +34,8 @@ struct RunnerOptions {
 /// Runs every spec of `runs` and passes each record to `sink` in list order. Returns the number
 /// of records delivered (less than runs.size() only when stopped). Rethrows the first exception
 /// of a run function or of the sink after stopping the workers.
-std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run,
-                     const RunSink& sink, const RunnerOptions& options);
+std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, const RunSink& sink,
+                     const RunnerOptions& options);
 
 /// The number of CPUs this process may use (sched_getaffinity), at least 1.
 int available_cpus();

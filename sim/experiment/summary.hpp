@@ -11,9 +11,9 @@ namespace mss::experiment {
 struct KpiSummary {
     std::string name;
     std::string unit;
-    std::int64_t runs = 0;    ///< runs considered
-    std::int64_t n = 0;       ///< runs with a value (not NaN)
-    double mean = 0, sd = 0;  ///< NaN when n == 0 (sd: n < 2)
+    std::int64_t runs = 0;           ///< runs considered
+    std::int64_t n = 0;              ///< runs with a value (not NaN)
+    double mean = 0, sd = 0;         ///< NaN when n == 0 (sd: n < 2)
     double ci_low = 0, ci_high = 0;  ///< 95% Student-t interval of the mean (NaN when n < 2)
     double min = 0, max = 0;
 };

@@ -19,8 +19,8 @@ namespace mss::kernel::detail {
 
 namespace {
 
-constexpr std::size_t kGranule = 64;   // size classes of 64 bytes
-constexpr std::size_t kClasses = 64;   // frames up to 4 KiB are pooled
+constexpr std::size_t kGranule = 64;  // size classes of 64 bytes
+constexpr std::size_t kClasses = 64;  // frames up to 4 KiB are pooled
 
 struct FreeBlock {
     FreeBlock* next;
@@ -53,7 +53,7 @@ void* allocate_frame(std::size_t size) {
             pool.heads[c] = b->next;
             return b;
         }
-        return ::operator new(c * kGranule);
+        return ::operator new(c* kGranule);
     }
     return ::operator new(size);
 }
@@ -71,8 +71,12 @@ void free_frame(void* p, std::size_t size) noexcept {
 
 #else
 
-void* allocate_frame(std::size_t size) { return ::operator new(size); }
-void free_frame(void* p, std::size_t) noexcept { ::operator delete(p); }
+void* allocate_frame(std::size_t size) {
+    return ::operator new(size);
+}
+void free_frame(void* p, std::size_t) noexcept {
+    ::operator delete(p);
+}
 
 #endif
 

@@ -22,12 +22,12 @@ inline constexpr int kOperatorClassCount = 3;
 
 /// The run's identity and extent.
 struct ScenarioInfo {
-    std::string name;                  ///< short id, used for default output names
-    std::string description;           ///< free text
+    std::string name;                         ///< short id, used for default output names
+    std::string description;                  ///< free text
     std::int32_t start_days_since_epoch = 0;  ///< the `start` date as days since 1970-01-01
-    std::int32_t horizon_days = 730;   ///< simulated days (> 0)
-    std::uint64_t seed = 1;            ///< master seed
-    std::int32_t replications = 1;     ///< default replications for `mss run`
+    std::int32_t horizon_days = 730;          ///< simulated days (> 0)
+    std::uint64_t seed = 1;                   ///< master seed
+    std::int32_t replications = 1;            ///< default replications for `mss run`
 };
 
 /// `count` personnel ready at the contingent's origin on `day` (plus the readiness delay).
@@ -56,43 +56,44 @@ struct RotationPolicy {
 };
 
 struct ContingentConfig {
-    std::string name;     ///< id, e.g. "Kenya"
-    std::string origin;   ///< airport code where its personnel board
-    std::int32_t billets = 0;  ///< authorised strength (> 0)
+    std::string name;                         ///< id, e.g. "Kenya"
+    std::string origin;                       ///< airport code where its personnel board
+    std::int32_t billets = 0;                 ///< authorised strength (> 0)
     std::vector<GenerationBatch> generation;  ///< initial deployment (sum <= billets)
-    DistributionSpec readiness_delay_days = DistributionSpec::constant(0.0);  ///< per batch,
-                                              ///< and per relief request
+    DistributionSpec readiness_delay_days =
+        DistributionSpec::constant(0.0);  ///< per batch,
+                                          ///< and per relief request
     PledgeRealisation pledge;
     DistributionSpec tour_days = DistributionSpec::constant(365.0);
     RotationPolicy rotation;
-    double attrition_per_person_day = 0.0;   ///< non-combat losses (resignation, accident)
-    std::optional<double> drawdown_day;      ///< after it: no relief, leave at tour end
-    double per_diem_usd = 70.0;              ///< per person-day in theatre
+    double attrition_per_person_day = 0.0;  ///< non-combat losses (resignation, accident)
+    std::optional<double> drawdown_day;     ///< after it: no relief, leave at tour end
+    double per_diem_usd = 70.0;             ///< per person-day in theatre
 };
 
 /// A closure interval [start_h, end_h) for some operator classes.
 struct ClosureConfig {
     double start_h = 0.0;
     double end_h = 0.0;
-    bool all_classes = true;                  ///< applies to every class
-    std::vector<OperatorClass> classes;       ///< when not all_classes
+    bool all_classes = true;             ///< applies to every class
+    std::vector<OperatorClass> classes;  ///< when not all_classes
     std::string reason;
 };
 
 struct AirportConfig {
-    std::string code;   ///< id, e.g. "PAP"
+    std::string code;  ///< id, e.g. "PAP"
     std::string name;
     std::int32_t mog = 2;  ///< aircraft on the ground at once (>= 1)
     DistributionSpec handling_h = DistributionSpec::constant(2.0);  ///< ground time per visit
-    std::vector<ClosureConfig> closures;      ///< scheduled closures
+    std::vector<ClosureConfig> closures;                            ///< scheduled closures
 };
 
 /// One aircraft type: `count` identical airframes.
 struct AircraftConfig {
-    std::string type;        ///< id, e.g. "B787-charter"
+    std::string type;  ///< id, e.g. "B787-charter"
     std::int32_t count = 1;
     std::int32_t seats = 200;  ///< > 0
-    std::string home_base;   ///< origin airport code it flies from
+    std::string home_base;     ///< origin airport code it flies from
     OperatorClass operator_class = OperatorClass::charter;
     double cost_per_block_hour_usd = 0.0;
 };
@@ -114,7 +115,7 @@ struct AlternateConfig {
 struct RouteConfig {
     std::string origin;
     std::string gateway;
-    DistributionSpec block_h;  ///< origin -> gateway (and back)
+    DistributionSpec block_h;                 ///< origin -> gateway (and back)
     std::vector<AlternateConfig> alternates;  ///< in order of preference
     ClosureRule on_closure = ClosureRule::divert;
     double max_hold_h = 2.0;
@@ -122,8 +123,8 @@ struct RouteConfig {
 
 /// Helicopter shuttle or road convoy between an alternate airport and theatre.
 struct TransferLinkConfig {
-    std::string name;          ///< id, e.g. "CAP-shuttle"
-    std::string airport;       ///< the alternate it serves
+    std::string name;     ///< id, e.g. "CAP-shuttle"
+    std::string airport;  ///< the alternate it serves
     enum class Kind : std::uint8_t { helicopter, road } kind = Kind::helicopter;
     std::int32_t vehicles = 1;
     std::int32_t seats_per_trip = 10;
@@ -133,10 +134,10 @@ struct TransferLinkConfig {
 
 /// When sorties launch (DESIGN §3 "Airlift").
 struct AirliftPolicy {
-    std::int32_t min_load = 100;        ///< ready personnel that justify a sortie
-    double max_wait_days = 14.0;        ///< or the oldest ready has waited this long
-    double max_medevac_wait_h = 48.0;   ///< else a dedicated medevac flight
-    double turnaround_h = 12.0;         ///< at home base between sorties
+    std::int32_t min_load = 100;       ///< ready personnel that justify a sortie
+    double max_wait_days = 14.0;       ///< or the oldest ready has waited this long
+    double max_medevac_wait_h = 48.0;  ///< else a dedicated medevac flight
+    double turnaround_h = 12.0;        ///< at home base between sorties
 };
 
 /// One violence regime: attack rate and what an attack does.
@@ -145,9 +146,9 @@ struct RegimeConfig {
     double attacks_per_day = 0.0;
     double p_close_airport = 0.0;  ///< per attack
     DistributionSpec closure_days = DistributionSpec::constant(7.0);
-    double p_cut_link = 0.0;       ///< per attack (one link at random)
+    double p_cut_link = 0.0;  ///< per attack (one link at random)
     DistributionSpec cut_days = DistributionSpec::constant(2.0);
-    double p_patrol_hit = 0.0;     ///< per attack
+    double p_patrol_hit = 0.0;  ///< per attack
     CountSpec wounded = CountSpec::constant(1);
     CountSpec killed = CountSpec::constant(0);
 };
@@ -156,8 +157,8 @@ struct ViolenceConfig {
     bool enabled = false;
     std::vector<RegimeConfig> regimes;
     std::vector<std::vector<double>> generator_per_day;  ///< CTMC generator, rows sum to 0
-    std::string initial_regime;    ///< empty: drawn from the stationary distribution
-    double p_medevac = 0.3;        ///< a wounded officer is evacuated (else recovers in theatre)
+    std::string initial_regime;  ///< empty: drawn from the stationary distribution
+    double p_medevac = 0.3;      ///< a wounded officer is evacuated (else recovers in theatre)
     DistributionSpec recovery_days = DistributionSpec::constant(14.0);
 };
 
@@ -172,7 +173,7 @@ struct KpiConfig {
 };
 
 struct OutputOptions {
-    bool events = true;                      ///< record /events
+    bool events = true;                        ///< record /events
     std::int64_t max_events_per_run = 100000;  ///< later events are dropped (counted)
 };
 

@@ -24,24 +24,24 @@ struct DaySnapshot {
 
 /// Kinds of recorded events. Stored as small integers with these labels (to_string).
 enum class EventKind : std::uint8_t {
-    batch_ready,       ///< count personnel ready at origin
-    sortie_launched,   ///< inbound sortie took off (count = passengers)
-    landed,            ///< landed in Haiti at `airport` (count = passengers)
-    diverted,          ///< landed at an alternate instead of the gateway
-    cancelled,         ///< returned to origin without landing in Haiti
-    returned_home,     ///< outbound leg landed at origin (count = passengers)
-    medevac_flight,    ///< dedicated medevac flight launched
-    closure_start,     ///< airport closed (scheduled or by attack)
+    batch_ready,      ///< count personnel ready at origin
+    sortie_launched,  ///< inbound sortie took off (count = passengers)
+    landed,           ///< landed in Haiti at `airport` (count = passengers)
+    diverted,         ///< landed at an alternate instead of the gateway
+    cancelled,        ///< returned to origin without landing in Haiti
+    returned_home,    ///< outbound leg landed at origin (count = passengers)
+    medevac_flight,   ///< dedicated medevac flight launched
+    closure_start,    ///< airport closed (scheduled or by attack)
     closure_end,
-    link_cut,          ///< a transfer link was cut (airport = its alternate)
+    link_cut,  ///< a transfer link was cut (airport = its alternate)
     link_restored,
-    regime_change,     ///< count = new regime index
+    regime_change,  ///< count = new regime index
     attack,
-    wounded,           ///< count wounded
-    killed,            ///< count killed
-    attrited,          ///< non-combat loss
+    wounded,   ///< count wounded
+    killed,    ///< count killed
+    attrited,  ///< non-combat loss
     relief_requested,
-    pledge_unrealised, ///< a contingent that never deploys in this replication
+    pledge_unrealised,  ///< a contingent that never deploys in this replication
 };
 inline constexpr int kEventKindCount = 18;
 const char* to_string(EventKind k) noexcept;
@@ -102,7 +102,8 @@ public:
     /// Each recorded event (only when the scenario's output options record events).
     virtual void on_event(const EventRecord& e) = 0;
     /// Once, at the end.
-    virtual void on_finish(const RunKpis& kpis, const std::vector<ContingentKpis>& per_contingent) = 0;
+    virtual void on_finish(const RunKpis& kpis,
+                           const std::vector<ContingentKpis>& per_contingent) = 0;
 };
 
 }  // namespace mss::model
