@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -161,6 +162,12 @@ namespace {
 enum Tag : int { kRequest = 1, kWork = 2, kRecord = 3, kFailure = 4, kBye = 5, kStop = 6 };
 
 constexpr std::int64_t kMaxBatchPerThread = 8;
+// Rank 0's main thread polls MPI at this interval (Open MPI's blocking calls spin a core). The
+// records of its own threads wait for the next poll rather than waking it one by one.
+constexpr auto kPollInterval = std::chrono::microseconds(2000);
+// A rank > 0 asks for its next batch once the runs it has left untaken would last less than
+// this (measured from its runs so far; at least one run per thread).
+constexpr auto kRequestLead = std::chrono::microseconds(8000);
 // How long rank 0 waits for the other ranks to check in after a stop before it aborts the job
 // (their batch is abandoned at the next record; a single run longer than this is the only
 // reason to wait that long).
@@ -265,10 +272,7 @@ public:
                         mpi_.abort(SignalGuard::exit_code() != 0 ? SignalGuard::exit_code() : 1);
                     }
                 }
-                if (!progressed) {
-                    std::unique_lock lock(m_);
-                    ready_cv_.wait_for(lock, std::chrono::microseconds(1000));
-                }
+                if (!progressed) std::this_thread::sleep_for(kPollInterval);
             }
         } catch (...) {
             {
@@ -320,13 +324,10 @@ private:
                 output::RunRecord rec = configs_.simulate(plan_.spec(run), &failure);
                 std::string bytes = follower_.spare_buffer();
                 encode_record(rec, bytes);
-                {
-                    std::lock_guard lock(m_);
-                    ready_.emplace(run, std::move(bytes));
-                    if (!failure.empty() && first_failure_.empty())
-                        first_failure_ = "run " + std::to_string(run) + ": " + failure;
-                }
-                ready_cv_.notify_one();
+                std::lock_guard lock(m_);
+                ready_.emplace(run, std::move(bytes));
+                if (!failure.empty() && first_failure_.empty())
+                    first_failure_ = "run " + std::to_string(run) + ": " + failure;
             }
         }
     }
@@ -465,7 +466,7 @@ private:
     PointConfigs configs_;
 
     std::mutex m_;  // guards the dispenser, ready_, written_, stop_, stopping_, first_failure_
-    std::condition_variable dispatch_cv_, ready_cv_;
+    std::condition_variable dispatch_cv_;
     std::int64_t next_dispatch_, end_, window_, first_todo_;
     std::int64_t written_;  // journal_.next_run(), under m_ for the local threads
     std::map<std::int64_t, std::string> ready_;
@@ -480,10 +481,10 @@ private:
 };
 
 /// A rank > 0: its worker threads (alive for the whole sweep, like rank 0's) simulate the
-/// runs of the batches rank 0 hands out, while the main thread sends each record as soon as it
-/// is encoded (in any order: rank 0 reorders) and asks for the next batch as soon as no more
-/// than one run per thread of the current one is left untaken (a worker that takes a run
-/// down to that mark wakes it), so that the round trip overlaps the runs still to simulate.
+/// runs of the batches rank 0 hands out, while the main thread sends their records a few at a
+/// time (in any order: rank 0 reorders) and asks for the next batch as soon as the runs left
+/// untaken would last less than kRequestLead (a worker that takes a run down to that mark
+/// wakes it), so that the round trip overlaps the runs still to simulate.
 int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     PointConfigs configs(*plan.sweep);
     const std::int64_t threads = o.threads;
@@ -494,12 +495,36 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     std::deque<std::int64_t> todo;                           // runs not yet taken
     std::deque<std::pair<std::int64_t, std::string> > done;  // encoded, not yet sent
     std::int64_t in_flight = 0;                              // taken, not yet in `done`
-    // Ask for the next batch while one run per thread is still untaken (rather than when the
-    // last is taken): the answer then has a run's time or more to arrive, whatever the
-    // polling intervals of the two main threads.
-    const std::size_t low_water = static_cast<std::size_t>(threads);
+    bool asking = false;                                     // a request awaits its reply
     bool no_more = false, halt = false;
     std::string first_failure;
+    // The runs' mean duration so far, for the low-water mark.
+    std::chrono::steady_clock::duration simulated{};
+    std::int64_t timed_runs = 0;
+    // Under m: ask for the next batch while this many runs are still untaken (rather than
+    // when the last is taken): the answer then has kRequestLead or more to arrive, whatever
+    // the polling intervals of the two main threads. At least one run per thread.
+    auto low_water = [&]() -> std::size_t {
+        std::int64_t runs = threads;
+        if (timed_runs > 0 && simulated.count() > 0) {
+            const double per_run =
+                std::chrono::duration<double>(simulated).count() / static_cast<double>(timed_runs);
+            const double lead = std::chrono::duration<double>(kRequestLead).count();
+            runs = std::clamp<std::int64_t>(
+                static_cast<std::int64_t>(std::ceil(static_cast<double>(threads) * lead / per_run)),
+                threads, kMaxBatchPerThread * threads);
+        }
+        return static_cast<std::size_t>(runs);
+    };
+    // Under m: whether the main thread should run now, to ask for work or to send records: it
+    // is woken for a few records at a time, not for each (a wake-up costs a context switch on
+    // a core the simulation is using).
+    auto main_due = [&] {
+        if (!asking && !no_more && todo.size() <= low_water()) return true;
+        if (done.empty()) return false;
+        return halt || (no_more && todo.empty()) ||
+               done.size() >= static_cast<std::size_t>(4 * threads);
+    };
 
     auto worker = [&] {
         std::string failure;
@@ -515,21 +540,26 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
                 ++in_flight;
                 // Down to the low-water mark: the main thread asks for the next batch now, so
                 // that the reply arrives while this run and the ones left are simulated.
-                wake_main = todo.size() == low_water;
+                wake_main = main_due();
             }
             if (wake_main) done_cv.notify_one();
             failure.clear();
+            const auto t0 = std::chrono::steady_clock::now();
             const output::RunRecord rec = configs.simulate(plan.spec(run), &failure);
             std::string bytes = pool.take();
             encode_record(rec, bytes);
+            const auto t1 = std::chrono::steady_clock::now();
             {
                 std::lock_guard lock(m);
                 done.emplace_back(run, std::move(bytes));
                 --in_flight;
+                simulated += t1 - t0;
+                ++timed_runs;
                 if (!failure.empty() && first_failure.empty())
                     first_failure = "run " + std::to_string(run) + ": " + failure;
+                wake_main = main_due();
             }
-            done_cv.notify_one();
+            if (wake_main) done_cv.notify_one();
         }
     };
     std::vector<std::thread> pool_threads;
@@ -569,10 +599,13 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         send_i64(&threads, 1, 0, kRequest);
         MPI_Irecv(work, 2, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, &reply);
         asked = true;
+        std::lock_guard lock(m);
+        asking = true;
     };
     auto take_reply = [&] {
         std::lock_guard lock(m);
         asked = false;
+        asking = false;
         if (work[1] == 0) {
             no_more = true;
         } else {
@@ -612,14 +645,16 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         {
             std::lock_guard lock(m);
             finished = no_more && todo.empty() && in_flight == 0 && done.empty();
-            want_more = !asked && !no_more && todo.size() <= low_water;
+            want_more = !asked && !no_more && todo.size() <= low_water();
         }
         if (finished) break;
         if (want_more) ask();
-        // Finished runs wake us; only an awaited reply (or a STOP) needs polling.
+        // The workers wake us (main_due); an awaited reply needs polling, and a STOP or
+        // signal is noticed within 10 ms.
         std::unique_lock lock(m);
         done_cv.wait_for(lock,
-                         asked ? std::chrono::microseconds(1000) : std::chrono::microseconds(5000));
+                         asked ? std::chrono::microseconds(1000) : std::chrono::microseconds(10000),
+                         [&] { return main_due(); });
     }
     {
         std::lock_guard lock(m);

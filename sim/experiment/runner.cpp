@@ -1,5 +1,7 @@
 // Worker threads take run indices from a shared counter; finished records wait in a slot ring
-// until the calling thread consumes them in order. The ring size is the memory bound.
+// until the calling thread consumes them in order. The ring size is the memory bound. The
+// calling thread is woken for a few records at a time, not for each: a wake-up costs both cores
+// a context switch, and the simulating threads lose their caches to it.
 #include "sim/experiment/runner.hpp"
 
 #include <sched.h>
@@ -38,8 +40,24 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, c
     std::int64_t next_to_sink = 0;  // next run index the sink needs
     bool abort = false;
     std::exception_ptr error;
+    // The sink is woken once `batch` records are ready in order, or as soon as the next one is
+    // when the workers can take nothing more (the window is full or no run is left).
+    const std::int64_t batch = std::max<std::int64_t>(1, static_cast<std::int64_t>(window) / 4);
 
     auto stopped = [&] { return abort || (options.stop != nullptr && options.stop->load() != 0); };
+    auto ready = [&](std::int64_t i) {
+        return i < total && ring[static_cast<std::size_t>(i) % window].has_value();
+    };
+    // Under m: whether the sink should run now.
+    auto sink_due = [&] {
+        if (!ready(next_to_sink)) return false;
+        if (next_to_take >= total ||
+            next_to_take >= next_to_sink + static_cast<std::int64_t>(window))
+            return true;
+        for (std::int64_t i = 1; i < batch; ++i)
+            if (!ready(next_to_sink + i)) return false;
+        return true;
+    };
 
     auto worker = [&] {
         for (;;) {
@@ -53,17 +71,19 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, c
                 if (stopped() || next_to_take >= total) return;
                 i = next_to_take++;
             }
+            bool wake = true;
             try {
                 output::RunRecord r = run(runs[static_cast<std::size_t>(i)]);
                 std::lock_guard lock(m);
                 ring[static_cast<std::size_t>(i) % window] = std::move(r);
+                wake = sink_due();
             } catch (...) {
                 std::lock_guard lock(m);
                 if (!error) error = std::current_exception();
                 abort = true;
             }
-            produced.notify_all();
-            consumed.notify_all();
+            if (wake) produced.notify_all();
+            if (abort) consumed.notify_all();
         }
     };
 
@@ -73,16 +93,20 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, c
         pool.emplace_back(worker);
 
     std::int64_t delivered = 0;
+    bool draining = false;  // woken: sink every record ready in order before waiting again
     try {
         while (delivered < total) {
             output::RunRecord r;
             {
                 std::unique_lock lock(m);
                 auto& slot = ring[static_cast<std::size_t>(next_to_sink) % window];
-                // Wake periodically so a stop request (a signal) is noticed promptly.
-                while (!slot.has_value() && !stopped())
+                if (!slot.has_value()) draining = false;
+                // Wake periodically so a stop request (a signal) is noticed promptly; once
+                // stopped, what is ready in order is still sunk.
+                while (!(slot.has_value() && (draining || sink_due())) && !stopped())
                     produced.wait_for(lock, std::chrono::milliseconds(100));
                 if (!slot.has_value()) break;
+                draining = true;
                 r = std::move(*slot);
                 slot.reset();
                 ++next_to_sink;

@@ -311,6 +311,10 @@ std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions
 namespace {
 /// Payload buffers (50-200 kB each) kept for reuse between the follower and its feeder.
 constexpr std::size_t kSpareBuffers = 64;
+/// The follower's thread is woken for this many records handed over, or this many bytes, not
+/// for each record: every wake-up costs a context switch on a core a simulation is using.
+constexpr std::size_t kWakeRecords = 16;
+constexpr std::size_t kWakeBytes = std::size_t{4} << 20;
 }  // namespace
 
 struct ResultsFollower::State {
@@ -326,7 +330,8 @@ struct ResultsFollower::State {
     std::int64_t handed_total = 0;   // records ever handed over
     std::vector<std::string> spare;  // buffers of written payloads, for reuse
     bool abandon = false;
-    bool done = false;  // every record appended and the writer finished
+    bool draining = false;  // the thread was woken: it takes every record handed over
+    bool done = false;      // every record appended and the writer finished
     std::exception_ptr error;
     std::vector<PointSummary> points;
     std::int64_t failed = 0;
@@ -350,8 +355,10 @@ struct ResultsFollower::State {
         }
         {
             std::unique_lock lock(m);
-            cv.wait(lock, [&] { return abandon || !handed.empty(); });
+            if (handed.empty()) draining = false;
+            cv.wait(lock, [&] { return abandon || (!handed.empty() && (draining || wake_due())); });
             if (abandon) return false;
+            draining = true;
             if (payload.capacity() > 0 && spare.size() < kSpareBuffers)
                 spare.push_back(std::move(payload));
             payload = std::move(handed.front());
@@ -360,6 +367,13 @@ struct ResultsFollower::State {
         }
         room_cv.notify_all();
         return true;
+    }
+
+    /// Under m: whether the thread should take the records handed over now: enough of them,
+    /// or the last one.
+    bool wake_due() const {
+        return handed.size() >= kWakeRecords || handed_bytes >= kWakeBytes ||
+               from_journal + handed_total >= plan.runs.size();
     }
 
     void body() {
@@ -424,6 +438,7 @@ std::string ResultsFollower::spare_buffer() {
 
 void ResultsFollower::advance(std::string&& payload) {
     State& s = *state_;
+    bool wake = false;
     {
         std::unique_lock lock(s.m);
         s.room_cv.wait(
@@ -432,8 +447,9 @@ void ResultsFollower::advance(std::string&& payload) {
         s.handed_bytes += payload.size();
         ++s.handed_total;
         s.handed.push_back(std::move(payload));
+        wake = s.wake_due();
     }
-    s.cv.notify_all();
+    if (wake) s.cv.notify_all();
 }
 
 bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
