@@ -163,8 +163,12 @@ enum Tag : int { kRequest = 1, kWork = 2, kRecord = 3, kFailure = 4, kBye = 5, k
 
 constexpr std::int64_t kMaxBatchPerThread = 8;
 // Rank 0's main thread polls MPI at this interval (Open MPI's blocking calls spin a core). The
-// records of its own threads wait for the next poll rather than waking it one by one.
+// records of its own threads wait for the next poll rather than waking it one by one. Within
+// kBusySpell of a request it polls at kBusyPollInterval: when runs are short, requests come
+// about once per millisecond and each waits for the next poll.
 constexpr auto kPollInterval = std::chrono::microseconds(2000);
+constexpr auto kBusyPollInterval = std::chrono::microseconds(500);
+constexpr auto kBusySpell = std::chrono::microseconds(2000);
 // A rank > 0 asks for its next batch once the runs it has left untaken would last less than
 // this (measured from its runs so far; at least one run per thread).
 constexpr auto kRequestLead = std::chrono::microseconds(8000);
@@ -272,7 +276,11 @@ public:
                         mpi_.abort(SignalGuard::exit_code() != 0 ? SignalGuard::exit_code() : 1);
                     }
                 }
-                if (!progressed) std::this_thread::sleep_for(kPollInterval);
+                if (!progressed)
+                    std::this_thread::sleep_for(std::chrono::steady_clock::now() - last_request_ <
+                                                        kBusySpell
+                                                    ? kBusyPollInterval
+                                                    : kPollInterval);
             }
         } catch (...) {
             {
@@ -366,6 +374,7 @@ private:
                     if (buf.size() == sizeof threads)
                         std::memcpy(&threads, buf.data(), sizeof threads);
                     pending_.push_back({st.MPI_SOURCE, std::max<std::int64_t>(1, threads)});
+                    last_request_ = std::chrono::steady_clock::now();
                     break;
                 }
                 case kRecord: {
@@ -474,10 +483,11 @@ private:
     std::atomic<int> stopping_flag_{0};
     std::string first_failure_;
 
-    std::deque<std::pair<int, std::int64_t> > pending_;  // (rank, threads) waiting for work
-    std::set<int> released_;                             // ranks told "no more" (or gone)
-    std::set<int> stop_sent_;                            // ranks sent STOP
-    int active_;                                         // ranks > 0 not yet told "no more"
+    std::deque<std::pair<int, std::int64_t> > pending_;   // (rank, threads) waiting for work
+    std::chrono::steady_clock::time_point last_request_;  // when the latest request arrived
+    std::set<int> released_;                              // ranks told "no more" (or gone)
+    std::set<int> stop_sent_;                             // ranks sent STOP
+    int active_;                                          // ranks > 0 not yet told "no more"
 };
 
 /// A rank > 0: its worker threads (alive for the whole sweep, like rank 0's) simulate the
