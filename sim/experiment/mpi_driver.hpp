@@ -7,9 +7,11 @@
 //     Ranks tell rank 0 their thread counts (a Gather).
 //  3. Dynamic load balancing: a rank > 0 sends REQUEST (its thread count), rank 0 answers WORK
 //     (first run, count; count 0 means no more), the rank simulates the batch on its threads
-//     and sends each record (RECORD, the record_codec bytes) as it completes; it asks again
-//     as soon as at most one run per thread of the batch is left untaken, so that the next
-//     batch is there before its threads need it.
+//     and sends the records (RECORD, the record_codec bytes) a few at a time as they
+//     complete; it asks again as soon as the runs of the batch left untaken would last less
+//     than 8 ms (timed on its own runs; at least one run per thread), so that the next batch
+//     is there before its threads need it. Rank 0 polls every 2 ms, every 0.5 ms for 2 ms
+//     after a request.
 //     Batches are guided: about remaining / (2 x all threads) runs per thread, between 1 and 8
 //     per thread, so they shrink towards the end. Rank 0 simulates too: its worker threads
 //     take batches from the same dispenser, while its main thread serves requests, receives

@@ -1,5 +1,5 @@
-// The parts of sweeps that need no simulation: the shard rule, the record codec and the
-// journal (framing, torn tails, locking). Unit tests, also run under ASan/UBSan.
+// The parts of sweeps that need no simulation: the shard rule, the record codec, the journal
+// (framing, torn tails, locking) and the thread runner. Unit tests, also run under ASan/UBSan.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -8,10 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
+#include <stdexcept>
+#include <thread>
 
 #include "sim/experiment/files.hpp"
 #include "sim/experiment/journal.hpp"
 #include "sim/experiment/record_codec.hpp"
+#include "sim/experiment/runner.hpp"
 #include "sim/experiment/shards.hpp"
 #include "sim/experiment/sweep_run.hpp"
 #include "sim/output/results_writer.hpp"
@@ -283,4 +287,96 @@ TEST_CASE("a durable rename syncs and renames, and names the file it cannot sync
     CHECK_THROWS_WITH(ex::sync_file(missing),
                       Catch::Contains(missing.string()) && Catch::Contains("sync"));
     CHECK_THROWS_WITH(ex::durable_rename(missing, to), Catch::Contains(missing.string()));
+}
+
+namespace {
+
+std::vector<ex::RunSpec> specs(std::int64_t n) {
+    std::vector<ex::RunSpec> v;
+    for (std::int64_t i = 0; i < n; ++i)
+        v.push_back({100 + i, i / 4, i % 4});
+    return v;
+}
+
+/// A run function whose runs take 0-300 us, in an order-scrambling pattern.
+mss::output::RunRecord jittery_run(const ex::RunSpec& s) {
+    std::this_thread::sleep_for(std::chrono::microseconds((s.run * 7919) % 300));
+    mss::output::RunRecord r;
+    r.run = s.run;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("run_all hands every record to the sink once, in run order", "[sweep][runner]") {
+    const int threads = GENERATE(1, 2, 4);
+    const std::size_t window =
+        GENERATE(std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{64});
+    CAPTURE(threads, window);
+    const auto runs = specs(97);
+    std::vector<std::int64_t> got;
+    std::vector<std::int64_t> progress;
+    ex::RunnerOptions o;
+    o.threads = threads;
+    o.window = window;
+    o.progress = [&](std::int64_t done, std::int64_t total) {
+        CHECK(total == 97);
+        progress.push_back(done);
+    };
+    const std::int64_t n = ex::run_all(
+        runs, jittery_run, [&](mss::output::RunRecord&& r) { got.push_back(r.run); }, o);
+    CHECK(n == 97);
+    REQUIRE(got.size() == 97);
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        CHECK(got[i] == runs[i].run);
+        CHECK(progress[i] == static_cast<std::int64_t>(i) + 1);
+    }
+}
+
+TEST_CASE("run_all stops early on request and delivers an in-order prefix", "[sweep][runner]") {
+    const int threads = GENERATE(1, 3);
+    CAPTURE(threads);
+    const auto runs = specs(400);
+    std::atomic<int> stop{0};
+    std::vector<std::int64_t> got;
+    ex::RunnerOptions o;
+    o.threads = threads;
+    o.stop = &stop;
+    const std::int64_t n = ex::run_all(
+        runs, jittery_run,
+        [&](mss::output::RunRecord&& r) {
+            got.push_back(r.run);
+            if (got.size() == 25) stop.store(1);
+        },
+        o);
+    CHECK(n == static_cast<std::int64_t>(got.size()));
+    CHECK(n >= 25);
+    CHECK(n < 400);
+    for (std::size_t i = 0; i < got.size(); ++i)
+        CHECK(got[i] == runs[i].run);
+}
+
+TEST_CASE("run_all rethrows a run's or the sink's exception after stopping", "[sweep][runner]") {
+    const auto runs = specs(60);
+    ex::RunnerOptions o;
+    o.threads = 2;
+    SECTION("a run throws") {
+        auto run = [](const ex::RunSpec& s) {
+            if (s.run == 100 + 33) throw std::runtime_error("run 33 failed");
+            return jittery_run(s);
+        };
+        std::int64_t sunk = 0;
+        CHECK_THROWS_WITH(ex::run_all(
+                              runs, run, [&](mss::output::RunRecord&&) { ++sunk; }, o),
+                          "run 33 failed");
+        CHECK(sunk <= 33);
+    }
+    SECTION("the sink throws") {
+        std::int64_t sunk = 0;
+        auto sink = [&](mss::output::RunRecord&&) {
+            if (++sunk == 10) throw std::runtime_error("disk full");
+        };
+        CHECK_THROWS_WITH(ex::run_all(runs, jittery_run, sink, o), "disk full");
+        CHECK(sunk == 10);
+    }
 }
