@@ -171,7 +171,9 @@ void lock_or_conflict(int fd, const std::filesystem::path& path) {
 /// The once-a-second fdatasync of a journal, on a thread of its own: a sync waits for the disk
 /// (25 ms here for a second of baseline records), and the thread appending records (under MPI,
 /// the one that also serves the other ranks) should not. A failure is kept for the next
-/// append() or sync() to report.
+/// append() or sync() to report. Once synced, the journal's pages leave the page cache: the
+/// records are read back only by a later --resume, and a long sweep's journal (gigabytes)
+/// would otherwise push useful data out of memory, then take seconds to free at its removal.
 class Journal::Syncer {
 public:
     explicit Syncer(int fd) : fd_(fd), thread_([this] { loop(); }) {}
@@ -208,11 +210,15 @@ private:
             if (stop_) return;
             pending_ = false;
             lock.unlock();
+            struct stat st {};
+            const bool sized = ::fstat(fd_, &st) == 0;
             int rc = 0;
             do {
                 rc = ::fdatasync(fd_);
             } while (rc != 0 && errno == EINTR);
             const int e = rc != 0 ? errno : 0;
+            if (e == 0 && sized)  // advice only: a failure changes nothing that matters
+                (void)::posix_fadvise(fd_, 0, st.st_size, POSIX_FADV_DONTNEED);
             lock.lock();
             if (e != 0 && error_ == 0) error_ = e;
         }
