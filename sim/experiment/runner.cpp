@@ -71,7 +71,7 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, c
                 if (stopped() || next_to_take >= total) return;
                 i = next_to_take++;
             }
-            bool wake = true;
+            bool wake = true, failed = false;
             try {
                 output::RunRecord r = run(runs[static_cast<std::size_t>(i)]);
                 std::lock_guard lock(m);
@@ -80,10 +80,10 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, c
             } catch (...) {
                 std::lock_guard lock(m);
                 if (!error) error = std::current_exception();
-                abort = true;
+                abort = failed = true;
             }
             if (wake) produced.notify_all();
-            if (abort) consumed.notify_all();
+            if (failed) consumed.notify_all();  // the other workers stop too
         }
     };
 
