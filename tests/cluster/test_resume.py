@@ -52,9 +52,12 @@ def test_sigkill_then_resume_is_identical(reference, tmp_path, moment):
     assert_identical(reference, out)
 
 
-def test_sigkill_during_the_final_write_then_resume_is_identical(reference, tmp_path):
+@pytest.mark.parametrize("renamed", [False, True])
+def test_sigkill_during_the_final_write_then_resume_is_identical(reference, tmp_path, renamed):
     """Killed after the last run is journaled and before the results file is renamed: the
-    file is being completed (its last block compressed and written, synced)."""
+    file is being completed (its last block compressed and written, synced). With `renamed`,
+    the kill is taken to land between the rename and the journal's removal: the finished file
+    and the complete journal are both there, and --resume writes the file again."""
     out = tmp_path / "k.h5"
     part = tmp_path / "k.h5.part"
     for attempt in range(10):
@@ -70,6 +73,9 @@ def test_sigkill_during_the_final_write_then_resume_is_identical(reference, tmp_
             os.unlink(journal_of(out))
     else:
         pytest.fail("could not kill the sweep during its final write in 10 attempts")
+    if renamed:
+        part.unlink(missing_ok=True)
+        out.write_bytes(reference.read_bytes())
     r = resume(out)
     assert "600 runs resumed" in r.stdout
     assert_identical(reference, out)
