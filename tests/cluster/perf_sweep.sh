@@ -94,9 +94,10 @@ shards() {
 
 # pair SWEEP_FILE: one process, two ranks and two independent processes (the ceiling) run in
 # turn REPEAT times (this machine's speed drifts over minutes: taking turns keeps them on the
-# same footing); prints the best line of one process, of two ranks, then the best ceiling wall.
+# same footing); prints the best line of one process, of two ranks, the best ceiling wall,
+# then each turn's wall speed-up (one process / two ranks of the same turn).
 pair() {
-    local s_best="" m_best="" p_best=999999 s m p
+    local s_best="" m_best="" p_best=999999 s m p turns=""
     for ((k = 0; k < REPEAT; k++)); do
         s=$(REPEAT=1 best "$MSS" sweep "$1" -j 1)
         m=$(REPEAT=1 best mpirun -n 2 --oversubscribe $MPIRUN_OPTS "$MSS" sweep "$1" -j 1)
@@ -108,15 +109,26 @@ pair() {
             m_best=$m
         fi
         if awk -v a="$p" -v b="$p_best" 'BEGIN { exit !(a < b) }'; then p_best=$p; fi
+        turns+=$(awk -v a="${s%% *}" -v b="${m%% *}" 'BEGIN { printf "%.2f ", a / b }')
     done
     echo "$s_best"
     echo "$m_best"
     echo "$p_best"
+    echo "$turns"
+}
+
+# per_turn "R1 R2 ...": the speed-ups of the single turns, sorted, and their median.
+per_turn() {
+    tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END {
+        printf "each turn (wall, one process / two ranks of the same turn):"
+        for (i = 1; i <= NR; i++) printf " %.2fx", v[i]
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "; median %.2fx\n", m }'
 }
 
 runs=$((4 * REPS))
 echo "workload: baseline, 730 days, 2 x 2 grid x $REPS replications = $runs runs; best of $REPEAT"
-{ read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; read -r p_wall; } < <(pair "$W/perf.toml")
+{ read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; read -r p_wall; read -r turns; } < <(pair "$W/perf.toml")
 printf '%-30s %8s %10s %10s %12s %8s\n' "" "wall s" "sweep s" "runs s" "tail s" "CPU s"
 printf '%-30s %8s %10s %10s %12s %8s\n' "1 process, -j 1" "$s_wall" "$s_in" "$s_sim" "$s_fin" "$s_cpu"
 printf '%-30s %8s %10s %10s %12s %8s\n' "mpirun -n 2, -j 1 per rank" "$m_wall" "$m_in" "$m_sim" "$m_fin" "$m_cpu"
@@ -124,16 +136,18 @@ echo "(wall: the whole command; sweep: from the first run to the renamed file; r
 echo " last run is journaled; tail: from then until the results file is renamed; CPU: user + sys)"
 awk -v a="$s_wall" -v b="$m_wall" -v c="$s_in" -v d="$m_in" -v e="$s_sim" -v f="$m_sim" 'BEGIN {
     printf "speed-up: %.2fx wall, %.2fx sweep, %.2fx runs\n", a / b, c / d, e / f }'
+per_turn "$turns"
 awk -v a="$s_wall" -v p="$p_wall" 'BEGIN {
     printf "ceiling: 2 independent processes, one shard each (no MPI): %.3f s wall, %.2fx\n", p, a / p }'
 
 echo
 echo "the same sweep with [output] events = false"
-{ read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; read -r p_wall; } < <(pair "$W/noev-sweep.toml")
+{ read -r s_wall s_in s_sim s_fin s_cpu; read -r m_wall m_in m_sim m_fin m_cpu; read -r p_wall; read -r turns; } < <(pair "$W/noev-sweep.toml")
 printf '%-30s %8s %10s %10s %12s %8s\n' "1 process, -j 1" "$s_wall" "$s_in" "$s_sim" "$s_fin" "$s_cpu"
 printf '%-30s %8s %10s %10s %12s %8s\n' "mpirun -n 2, -j 1 per rank" "$m_wall" "$m_in" "$m_sim" "$m_fin" "$m_cpu"
 awk -v a="$s_wall" -v b="$m_wall" -v c="$s_in" -v d="$m_in" -v e="$s_sim" -v f="$m_sim" 'BEGIN {
     printf "speed-up: %.2fx wall, %.2fx sweep, %.2fx runs\n", a / b, c / d, e / f }'
+per_turn "$turns"
 awk -v a="$s_wall" -v p="$p_wall" 'BEGIN {
     printf "ceiling: 2 independent processes, one shard each (no MPI): %.3f s wall, %.2fx\n", p, a / p }'
 
