@@ -505,7 +505,9 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     std::deque<std::int64_t> todo;                           // runs not yet taken
     std::deque<std::pair<std::int64_t, std::string> > done;  // encoded, not yet sent
     std::int64_t in_flight = 0;                              // taken, not yet in `done`
-    bool asking = false;                                     // a request awaits its reply
+    // A request awaits its reply. Written by the main thread only, under m (the workers read
+    // it there); the main thread reads it without the lock.
+    bool asking = false;
     bool no_more = false, halt = false;
     std::string first_failure;
     // The runs' mean duration so far, for the low-water mark.
@@ -604,17 +606,14 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     };
     std::int64_t work[2] = {0, 0};
     MPI_Request reply = MPI_REQUEST_NULL;
-    bool asked = false;
     auto ask = [&] {
         send_i64(&threads, 1, 0, kRequest);
         MPI_Irecv(work, 2, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, &reply);
-        asked = true;
         std::lock_guard lock(m);
         asking = true;
     };
     auto take_reply = [&] {
         std::lock_guard lock(m);
-        asked = false;
         asking = false;
         if (work[1] == 0) {
             no_more = true;
@@ -641,7 +640,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     ask();
     bool failure_sent = false;
     for (;;) {
-        if (asked) {
+        if (asking) {
             int arrived = 0;
             MPI_Test(&reply, &arrived, MPI_STATUS_IGNORE);
             if (arrived) {
@@ -655,16 +654,16 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         {
             std::lock_guard lock(m);
             finished = no_more && todo.empty() && in_flight == 0 && done.empty();
-            want_more = !asked && !no_more && todo.size() <= low_water();
+            want_more = !asking && !no_more && todo.size() <= low_water();
         }
         if (finished) break;
         if (want_more) ask();
         // The workers wake us (main_due); an awaited reply needs polling, and a STOP or
         // signal is noticed within 10 ms.
         std::unique_lock lock(m);
-        done_cv.wait_for(lock,
-                         asked ? std::chrono::microseconds(1000) : std::chrono::microseconds(10000),
-                         [&] { return main_due(); });
+        done_cv.wait_for(
+            lock, asking ? std::chrono::microseconds(1000) : std::chrono::microseconds(10000),
+            [&] { return main_due(); });
     }
     {
         std::lock_guard lock(m);
@@ -684,7 +683,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         }
     }
     // Leave with no message in flight: every request answered, every STOP received.
-    if (asked) {
+    if (asking) {
         lazy_wait(reply);
         take_reply();
     }
