@@ -1,7 +1,7 @@
 # Thin wrapper over CMake presets. The two commands a newcomer needs:
 #   make run    install what is missing, build, run the baseline (runs/baseline.h5), print KPIs
-#   make test   install what is missing, build, run every test (release and asan)
-.PHONY: all deps build test test-release test-asan test-slurm bench run fuzz format clean docs-img
+#   make test   install what is missing, build, run every test (release, asan and tsan)
+.PHONY: all deps build test test-release test-asan test-tsan test-slurm bench run fuzz format clean docs-img
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
@@ -27,7 +27,14 @@ test-asan: deps
 	$(CMAKE) --build --preset asan -j $(JOBS) --target unit_tests
 	ctest --preset asan
 
-test: test-release test-asan
+# ThreadSanitizer over the threaded sweep machinery: sweep_parts_tests and the thread and
+# resume sweeps of tests/cluster (the tsan test preset), through an instrumented mss.
+test-tsan: deps
+	@test -f build/tsan/build.ninja || $(CMAKE) --preset tsan
+	$(CMAKE) --build --preset tsan -j $(JOBS)
+	ctest --preset tsan
+
+test: test-release test-asan test-tsan
 
 # A real single-node Slurm (munged, slurmctld, slurmd under a temporary directory) running the
 # shipped scripts in scenarios/cluster/; needs root. See docs/cluster.md.
