@@ -83,10 +83,6 @@ std::vector<std::string> validate_model_config(const ModelConfig& cfg) {
         if (a.count < 0) errs.push_back("aircraft " + a.type + ": count must be >= 0");
         if (!known(a.home_base))
             errs.push_back("aircraft " + a.type + ": unknown home base " + a.home_base);
-        bool routed = false;
-        for (const RouteConfig& r : cfg.routes)
-            routed = routed || r.origin == a.home_base;
-        if (!routed) errs.push_back("aircraft " + a.type + ": no route from " + a.home_base);
     }
     for (const TransferLinkConfig& l : cfg.links) {
         if (!known(l.airport)) errs.push_back("link " + l.name + ": unknown airport " + l.airport);
@@ -236,6 +232,8 @@ void Mission::build() {
     for (std::size_t t = 0; t < cfg_.aircraft.size(); ++t) {
         const AircraftConfig& a = cfg_.aircraft[t];
         const int origin = code.at(a.home_base);
+        // Based where no route starts, it never flies (the scenario reader warns): no airframes.
+        if (origins_[static_cast<std::size_t>(origin)].route < 0) continue;
         for (std::int32_t k = 1; k <= a.count; ++k) {
             auto f = std::make_unique<Airframe>(sim_);
             f->type = static_cast<int>(t);

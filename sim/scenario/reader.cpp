@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sim/kernel/ctmc.hpp"
+#include "sim/model/mission.hpp"
 
 namespace mss::scenario::detail {
 
@@ -1035,6 +1036,11 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
         if (!r.origin.empty() && r.origin == r.gateway) {
             err(p + ".gateway", "the gateway is the route's own origin " + quote(r.origin) +
                                     "; expected an airport in Haiti");
+        } else if (known_airport(r.gateway) && r.gateway != c.main_gateway) {
+            err(p + ".gateway", "every route flies into the main gateway " + quote(c.main_gateway) +
+                                    ", found " + quote(r.gateway) + "; expected " +
+                                    quote(c.main_gateway) +
+                                    " (or no gateway key; other gateways are not modelled)");
         }
         for (const auto& alt : r.alternates) {
             const std::string ap = join_path(p + ".alternate", alt.code);
@@ -1092,6 +1098,19 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
             }
             for (const auto& problem : kernel::validate_generator(q))
                 err(gp, problem);
+        }
+    }
+    for (const auto& r : v.regimes) {
+        // Each attack has at most one effect, drawn with these probabilities.
+        const double sum = r.p_close_airport + r.p_cut_link + r.p_patrol_hit;
+        if (!(sum <= 1.0 + 1e-12)) {
+            const std::string rp = join_path("violence.regime", r.name);
+            std::string at = rp;
+            for (const char* key : {".p_close_airport", ".p_cut_link", ".p_patrol_hit"})
+                if (at == rp && locs.has(rp + key)) at = rp + key;
+            err(at, "p_close_airport + p_cut_link + p_patrol_hit of regime " + quote(r.name) +
+                        " add up to " + format_double(sum) +
+                        "; expected at most 1 (an attack has at most one of these effects)");
         }
     }
     if (!v.initial_regime.empty()) {
@@ -1159,6 +1178,13 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
                         " days) is shorter than one tour (mean " + format_double(tour) +
                         " days): no rotation of " + quote(k.name) + " is simulated");
         }
+    }
+    // The model's own consistency check, which every run makes: a scenario that passes the
+    // checks above must pass it too, so that no input valid here fails every run. Should the
+    // two ever disagree, the model's message is reported against the file.
+    if (!diags.has_errors()) {
+        for (const std::string& e : model::validate_model_config(c))
+            diags.error(locs.at("", "the model rejects this scenario: " + e));
     }
 }
 

@@ -2,6 +2,7 @@
 // location and message, and every warning (DESIGN §4).
 #include <catch2/catch.hpp>
 
+#include "sim/model/mission.hpp"
 #include "tests/scenario/scenario_test_helpers.hpp"
 
 using namespace mss::scenario;
@@ -250,6 +251,44 @@ TEST_CASE("an alternate equal to its gateway is an error", "[scenario]") {
     CHECK(errors(kMinimal + "[[route.alternate]]\ncode = \"PAP\"\nblock_h = 18\n") ==
           Lines{"t.toml:27:8: route.NBO.alternate.PAP.code: an alternate cannot be the route's "
                 "own gateway \"PAP\"; expected a different airport"});
+}
+
+TEST_CASE("a route must fly into the main gateway", "[scenario]") {
+    const std::string three = kMinimal + "[[airport]]\ncode = \"CAP\"\n";
+    CHECK(errors(edit(three, "block_h = 17.0", "block_h = 17.0\ngateway = \"CAP\"")) ==
+          Lines{"t.toml:26:11: route.NBO.gateway: every route flies into the main gateway "
+                "\"PAP\", found \"CAP\"; expected \"PAP\" (or no gateway key; other gateways "
+                "are not modelled)"});
+    // Moving the main gateway moves the default gateway of every route with it.
+    CHECK(errors("main_gateway = \"CAP\"\n" + three).empty());
+}
+
+TEST_CASE("a regime's effect probabilities may not add up to more than 1", "[scenario]") {
+    const std::string violent = kMinimal +
+                                "[violence]\nenabled = true\n[[violence.regime]]\nname = "
+                                "\"calm\"\np_close_airport = 0.5\np_cut_link = 0.3\n";
+    CHECK(errors(violent).empty());
+    CHECK(errors(violent + "p_patrol_hit = 0.25\n") ==
+          Lines{"t.toml:30:19: violence.regime.calm.p_close_airport: p_close_airport + p_cut_link "
+                "+ p_patrol_hit of regime \"calm\" add up to 1.05; expected at most 1 (an attack "
+                "has at most one of these effects)"});
+    // Given only by --set, the error points at the first of the three that was set.
+    CHECK(errors(edit(violent, "p_close_airport = 0.5\n", ""),
+                 {"violence.regime.calm.p_patrol_hit=0.9"}) ==
+          Lines{"t.toml:30:14: violence.regime.calm.p_cut_link: p_close_airport + p_cut_link "
+                "+ p_patrol_hit of regime \"calm\" add up to 1.2; expected at most 1 (an attack "
+                "has at most one of these effects)"});
+}
+
+TEST_CASE("an aircraft based where no route starts is a warning, and the model accepts it",
+          "[scenario]") {
+    const std::string idle = kMinimal +
+                             "[[airport]]\ncode = \"CAP\"\n[[aircraft]]\ntype = \"C130\"\n"
+                             "home_base = \"CAP\"\n";
+    CHECK(warnings(idle) ==
+          Lines{"t.toml:30:13: warning: aircraft.C130.home_base: no [[route]] starts at \"CAP\", "
+                "so this aircraft never flies"});
+    CHECK(mss::model::validate_model_config(load_text(idle).config).empty());
 }
 
 TEST_CASE("identifying keys must be unique", "[scenario]") {
