@@ -138,9 +138,14 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
             err << w.warning_str() << "\n";
         for (const auto& d : e.errors())
             err << d.str() << "\n";
+        // Past kMaxErrors the loader stops, and its last line says so: not an error itself.
         const std::size_t n = e.errors().size();
-        err << "mss validate: " << options.file << " is not valid (" << n
-            << (n == 1 ? " error" : " errors") << ")\n";
+        const std::size_t max = scenario::Diagnostics::kMaxErrors;
+        err << "mss validate: " << options.file << " is not valid ("
+            << (n > max ? "more than " + std::to_string(max) + " errors; the first " +
+                              std::to_string(max) + " are shown"
+                        : std::to_string(n) + (n == 1 ? " error" : " errors"))
+            << ")\n";
         return kExitInvalidInput;
     } catch (const std::exception& e) {
         err << "mss validate: " << e.what() << "\n";
