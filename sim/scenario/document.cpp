@@ -33,10 +33,13 @@ std::optional<toml::table> parse_file(const fs::path& path, const FileSource& fi
         }
         return std::nullopt;
     }
-    if (const auto [line, column] = find_unsafe_non_ascii(*ft.text); line > 0) {
-        diags.error(Diagnostic{shown, line, column, "",
-                               "invalid TOML: a non-ASCII character outside a string or comment "
-                               "(keys and values other than strings are ASCII)"});
+    if (const UnsafeSpot spot = find_unsafe_non_ascii(*ft.text); spot.line > 0) {
+        diags.error(Diagnostic{
+            shown, spot.line, spot.column, "",
+            spot.too_deep ? "invalid TOML: arrays or inline tables nested more than " +
+                                std::to_string(kMaxTrackedNesting) + " deep (the loader's limit)"
+                          : "invalid TOML: a non-ASCII character outside a string or comment "
+                            "(keys and values other than strings are ASCII)"});
         return std::nullopt;
     }
     try {
@@ -383,14 +386,17 @@ bool apply_set(toml::table& root, std::string_view assignment, Diagnostics& diag
     std::string parse_problem;
     try {
         const std::string text = "v = " + std::string(value) + "\n";
-        if (find_unsafe_non_ascii(text).first > 0) throw std::invalid_argument("non-ASCII");
-        holder = toml::parse(text, std::string_view{src});
-        parsed = holder.size() == 1 && holder.contains("v");
-        if (!parsed) parse_problem = "more than one value";
+        if (const UnsafeSpot spot = find_unsafe_non_ascii(text); spot.line > 0) {
+            parse_problem = spot.too_deep
+                                ? "nested more than " + std::to_string(kMaxTrackedNesting) + " deep"
+                                : "a non-ASCII character outside a string";
+        } else {
+            holder = toml::parse(text, std::string_view{src});
+            parsed = holder.size() == 1 && holder.contains("v");
+            if (!parsed) parse_problem = "more than one value";
+        }
     } catch (const toml::parse_error& e) {
         parse_problem = std::string(e.description());
-    } catch (const std::invalid_argument&) {
-        parse_problem = "a non-ASCII character outside a string";
     }
     if (!parsed) {
         const char c = value.front();

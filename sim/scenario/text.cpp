@@ -243,7 +243,7 @@ std::string value_text(const toml::node& node) {
     return "\"\"";
 }
 
-std::pair<int, int> find_unsafe_non_ascii(std::string_view text) {
+UnsafeSpot find_unsafe_non_ascii(std::string_view text) {
     // A small TOML tokenizer that is conservative where it cannot tell: it may reject a rare
     // valid file (a non-ASCII quoted key inside an inline table written without spaces), but
     // never lets through a non-ASCII character that toml++ reaches with its whitespace check.
@@ -285,7 +285,7 @@ std::pair<int, int> find_unsafe_non_ascii(std::string_view text) {
         }
         switch (state) {
             case State::normal: {
-                if (c >= 0x80) return {line, column};
+                if (c >= 0x80) return {line, column, false};
                 const bool quote = c == '"' || c == '\'';
                 if (c == ' ' || c == '\t' || c == '\r') {
                     bare = false;
@@ -307,7 +307,7 @@ std::pair<int, int> find_unsafe_non_ascii(std::string_view text) {
                 } else if ((c == '[' || c == '{') && !bare) {
                     // A [ in key position at the top level opens a table header: not a value.
                     if (!(c == '[' && brackets.empty() && !eq_seen)) {
-                        if (brackets.size() > 256) return {line, column};  // too deep to track
+                        if (brackets.size() > kMaxTrackedNesting) return {line, column, true};
                         brackets.push_back(static_cast<char>(c));
                         inline_key = c == '{';
                     }
@@ -366,7 +366,7 @@ std::pair<int, int> find_unsafe_non_ascii(std::string_view text) {
                                 ++column;
                             }
                         }
-                        return {line, column + 1};
+                        return {line, column + 1, false};
                     }
                     if (j == i + 1 && i + 1 < n) {
                         ++i;  // an escape: skip the escaped character
@@ -399,7 +399,7 @@ std::pair<int, int> find_unsafe_non_ascii(std::string_view text) {
         }
         ++i;
     }
-    return {0, 0};
+    return {};
 }
 
 Diagnostic at(const toml::source_region& where, std::string key_path, std::string message) {

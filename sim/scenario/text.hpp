@@ -48,8 +48,15 @@ std::string value_text(const toml::node& node);
 /// is_non_ascii_horizontal_whitespace hits __builtin_unreachable for code points such as
 /// U+00A7 or U+0401: upstream issues #190 and #295), so the loader rejects them before
 /// parsing. Also reported: a non-ASCII character right after a backslash, or first after a
-/// line-ending backslash, in a multi-line basic string (the same bug, issue #190).
-std::pair<int, int> find_unsafe_non_ascii(std::string_view text);
+/// line-ending backslash, in a multi-line basic string (the same bug, issue #190). Arrays and
+/// inline tables nested deeper than kMaxTrackedNesting stop the scan there: `too_deep`.
+struct UnsafeSpot {
+    int line = 0;  ///< 0: none
+    int column = 0;
+    bool too_deep = false;
+};
+inline constexpr std::size_t kMaxTrackedNesting = 256;
+UnsafeSpot find_unsafe_non_ascii(std::string_view text);
 
 /// The location of a source region, as a diagnostic with the given key path and message.
 /// Regions whose path starts with "--set " get line and column 0.

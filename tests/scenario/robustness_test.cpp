@@ -82,6 +82,13 @@ TEST_CASE("non-ASCII outside strings is rejected before toml++ sees it", "[scena
 
 TEST_CASE("deep nesting is rejected, not recursed into", "[scenario][robust]") {
     CHECK(rejects("a = " + std::string(100000, '[') + std::string(100000, ']')));
+    // Said as it is (not as a non-ASCII character), where the limit is passed.
+    CHECK(errors("a = " + std::string(300, '[') + std::string(300, ']')) ==
+          std::vector<std::string>{"t.toml:1:262: invalid TOML: arrays or inline tables nested "
+                                   "more than 256 deep (the loader's limit)"});
+    CHECK(errors(kMinimal, {"scenario.name=" + std::string(300, '{')})
+              .at(0)
+              .find("(nested more than 256 deep)") != std::string::npos);
     CHECK(rejects("a = " + std::string(5000, '{')));
     std::string dotted = "x";
     for (int i = 0; i < 2000; ++i)
