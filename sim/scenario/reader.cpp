@@ -738,22 +738,21 @@ bool Reader::convert(const toml::node& n, const std::string& path, kernel::Count
 
 // ---------------------------------------------------------------- dates
 
-std::optional<double> Reader::date_to_days(const toml::node& n, const std::string& path,
-                                           bool allow_time) {
+std::optional<Reader::SinceStart> Reader::since_start(const toml::node& n, const std::string& path,
+                                                      bool allow_time) {
     const char* expected = allow_time ? "expected a date such as 2024-11-11 (or a date-time such "
                                         "as 2024-11-11T14:00:00Z), found "
                                       : "expected a date such as 2024-06-25, found ";
-    double days = 0;
+    std::int64_t days = 0;
+    double seconds = 0;
     if (const auto* d = n.as_date()) {
         const auto& v = d->get();
-        days = static_cast<double>(days_from_civil(v.year, v.month, v.day));
+        days = days_from_civil(v.year, v.month, v.day);
     } else if (const auto* dt = n.as_date_time(); dt && allow_time) {
         const auto& v = dt->get();
-        const double seconds = v.time.hour * 3600.0 + v.time.minute * 60.0 + v.time.second +
-                               v.time.nanosecond * 1e-9 -
-                               (v.offset ? v.offset->minutes * 60.0 : 0.0);
-        days = static_cast<double>(days_from_civil(v.date.year, v.date.month, v.date.day)) +
-               seconds / 86400.0;
+        seconds = v.time.hour * 3600.0 + v.time.minute * 60.0 + v.time.second +
+                  v.time.nanosecond * 1e-9 - (v.offset ? v.offset->minutes * 60.0 : 0.0);
+        days = days_from_civil(v.date.year, v.date.month, v.date.day);
     } else {
         std::string extra;
         if (n.is_string()) extra = " (write dates without quotes)";
@@ -762,7 +761,7 @@ std::optional<double> Reader::date_to_days(const toml::node& n, const std::strin
         return std::nullopt;
     }
     if (!start_days_) return std::nullopt;  // the start is missing or bad: already reported
-    return days - static_cast<double>(*start_days_);
+    return SinceStart{days - *start_days_, seconds};
 }
 
 void Reader::date(std::string_view key, std::int32_t& days, const Spec& spec) {
@@ -815,15 +814,16 @@ void Reader::day_or_date(std::string_view day_key, std::string_view date_key,
         double v = 0;
         if (convert(*dn, day_path, v, spec)) x = v;
     } else if (tn) {
-        const auto days = date_to_days(*tn, date_path, false);
-        if (!days) return;
-        if (*days < spec.min) {
+        const auto since = since_start(*tn, date_path, false);
+        if (!since) return;
+        const double days = since->in_days();
+        if (days < spec.min) {
             error(tn->source(), date_path,
                   "expected a date on or after the scenario start (" +
                       civil_from_days(*start_days_) + "), found " + describe_node(*tn));
             return;
         }
-        x = *days;
+        x = days;
     }
 }
 
@@ -840,7 +840,7 @@ void Reader::hours_or_date(std::string_view h_key, std::string_view date_key, do
     if (hn) {
         convert(*hn, h_path, x, Spec{});
     } else if (tn) {
-        if (const auto days = date_to_days(*tn, date_path, true)) x = *days * 24.0;
+        if (const auto since = since_start(*tn, date_path, true)) x = since->in_hours();
     } else if (spec.required) {
         diags_.error(locs_.at(join_path(scope_->path, date_key),
                               "missing required key '" + std::string(date_key) + "' (a date) or '" +

@@ -213,8 +213,16 @@ private:
     bool read_distribution_table(const toml::table& t, const std::string& path,
                                  kernel::DistributionSpec& x);
     bool read_count_table(const toml::table& t, const std::string& path, kernel::CountSpec& x);
-    std::optional<double> date_to_days(const toml::node& n, const std::string& path,
-                                       bool allow_time);
+    /// A date or date-time as whole days since the scenario start plus seconds into that day,
+    /// kept apart so that times of day stay exact in hours (14:00 is 14 h, not 24 x 0.5833...).
+    struct SinceStart {
+        std::int64_t days = 0;
+        double seconds = 0;
+        double in_days() const { return static_cast<double>(days) + seconds / 86400.0; }
+        double in_hours() const { return static_cast<double>(days) * 24.0 + seconds / 3600.0; }
+    };
+    std::optional<SinceStart> since_start(const toml::node& n, const std::string& path,
+                                          bool allow_time);
 
     static std::string one_of(const std::vector<std::string_view>& names);
     static std::string leaf_of(const std::string& path);

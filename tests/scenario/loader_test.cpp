@@ -196,6 +196,21 @@ TEST_CASE("closure and batch dates convert to hours and days since the start", "
               "the scenario start (2024-06-01), found a date 2024-05-01"});
 }
 
+TEST_CASE("date-times convert to exact hours: times of day and offsets", "[scenario]") {
+    auto start_h = [](const std::string& when) {
+        const std::string text =
+            edit(kMinimal, "code = \"PAP\"",
+                 "code = \"PAP\"\n[[airport.closure]]\nstart = " + when + "\nend = 2024-12-11");
+        return load_text(text).config.airports[0].closures[0].start_h;
+    };
+    // Exactly, not 3925.999999999971 (days since the epoch plus a fraction of a day, x 24).
+    CHECK(start_h("2024-11-11T14:00:00") == 3926.0);
+    CHECK(start_h("2024-11-11T14:00:00Z") == 3926.0);
+    CHECK(start_h("2024-11-11T16:00:00+02:00") == 3926.0);
+    CHECK(start_h("2024-11-11T14:30:00") == 3926.5);
+    CHECK(start_h("2024-11-11T00:15:00-05:00") == 3917.25);
+}
+
 TEST_CASE("a generator matrix must be square in the regimes and its rows sum to zero",
           "[scenario]") {
     const std::string v = kMinimal +
