@@ -23,6 +23,7 @@
 #include "sim/app/sweep_command.hpp"
 #include "sim/app/validate_command.hpp"
 #include "sim/experiment/allocator.hpp"
+#include "sim/scenario/scenario.hpp"
 
 #ifndef MSS_VERSION
 #define MSS_VERSION "0.0.0"
@@ -63,10 +64,15 @@ Command add_validate(CLI::App& app) {
     return {cmd, [options] { return mss::app::run_validate(*options, std::cout, std::cerr); }};
 }
 
+/// The versions of the libraries only `mss` links, for the results files' root attributes.
+std::vector<std::pair<std::string, std::string>> library_versions() {
+    return {{"cli11_version", CLI11_VERSION}, {"toml_version", mss::scenario::toml_version()}};
+}
+
 Command add_run(CLI::App& app, const std::string& command_line) {
     auto o = std::make_shared<mss::app::RunOptions>();
     o->command_line = command_line;
-    o->versions = {{"cli11_version", CLI11_VERSION}};
+    o->versions = library_versions();
     CLI::App* cmd = app.add_subcommand(
         "run",
         "run replications of a scenario on threads, write one HDF5 results file, print the KPI "
@@ -112,7 +118,7 @@ Command add_summary(CLI::App& app) {
 Command add_sweep(CLI::App& app, const std::string& command_line) {
     auto o = std::make_shared<mss::app::SweepOptions>();
     o->command_line = command_line;
-    o->versions = {{"cli11_version", CLI11_VERSION}};
+    o->versions = library_versions();
     CLI::App* cmd = app.add_subcommand(
         "sweep",
         "run every design point x replication of a sweep file on threads (or MPI ranks under "
@@ -145,7 +151,7 @@ Command add_sweep(CLI::App& app, const std::string& command_line) {
 Command add_merge(CLI::App& app, const std::string& command_line) {
     auto o = std::make_shared<mss::app::MergeOptions>();
     o->command_line = command_line;
-    o->versions = {{"cli11_version", CLI11_VERSION}};
+    o->versions = library_versions();
     CLI::App* cmd = app.add_subcommand(
         "merge",
         "join the shard files of one sweep (mss sweep --shard) into one results file, after "

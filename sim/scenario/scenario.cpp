@@ -51,6 +51,11 @@ std::string to_toml(const model::ModelConfig& config) {
     return out;
 }
 
+std::string toml_version() {
+    return std::to_string(TOML_LIB_MAJOR) + "." + std::to_string(TOML_LIB_MINOR) + "." +
+           std::to_string(TOML_LIB_PATCH);
+}
+
 FileKind file_kind(const std::filesystem::path& path, const FileSource* files) {
     Diagnostics diags;
     const auto doc = detail::parse_file(path, files ? *files : disk(), diags);

@@ -42,6 +42,9 @@ LoadResult load_scenario(const std::filesystem::path& path,
 /// The config as a complete scenario file (see the header comment).
 std::string to_toml(const model::ModelConfig& config);
 
+/// The version of the TOML library the loader was built with, e.g. "3.3.0" (provenance).
+std::string toml_version();
+
 /// What kind of file `path` is.
 enum class FileKind { scenario, sweep };
 
