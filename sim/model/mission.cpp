@@ -63,6 +63,9 @@ std::vector<std::string> validate_model_config(const ModelConfig& cfg) {
             errs.push_back("contingent " + c.name + ": pledge probability outside [0, 1]");
         if (c.attrition_per_person_day < 0.0)
             errs.push_back("contingent " + c.name + ": attrition rate must be >= 0");
+        if (kernel::validate(c.tour_days).empty() &&
+            !(kernel::theoretical_mean(c.tour_days) >= 1.0))
+            errs.push_back("contingent " + c.name + ": the mean tour must be at least 1 day");
     }
     if (cfg.contingents.size() > 32000) errs.push_back("too many contingents");
     for (const RouteConfig& r : cfg.routes) {

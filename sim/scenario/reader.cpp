@@ -986,6 +986,16 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
                          " days): it never deploys");
             }
         }
+        // A tour shorter than a day on average is no tour (and one of length zero makes the
+        // relief cycle spin at one instant without end).
+        const std::string tp = p + ".tour_days";
+        if (!diags.has_error_at(tp) && kernel::validate(k.tour_days).empty()) {
+            const double tour = kernel::theoretical_mean(k.tour_days);
+            if (!(tour >= 1.0)) {
+                err(tp, "the mean tour is " + format_double(tour) +
+                            " days; expected at least 1 day (tours are months long)");
+            }
+        }
         if (sum > k.billets && k.billets > 0) {
             err(p + ".generation", "the batches add up to " + std::to_string(sum) +
                                        " personnel, more than the contingent's " +

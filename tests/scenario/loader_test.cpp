@@ -268,6 +268,18 @@ TEST_CASE("an alternate equal to its gateway is an error", "[scenario]") {
                 "own gateway \"PAP\"; expected a different airport"});
 }
 
+TEST_CASE("a tour shorter than a day on average is an error", "[scenario]") {
+    // A zero tour made the relief cycle spin at one instant, without end and without bound on
+    // memory; 0.001 days nearly so.
+    CHECK(errors(edit(kMinimal, "tour_days = 300", "tour_days = 0.0")) ==
+          Lines{"t.toml:11:13: contingent.Kenya.tour_days: the mean tour is 0.0 days; expected "
+                "at least 1 day (tours are months long)"});
+    CHECK(errors(edit(kMinimal, "tour_days = 300",
+                      "tour_days = { dist = \"uniform\", min = 0.0, max = 1.5 }"))
+              .size() == 1);
+    CHECK(errors(edit(kMinimal, "tour_days = 300", "tour_days = 1.0")).empty());
+}
+
 TEST_CASE("a route must fly into the main gateway", "[scenario]") {
     const std::string three = kMinimal + "[[airport]]\ncode = \"CAP\"\n";
     CHECK(errors(edit(three, "block_h = 17.0", "block_h = 17.0\ngateway = \"CAP\"")) ==
