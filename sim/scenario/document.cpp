@@ -36,8 +36,8 @@ std::optional<toml::table> parse_file(const fs::path& path, const FileSource& fi
     if (const UnsafeSpot spot = find_unsafe_non_ascii(*ft.text); spot.line > 0) {
         diags.error(Diagnostic{
             shown, spot.line, spot.column, "",
-            spot.too_deep ? "invalid TOML: arrays or inline tables nested more than " +
-                                std::to_string(kMaxTrackedNesting) + " deep (the loader's limit)"
+            spot.too_deep ? "invalid TOML: nested more than " + std::to_string(kMaxTrackedNesting) +
+                                " deep (arrays, inline tables or dotted keys; the loader's limit)"
                           : "invalid TOML: a non-ASCII character outside a string or comment "
                             "(keys and values other than strings are ASCII)"});
         return std::nullopt;

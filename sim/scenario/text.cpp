@@ -256,11 +256,12 @@ UnsafeSpot find_unsafe_non_ascii(std::string_view text) {
     enum class State { normal, comment, basic, literal, ml_basic, ml_literal };
     State state = State::normal;
     int line = 1, column = 0;
-    bool bare = false;        // inside a bare token
-    bool eq_seen = false;     // a top-level = was seen on this line
-    bool inline_key = false;  // in key position inside an inline table
-    char prev = 0;            // the previous character outside strings
-    std::string brackets;     // open [ and { of values (not table headers), innermost last
+    bool bare = false;         // inside a bare token
+    bool eq_seen = false;      // a top-level = was seen on this line
+    bool inline_key = false;   // in key position inside an inline table
+    char prev = 0;             // the previous character outside strings
+    std::size_t key_dots = 0;  // the dots of the key being read (toml++ recurses on each)
+    std::string brackets;      // open [ and { of values (not table headers), innermost last
     std::size_t i = 0;
     const std::size_t n = text.size();
     if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // a byte order mark is allowed
@@ -277,6 +278,7 @@ UnsafeSpot find_unsafe_non_ascii(std::string_view text) {
             eq_seen = false;
             bare = false;
             prev = 0;
+            key_dots = 0;
             if (state == State::comment || state == State::basic || state == State::literal) {
                 state = State::normal;  // these end at the line's end (or are errors there)
             }
@@ -286,6 +288,8 @@ UnsafeSpot find_unsafe_non_ascii(std::string_view text) {
         switch (state) {
             case State::normal: {
                 if (c >= 0x80) return {line, column, false};
+                if (c == '.' && key_position() && ++key_dots > kMaxTrackedNesting)
+                    return {line, column, true};
                 const bool quote = c == '"' || c == '\'';
                 if (c == ' ' || c == '\t' || c == '\r') {
                     bare = false;
@@ -301,6 +305,7 @@ UnsafeSpot find_unsafe_non_ascii(std::string_view text) {
                         inline_key = false;
                     }
                 } else if (c == '=' && (key_position() || !bare)) {
+                    key_dots = 0;
                     if (brackets.empty()) eq_seen = true;
                     inline_key = false;
                     bare = false;

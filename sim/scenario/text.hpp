@@ -49,7 +49,8 @@ std::string value_text(const toml::node& node);
 /// U+00A7 or U+0401: upstream issues #190 and #295), so the loader rejects them before
 /// parsing. Also reported: a non-ASCII character right after a backslash, or first after a
 /// line-ending backslash, in a multi-line basic string (the same bug, issue #190). Arrays and
-/// inline tables nested deeper than kMaxTrackedNesting stop the scan there: `too_deep`.
+/// inline tables nested deeper than kMaxTrackedNesting, or a key of more dotted parts (toml++
+/// recurses on each: 25,000 overflow the stack), stop the scan there: `too_deep`.
 struct UnsafeSpot {
     int line = 0;  ///< 0: none
     int column = 0;

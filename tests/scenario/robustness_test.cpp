@@ -84,8 +84,17 @@ TEST_CASE("deep nesting is rejected, not recursed into", "[scenario][robust]") {
     CHECK(rejects("a = " + std::string(100000, '[') + std::string(100000, ']')));
     // Said as it is (not as a non-ASCII character), where the limit is passed.
     CHECK(errors("a = " + std::string(300, '[') + std::string(300, ']')) ==
-          std::vector<std::string>{"t.toml:1:262: invalid TOML: arrays or inline tables nested "
-                                   "more than 256 deep (the loader's limit)"});
+          std::vector<std::string>{"t.toml:1:262: invalid TOML: nested more than 256 deep "
+                                   "(arrays, inline tables or dotted keys; the loader's limit)"});
+    // A key of 50,000 dotted parts overflowed toml++'s stack (a crash), as a key or a header.
+    std::string parts = "a";
+    for (int i = 0; i < 50000; ++i)
+        parts += ".a";
+    CHECK(errors(parts + " = 1\n")
+              .at(0)
+              .rfind("t.toml:1:514: invalid TOML: nested more than 256 deep", 0) == 0);
+    CHECK(errors("[" + parts + "]\n").size() == 1);
+    CHECK(errors(kMinimal + "[kpis]\n" + "\"x.y\".z = 1\n").size() == 1);  // an unknown key
     CHECK(errors(kMinimal, {"scenario.name=" + std::string(300, '{')})
               .at(0)
               .find("(nested more than 256 deep)") != std::string::npos);
