@@ -117,12 +117,16 @@ std::string sweep_text(const SweepConfig& s, bool full) {
 }
 
 // Keys that would change the shape of the result arrays or their day coordinate.
-bool forbidden_factor(const std::vector<std::string>& segs) {
-    if (segs.empty()) return true;
-    if (segs[0] == "scenario") {
-        return segs.size() == 1 || segs[1] == "horizon_days" || segs[1] == "start";
-    }
-    return false;
+/// Why a factor may not set this key ("" when it may).
+std::string forbidden_factor(const std::vector<std::string>& segs) {
+    if (segs.empty() || segs[0] != "scenario") return "";
+    if (segs.size() == 1 || segs[1] == "horizon_days" || segs[1] == "start")
+        return "a factor may not change the scenario's start or horizon (every run's result "
+               "arrays must have the same days)";
+    if (segs[1] == "seed" || segs[1] == "replications")
+        return "a factor may not set the scenario's seed or replications: the sweep's own seed "
+               "and replications apply to every design point (common random numbers)";
+    return "";
 }
 
 std::vector<std::string> names_of(const model::ModelConfig& c, int what) {
@@ -289,11 +293,8 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
                                 "expected a key path such as "
                                 "contingent.Kenya.tour_days, found " +
                                     quote(fe.key)));
-        } else if (segs && forbidden_factor(*segs)) {
-            diags.error(locs.at(fp + ".key",
-                                "a factor may not change the scenario's start or horizon (every "
-                                "run's result arrays must have the same days), found " +
-                                    quote(fe.key)));
+        } else if (const std::string why = segs ? forbidden_factor(*segs) : ""; !why.empty()) {
+            diags.error(locs.at(fp + ".key", why + ", found " + quote(fe.key)));
         }
         if (!fe.key.empty() && !keys.insert(fe.key).second) {
             diags.error(locs.at(fp + ".key", "factor " + quote(fe.key) + " is given twice"));
@@ -323,7 +324,7 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
                 }
             }
         } else {
-            if (fe.values && !fe.range) {
+            if (fe.values) {
                 diags.error(locs.at(fp + ".values",
                                     "a Latin hypercube factor takes range = "
                                     "[low, high], not values"));
@@ -337,11 +338,26 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
                                         "an integer factor needs whole-number bounds, found [" +
                                             detail::format_double(r[0]) + ", " +
                                             detail::format_double(r[1]) + "]"));
+                } else if (std::fabs(r[0]) > kMaxExactInteger ||
+                           std::fabs(r[1]) > kMaxExactInteger) {
+                    // Beyond 2^53 the points' values would not be the whole numbers drawn.
+                    diags.error(locs.at(fp + ".range",
+                                        "an integer factor's bounds must lie within +-2^53 "
+                                        "(9007199254740992), found [" +
+                                            detail::format_double(r[0]) + ", " +
+                                            detail::format_double(r[1]) + "]"));
                 }
             }
             f.range = fe.range;
         }
         cfg.factors.push_back(std::move(f));
+    }
+    const std::int64_t points = grid ? grid_points : cfg.samples;
+    if (points > 0 && cfg.replications > 0 && points > kMaxRuns / cfg.replications) {
+        diags.error(locs.at("sweep.replications",
+                            "the sweep has " + std::to_string(points) + " design points x " +
+                                std::to_string(cfg.replications) + " replications, more than " +
+                                std::to_string(kMaxRuns) + " runs; expected fewer"));
     }
     diags.throw_if_errors();
 

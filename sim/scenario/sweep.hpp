@@ -34,6 +34,10 @@ namespace mss::scenario {
 
 /// Largest number of design points a sweep may have.
 inline constexpr std::int64_t kMaxDesignPoints = 100000;
+/// Largest number of runs (design points x replications) a sweep may have.
+inline constexpr std::int64_t kMaxRuns = 10'000'000;
+/// Integer Latin hypercube factors draw whole numbers in doubles: exact up to 2^53.
+inline constexpr double kMaxExactInteger = 9007199254740992.0;
 /// Up to this many design points each one is loaded and validated; beyond it each factor
 /// value is validated on its own (one factor at a time).
 inline constexpr std::int64_t kMaxPointsValidated = 1000;

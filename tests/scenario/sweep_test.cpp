@@ -185,6 +185,40 @@ TEST_CASE("sweep schema errors", "[scenario][sweep]") {
                 "bounds, found [1.5, 3.0]"});
 }
 
+TEST_CASE("factors on the seed or replications, values beside a range, oversized sweeps",
+          "[scenario][sweep]") {
+    // A factor on scenario.seed changed nothing (the sweep's seed applies): two equal points.
+    CHECK(sweep_errors("scen/sweeps/s.toml",
+                       sweep_files(edit(kGrid, "aircraft.B787.count", "scenario.seed"))) ==
+          Lines{"scen/sweeps/s.toml:7:7: factor[0].key: a factor may not set the scenario's seed "
+                "or replications: the sweep's own seed and replications apply to every design "
+                "point (common random numbers), found \"scenario.seed\""});
+    CHECK(sweep_errors("scen/sweeps/s.toml",
+                       sweep_files(edit(kGrid, "aircraft.B787.count", "scenario.replications")))
+              .size() == 1);
+    // An LHS factor with both: values were silently ignored.
+    CHECK(sweep_errors("scen/sweeps/s.toml",
+                       sweep_files("[sweep]\nbase = \"../base.toml\"\ndesign = \"lhs\"\n"
+                                   "samples = 4\n[[factor]]\nkey = \"kpis.foc_frac\"\n"
+                                   "range = [0.5, 0.9]\nvalues = [0.5]\n")) ==
+          Lines{"scen/sweeps/s.toml:8:10: factor[0].values: a Latin hypercube factor takes "
+                "range = [low, high], not values"});
+    // Integer bounds past 2^53 overflowed the conversion (undefined behaviour).
+    CHECK(sweep_errors("scen/sweeps/s.toml",
+                       sweep_files("[sweep]\nbase = \"../base.toml\"\ndesign = \"lhs\"\n"
+                                   "samples = 4\n[[factor]]\nkey = \"aircraft.B787.count\"\n"
+                                   "range = [0, 9223372036854775807]\ninteger = true\n")) ==
+          Lines{"scen/sweeps/s.toml:7:9: factor[0].range: an integer factor's bounds must lie "
+                "within +-2^53 (9007199254740992), found [0.0, 9223372036854775808.0]"});
+    // 100,000 points x 10,000,000 replications: refused before anything is built.
+    CHECK(sweep_errors("scen/sweeps/s.toml",
+                       sweep_files("[sweep]\nbase = \"../base.toml\"\ndesign = \"lhs\"\n"
+                                   "samples = 100000\nreplications = 10000000\n[[factor]]\n"
+                                   "key = \"kpis.foc_frac\"\nrange = [0.5, 0.9]\n")) ==
+          Lines{"scen/sweeps/s.toml:5:16: sweep.replications: the sweep has 100000 design points "
+                "x 10000000 replications, more than 10000000 runs; expected fewer"});
+}
+
 TEST_CASE("errors in the base scenario are reported through the sweep", "[scenario][sweep]") {
     MemorySource files = sweep_files(kGrid);
     files.add("scen/base.toml", edit(kMinimal, "billets = 100", "billets = 0"));
