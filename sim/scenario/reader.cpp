@@ -963,6 +963,26 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
                }) != c.aircraft.end();
     };
 
+    // The scenario's name is the default results file's name (runs/<name>.h5).
+    if (const std::string why = file_name_problem(c.scenario.name); !why.empty()) {
+        err("scenario.name", "expected a name usable as a file name (runs/<name>.h5), found " +
+                                 quote(c.scenario.name) + ": " + why);
+    }
+    // The labels of contingents, airports and regimes are attributes of the results file
+    // (HDF5 keeps an attribute under 64 KiB): far beyond any mission, but bounded.
+    const auto too_many = [&](const char* what, std::size_t n, std::size_t max) {
+        if (n > max) {
+            err(what, "expected at most " + std::to_string(max) + " [[" + std::string(what) +
+                          "]] entries, found " + std::to_string(n));
+        }
+    };
+    too_many("contingent", c.contingents.size(), 1000);
+    too_many("airport", c.airports.size(), 1000);
+    too_many("aircraft", c.aircraft.size(), 1000);
+    too_many("route", c.routes.size(), 1000);
+    too_many("link", c.links.size(), 1000);
+    too_many("violence.regime", c.violence.regimes.size(), 100);
+
     check_airport(c.main_gateway, "main_gateway",
                   locs.has("main_gateway") ? "the main gateway"
                                            : "the main gateway, which defaults to \"PAP\"");

@@ -260,6 +260,12 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
 
     SweepConfig cfg;
     cfg.name = file.sweep.name.empty() ? path.stem().string() : file.sweep.name;
+    if (const std::string why = detail::file_name_problem(cfg.name);
+        !file.sweep.name.empty() && !why.empty()) {
+        diags.error(
+            locs.at("sweep.name", "expected a name usable as a file name (runs/<name>.h5), found " +
+                                      quote(cfg.name) + ": " + why));
+    }
     cfg.description = file.sweep.description;
     cfg.base = file.sweep.base;
     cfg.base_path = (path.parent_path() / file.sweep.base).lexically_normal();

@@ -243,6 +243,18 @@ std::string value_text(const toml::node& node) {
     return "\"\"";
 }
 
+std::string file_name_problem(std::string_view name) {
+    if (name.empty()) return "it is empty";
+    if (name.size() > 100) return "it is longer than 100 bytes";
+    if (name.front() == '.') return "it starts with '.'";
+    for (const char c : name) {
+        if (c == '/' || c == '\\') return "it contains a path separator";
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return "it contains a control character";
+    }
+    return "";
+}
+
 UnsafeSpot find_unsafe_non_ascii(std::string_view text) {
     // A small TOML tokenizer that is conservative where it cannot tell: it may reject a rare
     // valid file (a non-ASCII quoted key inside an inline table written without spaces), but

@@ -37,6 +37,11 @@ std::string nearest(std::string_view word, std::span<const std::string_view> can
 /// `; did you mean 'x'?` or empty.
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
 
+/// Why `name` cannot name a results file (`runs/<name>.h5`, the default output), or "" when it
+/// can: empty, longer than 100 bytes, "." or "..", a leading ".", or a path separator or
+/// control character in it.
+std::string file_name_problem(std::string_view name);
+
 /// What a node is, with its value when short: `a string "abc"`, `an integer 5`, `a table`.
 std::string describe_node(const toml::node& node);
 /// A node as TOML value text (inline form for tables), e.g. `{ dist = "constant", value = 2.0 }`.

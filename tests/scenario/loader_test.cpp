@@ -280,6 +280,30 @@ TEST_CASE("a tour shorter than a day on average is an error", "[scenario]") {
     CHECK(errors(edit(kMinimal, "tour_days = 300", "tour_days = 1.0")).empty());
 }
 
+TEST_CASE("the scenario's name must be usable as a file name", "[scenario]") {
+    // It names the default results file, runs/<name>.h5: "/abs" wrote /abs.h5.
+    CHECK(errors(edit(kMinimal, "name = \"t\"", "name = \"/abs\"")) ==
+          Lines{"t.toml:2:8: scenario.name: expected a name usable as a file name "
+                "(runs/<name>.h5), found \"/abs\": it contains a path separator"});
+    CHECK(errors(edit(kMinimal, "name = \"t\"", "name = \"../../esc\"")).size() == 1);
+    CHECK(errors(edit(kMinimal, "name = \"t\"", "name = \"x\\u0000y\"")).size() == 1);
+    CHECK(errors(edit(kMinimal, "name = \"t\"", "name = \"\"")).size() == 1);
+    CHECK(
+        errors(edit(kMinimal, "name = \"t\"", "name = \"" + std::string(101, 'a') + "\"")).size() ==
+        1);
+    CHECK(errors(edit(kMinimal, "name = \"t\"", "name = \"surge-gsf 2 (The Bahamas)\"")).empty());
+}
+
+TEST_CASE("at most 1000 contingents, airports, aircraft, routes or links", "[scenario]") {
+    std::string text = kMinimal;
+    for (int i = 0; i < 1000; ++i)
+        text += "[[contingent]]\nname = \"c" + std::to_string(i) +
+                "\"\norigin = \"NBO\"\nbillets = 1\n";
+    CHECK(
+        errors(text) ==
+        Lines{"t.toml:6:1: contingent: expected at most 1000 [[contingent]] entries, found 1001"});
+}
+
 TEST_CASE("a route must fly into the main gateway", "[scenario]") {
     const std::string three = kMinimal + "[[airport]]\ncode = \"CAP\"\n";
     CHECK(errors(edit(three, "block_h = 17.0", "block_h = 17.0\ngateway = \"CAP\"")) ==
