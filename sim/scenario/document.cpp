@@ -415,6 +415,8 @@ bool apply_set(toml::table& root, std::string_view assignment, Diagnostics& diag
         }
     }
     toml::node& new_value = *holder.get("v");
+    // Keys and tables this --set creates carry its location ("--set K=V"), for any error on them.
+    const toml::source_region origin = new_value.source();
 
     toml::node* cur = &root;
     std::string pattern, shown;
@@ -430,12 +432,15 @@ bool apply_set(toml::table& root, std::string_view assignment, Diagnostics& diag
             pattern = pattern.empty() ? seg : pattern + "." + seg;
             shown = join_path(shown, seg);
             if (last) {
-                t->insert_or_assign(seg, std::move(new_value));
+                if (t->contains(seg))
+                    t->insert_or_assign(seg, std::move(new_value));
+                else
+                    t->insert(toml::key(seg, origin), std::move(new_value));
                 return true;
             }
             toml::node* next = t->get(seg);
             if (!next) {
-                t->insert(seg, toml::table{});
+                t->insert(toml::key(seg, origin), toml::table{});
                 next = t->get(seg);
             }
             cur = next;

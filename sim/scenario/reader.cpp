@@ -986,6 +986,10 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
     check_airport(c.main_gateway, "main_gateway",
                   locs.has("main_gateway") ? "the main gateway"
                                            : "the main gateway, which defaults to \"PAP\"");
+    if (c.main_gateway.empty()) {
+        err("main_gateway",
+            "expected one of the [[airport]] codes: " + list_text(codes) + ", found \"\"");
+    }
 
     // Contingents.
     for (const auto& k : c.contingents) {
@@ -1066,7 +1070,8 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
         if (!r.origin.empty() && r.origin == r.gateway) {
             err(p + ".gateway", "the gateway is the route's own origin " + quote(r.origin) +
                                     "; expected an airport in Haiti");
-        } else if (known_airport(r.gateway) && r.gateway != c.main_gateway) {
+        } else if (known_airport(r.gateway) && known_airport(c.main_gateway) &&
+                   r.gateway != c.main_gateway) {
             err(p + ".gateway", "every route flies into the main gateway " + quote(c.main_gateway) +
                                     ", found " + quote(r.gateway) + "; expected " +
                                     quote(c.main_gateway) +

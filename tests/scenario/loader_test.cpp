@@ -268,6 +268,16 @@ TEST_CASE("an alternate equal to its gateway is an error", "[scenario]") {
                 "own gateway \"PAP\"; expected a different airport"});
 }
 
+TEST_CASE("errors on keys and tables a --set creates are located at the --set", "[scenario]") {
+    CHECK(errors(kMinimal, {"foo.bar=1"}) ==
+          Lines{"--set foo.bar=1: foo: unknown key; expected one of: main_gateway, scenario, "
+                "contingent, airport, aircraft, route, link, airlift, violence, base, kpis, "
+                "output"});
+    CHECK(errors(kMinimal, {"kpis.x.y.z=1"})
+              .at(0)
+              .rfind("--set kpis.x.y.z=1: kpis.x: unknown key", 0) == 0);
+}
+
 TEST_CASE("a tour shorter than a day on average is an error", "[scenario]") {
     // A zero tour made the relief cycle spin at one instant, without end and without bound on
     // memory; 0.001 days nearly so.
@@ -312,6 +322,10 @@ TEST_CASE("a route must fly into the main gateway", "[scenario]") {
                 "are not modelled)"});
     // Moving the main gateway moves the default gateway of every route with it.
     CHECK(errors("main_gateway = \"CAP\"\n" + three).empty());
+    // An empty main gateway is one error, at its key (not one per route, nor the model's).
+    CHECK(errors("main_gateway = \"\"\n" + three) ==
+          Lines{"t.toml:1:16: main_gateway: expected one of the [[airport]] codes: PAP, NBO, CAP, "
+                "found \"\""});
 }
 
 TEST_CASE("a regime's effect probabilities may not add up to more than 1", "[scenario]") {
