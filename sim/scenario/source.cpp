@@ -11,6 +11,8 @@ FileText DiskSource::read(const std::filesystem::path& path) const {
     namespace fs = std::filesystem;
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)  // e.g. a loop of symbolic links
+        return {std::nullopt, "cannot read: " + ec.message()};
     if (ec || !fs::exists(st)) return {std::nullopt, "no such file"};
     if (fs::is_directory(st)) return {std::nullopt, "is a directory, not a file"};
     // Devices, FIFOs and sockets could block or never end: only regular files are read.
@@ -23,15 +25,18 @@ FileText DiskSource::read(const std::filesystem::path& path) const {
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) return {std::nullopt, "cannot be opened for reading"};
+    // Read to the end, whatever size was reported (a /proc file says 0; a file may grow since
+    // it was measured), and never past the cap.
     std::string text;
-    text.resize(static_cast<std::size_t>(size));
-    in.read(text.data(), static_cast<std::streamsize>(size));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    // The file may have grown since it was measured; never read past the cap.
-    if (in && in.peek() != std::char_traits<char>::eof()) {
-        return {std::nullopt,
-                "is too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)"};
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > kMaxFileBytes) {
+            return {std::nullopt,
+                    "is too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)"};
+        }
     }
+    if (in.bad()) return {std::nullopt, "cannot read"};
     return {std::move(text), {}};
 }
 

@@ -145,6 +145,24 @@ TEST_CASE("huge files, directories, missing and special files are errors", "[sce
         // An in-memory source has no /dev/zero; the disk one refuses it (checked above).
         CHECK_FALSE(errors_of("t.toml", files).empty());
     }
+    // A loop of symbolic links is said as such (it was "no such file").
+    std::filesystem::create_symlink(dir / "loop-b", dir / "loop-a");
+    std::filesystem::create_symlink(dir / "loop-a", dir / "loop-b");
+    try {
+        load_scenario(dir / "loop-a");
+        FAIL("a symbolic link loop loaded");
+    } catch (const InvalidInput& e) {
+        CHECK(e.errors().at(0).message == "cannot read: Too many levels of symbolic links");
+    }
+    // A file whose reported size is 0 is read to its end (it was called "too large").
+    if (std::filesystem::exists("/proc/self/status")) {
+        try {
+            load_scenario("/proc/self/status");
+            FAIL("/proc/self/status loaded");
+        } catch (const InvalidInput& e) {
+            CHECK(e.errors().at(0).message.find("invalid TOML") == 0);
+        }
+    }
     std::filesystem::remove_all(dir);
 }
 
