@@ -157,7 +157,11 @@ bool Reader::check_bounds(const toml::node& n, const std::string& path, double v
     const std::string b = bounds_text(spec);
     if (!std::isfinite(v)) expected = integer ? "a finite integer" : "a finite number";
     if (!b.empty()) expected += " " + b;
-    error(n.source(), path, "expected " + expected + ", found " + number_text(v));
+    // An integer as written (a double would show 2^63 - 1 as 9223372036854775808.0).
+    const auto* written = n.as_integer();
+    error(n.source(), path,
+          "expected " + expected + ", found " +
+              (written ? std::to_string(written->get()) : number_text(v)));
     return false;
 }
 

@@ -279,7 +279,7 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
                             "samples applies to design = \"lhs\"; a grid has "
                             "one point per combination of factor values"));
     }
-    if (!grid && !file.sweep.samples) {
+    if (!grid && !file.sweep.samples && !diags.has_error_at("sweep.samples")) {
         diags.error(locs.at("sweep",
                             "missing required key 'samples' (the number of Latin "
                             "hypercube points, an integer >= 1)"));
@@ -334,7 +334,7 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
                 diags.error(locs.at(fp + ".values",
                                     "a Latin hypercube factor takes range = "
                                     "[low, high], not values"));
-            } else if (!fe.range) {
+            } else if (!fe.range && !diags.has_error_at(fp + ".range")) {
                 diags.error(locs.at(fp, "missing required key 'range' ([low, high])"));
             }
             if (fe.range && fe.integer) {

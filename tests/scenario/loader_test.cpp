@@ -278,6 +278,12 @@ TEST_CASE("errors on keys and tables a --set creates are located at the --set", 
               .rfind("--set kpis.x.y.z=1: kpis.x: unknown key", 0) == 0);
 }
 
+TEST_CASE("an out-of-range integer is shown as written", "[scenario]") {
+    CHECK(errors(kMinimal, {"scenario.horizon_days=9223372036854775807"}) ==
+          Lines{"--set scenario.horizon_days=9223372036854775807: scenario.horizon_days: expected "
+                "an integer between 1 and 36500, found 9223372036854775807"});
+}
+
 TEST_CASE("a tour shorter than a day on average is an error", "[scenario]") {
     // A zero tour made the relief cycle spin at one instant, without end and without bound on
     // memory; 0.001 days nearly so.

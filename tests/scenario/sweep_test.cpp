@@ -210,6 +210,13 @@ TEST_CASE("factors on the seed or replications, values beside a range, oversized
                                    "range = [0, 9223372036854775807]\ninteger = true\n")) ==
           Lines{"scen/sweeps/s.toml:7:9: factor[0].range: an integer factor's bounds must lie "
                 "within +-2^53 (9007199254740992), found [0.0, 9223372036854775808.0]"});
+    // A bad samples value is one error, not also "missing required key 'samples'".
+    CHECK(sweep_errors("scen/sweeps/s.toml",
+                       sweep_files("[sweep]\nbase = \"../base.toml\"\ndesign = \"lhs\"\n"
+                                   "samples = 0\n[[factor]]\nkey = \"kpis.foc_frac\"\n"
+                                   "range = [0.5, 0.9]\n")) ==
+          Lines{"scen/sweeps/s.toml:4:11: sweep.samples: expected an integer between 1 and "
+                "100000, found 0"});
     // 100,000 points x 10,000,000 replications: refused before anything is built.
     CHECK(sweep_errors("scen/sweeps/s.toml",
                        sweep_files("[sweep]\nbase = \"../base.toml\"\ndesign = \"lhs\"\n"
