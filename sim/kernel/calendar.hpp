@@ -1,7 +1,7 @@
 // The event calendar: a d-ary min-heap of entries ordered by (time, priority, insertion
 // sequence). It is the hottest structure of the kernel; the arity was chosen by measurement
-// (docs/kernel.md, "Calendar"), and both arities are kept so the tests run one behavioural
-// test against each.
+// (docs/kernel.md, "Time and the calendar"), and other arities are kept so the tests run one
+// behavioural test against each.
 #pragma once
 
 #include <cstddef>
