@@ -17,7 +17,16 @@ int run_summary(const SummaryOptions& options, std::ostream& out, std::ostream& 
         info = output::read_info(options.file);
         runs = output::read_runs(options.file);
     } catch (const output::OutputError& e) {
+        // Missing, not a results file, damaged or inconsistent (read_runs checks that every
+        // run's point is a row of /points): bad input.
         err << "mss summary: " << e.what() << "\n";
+        return kExitInvalidInput;
+    } catch (const std::exception& e) {
+        err << "mss summary: " << options.file << ": " << e.what() << "\n";
+        return kExitFailure;
+    }
+    if (runs.run.empty()) {
+        err << "mss summary: " << options.file << " holds no runs (/runs is empty)\n";
         return kExitInvalidInput;
     }
     // One table per design point (a plain run has one point).

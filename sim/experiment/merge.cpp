@@ -74,6 +74,9 @@ std::int64_t replications_of_sweep_text(const std::string& sweep_toml) {
 MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& paths,
                          const output::Provenance& provenance, bool force) {
     if (paths.empty()) throw MergeError("no shard files given");
+    // Where the output goes, before reading anything (as `mss run` and `mss sweep` do).
+    if (const std::string problem = output_location_problem(output); !problem.empty())
+        throw MergeError(problem);
     std::error_code ec;
     for (std::size_t i = 0; i < paths.size(); ++i) {
         if (fs::exists(output, ec) && fs::exists(paths[i], ec) &&
@@ -123,7 +126,10 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     const output::FileLayout& layout0 = shards[0].info.layout;
     const std::int64_t R = replications_of_sweep_text(shards[0].info.provenance.sweep_toml);
     const auto P = static_cast<std::int64_t>(layout0.points.size());
-    if (R <= 0 || P <= 0)
+    if (P <= 0)
+        throw MergeError(shards[0].path.string() +
+                         ": damaged or inconsistent results file: /points is empty");
+    if (R <= 0)
         throw MergeError(shards[0].path.string() +
                          ": cannot tell the sweep's size (no `replications` in its sweep_toml)");
     const std::int64_t total = P * R;
@@ -200,13 +206,17 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
                 row < s.block_first) {
                 const std::int64_t n = std::min<std::int64_t>(
                     kBlockRows, static_cast<std::int64_t>(s.runs.size()) - row);
-                s.block = output::read_records(s.path, row, n);
+                try {
+                    s.block = output::read_records(s.path, row, n);
+                } catch (const output::OutputError& e) {
+                    throw MergeError(e.what());  // a damaged shard: bad input, like in summary
+                }
                 s.block_first = row;
             }
             output::RunRecord& rec = s.block[static_cast<std::size_t>(row - s.block_first)];
             if (rec.run != id)
-                throw output::OutputError(s.path.string() + ": row " + std::to_string(row) +
-                                          " is not run " + std::to_string(id));
+                throw MergeError(s.path.string() + ": /runs row " + std::to_string(row) +
+                                 " is not run " + std::to_string(id));
             if (rec.status != output::RunStatus::ok) ++result.failed;
             writer.append(std::move(rec));
             if (s.next_row == static_cast<std::int64_t>(s.runs.size())) {
@@ -219,7 +229,12 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
         fs::remove(part, ec);
         throw;
     }
-    durable_rename(part, output);
+    try {
+        durable_rename(part, output);
+    } catch (...) {
+        fs::remove(part, ec);
+        throw;
+    }
     return result;
 }
 

@@ -89,10 +89,16 @@ std::vector<T> read_block(const H5::DataSet& ds, const H5::PredType& p, std::vec
 }
 
 H5::H5File open_results(const std::filesystem::path& path) {
+    namespace fs = std::filesystem;
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw OutputError(path.string() + ": no such file");
-    if (std::filesystem::is_directory(path, ec))
+    const fs::file_status st = fs::status(path, ec);
+    if (!fs::exists(st)) throw OutputError(path.string() + ": no such file");
+    if (fs::is_directory(st))
         throw OutputError(path.string() + ": is a directory, not a results file");
+    // Opening a FIFO would wait for a writer; a device is no results file either.
+    if (!fs::is_regular_file(st))
+        throw OutputError(path.string() +
+                          ": is not a regular file (a FIFO, device or socket), not a results file");
     H5::Exception::dontPrint();
     if (H5Fis_hdf5(path.string().c_str()) <= 0)
         throw OutputError(path.string() +
@@ -106,12 +112,16 @@ H5::H5File open_results(const std::filesystem::path& path) {
     return f;
 }
 
+/// Runs f(at), turning an HDF5 failure into an OutputError naming the file and `at`: the
+/// dataset or group f was reading when it failed.
 template <class F>
 auto guarded(const std::filesystem::path& path, F&& f) {
+    std::string at;
     try {
-        return f();
+        return f(at);
     } catch (const H5::Exception& e) {
-        throw OutputError(path.string() + ": damaged or incomplete results file (" +
+        throw OutputError(path.string() + ": damaged or incomplete results file" +
+                          (at.empty() ? std::string() : ": cannot read " + at) + " (" +
                           e.getDetailMsg() + ")");
     }
 }
@@ -119,12 +129,14 @@ auto guarded(const std::filesystem::path& path, F&& f) {
 }  // namespace
 
 ResultsInfo read_info(const std::filesystem::path& path) {
-    return guarded(path, [&] {
+    return guarded(path, [&](std::string& at) {
         H5::H5File f = open_results(path);
         ResultsInfo info;
+        at = "the root attributes";
         H5::Group root = f.openGroup("/");
         info.format = read_string_attr(root, "format");
         info.provenance.command_line = read_string_attr(root, "command_line");
+        at = "/scenario";
         H5::Group sc = f.openGroup("/scenario");
         info.provenance.scenario_toml = read_string_attr(sc, "toml");
         if (has_attr(sc, "sweep_toml")) {
@@ -132,19 +144,26 @@ ResultsInfo read_info(const std::filesystem::path& path) {
             info.provenance.sweep_hash = read_string_attr(sc, "sweep_hash");
         }
         FileLayout& l = info.layout;
+        at = "/series";
         H5::Group series = f.openGroup("/series");
+        at = "/series/contingent";
         l.contingents = read_strings(series.openDataSet("contingent"));
+        at = "/series/airport";
         l.airports = read_strings(series.openDataSet("airport"));
+        at = "/series/day";
         l.days = static_cast<std::int32_t>(rows_of(series.openDataSet("day")));
+        at = "/runs";
         H5::DataSet runs = f.openDataSet("/runs");
         l.rows = static_cast<std::int64_t>(rows_of(runs));
         // start date: day 0's ISO date, parsed back to days since epoch
+        at = "/series/date";
         const std::vector<std::string> dates = read_strings(series.openDataSet("date"));
         if (!dates.empty()) {
             if (const auto d = model::days_from_iso(dates[0]))
                 l.start_days_since_epoch = static_cast<std::int32_t>(*d);
         }
         // regimes
+        at = "/regimes";
         H5::DataSet reg = f.openDataSet("/regimes");
         const hsize_t nr = rows_of(reg);
         if (nr > 0) {
@@ -167,6 +186,7 @@ ResultsInfo read_info(const std::filesystem::path& path) {
             H5Dvlen_reclaim(t.getId(), space.getId(), H5P_DEFAULT, rows.data());
         }
         // points
+        at = "/points";
         H5::DataSet pts = f.openDataSet("/points");
         H5::CompType pt = pts.getCompType();
         const hsize_t np = rows_of(pts);
@@ -183,8 +203,9 @@ ResultsInfo read_info(const std::filesystem::path& path) {
 }
 
 RunsTable read_runs(const std::filesystem::path& path) {
-    return guarded(path, [&] {
+    return guarded(path, [&](std::string& at) {
         H5::H5File f = open_results(path);
+        at = "/runs";
         H5::DataSet runs = f.openDataSet("/runs");
         const hsize_t n = rows_of(runs);
         RunsTable t;
@@ -204,6 +225,18 @@ RunsTable read_runs(const std::filesystem::path& path) {
             t.kpi_names.push_back(name);
             t.kpis.push_back(read_double_column(runs, name, 0, n));
         }
+        // Every run's design point is a row of /points (`mss summary` prints its values).
+        at = "/points";
+        const hsize_t np = rows_of(f.openDataSet("/points"));
+        for (std::size_t i = 0; i < t.point.size(); ++i) {
+            const std::int64_t p = t.point[i];
+            if (p >= 0 && static_cast<hsize_t>(p) < np) continue;
+            throw OutputError(
+                path.string() + ": damaged or inconsistent results file: /runs row " +
+                std::to_string(i) + " (run " + std::to_string(t.run[i]) + ") has point " +
+                std::to_string(p) + ", but /points " +
+                (np == 0 ? std::string("is empty") : "has points 0-" + std::to_string(np - 1)));
+        }
         return t;
     });
 }
@@ -211,7 +244,7 @@ RunsTable read_runs(const std::filesystem::path& path) {
 std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int64_t first,
                                     std::int64_t count) {
     const ResultsInfo info = read_info(path);
-    return guarded(path, [&] {
+    return guarded(path, [&](std::string& at) {
         H5::H5File f = open_results(path);
         const FileLayout& l = info.layout;
         if (first < 0 || count < 0 || first + count > l.rows)
@@ -220,6 +253,7 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
         const hsize_t D = static_cast<hsize_t>(l.days), C = l.contingents.size(),
                       A = l.airports.size();
         std::vector<RunRecord> out(n);
+        at = "/runs";
         H5::DataSet runs = f.openDataSet("/runs");
         const auto run = read_column<std::int64_t>(runs, "run", PredType::NATIVE_INT64, r0, n);
         const auto point = read_column<std::int64_t>(runs, "point", PredType::NATIVE_INT64, r0, n);
@@ -234,6 +268,7 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
         for (const auto& k : model::kpi_columns())
             kpi_cols.push_back(read_double_column(runs, k.name, r0, n));
         // contingent KPIs
+        at = "/contingent_kpis";
         H5::DataSet ck = f.openDataSet("/contingent_kpis");
         struct CkRow {
             double days_to_foc, mean_strength_frac, overstay_person_days, pax_in;
@@ -253,14 +288,19 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
             H5::DataSpace ms(2, cnt);
             if (n > 0) ck.read(ckrows.data(), ckt, ms, fs);
         }
+        at = "/series";
         H5::Group series = f.openGroup("/series");
         const char* f32[] = {"strength", "on_duty", "waiting_at_origin", "in_transit"};
         std::vector<std::vector<float>> blocks;
-        for (const char* name : f32)
+        for (const char* name : f32) {
+            at = std::string("/series/") + name;
             blocks.push_back(read_block<float>(series.openDataSet(name), PredType::NATIVE_FLOAT,
                                                {r0, 0, 0}, {n, D, C}));
+        }
+        at = "/series/airport_open";
         const auto open = read_block<float>(series.openDataSet("airport_open"),
                                             PredType::NATIVE_FLOAT, {r0, 0, 0}, {n, D, A});
+        at = "/series/regime";
         const auto regime = read_block<std::int8_t>(series.openDataSet("regime"),
                                                     PredType::NATIVE_INT8, {r0, 0}, {n, D});
         for (hsize_t i = 0; i < n; ++i) {
@@ -291,6 +331,7 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
                             regime.begin() + static_cast<std::ptrdiff_t>((i + 1) * D));
         }
         // events of these runs (the table is in run order)
+        at = "/events";
         H5::DataSet ev = f.openDataSet("/events");
         const hsize_t ne = rows_of(ev);
         if (ne > 0 && n > 0) {

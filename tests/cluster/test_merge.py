@@ -1,7 +1,9 @@
-"""`mss merge` refuses what does not make one sweep (exit 2, naming files and run ranges), and
+"""`mss merge` refuses what does not make one sweep (exit 2, naming files and run ranges) and
+damaged or inconsistent files (exit 2, naming the file and the dataset; `mss summary` too), and
 `--shard` and the MPI launcher checks refuse bad requests."""
 import shutil
 
+import h5py
 import pytest
 
 from conftest import SWEEP, mss, sweep
@@ -71,6 +73,63 @@ def test_merge_does_not_overwrite_without_force(shards, tmp_path):
     mss("merge", out, *shards, "--force")
     r = mss("merge", shards[0], shards[0], shards[1], check=False)
     assert r.returncode == 2
+
+
+# --- damaged or inconsistent files: exit 2 naming the file and the dataset, never a crash ---
+
+def damaged(src, dst, edit):
+    """A copy of results file `src` at `dst`, changed by edit(h5py.File)."""
+    shutil.copy(src, dst)
+    with h5py.File(dst, "r+") as f:
+        edit(f)
+    return dst
+
+
+def replace(f, name, data):
+    """Dataset `name` replaced by `data` (a shorter or edited copy)."""
+    del f[name]
+    f.create_dataset(name, data=data)
+
+
+@pytest.mark.parametrize("name,edit", [
+    ("events", lambda f: f.__delitem__("events")),
+    ("contingent_kpis", lambda f: replace(f, "contingent_kpis", f["contingent_kpis"][:1])),
+    ("series/strength", lambda f: replace(f, "series/strength", f["series/strength"][:1])),
+])
+def test_a_damaged_shard_is_refused(shards, tmp_path, name, edit):
+    bad = damaged(shards[1], tmp_path / "bad.h5", edit)
+    err = refused(tmp_path / "m.h5", shards[0], bad, shards[2])
+    assert f"{bad}: damaged or incomplete results file: cannot read /{name}" in err
+
+
+def set_point(f, value):
+    runs = f["runs"][()]
+    runs["point"][0] = value
+    f["runs"][...] = runs
+
+
+@pytest.mark.parametrize("edit,words", [
+    (lambda f: set_point(f, 99), "has point 99, but /points has points 0-3"),
+    (lambda f: set_point(f, -1), "has point -1, but /points has points 0-3"),
+    (lambda f: replace(f, "points", f["points"][:0]), "/points is empty"),
+])
+def test_point_ids_not_in_points_are_refused(shards, tmp_path, edit, words):
+    """Every /runs point must be a row of /points: `mss summary` printed its values (it aborted
+    on std::out_of_range) and `mss merge` copied the bad id into the merged file."""
+    bad = damaged(shards[0], tmp_path / "bad.h5", edit)
+    err = refused(tmp_path / "m.h5", bad, shards[1], shards[2])
+    assert f"{bad}: damaged or inconsistent results file: " in err and words in err
+    r = mss("summary", bad, check=False)
+    assert r.returncode == 2, r.stderr
+    assert str(bad) in r.stderr and words in r.stderr and r.stdout == ""
+
+
+def test_summary_of_a_file_without_runs_exits_2(shards, tmp_path):
+    empty = damaged(shards[0], tmp_path / "empty.h5",
+                    lambda f: replace(f, "runs", f["runs"][:0]))
+    r = mss("summary", empty, check=False)
+    assert r.returncode == 2, r.stderr
+    assert f"{empty} holds no runs (/runs is empty)" in r.stderr
 
 
 @pytest.mark.parametrize("shard,words", [
