@@ -9,8 +9,11 @@
 //
 // Every command-line error is reported in our words with exit code 2 (CLI11 would exit with
 // its own codes and texts); --help and --version exit 0.
+#include <charconv>
+#include <cstdint>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,44 @@ struct Command {
     std::function<int()> run;
 };
 
+// Limits of the numeric options, checked as they are parsed (exit 2 naming the option and the
+// range). -r and --seed have the limits of the file's `replications` and `seed`
+// (sim/scenario/schema.hpp).
+constexpr std::int64_t kMaxThreads = 1024;
+constexpr std::int64_t kMaxReplications = 10'000'000;
+constexpr std::int64_t kMaxSeed = std::numeric_limits<std::int64_t>::max();
+
+// Our validators name the option as it is written (`flag`) in their whole message; rephrase()
+// drops the name CLI11 puts before it.
+
+/// A decimal integer in [lo, hi]; `range` says what is valid when it is not "between lo and
+/// hi".
+CLI::Validator integer_in(const std::string& flag, std::int64_t lo, std::int64_t hi,
+                          const std::string& range = "") {
+    const std::string valid =
+        !range.empty() ? range
+                       : "an integer between " + std::to_string(lo) + " and " + std::to_string(hi);
+    return CLI::Validator(
+        [flag, lo, hi, valid](std::string& text) -> std::string {
+            if (text.empty()) return flag + ": expected " + valid + ", found an empty value";
+            std::int64_t v = 0;
+            const char* end = text.data() + text.size();
+            const auto [p, ec] = std::from_chars(text.data(), end, v);
+            if (ec == std::errc() && p == end && v >= lo && v <= hi) return {};
+            return flag + ": expected " + valid + ", found " + text;
+        },
+        "", "");
+}
+
+/// A file name: not empty.
+CLI::Validator path_value(const std::string& flag) {
+    return CLI::Validator(
+        [flag](std::string& text) -> std::string {
+            return text.empty() ? flag + ": the file name is empty" : std::string();
+        },
+        "", "");
+}
+
 // `--set K=V`, repeatable, exactly one value each (so `--set a=1 b=2` is an error about b=2
 // rather than a silent second override; TOOLCHAIN §9).
 void add_set_option(CLI::App* cmd, std::vector<std::string>& sets) {
@@ -57,7 +98,8 @@ Command add_validate(CLI::App& app) {
         "validate", "check a scenario or sweep file; print a short summary and any warnings");
     cmd->add_option("file", options->file, "scenario or sweep file (.toml)")
         ->required()
-        ->type_name("FILE");
+        ->type_name("FILE")
+        ->check(path_value("FILE"));
     add_set_option(cmd, options->sets);
     cmd->add_flag("--print", options->print,
                   "print only the fully resolved file (TOML) on standard output");
@@ -79,28 +121,37 @@ Command add_run(CLI::App& app, const std::string& command_line) {
         "table\n  e.g.  mss run scenarios/baseline.toml -r 1000 -j 2 -o runs/baseline.h5");
     cmd->add_option("scenario", o->scenario, "scenario file (.toml)")
         ->required()
-        ->type_name("SCENARIO");
+        ->type_name("SCENARIO")
+        ->check(path_value("SCENARIO"));
     cmd->add_option("-r,--replications", o->replications,
-                    "replications (default: the scenario's `replications`); e.g. -r 1000")
-        ->type_name("REPS");
-    cmd->add_option("--seed", o->seed, "master seed (default: the scenario's `seed`)")
-        ->type_name("S");
+                    "replications, 1 to 10000000 (default: the scenario's `replications`); e.g. "
+                    "-r 1000")
+        ->type_name("REPS")
+        ->check(integer_in("-r/--replications", 1, kMaxReplications));
+    cmd->add_option("--seed", o->seed, "master seed, 0 to 2^63-1 (default: the scenario's `seed`)")
+        ->type_name("S")
+        ->check(integer_in("--seed", 0, kMaxSeed));
     add_set_option(cmd, o->sets);
     cmd->add_option("-o,--output", o->output,
                     "results file (default: runs/<scenario name>.h5); written under a temporary "
                     "name and renamed when complete")
-        ->type_name("OUT.h5");
+        ->type_name("OUT.h5")
+        ->check(path_value("-o/--output"));
     cmd->add_option("-j,--threads", o->threads,
-                    "worker threads (default: the CPUs this process may use); results do not "
-                    "depend on it")
-        ->type_name("THREADS");
-    cmd->add_flag("--force", o->force, "overwrite an existing results file");
+                    "worker threads, 1 to 1024 (default: the CPUs this process may use); results "
+                    "do not depend on it")
+        ->type_name("THREADS")
+        ->check(integer_in("-j/--threads", 1, kMaxThreads));
+    cmd->add_flag("--force", o->force, "overwrite an existing results file or trace");
     cmd->add_flag("-q,--quiet", o->quiet, "no progress line");
     cmd->add_option("--only", o->only,
                     "rerun only this run id (with --trace), e.g. --only 17 --trace run17.csv")
-        ->type_name("RUN");
+        ->type_name("RUN")
+        ->check(integer_in("--only", 0, std::numeric_limits<std::int64_t>::max(),
+                           "a run id between 0 and the number of runs - 1"));
     cmd->add_option("--trace", o->trace, "with --only: write every event of the run as CSV")
-        ->type_name("FILE");
+        ->type_name("FILE")
+        ->check(path_value("--trace"));
     return {cmd, [o] { return mss::app::run_run(*o, std::cout, std::cerr); }};
 }
 
@@ -110,7 +161,10 @@ Command add_summary(CLI::App& app) {
         "summary",
         "KPI table of a results file: mean, sd, 95% CI of the mean, min, max, runs with a "
         "value\n  e.g.  mss summary runs/baseline.h5 --csv");
-    cmd->add_option("file", o->file, "results file (.h5)")->required()->type_name("OUT.h5");
+    cmd->add_option("file", o->file, "results file (.h5)")
+        ->required()
+        ->type_name("OUT.h5")
+        ->check(path_value("FILE"));
     cmd->add_flag("--csv", o->csv, "comma-separated values for machines");
     return {cmd, [o] { return mss::app::run_summary(*o, std::cout, std::cerr); }};
 }
@@ -127,20 +181,30 @@ Command add_sweep(CLI::App& app, const std::string& command_line) {
         "        mpirun -n 4 mss sweep SWEEP.toml -o out.h5\n"
         "        mss sweep SWEEP.toml --shard $SLURM_ARRAY_TASK_ID/8 -o "
         "shard$SLURM_ARRAY_TASK_ID.h5");
-    cmd->add_option("sweep", o->sweep, "sweep file (.toml)")->required()->type_name("SWEEP");
+    cmd->add_option("sweep", o->sweep, "sweep file (.toml)")
+        ->required()
+        ->type_name("SWEEP")
+        ->check(path_value("SWEEP"));
     add_set_option(cmd, o->sets);
     cmd->add_option("-o,--output", o->output,
                     "results file (default: runs/<sweep name>.h5); progress is kept in "
                     "OUT.journal until it is complete")
-        ->type_name("OUT.h5");
+        ->type_name("OUT.h5")
+        ->check(path_value("-o/--output"));
     cmd->add_option("-j,--threads", o->threads,
-                    "threads per process (default: the CPUs this process may use); results do "
-                    "not depend on it")
-        ->type_name("THREADS");
+                    "threads per process, 1 to 1024 (default: the CPUs this process may use); "
+                    "results do not depend on it")
+        ->type_name("THREADS")
+        ->check(integer_in("-j/--threads", 1, kMaxThreads));
     cmd->add_option("--shard", o->shard,
                     "run only shard I of N: run ids [floor(I*T/N), floor((I+1)*T/N)) of the T "
                     "runs; join the shard files with mss merge")
-        ->type_name("I/N");
+        ->type_name("I/N")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                return text.empty() ? "--shard: expected I/N, found an empty value" : std::string();
+            },
+            "", ""));
     cmd->add_flag("--resume", o->resume,
                   "continue an interrupted sweep from OUT.journal (same file, --set and --shard)");
     cmd->add_flag("--force", o->force, "overwrite an existing results file (never a journal)");
@@ -157,10 +221,14 @@ Command add_merge(CLI::App& app, const std::string& command_line) {
         "join the shard files of one sweep (mss sweep --shard) into one results file, after "
         "checking they hold every run exactly once\n"
         "  e.g.  mss merge runs/sweep.h5 runs/sweep.shard-*.h5");
-    cmd->add_option("output", o->output, "merged results file")->required()->type_name("OUT.h5");
+    cmd->add_option("output", o->output, "merged results file")
+        ->required()
+        ->type_name("OUT.h5")
+        ->check(path_value("OUT.h5"));
     cmd->add_option("shards", o->shards, "shard files, in any order")
         ->required()
-        ->type_name("SHARD.h5...");
+        ->type_name("SHARD.h5...")
+        ->check(path_value("SHARD.h5"));
     cmd->add_flag("--force", o->force, "overwrite an existing results file");
     return {cmd, [o] { return mss::app::run_merge(*o, std::cout, std::cerr); }};
 }
@@ -223,7 +291,12 @@ std::string rephrase(const CLI::ParseError& e, const std::vector<Command>& comma
         }
         return where + ": an option is missing its value (" + what + ")";
     }
-    if (name == "ConversionError" || name == "ValidationError") {
+    if (name == "ValidationError") {
+        // Our validators name the option in their message: drop CLI11's "name: " before it.
+        const auto colon = what.find(": ");
+        return where + ": " + (colon == std::string::npos ? what : what.substr(colon + 2));
+    }
+    if (name == "ConversionError") {
         return where + ": invalid value (" + what + ")";
     }
     if (name == "HorribleError" || name == "OptionNotFound") {

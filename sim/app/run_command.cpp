@@ -53,10 +53,19 @@ private:
 
 /// Empty if `path` can be written as a new output, else what is wrong.
 std::string output_problem(const fs::path& path, bool force) {
+    if (std::string problem = experiment::output_location_problem(path); !problem.empty())
+        return problem;
     std::error_code ec;
-    if (fs::exists(path, ec) && !fs::is_directory(path, ec) && !force)
+    if (fs::exists(path, ec) && !force)
         return path.string() + " exists; pass --force to overwrite it";
-    return experiment::output_location_problem(path);
+    return {};
+}
+
+/// Whether `a` and `b` name the same file (either may not exist yet).
+bool same_file(const fs::path& a, const fs::path& b) {
+    std::error_code ea, eb;
+    const fs::path ca = fs::weakly_canonical(a, ea), cb = fs::weakly_canonical(b, eb);
+    return !ea && !eb && ca == cb;
 }
 
 }  // namespace
@@ -115,9 +124,29 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             fs::create_directories(out_path.parent_path(), ec);
         }
     }
+    if (o.only && *o.only >= reps) {
+        err << "mss run: --only " << *o.only << ": the run ids are 0 to " << reps - 1 << " ("
+            << reps << (reps == 1 ? " replication" : " replications") << ")\n";
+        return kExitInvalidInput;
+    }
     if (!out_path.empty()) {
         if (const std::string problem = output_problem(out_path, o.force); !problem.empty()) {
             err << "mss run: " << problem << "\n";
+            return kExitInvalidInput;
+        }
+    }
+    const fs::path trace_path = o.trace;
+    if (o.only) {
+        if (const std::string problem = output_problem(trace_path, o.force); !problem.empty()) {
+            err << "mss run: --trace: " << problem << "\n";
+            return kExitInvalidInput;
+        }
+        // Not the scenario being run (even with --force), nor the results file.
+        const char* also = nullptr;
+        if (same_file(trace_path, o.scenario)) also = "the scenario file";
+        if (!out_path.empty() && same_file(trace_path, out_path)) also = "the results file (-o)";
+        if (also != nullptr) {
+            err << "mss run: --trace " << trace_path.string() << " is " << also << "\n";
             return kExitInvalidInput;
         }
     }
@@ -129,14 +158,11 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
 
     try {
         if (o.only) {
-            const fs::path trace_path = o.trace;
-            if (const std::string problem = output_problem(trace_path, true); !problem.empty()) {
-                err << "mss run: --trace: " << problem << "\n";
-                return kExitInvalidInput;
-            }
-            std::ofstream trace(trace_path);
+            // Under a temporary name, renamed when complete (never a cut-off trace).
+            experiment::TempFile temp(trace_path.string() + ".tmp-" + std::to_string(::getpid()));
+            std::ofstream trace(temp.path());
             if (!trace) {
-                err << "mss run: cannot write " << trace_path.string() << "\n";
+                err << "mss run: cannot write " << temp.path().string() << "\n";
                 return kExitFailure;
             }
             TraceWriter writer(trace, cfg);
@@ -144,9 +170,11 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             experiment::trace_run(cfg, seed, spec, writer);
             trace.close();
             if (!trace) {
-                err << "mss run: writing " << trace_path.string() << " failed\n";
+                err << "mss run: writing " << temp.path().string() << " failed\n";
                 return kExitFailure;
             }
+            experiment::durable_rename(temp.path(), trace_path);
+            temp.release();
             out << "traced run " << *o.only << " of " << o.scenario << " (seed " << seed << ") to "
                 << trace_path.string() << "\n";
             if (out_path.empty()) return kExitOk;

@@ -16,9 +16,34 @@ fs::path directory_of(const fs::path& path) {
     return path.parent_path().empty() ? fs::path(".") : path.parent_path();
 }
 
+std::string file_kind(fs::file_type type) {
+    switch (type) {
+        case fs::file_type::regular:
+            return "a regular file";
+        case fs::file_type::directory:
+            return "a directory";
+        case fs::file_type::fifo:
+            return "a FIFO";
+        case fs::file_type::character:
+            return "a character device";
+        case fs::file_type::block:
+            return "a block device";
+        case fs::file_type::socket:
+            return "a socket";
+        default:
+            return "a special file";
+    }
+}
+
 std::string output_location_problem(const fs::path& path) {
+    if (path.empty()) return "the output file name is empty";
     std::error_code ec;
-    if (fs::is_directory(path, ec)) return path.string() + " is a directory";
+    // An existing output is replaced (with --force) by renaming a new file over it: only a
+    // regular file may be (a FIFO or a device would be replaced by a file, a directory fails).
+    const fs::file_status st = fs::status(path, ec);
+    if (fs::exists(st) && !fs::is_regular_file(st))
+        return path.string() + " is " + file_kind(st.type()) +
+               ", not a regular file; give the name of a new or regular file";
     const fs::path dir = directory_of(path);
     if (!fs::exists(dir, ec)) return "output directory " + dir.string() + " does not exist";
     if (!fs::is_directory(dir, ec))

@@ -10,9 +10,13 @@ namespace mss::experiment {
 /// The directory `path` is in ("." for a bare file name).
 std::filesystem::path directory_of(const std::filesystem::path& path);
 
-/// Empty if a new file can be created at `path` (not a directory; its directory exists, is a
-/// directory and is writable), else what is wrong, naming the path.
+/// Empty if a new file can be created at `path` (a name; nothing there or a regular file, never
+/// a directory, FIFO or device; its directory exists, is a directory and is writable), else
+/// what is wrong, naming the path. Whether an existing file may be replaced is the caller's.
 std::string output_location_problem(const std::filesystem::path& path);
+
+/// "a directory", "a FIFO", "a character device"... for messages.
+std::string file_kind(std::filesystem::file_type type);
 
 /// fsync(2) of a directory, so that entries created or renamed in it last (best effort).
 void sync_directory(const std::filesystem::path& directory);

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -251,8 +252,15 @@ public:
     void run() {
         const double cpu0 = thread_cpu_seconds();
         std::vector<std::thread> pool;
-        for (int t = 0; t < o_.threads; ++t)
-            pool.emplace_back([this] { local_worker(); });
+        start_threads(
+            pool, o_.threads, [this] { local_worker(); },
+            [this] {
+                {
+                    std::lock_guard lock(m_);
+                    stop_ = true;
+                }
+                dispatch_cv_.notify_all();
+            });
         Progress progress("sweep runs", o_.quiet);
         std::optional<std::chrono::steady_clock::time_point> stop_time;
         try {
@@ -575,8 +583,13 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         }
     };
     std::vector<std::thread> pool_threads;
-    for (std::int64_t t = 0; t < threads; ++t)
-        pool_threads.emplace_back(worker);
+    start_threads(pool_threads, threads, worker, [&] {
+        {
+            std::lock_guard lock(m);
+            halt = true;
+        }
+        work_cv.notify_all();
+    });
 
     std::deque<std::pair<std::string, MPI_Request> > sends;
     auto reap = [&](bool all) {
@@ -794,8 +807,15 @@ SweepRunResult run_sweep_mpi(MpiSession& mpi, const SweepPlan& plan, const Sweep
         // The other ranks wait for rank 0: take the whole job down; the journal keeps every
         // run it received.
         std::fprintf(stderr, "mss sweep: %s\n", e.what());
+        // MPI_Abort runs no destructor: remove OUT.part here, and the journal when it holds no
+        // run (EmptyJournalRemover's rule).
+        std::error_code ec;
+        std::filesystem::remove(plan.output.string() + ".part", ec);
         try {
-            journal->sync();
+            if (journal->records() == 0)
+                journal->remove();
+            else
+                journal->sync();
         } catch (...) {
         }
         mpi.abort(1);

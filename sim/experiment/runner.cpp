@@ -10,6 +10,8 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <system_error>
 #include <thread>
 
 namespace mss::experiment {
@@ -23,6 +25,24 @@ int available_cpus() {
     }
     const unsigned hw = std::thread::hardware_concurrency();
     return hw > 0 ? static_cast<int>(hw) : 1;
+}
+
+void start_threads(std::vector<std::thread>& pool, std::int64_t count,
+                   const std::function<void()>& body, const std::function<void()>& stop) {
+    try {
+        pool.reserve(static_cast<std::size_t>(count));
+        for (std::int64_t t = 0; t < count; ++t)
+            pool.emplace_back(body);
+    } catch (const std::system_error& e) {
+        const std::size_t started = pool.size();
+        stop();
+        for (auto& t : pool)
+            t.join();
+        pool.clear();
+        throw ThreadStartError("cannot start " + std::to_string(count) + " threads (the system " +
+                               "refused one after " + std::to_string(started) + "): " + e.what() +
+                               "; use fewer threads (-j)");
+    }
 }
 
 std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, const RunSink& sink,
@@ -88,9 +108,13 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, c
     };
 
     std::vector<std::thread> pool;
-    pool.reserve(static_cast<std::size_t>(threads));
-    for (int t = 0; t < threads; ++t)
-        pool.emplace_back(worker);
+    start_threads(pool, threads, worker, [&] {
+        {
+            std::lock_guard lock(m);
+            abort = true;
+        }
+        consumed.notify_all();
+    });
 
     std::int64_t delivered = 0;
     bool draining = false;  // woken: sink every record ready in order before waiting again

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "sim/output/run_record.hpp"
@@ -33,9 +35,23 @@ struct RunnerOptions {
 
 /// Runs every spec of `runs` and passes each record to `sink` in list order. Returns the number
 /// of records delivered (less than runs.size() only when stopped). Rethrows the first exception
-/// of a run function or of the sink after stopping the workers.
+/// of a run function or of the sink after stopping the workers; ThreadStartError when the
+/// threads cannot all be created (after stopping those that were).
 std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, const RunSink& sink,
                      const RunnerOptions& options);
+
+/// Raised when the system refuses a thread (std::system_error from std::thread): too many for
+/// its limits. An I/O-like failure (exit 1); the message says how many were asked for.
+class ThreadStartError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Starts `count` threads running `body` into `pool`. When one cannot be created, calls `stop`
+/// (which must make the started threads return), joins them and throws ThreadStartError, so
+/// that no joinable thread is left to std::terminate the process.
+void start_threads(std::vector<std::thread>& pool, std::int64_t count,
+                   const std::function<void()>& body, const std::function<void()>& stop);
 
 /// The number of CPUs this process may use (sched_getaffinity), at least 1.
 int available_cpus();

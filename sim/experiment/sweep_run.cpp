@@ -485,6 +485,14 @@ bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
     return true;
 }
 
+EmptyJournalRemover::~EmptyJournalRemover() {
+    if (std::uncaught_exceptions() <= uncaught_ || journal_.records() != 0) return;
+    try {
+        journal_.remove();
+    } catch (const std::exception&) {  // the error on its way matters more
+    }
+}
+
 bool finish_from_journal(const SweepPlan& plan, Journal& journal, SweepRunResult& result,
                          const std::atomic<int>* stop) {
     ResultsFollower follower(plan, journal);
@@ -502,6 +510,7 @@ SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
     SweepRunResult result;
     std::optional<Journal> journal = open_journal(plan, o, result);
     if (!journal) return result;
+    const EmptyJournalRemover remover(*journal);
     result.resumed = journal->records();
     result.discarded_bytes = journal->discarded_bytes();
     ResultsFollower follower(plan, *journal);

@@ -26,6 +26,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -182,6 +183,22 @@ private:
 /// renames it and removes the journal; false when `stop` becomes non-zero first.
 bool finish_from_journal(const SweepPlan& plan, Journal& journal, SweepRunResult& result,
                          const std::atomic<int>* stop = nullptr);
+
+/// Removes `journal` when an exception ends its scope (thread start failure, I/O error, input
+/// error) before any run was journaled: there is nothing to resume, and a journal left behind
+/// would make the next start ask for --resume. A journal that holds runs stays for --resume.
+class EmptyJournalRemover {
+public:
+    explicit EmptyJournalRemover(Journal& journal)
+        : journal_(journal), uncaught_(std::uncaught_exceptions()) {}
+    ~EmptyJournalRemover();
+    EmptyJournalRemover(const EmptyJournalRemover&) = delete;
+    EmptyJournalRemover& operator=(const EmptyJournalRemover&) = delete;
+
+private:
+    Journal& journal_;
+    int uncaught_;
+};
 
 /// The progress note "point p/P" for the run about to be written.
 std::string point_note(const SweepPlan& plan, std::int64_t next_run);
