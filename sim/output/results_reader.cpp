@@ -105,10 +105,12 @@ H5::H5File open_results(const std::filesystem::path& path) {
                           ": not an HDF5 file (expected an mss-sim/1 results file)");
     H5::H5File f(path.string(), H5F_ACC_RDONLY);
     H5::Group root = f.openGroup("/");
-    if (!has_attr(root, "format") || read_string_attr(root, "format") != "mss-sim/1")
+    if (!has_attr(root, "format"))
         throw OutputError(path.string() +
-                          ": not an mss-sim/1 results file (no format attribute "
-                          "\"mss-sim/1\")");
+                          ": not an mss-sim/1 results file (no format attribute \"mss-sim/1\")");
+    if (const std::string format = read_string_attr(root, "format"); format != "mss-sim/1")
+        throw OutputError(path.string() + ": format attribute \"" + format +
+                          "\", expected \"mss-sim/1\" (a file of another format or version)");
     return f;
 }
 

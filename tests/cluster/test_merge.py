@@ -132,6 +132,14 @@ def test_summary_of_a_file_without_runs_exits_2(shards, tmp_path):
     assert f"{empty} holds no runs (/runs is empty)" in r.stderr
 
 
+def test_a_file_of_another_format_says_which(shards, tmp_path):
+    other = damaged(shards[0], tmp_path / "other.h5",
+                    lambda f: f.attrs.modify("format", "mss-sim/2"))
+    r = mss("summary", other, check=False)
+    assert r.returncode == 2, r.stderr
+    assert f'{other}: format attribute "mss-sim/2", expected "mss-sim/1"' in r.stderr
+
+
 @pytest.mark.parametrize("shard,words", [
     ("3/3", "0 <= I < N"), ("a/3", "expected I/N"), ("1", "expected I/N"),
     ("0/17", "at most 16 shards"),
