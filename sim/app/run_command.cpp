@@ -134,6 +134,10 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             err << "mss run: " << problem << "\n";
             return kExitInvalidInput;
         }
+        if (same_file(out_path, o.scenario)) {  // even with --force
+            err << "mss run: -o " << out_path.string() << " is the scenario file\n";
+            return kExitInvalidInput;
+        }
     }
     const fs::path trace_path = o.trace;
     if (o.only) {

@@ -4,7 +4,7 @@
 # FIFO, a device or a directory is refused (exit 2) with or without --force, before any work:
 # it is never replaced by a regular file. A FIFO given to summary or merge as a results file is
 # refused, not opened (that would wait for a writer). An existing trace file is replaced only
-# with --force, and never when it is the scenario file. Nothing is left behind (no OUT.part,
+# with --force, and never when it is the scenario file; nor is -o. Nothing is left behind (no OUT.part,
 # .tmp-PID or journal). Runs in a temporary directory; started from the source root.
 set -u
 mss=$1
@@ -89,5 +89,8 @@ last="run --trace SCENARIO --force"
 expect 2 '^mss run: --trace scen.toml is the scenario file$' \
     run scen.toml -r 1 -q --only 0 --trace scen.toml --force
 cmp -s scen.toml scen.before || fail "--trace overwrote the scenario file"
+last="run -o SCENARIO --force"
+expect 2 '^mss run: -o scen.toml is the scenario file$' run scen.toml -r 1 -q -o scen.toml --force
+cmp -s scen.toml scen.before || fail "-o overwrote the scenario file"
 only fifo outdir scen.toml scen.before t.csv
 exit $status
