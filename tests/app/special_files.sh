@@ -4,8 +4,8 @@
 # FIFO, a device or a directory is refused (exit 2) with or without --force, before any work:
 # it is never replaced by a regular file. A FIFO given to summary or merge as a results file is
 # refused, not opened (that would wait for a writer). An existing trace file is replaced only
-# with --force, and never when it is the scenario file; nor is -o. Nothing is left behind (no OUT.part,
-# .tmp-PID or journal). Runs in a temporary directory; started from the source root.
+# with --force, and never when it is the scenario file; nor is -o. Nothing is left behind (no
+# OUT.part, .tmp-PID or journal). Runs in a temporary directory; started from the source root.
 set -u
 mss=$1
 root=$(pwd)
