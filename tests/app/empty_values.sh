@@ -13,22 +13,15 @@ S=$root/tests/cluster/small.toml
 W=$root/tests/cluster/small_sweep.toml
 status=0
 
-expect2() {  # expect2 STDERR_RE ARGS...
+expect2() {  # expect2 STDERR_RE ARGS...: exit 2, standard error matching, no file made
     re=$1
     shift
-    timeout -k 5 60 "$mss" "$@" >"$dir.out" 2>"$dir.err"
-    rc=$?
-    if [ "$rc" != 2 ] || ! grep -Eq -- "$re" "$dir.err"; then
-        echo "FAIL: mss $*: exit $rc, expected 2 and standard error matching: $re"
-        cat "$dir.err"
-        status=1
-    fi
+    sh "$root/tests/app/expect.sh" 2 "" "$re" -- timeout -k 5 60 "$mss" "$@" || status=1
     if [ -n "$(ls -A)" ]; then
         echo "FAIL: mss $* left files:" $(ls -A)
         find . -mindepth 1 -delete
         status=1
     fi
-    rm -f "$dir.out" "$dir.err"
 }
 
 expect2 '^mss run: -o/--output: the file name is empty$' run "$S" -r 1 -q -o ""

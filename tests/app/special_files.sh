@@ -23,13 +23,7 @@ fail() {
 expect() {  # expect RC STDERR_RE ARGS...
     want=$1 re=$2
     shift 2
-    timeout -k 5 60 "$mss" "$@" >"$dir.out" 2>"$dir.err"
-    rc=$?
-    if [ "$rc" != "$want" ] || ! grep -Eq -- "$re" "$dir.err"; then
-        fail "mss $*: exit $rc, expected $want and standard error matching: $re"
-        cat "$dir.err"
-    fi
-    rm -f "$dir.out" "$dir.err"
+    sh "$root/tests/app/expect.sh" "$want" "" "$re" -- timeout -k 5 60 "$mss" "$@" || status=1
 }
 
 # Only what the test made may be in the directory.
