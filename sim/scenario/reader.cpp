@@ -1188,20 +1188,24 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
                                 ")");
         }
     }
+    // The first ten of `names`, then how many more (a warning stays one readable line).
+    auto first_ten = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (std::size_t i = 0; i < names.size() && i < 10; ++i)
+            out += (i ? ", " : "") + names[i];
+        if (names.size() > 10) out += " and " + std::to_string(names.size() - 10) + " more";
+        return out;
+    };
     const double foc = c.kpis.foc_frac * static_cast<double>(authorised);
     if (authorised > 0 && static_cast<double>(reachable) < foc) {
-        std::string who;
-        for (std::size_t i = 0; i < short_of.size(); ++i)
-            who += (i ? ", " : "") + short_of[i];
+        const std::string who = first_ten(short_of);
         warn(first_short.empty() ? "kpis.foc_frac" : first_short,
              "full operating capability is unreachable: the generation batches fill at most " +
                  std::to_string(reachable) + " of the " + std::to_string(authorised) +
                  " billets, fewer than foc_frac x billets = " + format_double(foc) +
                  (who.empty() ? std::string() : "; short: " + who));
     } else if (authorised > 0 && static_cast<double>(certain) < foc) {
-        std::string who;
-        for (std::size_t i = 0; i < uncertain.size(); ++i)
-            who += (i ? ", " : "") + uncertain[i];
+        const std::string who = first_ten(uncertain);
         warn("kpis.foc_frac",
              "full operating capability is reached only if pledges below probability 1 are "
              "realised (" +
