@@ -440,7 +440,10 @@ bool apply_set(toml::table& root, std::string_view assignment, Diagnostics& diag
             }
             toml::node* next = t->get(seg);
             if (!next) {
-                t->insert(toml::key(seg, origin), toml::table{});
+                // A table parsed from the --set carries its location (a copy would not; a move
+                // does), for errors about the table itself (a distribution without `dist`).
+                toml::table made = toml::parse("t = {}\n", std::string_view{src});
+                t->insert(toml::key(seg, origin), std::move(*made.get("t")->as_table()));
                 next = t->get(seg);
             }
             cur = next;

@@ -276,6 +276,13 @@ TEST_CASE("errors on keys and tables a --set creates are located at the --set", 
     CHECK(errors(kMinimal, {"kpis.x.y.z=1"})
               .at(0)
               .rfind("--set kpis.x.y.z=1: kpis.x: unknown key", 0) == 0);
+    // A table the --set makes (tour_days left to its default): errors about the table too.
+    const Lines e =
+        errors(edit(kMinimal, "tour_days = 300\n", ""), {"contingent.Kenya.tour_days.median=30"});
+    REQUIRE_FALSE(e.empty());
+    CHECK(e[0].rfind("--set contingent.Kenya.tour_days.median=30: contingent.Kenya.tour_days: a "
+                     "distribution table needs dist",
+                     0) == 0);
 }
 
 TEST_CASE("an out-of-range integer is shown as written", "[scenario]") {
