@@ -160,7 +160,18 @@ void MpiSession::abort(int code) {
 
 namespace {
 
-enum Tag : int { kRequest = 1, kWork = 2, kRecord = 3, kFailure = 4, kBye = 5, kStop = 6 };
+// kDone: a rank's last message, once nothing of its own is in flight (its records all
+// received). Rank 0 leaves only when every other rank has sent it: after a stop, the records a
+// rank ships while leaving still need rank 0 to receive them.
+enum Tag : int {
+    kRequest = 1,
+    kWork = 2,
+    kRecord = 3,
+    kFailure = 4,
+    kBye = 5,
+    kStop = 6,
+    kDone = 7
+};
 
 constexpr std::int64_t kMaxBatchPerThread = 8;
 // Rank 0's main thread polls MPI at this interval (Open MPI's blocking calls spin a core). The
@@ -272,14 +283,17 @@ public:
                 progress.update(written, end_ - first_todo_,
                                 [&] { return point_note(plan_, journal_.next_run()); });
                 if (!stopping() && (SignalGuard::received() != 0 || bye_)) begin_stop();
-                if (active_ == 0 && (journal_.complete() || stopping())) break;
+                if (active_ == 0 && done_ranks_ == mpi_.size() - 1 &&
+                    (journal_.complete() || stopping()))
+                    break;
                 if (stopping()) {
                     if (!stop_time) stop_time = std::chrono::steady_clock::now();
                     if (std::chrono::steady_clock::now() - *stop_time > kStopGrace) {
                         std::fprintf(stderr,
                                      "mss sweep: %d rank(s) did not stop within %lld s; aborting "
                                      "the job (the journal keeps every run received)\n",
-                                     active_, static_cast<long long>(kStopGrace.count()));
+                                     mpi_.size() - 1 - done_ranks_,
+                                     static_cast<long long>(kStopGrace.count()));
                         journal_.sync();
                         mpi_.abort(SignalGuard::exit_code() != 0 ? SignalGuard::exit_code() : 1);
                     }
@@ -396,6 +410,9 @@ private:
                     if (first_failure_.empty()) first_failure_ = buf;
                     break;
                 }
+                case kDone:
+                    ++done_ranks_;
+                    break;
                 case kBye:
                     // The rank stopped on its own signal and waits for our STOP.
                     bye_ = true;
@@ -496,6 +513,7 @@ private:
     std::set<int> released_;                              // ranks told "no more" (or gone)
     std::set<int> stop_sent_;                             // ranks sent STOP
     int active_;                                          // ranks > 0 not yet told "no more"
+    int done_ranks_ = 0;                                  // ranks > 0 that sent kDone
 };
 
 /// A rank > 0: its worker threads (alive for the whole sweep, like rank 0's) simulate the
@@ -717,6 +735,8 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         }
     }
     check_stop();  // a STOP sent just before "no more"
+    const std::int64_t last = 0;
+    send_i64(&last, 1, 0, kDone);  // nothing of ours is in flight any more
     return SignalGuard::received() != 0 ? SignalGuard::exit_code() : 0;
 }
 
