@@ -27,7 +27,7 @@ using RunFunction = std::function<output::RunRecord(const RunSpec&)>;
 using RunSink = std::function<void(output::RunRecord&&)>;
 
 struct RunnerOptions {
-    int threads = 1;         ///< worker threads (>= 1)
+    int threads = 1;         ///< worker threads (>= 1; at most one per run is started)
     std::size_t window = 0;  ///< max runs simulated ahead of the sink; 0: 4 per thread + 16
     const std::atomic<int>* stop = nullptr;  ///< non-zero: finish nothing new, return early
     std::function<void(std::int64_t done, std::int64_t total)> progress;  ///< after each sink call
