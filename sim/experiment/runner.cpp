@@ -50,7 +50,8 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, c
     const std::int64_t total = static_cast<std::int64_t>(runs.size());
     if (total == 0) return 0;
     // No more threads than runs: the others would only start and return.
-    const int threads = static_cast<int>(std::min<std::int64_t>(std::max(1, options.threads), total));
+    const int threads =
+        static_cast<int>(std::min<std::int64_t>(std::max(1, options.threads), total));
     const std::size_t window =
         options.window > 0 ? options.window : static_cast<std::size_t>(4 * threads + 16);
 
