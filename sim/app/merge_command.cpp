@@ -8,6 +8,7 @@
 
 #include "sim/app/exit_codes.hpp"
 #include "sim/experiment/merge.hpp"
+#include "sim/experiment/signals.hpp"
 
 namespace mss::app {
 
@@ -22,8 +23,11 @@ int run_merge(const MergeOptions& o, std::ostream& out, std::ostream& err) {
     prov.extra = o.versions;
     std::vector<std::filesystem::path> shards(o.shards.begin(), o.shards.end());
     const auto t0 = std::chrono::steady_clock::now();
+    // SIGINT or SIGTERM: stop, remove OUT.part and exit 130 or 143.
+    experiment::SignalGuard signals;
     try {
-        const experiment::MergeResult r = experiment::merge_shards(o.output, shards, prov, o.force);
+        const experiment::MergeResult r = experiment::merge_shards(
+            o.output, shards, prov, o.force, &experiment::SignalGuard::stop_flag());
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         char secs[32];
@@ -34,6 +38,9 @@ int run_merge(const MergeOptions& o, std::ostream& out, std::ostream& err) {
             << " s\n";
         if (r.failed > 0) err << "mss merge: note: " << r.failed << " run(s) have status failed\n";
         return kExitOk;
+    } catch (const experiment::MergeInterrupted& e) {
+        err << "mss merge: " << e.what() << "\n";
+        return experiment::SignalGuard::exit_code();
     } catch (const experiment::MergeError& e) {
         err << "mss merge: " << e.what() << "\n";
         return kExitInvalidInput;

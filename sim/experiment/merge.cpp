@@ -72,7 +72,12 @@ std::int64_t replications_of_sweep_text(const std::string& sweep_toml) {
 }
 
 MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& paths,
-                         const output::Provenance& provenance, bool force) {
+                         const output::Provenance& provenance, bool force,
+                         const std::atomic<int>* stop) {
+    const auto check_stop = [stop] {
+        if (stop != nullptr && stop->load(std::memory_order_relaxed) != 0)
+            throw MergeInterrupted("interrupted; nothing was written");
+    };
     if (paths.empty()) throw MergeError("no shard files given");
     // Where the output goes, before reading anything (as `mss run` and `mss sweep` do).
     if (const std::string problem = output_location_problem(output); !problem.empty())
@@ -138,6 +143,7 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     std::vector<std::int32_t> owner(static_cast<std::size_t>(total), -1);
     std::vector<std::int32_t> second(static_cast<std::size_t>(total), -1);
     for (std::size_t i = 0; i < shards.size(); ++i) {
+        check_stop();
         Shard& s = shards[i];
         try {
             s.runs = output::read_runs(s.path).run;
@@ -204,6 +210,7 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
             const std::int64_t row = s.next_row++;
             if (row >= s.block_first + static_cast<std::int64_t>(s.block.size()) ||
                 row < s.block_first) {
+                check_stop();
                 const std::int64_t n = std::min<std::int64_t>(
                     kBlockRows, static_cast<std::int64_t>(s.runs.size()) - row);
                 try {
@@ -224,7 +231,9 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
                 s.block.shrink_to_fit();
             }
         }
+        check_stop();
         writer.finish();
+        check_stop();
     } catch (...) {
         fs::remove(part, ec);
         throw;

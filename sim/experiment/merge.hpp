@@ -3,6 +3,7 @@
 // identity hash in /scenario `sweep_hash`) and hold every run id 0..T-1 exactly once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -20,6 +21,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// Raised when the stop flag given to merge_shards is set (SIGINT, SIGTERM): the temporary
+/// OUT.part has been removed and nothing was written.
+class MergeInterrupted : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 struct MergeResult {
     std::int64_t runs = 0;    ///< rows written
     std::int64_t points = 0;  ///< design points of the sweep
@@ -31,10 +39,12 @@ struct MergeResult {
 /// Checks `shards` and writes `output` in run order, a block of rows at a time (bounded
 /// memory), under the temporary name OUT.part renamed when complete. `provenance` brings the
 /// command line and versions; the scenario and sweep texts come from the shards. An existing
-/// `output` is replaced only with `force`.
+/// `output` is replaced only with `force`. When `stop` becomes non-zero (a signal; see
+/// SignalGuard), throws MergeInterrupted after removing OUT.part.
 MergeResult merge_shards(const std::filesystem::path& output,
                          const std::vector<std::filesystem::path>& shards,
-                         const output::Provenance& provenance, bool force);
+                         const output::Provenance& provenance, bool force,
+                         const std::atomic<int>* stop = nullptr);
 
 /// Replications per design point from a resolved sweep text (the `replications = N` line),
 /// or 0 when there is none.

@@ -1,12 +1,14 @@
 """`mss merge` refuses what does not make one sweep (exit 2, naming files and run ranges) and
-damaged or inconsistent files (exit 2, naming the file and the dataset; `mss summary` too), and
-`--shard` and the MPI launcher checks refuse bad requests."""
+damaged or inconsistent files (exit 2, naming the file and the dataset; `mss summary` too),
+`--shard` and the MPI launcher checks refuse bad requests, and a signal stops a merge cleanly."""
 import shutil
+import signal
+import subprocess
 
 import h5py
 import pytest
 
-from conftest import SWEEP, mss, sweep
+from conftest import ROOT, SWEEP, kill_and_reap, mss, mss_bin, sweep, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +193,21 @@ def test_mss_run_refuses_several_processes(tmp_path, launch):
     assert r.returncode == 2, r.stderr
     assert "does not share its runs between processes" in r.stderr and "mss sweep" in r.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_merge_and_leaves_nothing(tmp_path, sig, code):
+    """SIGTERM or SIGINT while merging: exit 143 or 130, no output and no OUT.part left."""
+    reps = ["--set", "sweep.replications=300"]  # 1200 runs: merging them takes about a second
+    parts = [tmp_path / f"s{i}.h5" for i in range(2)]
+    for i, p in enumerate(parts):
+        sweep(p, "-j", 2, "--shard", f"{i}/2", *reps)
+    out = tmp_path / "out.h5"
+    part = out.with_name(out.name + ".part")
+    proc = subprocess.Popen([str(mss_bin()), "merge", str(out), *map(str, parts)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert wait_for(part.exists, proc), "merge ended before writing began"
+    code_seen, _, err = kill_and_reap(proc, sig)
+    assert code_seen == code, err
+    assert "interrupted; nothing was written" in err
+    assert not out.exists() and not part.exists()
