@@ -15,6 +15,7 @@
 #include "sim/experiment/mpi_driver.hpp"
 #include "sim/experiment/plain_run.hpp"
 #include "sim/experiment/runner.hpp"
+#include "sim/experiment/signals.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -30,7 +31,11 @@ public:
     TraceWriter(std::ostream& out, const model::ModelConfig& cfg) : out_(out), cfg_(cfg) {
         out_ << "t_h,date,kind,contingent,airport,count\n";
     }
-    void on_day(const model::DaySnapshot&) override {}
+    /// Thrown at the end of a day once SIGINT or SIGTERM has arrived.
+    struct Interrupted {};
+    void on_day(const model::DaySnapshot&) override {
+        if (experiment::SignalGuard::received() != 0) throw Interrupted{};
+    }
     void on_event(const model::EventRecord& e) override {
         char t[32];
         std::snprintf(t, sizeof t, "%.17g", e.t_h);
@@ -162,7 +167,9 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
 
     try {
         if (o.only) {
-            // Under a temporary name, renamed when complete (never a cut-off trace).
+            // Under a temporary name, renamed when complete (never a cut-off trace). SIGINT or
+            // SIGTERM stops the run at the end of a day; the temporary file is then removed.
+            experiment::SignalGuard signals;
             experiment::TempFile temp(trace_path.string() + ".tmp-" + std::to_string(::getpid()));
             std::ofstream trace(temp.path());
             if (!trace) {
@@ -171,7 +178,12 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             }
             TraceWriter writer(trace, cfg);
             const experiment::RunSpec spec{*o.only, 0, *o.only};
-            experiment::trace_run(cfg, seed, spec, writer);
+            try {
+                experiment::trace_run(cfg, seed, spec, writer);
+            } catch (const TraceWriter::Interrupted&) {
+                err << "mss run: interrupted; no trace was written\n";
+                return experiment::SignalGuard::exit_code();
+            }
             trace.close();
             if (!trace) {
                 err << "mss run: writing " << temp.path().string() << " failed\n";

@@ -84,6 +84,26 @@ def test_a_signal_mid_run_leaves_no_file(tmp_path, sig, code):
     assert list(tmp_path.iterdir()) == []  # the temporary is gone too
 
 
+@pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_during_a_trace_leaves_no_file(tmp_path, sig, code):
+    """The traced run stops at the end of a day: exit 130 or 143, no trace, no temporary."""
+    trace = tmp_path / "t.csv"
+    # A century: the run takes most of a second after the trace's temporary file appears.
+    p = subprocess.Popen([str(mss_bin()), "run", "scenarios/baseline.toml", "--only", "0",
+                          "--set", "scenario.horizon_days=36500", "--trace", str(trace),
+                          "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.iterdir()) and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert p.poll() is None, "the trace ended before the signal could be sent"
+    p.send_signal(sig)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == code, err
+    assert "interrupted; no trace was written" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_existing_output_needs_force(tmp_path):
     out = run_file(tmp_path, "x.h5", "-r", 1)
     before = out.stat().st_mtime_ns
