@@ -7,8 +7,32 @@
 #include "sim/app/exit_codes.hpp"
 #include "sim/experiment/plain_run.hpp"
 #include "sim/output/results_reader.hpp"
+#include "sim/scenario/sweep.hpp"
 
 namespace mss::app {
+
+namespace {
+
+/// Each design point's factor values as `mss sweep` printed them (`key=value`, a distribution
+/// as its table), from the sweep text the file keeps: /points holds only a number per factor,
+/// the level's index for values that are not numbers. Empty when that text cannot be read
+/// again or gives another number of points; /points is shown then.
+std::vector<std::vector<std::string>> point_labels(const output::ResultsInfo& info) {
+    if (info.provenance.sweep_toml.empty()) return {};
+    try {
+        const auto points = scenario::expand_design(
+            scenario::read_sweep_text(info.provenance.sweep_toml, "/scenario sweep_toml"));
+        if (points.size() != info.layout.points.size()) return {};
+        std::vector<std::vector<std::string>> labels;
+        for (const auto& p : points)
+            labels.push_back(p.assignments());
+        return labels;
+    } catch (const scenario::InvalidInput&) {
+        return {};
+    }
+}
+
+}  // namespace
 
 int run_summary(const SummaryOptions& options, std::ostream& out, std::ostream& err) {
     output::RunsTable runs;
@@ -34,6 +58,7 @@ int run_summary(const SummaryOptions& options, std::ostream& out, std::ostream& 
     for (std::size_t i = 0; i < runs.run.size(); ++i)
         rows_of_point[runs.point[i]].push_back(i);
     const bool sweep = info.layout.points.size() > 1 || !info.layout.factor_names.empty();
+    const auto labels = sweep && !options.csv ? point_labels(info) : decltype(point_labels(info)){};
     bool first = true;
     for (const auto& [point, rows] : rows_of_point) {
         std::vector<std::vector<double>> cols(runs.kpi_names.size());
@@ -65,10 +90,16 @@ int run_summary(const SummaryOptions& options, std::ostream& out, std::ostream& 
         } else {
             if (sweep) {
                 out << (first ? "" : "\n") << "design point " << point;
-                const auto& values = info.layout.points.at(static_cast<std::size_t>(point));
-                for (std::size_t f = 0; f < info.layout.factor_names.size(); ++f)
-                    out << (f == 0 ? ": " : ", ") << info.layout.factor_names[f] << " = "
-                        << values[f];
+                const auto p = static_cast<std::size_t>(point);
+                if (p < labels.size()) {
+                    for (std::size_t f = 0; f < labels[p].size(); ++f)
+                        out << (f == 0 ? ": " : ", ") << labels[p][f];
+                } else {
+                    const auto& values = info.layout.points.at(p);
+                    for (std::size_t f = 0; f < info.layout.factor_names.size(); ++f)
+                        out << (f == 0 ? ": " : ", ") << info.layout.factor_names[f] << "="
+                            << values[f];
+                }
                 out << "\n";
             }
             out << experiment::format_table(table);

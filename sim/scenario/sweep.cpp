@@ -240,11 +240,15 @@ std::string identity_hash(const SweepConfig& sweep, const std::string& base_reso
     return buf;
 }
 
-SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<std::string>& sets,
-                           const FileSource* files) {
-    const FileSource& src = files ? *files : disk();
+namespace {
+
+/// The sweep file `path` read from `src` with `sets` applied, checked on its own (the base
+/// scenario is not read): what load_sweep and read_sweep_text share. Locations go to `locs`.
+/// Throws InvalidInput.
+SweepConfig read_sweep_config(const std::filesystem::path& path, const FileSource& src,
+                              const std::vector<std::string>& sets, Diagnostics& diags,
+                              detail::Locations& locs) {
     const std::string shown = detail::display_path(path);
-    Diagnostics diags;
     std::optional<toml::table> doc = detail::parse_file(path, src, diags);
     diags.throw_if_errors();
     if (!doc->contains("sweep")) {
@@ -253,7 +257,6 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
     }
     for (const auto& s : sets)
         detail::apply_set(*doc, s, diags);
-    detail::Locations locs(shown);
     detail::SweepFile file;
     detail::Reader reader(diags, locs);
     reader.read_root(*doc, file);
@@ -366,6 +369,26 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
                                 std::to_string(kMaxRuns) + " runs; expected fewer"));
     }
     diags.throw_if_errors();
+    return cfg;
+}
+
+}  // namespace
+
+SweepConfig read_sweep_text(const std::string& text, const std::string& name) {
+    MemorySource src;
+    src.add(name, text);
+    Diagnostics diags;
+    detail::Locations locs(detail::display_path(name));
+    return read_sweep_config(name, src, {}, diags, locs);
+}
+
+SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<std::string>& sets,
+                           const FileSource* files) {
+    const FileSource& src = files ? *files : disk();
+    Diagnostics diags;
+    detail::Locations locs(detail::display_path(path));
+    SweepConfig cfg = read_sweep_config(path, src, sets, diags, locs);
+    const bool grid = cfg.design == Design::grid;
 
     // The base scenario (read once, then from the cache for every design point).
     CachingSource cache(src);

@@ -97,6 +97,11 @@ SweepLoadResult load_sweep(const std::filesystem::path& path,
                            const std::vector<std::string>& sets = {},
                            const FileSource* files = nullptr);
 
+/// The sweep file `text` (named `name` in messages) checked on its own, without reading its
+/// base scenario: for a results file's resolved `sweep_toml`, whose design points
+/// expand_design() gives again with the values as the sweep wrote them. Throws InvalidInput.
+SweepConfig read_sweep_text(const std::string& text, const std::string& name);
+
 /// The design points, in order (see the header comment).
 std::vector<DesignPoint> expand_design(const SweepConfig& sweep);
 

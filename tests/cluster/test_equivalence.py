@@ -1,6 +1,8 @@
 """A sweep gives identical results (DESIGN §2) however it is run: one thread, two threads,
 three shards merged, two MPI ranks; a one-point sweep equals `mss run`; run ids, /points and
 common random numbers are as documented."""
+import shutil
+
 import h5py
 import numpy as np
 import pytest
@@ -157,3 +159,18 @@ def test_summary_per_design_point_is_printed(tmp_path):
 def test_mss_summary_reads_a_sweep(reference):
     r = mss("summary", reference)
     assert "design point 3" in r.stdout
+    # Factor values as `mss sweep` prints them: a distribution as its table, not its index.
+    assert ('design point 1: aircraft.B787-charter.count=1, contingent.Kenya.tour_days='
+            '{ dist = "normal", lower = 300.0, mean = 365.0, sd = 15.0, upper = 430.0 }\n'
+            in r.stdout)
+
+
+def test_mss_summary_without_a_readable_sweep_text_shows_points(reference, tmp_path):
+    """When the kept sweep text cannot be read again, the labels are /points' numbers."""
+    copy = tmp_path / "copy.h5"
+    shutil.copy(reference, copy)
+    with h5py.File(copy, "r+") as f:
+        f["scenario"].attrs["sweep_toml"] = "[sweep\n"
+    r = mss("summary", copy)
+    assert ("design point 1: aircraft.B787-charter.count=1, contingent.Kenya.tour_days=1\n"
+            in r.stdout)

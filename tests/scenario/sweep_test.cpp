@@ -120,6 +120,34 @@ TEST_CASE("a sweep prints as a sweep file that reloads and reprints identically"
     CHECK(again.identity_hash == r.identity_hash);
 }
 
+TEST_CASE("a sweep's resolved text alone gives its design points again", "[scenario][sweep]") {
+    // What `mss summary` does with a results file's /scenario sweep_toml: the base scenario,
+    // named relative to a file that is elsewhere by then, is not read.
+    auto files = sweep_files(kGrid);
+    const auto lhs = edit(edit(kGrid, "replications = 3",
+                               "replications = 3\ndesign = \"lhs\"\n"
+                               "samples = 9"),
+                          "values = [180, 365, { dist = \"uniform\", min = 200, max = 300 }]",
+                          "range = [150.0, 400.0]");
+    files.add("scen/sweeps/lhs.toml",
+              edit(lhs, "values = [1, 2]", "range = [1, 3]\ninteger = true"));
+    for (const char* name : {"scen/sweeps/s.toml", "scen/sweeps/lhs.toml"}) {
+        INFO(name);
+        const auto r = load_sweep(name, {}, &files);
+        const auto points = expand_design(read_sweep_text(r.resolved_text, "sweep_toml"));
+        REQUIRE(points.size() == r.points.size());
+        for (std::size_t p = 0; p < points.size(); ++p)
+            CHECK(points[p].assignments() == r.points[p].assignments());
+    }
+    CHECK(expand_design(
+              read_sweep_text(load_sweep("scen/sweeps/s.toml", {}, &files).resolved_text, "t"))[5]
+              .assignments() ==
+          Lines{"aircraft.B787.count=2",
+                "contingent.Kenya.tour_days={ dist = \"uniform\", max = 300, min = 200 }"});
+    CHECK_THROWS_AS(read_sweep_text("[sweep\n", "t"), InvalidInput);
+    CHECK_THROWS_AS(read_sweep_text("[scenario]\nname = \"x\"\n", "t"), InvalidInput);
+}
+
 TEST_CASE("overrides of a sweep set the sweep's own keys", "[scenario][sweep]") {
     const auto files = sweep_files(kGrid);
     const auto r = load_sweep("scen/sweeps/s.toml",
