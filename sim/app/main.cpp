@@ -34,7 +34,9 @@
 
 namespace {
 
+using mss::app::kExitFailure;
 using mss::app::kExitInvalidInput;
+using mss::app::kExitOk;
 
 /// A registered subcommand: its CLI11 app and what runs it once parsed.
 struct Command {
@@ -71,11 +73,16 @@ CLI::Validator integer_in(const std::string& flag, std::int64_t lo, std::int64_t
         "", "");
 }
 
-/// A file name: not empty.
+/// A file name: not empty, and not an option (`-o -q` would otherwise write a file named
+/// "-q"; a file so named is written ./-q).
 CLI::Validator path_value(const std::string& flag) {
     return CLI::Validator(
         [flag](std::string& text) -> std::string {
-            return text.empty() ? flag + ": the file name is empty" : std::string();
+            if (text.empty()) return flag + ": the file name is empty";
+            if (text.size() > 1 && text.front() == '-')
+                return flag + ": expected a file name, found the option " + text +
+                       " (a file whose name starts with '-' is written ./" + text + ")";
+            return {};
         },
         "", "");
 }
@@ -145,11 +152,14 @@ Command add_run(CLI::App& app, const std::string& command_line) {
     cmd->add_flag("--force", o->force, "overwrite an existing results file or trace");
     cmd->add_flag("-q,--quiet", o->quiet, "no progress line");
     cmd->add_option("--only", o->only,
-                    "rerun only this run id (with --trace), e.g. --only 17 --trace run17.csv")
+                    "rerun only this run id (with --trace), e.g. --only 17 --trace run17.csv; "
+                    "with -o, also write that one run's results file")
         ->type_name("RUN")
         ->check(integer_in("--only", 0, std::numeric_limits<std::int64_t>::max(),
                            "a run id between 0 and the number of runs - 1"));
-    cmd->add_option("--trace", o->trace, "with --only: write every event of the run as CSV")
+    cmd->add_option("--trace", o->trace,
+                    "with --only: write every event of the run as CSV (whatever the scenario's "
+                    "[output] event settings)")
         ->type_name("FILE")
         ->check(path_value("--trace"));
     return {cmd, [o] { return mss::app::run_run(*o, std::cout, std::cerr); }};
@@ -188,7 +198,7 @@ Command add_sweep(CLI::App& app, const std::string& command_line) {
     add_set_option(cmd, o->sets);
     cmd->add_option("-o,--output", o->output,
                     "results file (default: runs/<sweep name>.h5); progress is kept in "
-                    "OUT.journal until it is complete")
+                    "OUT.h5.journal until it is complete")
         ->type_name("OUT.h5")
         ->check(path_value("-o/--output"));
     cmd->add_option("-j,--threads", o->threads,
@@ -205,8 +215,9 @@ Command add_sweep(CLI::App& app, const std::string& command_line) {
                 return text.empty() ? "--shard: expected I/N, found an empty value" : std::string();
             },
             "", ""));
-    cmd->add_flag("--resume", o->resume,
-                  "continue an interrupted sweep from OUT.journal (same file, --set and --shard)");
+    cmd->add_flag(
+        "--resume", o->resume,
+        "continue an interrupted sweep from OUT.h5.journal (same file, --set and --shard)");
     cmd->add_flag("--force", o->force, "overwrite an existing results file (never a journal)");
     cmd->add_flag("-q,--quiet", o->quiet, "no progress line");
     return {cmd, [o] { return mss::app::run_sweep(*o, std::cout, std::cerr); }};
@@ -341,7 +352,15 @@ int main(int argc, char** argv) {
         return kExitInvalidInput;
     }
     for (const auto& c : commands) {
-        if (c.app->parsed()) return c.run();
+        if (!c.app->parsed()) continue;
+        const int code = c.run();
+        // A table that could not be printed (a full disk, a closed stdout) is a failure.
+        std::cout.flush();
+        if (!std::cout && code == kExitOk) {
+            std::cerr << "mss " << c.app->get_name() << ": cannot write to standard output\n";
+            return kExitFailure;
+        }
+        return code;
     }
     std::cerr << "mss: missing command; expected one of: " << command_names(commands) << "\n";
     return kExitInvalidInput;

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <ostream>
@@ -16,6 +17,7 @@
 #include "sim/experiment/plain_run.hpp"
 #include "sim/experiment/runner.hpp"
 #include "sim/experiment/signals.hpp"
+#include "sim/experiment/summary.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -42,11 +44,14 @@ public:
         const auto day = static_cast<std::int32_t>(e.t_h / 24.0);
         out_ << t << ',' << output::iso_date(cfg_.scenario.start_days_since_epoch + day) << ','
              << model::to_string(e.kind) << ','
-             << (e.contingent >= 0 ? cfg_.contingents[static_cast<std::size_t>(e.contingent)].name
-                                   : std::string())
+             << experiment::csv_field(
+                    e.contingent >= 0
+                        ? cfg_.contingents[static_cast<std::size_t>(e.contingent)].name
+                        : std::string())
              << ','
-             << (e.airport >= 0 ? cfg_.airports[static_cast<std::size_t>(e.airport)].code
-                                : std::string())
+             << experiment::csv_field(e.airport >= 0
+                                          ? cfg_.airports[static_cast<std::size_t>(e.airport)].code
+                                          : std::string())
              << ',' << e.count << '\n';
     }
     void on_finish(const model::RunKpis&, const std::vector<model::ContingentKpis>&) override {}
@@ -210,9 +215,12 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             err << "mss run: interrupted after " << r.runs << " runs; nothing was written\n";
             return r.signal_exit_code != 0 ? r.signal_exit_code : kExitInterrupted;
         }
+        // The threads started: no more than runs.
+        const std::int64_t used =
+            std::min<std::int64_t>(threads, std::max<std::int64_t>(1, r.runs));
         out << "scenario \"" << cfg.scenario.name << "\" (" << o.scenario << "): " << r.runs
-            << (r.runs == 1 ? " run" : " runs") << ", seed " << seed << ", " << threads
-            << (threads == 1 ? " thread" : " threads") << ", " << cfg.scenario.horizon_days
+            << (r.runs == 1 ? " run" : " runs") << ", seed " << seed << ", " << used
+            << (used == 1 ? " thread" : " threads") << ", " << cfg.scenario.horizon_days
             << " days\n";
         char secs[32];
         std::snprintf(secs, sizeof secs, "%.1f", wall);

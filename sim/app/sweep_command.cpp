@@ -281,7 +281,12 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
         out << out_path.string() << " already holds these runs (identity " << loaded.identity_hash
             << "); nothing to do\n";
     } else {
-        out << ro.threads << (ro.threads == 1 ? " thread" : " threads");
+        // The threads started: in one process, no more than the runs simulated.
+        const std::int64_t used =
+            distributed
+                ? ro.threads
+                : std::min<std::int64_t>(ro.threads, std::max<std::int64_t>(1, r.simulated));
+        out << used << (used == 1 ? " thread" : " threads");
         if (distributed) {
             out << " per rank x " << r.ranks << " MPI ranks (" << r.batches << " batches";
             if (r.simulated > 0)

@@ -156,6 +156,11 @@ def test_summary_per_design_point_is_printed(tmp_path):
     assert "16 runs" in r.stdout
 
 
+def test_the_sweep_header_counts_the_threads_started(tmp_path):
+    r = sweep(tmp_path / "s.h5", "-j", 64, "--set", "sweep.replications=1")
+    assert "\n4 threads, 240 days\n" in r.stdout
+
+
 def test_mss_summary_reads_a_sweep(reference):
     r = mss("summary", reference)
     assert "design point 3" in r.stdout

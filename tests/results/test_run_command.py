@@ -127,6 +127,47 @@ def test_bad_flags_exit_2_and_write_nothing(tmp_path, args, needle):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("flag", ["-o", "--trace"])
+def test_an_option_is_not_taken_as_a_file_name(tmp_path, flag):
+    """`-o -q` is a forgotten value, not a file named "-q"."""
+    extra = ["--only", "0"] if flag == "--trace" else []
+    r = subprocess.run([str(mss_bin()), "run", str(ROOT / "scenarios/baseline.toml"), *SHORT,
+                        *extra, flag, "-q"], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert "expected a file name, found the option -q" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_header_counts_the_threads_started(tmp_path):
+    out = tmp_path / "o.h5"
+    r = mss("run", "scenarios/baseline.toml", "-r", 1, "-j", 8, "-o", out, "--quiet", *SHORT)
+    assert ": 1 run, seed 20240601, 1 thread, 90 days" in r.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["run", "summary"])
+def test_a_table_that_cannot_be_printed_is_a_failure(tmp_path, command):
+    out = tmp_path / "o.h5"
+    args = (["run", "scenarios/baseline.toml", "-r", 2, "-o", out, "--quiet", *SHORT]
+            if command == "run" else ["summary", run_file(tmp_path, "s.h5", "-r", 2)])
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([str(mss_bin()), *map(str, args)], cwd=ROOT, stdout=full,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+    assert r.returncode == 1, r.stderr
+    assert f"mss {command}: cannot write to standard output" in r.stderr
+
+
+def test_trace_fields_with_commas_are_quoted(tmp_path):
+    trace = tmp_path / "t.csv"
+    mss("run", "scenarios/baseline.toml", *SHORT, "--set", 'contingent.Kenya.name="Ken,ya"',
+        "--only", 0, "--trace", trace, "--quiet")
+    with open(trace, newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert all(len(row) == 6 for row in rows)
+    assert any(row[3] == "Ken,ya" for row in rows[1:])
+
+
 def test_missing_scenario_exits_2(tmp_path):
     r = mss("run", "scenarios/no-such-file.toml", "-o", tmp_path / "o.h5", check=False)
     assert r.returncode == 2
