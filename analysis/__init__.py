@@ -13,11 +13,13 @@ Command line: `/usr/bin/python3 -m analysis {report,compare,summary,plot} ...`; 
 docs/analysis.md.
 """
 
-from analysis.results import FORMAT, InputError, Results, load
-
 
 def __getattr__(name):
-    # The statistics pull in scipy: import them on first use only.
+    # Imported on first use only: the statistics pull in scipy, the results h5py and pandas
+    # (so that `python3 -m analysis` loads them inside cli.main, which handles Ctrl-C).
+    if name in ("FORMAT", "InputError", "Results", "load"):
+        from analysis import results
+        return getattr(results, name)
     if name in ("KpiSummary", "paired_differences", "sensitivity", "summarise"):
         from analysis import stats
         return getattr(stats, name)

@@ -97,10 +97,15 @@ def _table(df, cols) -> str:
 
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from analysis.results import InputError, check_file, load
-    for name in ("file", "a", "b"):
-        if getattr(args, name, None) is not None:
-            check_file(getattr(args, name))   # fail fast, before the plotting imports
+    from analysis.results import InputError, check_file, load, same_file
+    inputs = [check_file(getattr(args, name)) for name in ("file", "a", "b")
+              if getattr(args, name, None) is not None]   # fail fast, before plotting imports
+    out = getattr(args, "out", None)
+    if out is not None:
+        if not out.strip():
+            raise InputError("-o/--out: the output path is empty")
+        if any(same_file(out, i) for i in inputs):
+            raise InputError(f"{out}: is the input file; choose another output path")
     from analysis import plots, report, stats
 
     if args.command == "report":
@@ -167,11 +172,15 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from analysis.results import InputError
     try:
-        return run(argv)
-    except InputError as e:
-        print(f"analysis: error: {e}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        return 0
+        from analysis.results import InputError
+        try:
+            return run(argv)
+        except InputError as e:
+            print(f"analysis: error: {e}", file=sys.stderr)
+            return 2
+        except BrokenPipeError:
+            return 0
+    except KeyboardInterrupt:   # Ctrl-C: report.staged has removed any partial output
+        print("analysis: interrupted", file=sys.stderr)
+        return 130

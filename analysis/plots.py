@@ -7,7 +7,9 @@ they never cover data; time axes show dates (the `date` coordinate of /series).
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import re
 from pathlib import Path
 
@@ -43,9 +45,26 @@ def new_figure(width_in: float, height_in: float) -> Figure:
 
 
 def save(fig: Figure, path: str | Path) -> Path:
+    """Writes `fig` at `path`, in the format its suffix names (PNG when it has none),
+    through a temporary file beside it: an error or an interrupt never leaves a truncated
+    image at `path`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    fmt = path.suffix[1:].lower() or "png"
+    if fmt not in fig.canvas.get_supported_filetypes():
+        raise InputError(f"{path}: cannot write a figure as .{fmt} (use .png)")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory; name the image file to write")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        extra = {"metadata": {"Software": None}} if fmt == "png" else {}
+        fig.savefig(tmp, format=fmt, dpi=DPI, **extra)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {e.strerror or e}") from e
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return path
 
 
@@ -156,7 +175,8 @@ def strength_figure(res, mask=None, total_only: bool = False, what: str | None =
             ax.plot(dates, np.median(on_duty, axis=0), color=ONDUTY, ls=":", lw=1.4, zorder=3)
         ax.set_title(title, fontsize=11 if c is None else 10, loc="left")
         ax.set_ylabel("personnel")
-        top = max(float(np.nanmax(vals)) if vals.size else 0.0, float(auth or 0))
+        finite = vals[np.isfinite(vals)]
+        top = max(float(finite.max()) if finite.size else 0.0, float(auth or 0))
         ax.set_ylim(0, top * 1.08 + 1)
         ax.set_xlim(dates[0] - np.timedelta64(1, "D"), dates[-1])
         ax.grid(alpha=0.3, lw=0.5)

@@ -6,15 +6,19 @@ and tests can find them.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis import plots, stats
-from analysis.results import InputError, iso_today
+from analysis.results import InputError, iso_today, same_file
 
 
 def fmt(v) -> str:
@@ -72,6 +76,58 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
 
 
+@contextlib.contextmanager
+def staged(outdir: str | Path, inputs=()):
+    """Yields a new hidden directory beside `outdir` to write the output files into. When
+    the block succeeds they are moved into `outdir` (created if needed), the Markdown file
+    last; when it fails or is interrupted they are deleted, with the directories made for
+    them. So `outdir` never receives a partial set of files, and no file of `inputs` is
+    overwritten."""
+    out = Path(outdir)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise InputError(f"{out}: exists and is not a directory (-o names an output "
+                         "directory)")
+    made = [d for d in out.absolute().parents if not os.path.exists(d)]  # innermost first
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as e:
+        _remove_empty(made)
+        raise InputError(f"{out}: cannot create the output directory: "
+                         f"{e.strerror or e}") from e
+    try:
+        yield tmp
+        files = sorted(tmp.iterdir(), key=lambda f: f.suffix == ".md")
+        try:
+            for f in files:
+                dst = out / f.name
+                if any(same_file(dst, i) for i in inputs):
+                    raise InputError(f"{dst}: is an input file; choose another output "
+                                     "directory")
+            if not os.path.exists(out):
+                umask = os.umask(0)
+                os.umask(umask)
+                tmp.chmod(0o777 & ~umask)   # mkdtemp makes it private
+                os.rename(tmp, out)
+            else:
+                for f in files:
+                    os.replace(f, out / f.name)
+        except OSError as e:
+            raise InputError(f"{out}: cannot write the output: {e.strerror or e}") from e
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(made)
+        raise
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _remove_empty(dirs) -> None:
+    """Removes the directories of `dirs` (innermost first) that are empty."""
+    for d in dirs:
+        with contextlib.suppress(OSError):
+            d.rmdir()
+
+
 def write_report(res, outdir: str | Path, sweep: str = "auto", point: int | None = None) -> list:
     """Writes the report of `res` into `outdir`; returns the files written.
 
@@ -87,9 +143,13 @@ def write_report(res, outdir: str | Path, sweep: str = "auto", point: int | None
         if sweep == "yes":
             raise InputError(f"{res.path}: the sweep has no factor columns in /points")
         do_sweep = False
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
     mask = res.runs_of_point(point) if point is not None else None
+    with staged(outdir, [res.path]) as tmp:
+        written = _write_report(res, tmp, do_sweep, point, mask)
+    return [Path(outdir) / p.name for p in written]
+
+
+def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     what = None
     if point is not None:
         vals = res.factor_values.loc[point] if res.factors else {}
@@ -142,8 +202,9 @@ def write_report(res, outdir: str | Path, sweep: str = "auto", point: int | None
         ["floor", f"{fmt(res.floor)} on duty (kpis.floor_frac = "
                   f"{res.kpi_settings.floor_frac:g} × total billets)"],
         ["main airport", f"{res.main_airport} (airports: {', '.join(res.airports)})"],
-        ["events dropped", f"{int(res.runs['events_dropped'].sum()):,} (beyond "
-                           "output.max_events_per_run)"],
+        ["events dropped", (f"{int(res.runs['events_dropped'].sum()):,}"
+                            if "events_dropped" in res.runs else "?")
+         + " (beyond output.max_events_per_run)"],
     ]
     md.append(_md_table(["", ""], [[f"**{k}**", v] for k, v in meta], "ll"))
 
@@ -291,11 +352,17 @@ def write_compare(a, b, outdir: str | Path | None) -> tuple[pd.DataFrame, list]:
     if len(per_run) == 0:
         raise InputError(f"{a.path} and {b.path} have no run in common (runs are matched by "
                          "design point and replication)")
-    files = []
+    if len(table) == 0:
+        raise InputError(f"{a.path} and {b.path} have no KPI column in common")
     if outdir is None:
-        return table, files
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+        return table, []
+    with staged(outdir, [a.path, b.path]) as tmp:
+        files = _write_compare(a, b, per_run, table, tmp)
+    return table, [Path(outdir) / p.name for p in files]
+
+
+def _write_compare(a, b, per_run, table, out: Path) -> list:
+    files = []
     table.to_csv(out / "compare.csv", index=False, float_format="%.17g")
     files.append(out / "compare.csv")
     files.append(plots.save(plots.compare_figure(a, b, per_run, table), out / "compare.png"))
@@ -326,4 +393,4 @@ def write_compare(a, b, outdir: str | Path | None) -> tuple[pd.DataFrame, list]:
     md.append("\n![Paired differences](compare.png)\n")
     (out / "compare.md").write_text(_join(md))
     files.append(out / "compare.md")
-    return table, files
+    return files

@@ -10,6 +10,8 @@ scenario parsed with tomllib. Everything the plots need that is not in the array
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,6 +31,13 @@ FORMAT = "mss-sim/1"
 RUN_ID_COLUMNS = ("run", "point", "replication", "seed", "status", "wall_s")
 #: The trailing non-KPI column of /runs.
 RUN_TAIL_COLUMNS = ("events_dropped",)
+#: Columns of /runs that the analysis reads (`wall_s` and `events_dropped` may be absent).
+RUN_REQUIRED = ("run", "point", "replication", "seed", "status")
+#: Columns of /events (docs/results.md).
+EVENT_COLUMNS = ("run", "t_h", "kind", "contingent", "airport", "count")
+#: The /series variables the plots read, with their dimensions (docs/results.md).
+SERIES_DIMS = {"strength": ("run", "day", "contingent"), "on_duty": ("run", "day", "contingent"),
+               "airport_open": ("run", "day", "airport"), "regime": ("run", "day")}
 
 #: Defaults of the [kpis] table (docs/scenario.md, sim/model/config.hpp KpiConfig).
 KPI_DEFAULTS = {"ioc_frac": 0.5, "foc_frac": 0.95, "floor_frac": 0.9}
@@ -43,12 +52,42 @@ class InputError(Exception):
     """A file or request the analysis cannot use (the CLI exits 2 with this message)."""
 
 
-def _str(v) -> str:
+def _str(v, errors: str = "strict") -> str:
     if isinstance(v, bytes):
-        return v.decode("utf-8")
+        return v.decode("utf-8", errors)
     if isinstance(v, np.ndarray) and v.shape == ():
-        return _str(v[()])
+        return _str(v[()], errors)
     return str(v)
+
+
+def _attr_str(path: Path, obj, name: str, default: str = "") -> str:
+    """Text attribute `name` of `obj` (default when absent); InputError naming it when it
+    cannot be read as UTF-8 text."""
+    try:
+        return _str(obj.attrs[name]) if name in obj.attrs else default
+    except (UnicodeDecodeError, OSError) as e:
+        raise InputError(f"{path}: {obj.name} attr `{name}` is not UTF-8 text: {e}") from e
+
+
+def _table(path: Path, f, name: str, columns=(), ndim: int = 1, text=()) -> np.ndarray:
+    """The compound dataset /name, read whole. InputError naming it unless it is a table of
+    `ndim` dimensions that has `columns` and whose columns are all numeric but those in
+    `text`, or when HDF5 cannot read it (a damaged file)."""
+    ds = f.get(name)
+    if not isinstance(ds, h5py.Dataset) or ds.dtype.names is None:
+        raise InputError(f"{path}: /{name} is not a table (a compound dataset)")
+    if ds.ndim != ndim:
+        raise InputError(f"{path}: /{name} has {ds.ndim} dimensions, expected {ndim}")
+    missing = [c for c in columns if c not in ds.dtype.names]
+    if missing:
+        raise InputError(f"{path}: /{name} has no column " + ", ".join(f"`{c}`" for c in missing))
+    for c in ds.dtype.names:
+        if c not in text and ds.dtype[c].kind not in "biuf":
+            raise InputError(f"{path}: /{name} column `{c}` is not numeric ({ds.dtype[c]})")
+    try:
+        return ds[()]
+    except OSError as e:
+        raise InputError(f"{path}: cannot read /{name}: {e}") from e
 
 
 def _str_list(v) -> list[str]:
@@ -57,13 +96,23 @@ def _str_list(v) -> list[str]:
     return [_str(x) for x in np.atleast_1d(v)]
 
 
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True if both paths exist and are the same file (False when either cannot be stat'd)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def check_file(path: str | Path) -> Path:
     """Raises InputError unless `path` is an existing mss-sim/1 results file."""
     p = Path(path)
-    if not p.exists():
+    if not os.path.exists(p):   # also for a name too long or a symlink loop (no OSError)
         raise InputError(f"{p}: no such file")
     if p.is_dir():
         raise InputError(f"{p}: is a directory, not a results file")
+    if not p.is_file():  # a FIFO or device: reading it could block or never end
+        raise InputError(f"{p}: not a regular file, so not an {FORMAT} results file")
     if not h5py.is_hdf5(p):
         raise InputError(f"{p}: not an HDF5 file, so not an {FORMAT} results file")
     try:
@@ -72,7 +121,7 @@ def check_file(path: str | Path) -> Path:
             if fmt is None:
                 raise InputError(f"{p}: not an {FORMAT} results file (no root attribute "
                                  f"`format`)")
-            fmt = _str(fmt)
+            fmt = _str(fmt, "replace")
             if fmt != FORMAT:
                 raise InputError(f"{p}: not an {FORMAT} results file (format is {fmt!r})")
             missing = [name for name in REQUIRED if name not in f]
@@ -99,23 +148,34 @@ class Results:
 
     def __init__(self, path: str | Path):
         self.path = check_file(path)
-        with h5py.File(self.path, "r") as f:
+        p = self.path
+        with h5py.File(p, "r") as f:
             #: Root attributes (provenance): format, mss_version, git_commit, created_utc, ...
-            self.info: dict[str, str] = {k: _str(v) for k, v in f.attrs.items()}
-            sc = f["scenario"].attrs
+            #: (shown only: bytes that are not UTF-8 become U+FFFD, unreadable ones "?")
+            self.info: dict[str, str] = {}
+            for k in f.attrs:
+                try:
+                    self.info[k] = _str(f.attrs[k], "replace")
+                except (UnicodeDecodeError, OSError):
+                    self.info[k] = "?"
+            sc = f["scenario"]
             #: The fully resolved scenario text.
-            self.scenario_toml: str = _str(sc.get("toml", ""))
+            self.scenario_toml: str = _attr_str(p, sc, "toml")
             #: The sweep file's text, or None for a plain run.
-            self.sweep_toml: str | None = _str(sc["sweep_toml"]) if "sweep_toml" in sc else None
-            self.sweep_hash: str | None = _str(sc["sweep_hash"]) if "sweep_hash" in sc else None
-            self.start_date: str = _str(sc.get("start_date", ""))
+            self.sweep_toml: str | None = _attr_str(p, sc, "sweep_toml", None)
+            self.sweep_hash: str | None = _attr_str(p, sc, "sweep_hash", None)
+            self.start_date: str = _attr_str(p, sc, "start_date")
             #: /points as a DataFrame: `point` and one column per sweep factor.
-            self.points: pd.DataFrame = pd.DataFrame(f["points"][()])
+            self.points: pd.DataFrame = pd.DataFrame(_table(p, f, "points", ["point"]))
+            self.runs: pd.DataFrame = pd.DataFrame(_table(p, f, "runs", RUN_REQUIRED))
             runs = f["runs"]
-            self.runs: pd.DataFrame = pd.DataFrame(runs[()])
-            units = _str_list(runs.attrs.get("kpi_units"))
-            self.status_labels: list[str] = _str_list(runs.attrs.get("status_labels"))
-            self._regimes = f["regimes"][()] if "regimes" in f else None
+            try:
+                units = _str_list(runs.attrs.get("kpi_units"))
+                self.status_labels: list[str] = _str_list(runs.attrs.get("status_labels"))
+            except (UnicodeDecodeError, OSError) as e:
+                raise InputError(f"{p}: /runs attrs are not UTF-8 text: {e}") from e
+            self._regimes = (_table(p, f, "regimes", ["name", "stationary_share"],
+                                    text=["name"]) if "regimes" in f else None)
         try:
             #: The resolved scenario as a dict (tomllib).
             self.scenario: dict = tomllib.loads(self.scenario_toml) if self.scenario_toml else {}
@@ -140,6 +200,12 @@ class Results:
                               if c not in RUN_ID_COLUMNS + RUN_TAIL_COLUMNS
                               and self.runs[c].dtype.kind == "f"]
             self.kpi_units = {k: "" for k in self.kpi_names}
+        if self.points["point"].duplicated().any():
+            raise InputError(f"{self.path}: /points lists a design point twice")
+        stray = sorted(set(self.runs["point"]) - set(self.points["point"]))
+        if stray:
+            raise InputError(f"{self.path}: /runs has runs of design point {stray[0]}, which "
+                             "/points does not list")
         #: Sweep factor names (the /points columns other than `point`), in file order.
         self.factors: list[str] = [c for c in self.points.columns if c != "point"]
         self._series = None  # xarray.Dataset, opened on first use
@@ -238,19 +304,54 @@ class Results:
         if self._series is None:
             import xarray as xr
             try:
-                self._series = xr.open_dataset(self.path, engine="h5netcdf", group="series")
+                ds = xr.open_dataset(self.path, engine="h5netcdf", group="series")
             except Exception as e:  # noqa: BLE001 - any reader failure is a bad file here
                 raise InputError(f"{self.path}: cannot open /series with xarray: {e}") from e
+            try:
+                self._check_series(ds)
+            except BaseException:
+                ds.close()
+                raise
+            self._series = ds
         return self._series
+
+    def _check_series(self, ds) -> None:
+        """InputError unless the variables the plots read have their dimensions, a numeric
+        type and one row per run of /runs; reads them (a damaged chunk fails here)."""
+        for name, dims in SERIES_DIMS.items():
+            if name not in ds.variables:
+                raise InputError(f"{self.path}: /series/{name} is missing")
+            v = ds.variables[name]
+            if v.dims != dims:
+                raise InputError(f"{self.path}: /series/{name} has dimensions "
+                                 f"{', '.join(map(str, v.dims)) or 'none'}, expected "
+                                 f"{', '.join(dims)}")
+            if v.dtype.kind not in "biuf":
+                raise InputError(f"{self.path}: /series/{name} is not numeric ({v.dtype})")
+        if ds.sizes["run"] != self.n_runs:
+            raise InputError(f"{self.path}: /series has {ds.sizes['run']} runs but /runs has "
+                             f"{self.n_runs}")
+        for name in SERIES_DIMS:
+            try:
+                ds.variables[name].load()
+            except Exception as e:  # noqa: BLE001 - HDF5 and filter errors: a damaged file
+                raise InputError(f"{self.path}: cannot read /series/{name}: {e}") from e
 
     @cached_property
     def dates(self) -> pd.DatetimeIndex:
         """The date of each day (from the `date` coordinate)."""
         s = self.series
-        if "date" in s.coords or "date" in s:
-            return pd.to_datetime([_str(x) for x in s["date"].values])
-        start = pd.Timestamp(self.start_date)
-        return start + pd.to_timedelta(s["day"].values, unit="D")
+        try:
+            if "date" in s.coords or "date" in s:
+                return pd.to_datetime([_str(x) for x in s["date"].values])
+        except Exception as e:  # noqa: BLE001 - unreadable or not ISO dates
+            raise InputError(f"{self.path}: /series/date does not hold ISO dates: {e}") from e
+        try:
+            start = pd.Timestamp(self.start_date)
+            return start + pd.to_timedelta(s["day"].values, unit="D")
+        except Exception as e:  # noqa: BLE001
+            raise InputError(f"{self.path}: no /series/date, and /scenario attr `start_date` "
+                             f"{self.start_date!r} with /series/day gives no dates: {e}") from e
 
     @property
     def days(self) -> int:
@@ -275,14 +376,25 @@ class Results:
                                      "kind": pd.Categorical([]), "contingent": pd.Categorical([]),
                                      "airport": pd.Categorical([]),
                                      "count": pd.Series(dtype="int32")})
+            raw = _table(self.path, f, "events", EVENT_COLUMNS)
             ds = f["events"]
-            raw = ds[()]
-            kinds = _str_list(ds.attrs.get("kind_labels"))
+            try:
+                kinds = _str_list(ds.attrs.get("kind_labels"))
+                cont = _str_list(ds.attrs.get("contingent_labels"))
+                airp = _str_list(ds.attrs.get("airport_labels"))
+            except (UnicodeDecodeError, OSError) as e:
+                raise InputError(f"{self.path}: /events label attrs are not UTF-8 text: "
+                                 f"{e}") from e
             if not kinds:
                 enum = h5py.check_enum_dtype(ds.dtype["kind"]) or {}
                 kinds = [k for k, _ in sorted(enum.items(), key=lambda kv: kv[1])]
-            cont = _str_list(ds.attrs.get("contingent_labels")) or self.contingents
-            airp = _str_list(ds.attrs.get("airport_labels")) or self.airports
+            cont = cont or self.contingents
+            airp = airp or self.airports
+
+        for attr, labels in (("kind_labels", kinds), ("contingent_labels", cont),
+                             ("airport_labels", airp)):
+            if len(set(labels)) != len(labels):
+                raise InputError(f"{self.path}: /events attr `{attr}` repeats a label")
 
         def labelled(codes, labels):
             codes = np.asarray(codes, dtype=np.int64)
@@ -305,10 +417,21 @@ class Results:
         with h5py.File(self.path, "r") as f:
             if "contingent_kpis" not in f:
                 return pd.DataFrame()
-            ds = f["contingent_kpis"]
-            raw = ds[()]
-            labels = _str_list(ds.attrs.get("contingent_labels")) or self.contingents
+            raw = _table(self.path, f, "contingent_kpis", ndim=2)
+            try:
+                labels = _str_list(f["contingent_kpis"].attrs.get("contingent_labels"))
+            except (UnicodeDecodeError, OSError) as e:
+                raise InputError(f"{self.path}: /contingent_kpis attr `contingent_labels` is "
+                                 f"not UTF-8 text: {e}") from e
+        labels = labels or self.contingents
+        if len(set(labels)) != len(labels):
+            raise InputError(f"{self.path}: /contingent_kpis attr `contingent_labels` repeats "
+                             "a label")
         n, c = raw.shape
+        if n != self.n_runs or c != len(labels):
+            raise InputError(f"{self.path}: /contingent_kpis is {n} × {c}, expected one row "
+                             f"per run ({self.n_runs}) and one column per contingent "
+                             f"({len(labels)})")
         out = {"run": np.repeat(self.runs["run"].to_numpy(), c),
                "contingent": pd.Categorical(np.tile(labels, n), categories=labels)}
         for name in raw.dtype.names:
@@ -339,15 +462,31 @@ class Results:
     @cached_property
     def kpi_settings(self) -> KpiSettings:
         t = self.scenario.get("kpis", {}) or {}
-        return KpiSettings(**{k: float(t.get(k, v)) for k, v in KPI_DEFAULTS.items()})
+        if not isinstance(t, dict):
+            raise self._scenario_error("`kpis` is not a table")
+        out = {}
+        for k, v in KPI_DEFAULTS.items():
+            x = t.get(k, v)
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise self._scenario_error(f"kpis.{k} is not a number ({x!r})")
+            out[k] = float(x)
+        return KpiSettings(**out)
 
     @cached_property
     def billets(self) -> dict[str, int]:
         """Authorised strength per contingent (the scenario's `billets`), in file order."""
         out = {}
-        for c in self.scenario.get("contingent", []) or []:
+        contingents = self.scenario.get("contingent", []) or []
+        if not isinstance(contingents, list) or not all(isinstance(c, dict)
+                                                        for c in contingents):
+            raise self._scenario_error("`contingent` is not an array of tables")
+        for c in contingents:
             if "name" in c and "billets" in c:
-                out[str(c["name"])] = int(c["billets"])
+                b = c["billets"]
+                if isinstance(b, bool) or not isinstance(b, (int, float)) or not math.isfinite(b):
+                    raise self._scenario_error(f"billets of contingent {c['name']!r} is not a "
+                                               f"number ({b!r})")
+                out[str(c["name"])] = int(b)
         return out
 
     @property
@@ -363,6 +502,8 @@ class Results:
     def main_airport(self) -> str:
         """The scenario's `main_gateway`; when the key is absent, its documented default
         "PAP" (docs/scenario.md) if that is one of the file's airports, else the first."""
+        if not self.airports:
+            raise InputError(f"{self.path}: /series/airport is empty: the file has no airport")
         mg = self.scenario.get("main_gateway")
         if mg and str(mg) in self.airports:
             return str(mg)
@@ -372,7 +513,11 @@ class Results:
 
     @property
     def scenario_name(self) -> str:
-        return str((self.scenario.get("scenario") or {}).get("name", self.path.stem))
+        sc = self.scenario.get("scenario")
+        return str(sc.get("name", self.path.stem) if isinstance(sc, dict) else self.path.stem)
+
+    def _scenario_error(self, what: str) -> InputError:
+        return InputError(f"{self.path}: /scenario attr `toml`: {what}")
 
     # ----------------------------------------------------------------------------------
 
@@ -381,7 +526,11 @@ class Results:
         if point not in set(self.points["point"]):
             raise InputError(f"{self.path}: no design point {point} "
                              f"(the file has points 0..{self.n_points - 1})")
-        return self.runs["point"].to_numpy() == point
+        mask = self.runs["point"].to_numpy() == point
+        if not mask.any():
+            raise InputError(f"{self.path}: no run of design point {point} in this file (a "
+                             "shard holds only its slice of the runs)")
+        return mask
 
     def summary(self, by_point: bool = False) -> pd.DataFrame:
         """The KPI table of `mss summary` (see analysis.stats.summary_table)."""

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from analysis.results import InputError
+
 NAN = float("nan")
 
 SUMMARY_COLUMNS = ["kpi", "unit", "mean", "sd", "ci95_low", "ci95_high", "min", "max", "n",
@@ -132,6 +134,10 @@ def paired_differences(a, b) -> tuple[pd.DataFrame, pd.DataFrame]:
     difference like `summarise`, plus the means of a and b over the same pairs and the
     counts of pairs where only one side has a value."""
     key = ["point", "replication"]
+    for res in (a, b):
+        if res.runs.duplicated(key).any():
+            raise InputError(f"{res.path}: /runs has several runs of the same (point, "
+                             "replication), so runs cannot be matched")
     kpis = [k for k in a.kpi_names if k in b.kpi_names]
     ra = a.runs[key + ["seed"] + kpis]
     rb = b.runs[key + ["seed"] + kpis]
