@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include "sim/experiment/files.hpp"
 #include "sim/experiment/shards.hpp"
 #include "sim/output/results_reader.hpp"
+#include "sim/scenario/sweep.hpp"
 
 namespace mss::experiment {
 
@@ -56,19 +56,11 @@ std::string list_ranges(const std::vector<RunRange>& rs) {
 }  // namespace
 
 std::int64_t replications_of_sweep_text(const std::string& sweep_toml) {
-    std::istringstream in(sweep_toml);
-    std::string line;
-    while (std::getline(in, line)) {
-        const std::string key = "replications = ";
-        if (line.rfind(key, 0) == 0) {
-            try {
-                return std::stoll(line.substr(key.size()));
-            } catch (const std::exception&) {
-                return 0;
-            }
-        }
+    try {
+        return scenario::read_sweep_text(sweep_toml, "/scenario sweep_toml").replications;
+    } catch (const scenario::InvalidInput&) {
+        return 0;
     }
-    return 0;
 }
 
 MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& paths,

@@ -46,8 +46,8 @@ MergeResult merge_shards(const std::filesystem::path& output,
                          const output::Provenance& provenance, bool force,
                          const std::atomic<int>* stop = nullptr);
 
-/// Replications per design point from a resolved sweep text (the `replications = N` line),
-/// or 0 when there is none.
+/// Replications per design point from a resolved sweep text (scenario::read_sweep_text), or 0
+/// when the text is not a valid sweep.
 std::int64_t replications_of_sweep_text(const std::string& sweep_toml);
 
 }  // namespace mss::experiment
