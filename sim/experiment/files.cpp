@@ -16,7 +16,7 @@ fs::path directory_of(const fs::path& path) {
     return path.parent_path().empty() ? fs::path(".") : path.parent_path();
 }
 
-std::string file_kind(fs::file_type type) {
+std::string file_type_words(fs::file_type type) {
     switch (type) {
         case fs::file_type::regular:
             return "a regular file";
@@ -42,7 +42,7 @@ std::string output_location_problem(const fs::path& path) {
     // regular file may be (a FIFO or a device would be replaced by a file, a directory fails).
     const fs::file_status st = fs::status(path, ec);
     if (fs::exists(st) && !fs::is_regular_file(st))
-        return path.string() + " is " + file_kind(st.type()) +
+        return path.string() + " is " + file_type_words(st.type()) +
                ", not a regular file; give the name of a new or regular file";
     const fs::path dir = directory_of(path);
     if (!fs::exists(dir, ec)) return "output directory " + dir.string() + " does not exist";

@@ -16,7 +16,7 @@ std::filesystem::path directory_of(const std::filesystem::path& path);
 std::string output_location_problem(const std::filesystem::path& path);
 
 /// "a directory", "a FIFO", "a character device"... for messages.
-std::string file_kind(std::filesystem::file_type type);
+std::string file_type_words(std::filesystem::file_type type);
 
 /// fsync(2) of a directory, so that entries created or renamed in it last (best effort).
 void sync_directory(const std::filesystem::path& directory);
