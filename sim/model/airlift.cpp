@@ -147,10 +147,13 @@ Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
                 plan.wake_h = std::min(plan.wake_h, t);
         }
     }
+    // Outbound demand is what the sorties already on their way there will not take: they board
+    // medevacs first, so their seats cover the medevacs before anyone else.
     Pool& pl = pool(a.origin, dest);
     pool_clean(pl);
-    if (pl.count > 0) {
-        if (pl.count >= threshold) {
+    const std::int64_t uncovered = pl.count - pl.en_route;
+    if (uncovered > 0) {
+        if (uncovered >= threshold) {
             outbound = true;
         } else {
             const double t = pl.oldest.front().since_h + max_wait_h_;
@@ -159,18 +162,31 @@ Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
             else
                 plan.wake_h = std::min(plan.wake_h, t);
         }
-        if (pl.medevacs > 0) {
-            const double t = pl.board.front().key + max_medevac_wait_h_;  // oldest medevac
-            if (now >= t)
-                medevac = true;
-            else
-                plan.wake_h = std::min(plan.wake_h, t);
-        }
+    }
+    if (pl.medevacs > pl.en_route) {
+        const double t = pl.board.front().key + max_medevac_wait_h_;  // oldest medevac
+        if (now >= t)
+            medevac = true;
+        else
+            plan.wake_h = std::min(plan.wake_h, t);
     }
     plan.launch = inbound || outbound || medevac;
     plan.dest = dest;
     plan.medevac_only = medevac && !inbound && !outbound;
     return plan;
+}
+
+void Mission::head_for(Airframe& a, int airport) {
+    const int to = airport < 0
+                       ? -1
+                       : static_cast<int>(static_cast<std::size_t>(a.origin) * airports_.size() +
+                                          static_cast<std::size_t>(airport));
+    if (to == a.bound_for) return;
+    const int from = a.bound_for;
+    if (from >= 0) pools_[static_cast<std::size_t>(from)].en_route -= a.seats;
+    if (to >= 0) pool(a.origin, airport).en_route += a.seats;
+    a.bound_for = to;
+    if (from >= 0) poke_origin(a.origin);  // demand it no longer takes may call another sortie
 }
 
 void Mission::poke(Airframe& a) {
@@ -230,6 +246,7 @@ kernel::Process<> Mission::fly(std::size_t index) {
         record(EventKind::sortie_launched, -1, a.origin, static_cast<std::int64_t>(a.cabin.size()));
         if (plan.medevac_only)
             record(EventKind::medevac_flight, -1, a.origin, pool(a.origin, plan.dest).medevacs);
+        head_for(a, plan.dest);
 
         // Fly to the planned destination (the gateway, or an alternate under plan_alternate).
         int dest = plan.dest;
@@ -274,6 +291,7 @@ kernel::Process<> Mission::fly(std::size_t index) {
             const int next = first_open_alternate(r, a.cls, alt_index);
             if (next < 0) break;  // every alternate closed: return
             const AlternateRt& alt = r.alternates[static_cast<std::size_t>(next)];
+            head_for(a, alt.airport);
             leg = sample(*alt.divert, *a.block_stream);
             co_await sim_.timeout(leg);
             a.block_h += leg;
@@ -282,6 +300,7 @@ kernel::Process<> Mission::fly(std::size_t index) {
         }
 
         const bool cancelled = landed < 0;
+        if (cancelled) head_for(a, -1);
         if (!cancelled) {
             AirportRt& ap = airports_[static_cast<std::size_t>(landed)];
             flights_flown_ += 1;
@@ -319,6 +338,7 @@ kernel::Process<> Mission::fly(std::size_t index) {
                 roster_.person(id).location = -1;
                 a.cabin.push_back(id);
             }
+            head_for(a, -1);
             slot.release();
         }
 
@@ -354,7 +374,9 @@ kernel::Process<> Mission::fly(std::size_t index) {
             } else {
                 for (std::int32_t id : a.cabin) {
                     roster_.set_state(id, PersonState::home);
-                    roster_.person(id).location = static_cast<std::int16_t>(a.origin);
+                    Person& p = roster_.person(id);
+                    p.location = static_cast<std::int16_t>(a.origin);
+                    if (p.medevac) medevacs_ += 1;  // a patient evacuated
                 }
                 pax_out_ += static_cast<double>(n);
                 record(EventKind::returned_home, -1, a.origin, n);

@@ -1,5 +1,8 @@
-// Names of the configuration enums as written in scenario files.
+// Names of the configuration enums as written in scenario files; KPI thresholds.
 #include "sim/model/config.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 namespace mss::model {
 
@@ -13,6 +16,12 @@ const char* to_string(OperatorClass c) noexcept {
             return "commercial";
     }
     return "unknown";
+}
+
+double personnel_threshold(double frac, double billets) {
+    const double x = frac * billets;
+    const double whole = std::nearbyint(x);
+    return std::abs(x - whole) <= 1e-9 * std::max(1.0, std::abs(x)) ? whole : x;
 }
 
 }  // namespace mss::model

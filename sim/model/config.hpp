@@ -172,6 +172,11 @@ struct KpiConfig {
     double floor_frac = 0.9;  ///< on-duty floor for the gap KPI
 };
 
+/// `frac` x `billets` as a threshold on counts of personnel: the product, snapped to the
+/// nearest whole number when it is within rounding error of one. In binary floating point
+/// 0.55 x 100 is 55.000000000000007, which 55 officers would not reach.
+double personnel_threshold(double frac, double billets);
+
 struct OutputOptions {
     bool events = true;                        ///< record /events
     std::int64_t max_events_per_run = 100000;  ///< later events are dropped (counted)

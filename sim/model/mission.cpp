@@ -595,16 +595,19 @@ RunKpis Mission::finish() {
         return kNaN;
     };
     if (a_total > 0 && days > 0) {
-        k.days_to_ioc = first_day(strength_by_day_, cfg_.kpis.ioc_frac * a_total);
-        k.days_to_foc = first_day(strength_by_day_, cfg_.kpis.foc_frac * a_total);
+        k.days_to_ioc =
+            first_day(strength_by_day_, personnel_threshold(cfg_.kpis.ioc_frac, a_total));
+        k.days_to_foc =
+            first_day(strength_by_day_, personnel_threshold(cfg_.kpis.foc_frac, a_total));
         double sum = 0;
         for (double s : strength_by_day_)
             sum += s;
         k.mean_strength_frac = sum / static_cast<double>(days) / a_total;
         if (!std::isnan(k.days_to_foc)) {
             double gap = 0;
+            const double floor = personnel_threshold(cfg_.kpis.floor_frac, a_total);
             for (auto d = static_cast<std::size_t>(k.days_to_foc); d < days; ++d)
-                gap += std::max(0.0, cfg_.kpis.floor_frac * a_total - duty_by_day_[d]);
+                gap += std::max(0.0, floor - duty_by_day_[d]);
             k.gap_person_days = gap;
         }
     }
@@ -618,8 +621,8 @@ RunKpis Mission::finish() {
         ck[c].overstay_person_days = cr.overstay_h / 24.0;
         ck[c].pax_in = cr.pax_in;
         if (billets > 0 && days > 0) {
-            ck[c].days_to_foc =
-                first_day(contingent_strength_by_day_[c], cfg_.kpis.foc_frac * billets);
+            ck[c].days_to_foc = first_day(contingent_strength_by_day_[c],
+                                          personnel_threshold(cfg_.kpis.foc_frac, billets));
             double sum = 0;
             for (double s : contingent_strength_by_day_[c])
                 sum += s;

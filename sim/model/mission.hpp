@@ -130,6 +130,9 @@ private:
         std::vector<WaitEntry> oldest;  ///< heap: by wait start
         std::int64_t count = 0;
         std::int64_t medevacs = 0;
+        /// Seats of this origin's sorties on their way to this airport that have not boarded
+        /// their return leg yet: the outbound demand they will take is not demand for another.
+        std::int64_t en_route = 0;
     };
     struct OriginRt {
         std::vector<ReadyEntry> ready;  ///< heap by (ready time, id)
@@ -172,6 +175,7 @@ private:
         double nap_until_h = 0.0;  ///< when an idle aircraft re-evaluates the launch rule anyway
         double block_h = 0.0;
         std::vector<std::int32_t> cabin;
+        int bound_for = -1;  ///< index in pools_ of the pool its seats are counted for, or -1
         kernel::Process<> proc;
     };
     struct LinkRt {
@@ -253,6 +257,9 @@ private:
     void origin_clean(OriginRt& o);
     SortiePlan plan_sortie(const Airframe& a);
     int first_open_alternate(const RouteRt& r, OperatorClass c, int after = -1) const;
+    /// Counts the seats of `a` as on their way to its origin's pool at `airport` (-1: none),
+    /// instead of the pool they were counted for.
+    void head_for(Airframe& a, int airport);
     void poke(Airframe& a);
     void poke_origin(int origin);
     void poke_all_aircraft();

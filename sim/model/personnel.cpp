@@ -134,12 +134,19 @@ void Mission::unit_rotation(int c, std::int32_t cycle) {
     if (cycle != cr.unit_cycle || !cr.unit_pending) return;
     cr.unit_pending = false;
     const double t_end = cr.unit_t;
+    // After the drawdown no relief comes: nobody's tour is cut short to meet one, everyone
+    // leaves at their own tour end (as schedule_rotation does for those arriving then).
+    const bool relieved = !drawn_down(c);
     const std::int32_t first = roster_.first_billet(c);
     for (std::int32_t b = first; b < first + roster_.billets_of(c); ++b) {
         const std::int32_t inc = roster_.billet(b).incumbent;
         if (inc < 0) continue;
         Person& p = roster_.person(inc);
         if (p.state != PersonState::on_duty && p.state != PersonState::injured) continue;
+        if (!relieved) {
+            agenda_.push(std::max(sim_.now(), p.tour_end_h), Action::tour_end, inc, p.tour_stamp);
+            continue;
+        }
         if (p.tour_end_h > t_end) {
             p.tour_end_h = t_end;
             ++p.tour_stamp;
@@ -229,7 +236,6 @@ void Mission::wound(std::int32_t id, bool medevac, double recovery_h) {
         agenda_.push(sim_.now() + recovery_h, Action::recover, id);
         return;
     }
-    medevacs_ += 1;
     p.medevac = true;
     if (p.pool >= 0) pool_remove(id);
     p.leaving = true;

@@ -1196,7 +1196,7 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
         if (names.size() > 10) out += " and " + std::to_string(names.size() - 10) + " more";
         return out;
     };
-    const double foc = c.kpis.foc_frac * static_cast<double>(authorised);
+    const double foc = model::personnel_threshold(c.kpis.foc_frac, static_cast<double>(authorised));
     if (authorised > 0 && static_cast<double>(reachable) < foc) {
         const std::string who = first_ten(short_of);
         warn(first_short.empty() ? "kpis.foc_frac" : first_short,

@@ -164,3 +164,69 @@ TEST_CASE("drawdown: no relief after it, everyone leaves at tour end, theatre em
         CHECK(r.kpis.pax_in == 100);
     }
 }
+
+TEST_CASE("drawdown: a unit rotation due after it cuts no tour short", "[model][rotation]") {
+    // Unit rotation, 20-day tours, batches of 50 on days 0 and 10, drawdown on day 12. The
+    // unit rotation planned for the first batch's tour end (relief requested 5 days ahead, on
+    // day 15.4) comes after the drawdown: no relief, so the second batch serves its own tour
+    // (ends at 730 h, boards at 742 h: day 30) instead of leaving with the first (ends at
+    // 490 h, boards at 502 h: day 20).
+    ModelConfig m = rotation_config(0.0, 0.0, 0.0);
+    ContingentConfig& c = m.contingents[0];
+    c.generation = {{0.0, 50}, {10.0, 50}};
+    c.rotation.mode = RotationMode::unit;
+    c.drawdown_day = 12.0;
+    Run r;
+    run(m, r);
+    CHECK(r.obs.events_of(EventKind::relief_requested).empty());
+    const std::vector<double> s = strength_by_day(r.obs);
+    CHECK(s[11] == 100);
+    CHECK(s[19] == 100);
+    CHECK(s[20] == 50);
+    CHECK(s[29] == 50);
+    CHECK(s[30] == 0);
+    CHECK(r.kpis.pax_out == 100);
+    CHECK(r.kpis.overstay_person_days == Approx(100 * 12.0 / 24.0));  // fly-out and handling
+}
+
+TEST_CASE("FOC, IOC and the floor are reached by exactly frac x billets officers", "[model][kpi]") {
+    // 55 of 100 billets filled on day 0: 0.55 x 100 is 55.000000000000007 in binary floating
+    // point, which 55 officers must still reach.
+    ModelConfig m = rotation_config(0.0, 0.0, 0.0);
+    m.contingents[0].generation = {{0.0, 55}};
+    m.kpis.ioc_frac = 0.55;
+    m.kpis.foc_frac = 0.55;
+    m.kpis.floor_frac = 0.55;
+    m.scenario.horizon_days = 10;
+    Run r;
+    run(m, r);
+    CHECK(r.kpis.days_to_ioc == 0);
+    CHECK(r.kpis.days_to_foc == 0);
+    CHECK(r.kpis.gap_person_days == 0);
+    REQUIRE(r.obs.contingent_kpis.size() == 1);
+    CHECK(r.obs.contingent_kpis[0].days_to_foc == 0);
+    CHECK(personnel_threshold(0.55, 100) == 55);
+    CHECK(personnel_threshold(0.07, 100) == 7);
+    CHECK(personnel_threshold(0.95, 2500) == 2375);
+    CHECK(personnel_threshold(0.5, 3) == 1.5);
+    CHECK(personnel_threshold(0.95, 1234) == Approx(1172.3).epsilon(1e-15));
+}
+
+TEST_CASE("outbound demand calls one sortie, not every idle aircraft at the base",
+          "[model][rotation][airlift]") {
+    // 100 billets relieved 5 days before their 20-day tours end, no overlap: the relief sortie
+    // lands as the officers it relieves start to wait, and takes them home. Two more idle
+    // aircraft at the base must not fly out for the same officers (and come back empty).
+    ModelConfig m1 = rotation_config(0.0, 0.0, 0.0);
+    ModelConfig m3 = m1;
+    m3.aircraft[0].count = 3;
+    Run r1, r3;
+    run(m1, r1);
+    run(m3, r3);
+    CHECK(r1.kpis.pax_out == 200);  // two rotations
+    CHECK(r3.kpis.pax_out == r1.kpis.pax_out);
+    CHECK(r3.kpis.flights_flown == r1.kpis.flights_flown);
+    CHECK(r3.kpis.cost_usd == r1.kpis.cost_usd);
+    CHECK(r3.obs.events_of(EventKind::sortie_launched).size() ==
+          r1.obs.events_of(EventKind::sortie_launched).size());
+}

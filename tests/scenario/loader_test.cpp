@@ -411,6 +411,9 @@ TEST_CASE("warnings: full operating capability out of reach", "[scenario]") {
           Lines{"t.toml:10:14: warning: contingent.Kenya.generation: full operating capability "
                 "is unreachable: the generation batches fill at most 50 of the 100 billets, fewer "
                 "than foc_frac x billets = 95.0; short: Kenya (50 of 100)"});
+    // Exactly foc_frac x billets is reachable, though 0.55 x 100 is 55.000000000000007.
+    CHECK(warnings(edit(kMinimal, "count = 100", "count = 55") + "[kpis]\nfoc_frac = 0.55\n")
+              .empty());
     CHECK(warnings(kMinimal + "[contingent.pledge]\nprobability = 0.5\n") ==
           Lines{"t.toml:1:1: warning: kpis.foc_frac: full operating capability is reached only "
                 "if pledges below probability 1 are realised (Kenya (probability 0.5)); without "
