@@ -564,6 +564,17 @@ std::string Mission::check_invariants() const {
             return "contingent " + std::to_string(c) +
                    " has more incumbents or reliefs than billets";
     }
+    // Each pool's seats on their way are those of the aircraft bound for it.
+    std::vector<std::int64_t> seats(pools_.size(), 0);
+    for (const auto& f : airframes_) {
+        if (f->bound_for < 0) continue;
+        if (f->idle) return "an idle aircraft still counts its seats for a pool";
+        seats[static_cast<std::size_t>(f->bound_for)] += f->seats;
+    }
+    for (std::size_t i = 0; i < pools_.size(); ++i)
+        if (pools_[i].en_route != seats[i])
+            return "pool " + std::to_string(i) + " counts " + std::to_string(pools_[i].en_route) +
+                   " seats on their way, its aircraft have " + std::to_string(seats[i]);
     return {};
 }
 
