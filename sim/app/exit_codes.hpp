@@ -9,4 +9,7 @@ inline constexpr int kExitInvalidInput = 2;   ///< bad scenario, sweep, flag or 
 inline constexpr int kExitInterrupted = 130;  ///< after SIGINT
 inline constexpr int kExitTerminated = 143;   ///< after SIGTERM
 
+/// The line that follows every command-line error (exit kExitInvalidInput).
+inline constexpr const char* kUsageHint = "Run 'mss --help' or 'mss COMMAND --help' for usage.";
+
 }  // namespace mss::app

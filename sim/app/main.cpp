@@ -8,8 +8,10 @@
 // sim/app/CMakeLists.txt, and add an `add_foo` function below and its line in main().
 //
 // Every command-line error is reported in our words with exit code 2 (CLI11 would exit with
-// its own codes and texts); --help and --version exit 0.
+// its own codes and texts); --help and --version exit 0. Any command whose standard output
+// cannot be written (a full disk, a closed pipe end) exits 1.
 #include <charconv>
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <iostream>
@@ -26,6 +28,7 @@
 #include "sim/app/sweep_command.hpp"
 #include "sim/app/validate_command.hpp"
 #include "sim/experiment/allocator.hpp"
+#include "sim/experiment/shards.hpp"
 #include "sim/scenario/scenario.hpp"
 
 #ifndef MSS_VERSION
@@ -37,6 +40,7 @@ namespace {
 using mss::app::kExitFailure;
 using mss::app::kExitInvalidInput;
 using mss::app::kExitOk;
+using mss::app::kUsageHint;
 
 /// A registered subcommand: its CLI11 app and what runs it once parsed.
 struct Command {
@@ -212,7 +216,10 @@ Command add_sweep(CLI::App& app, const std::string& command_line) {
         ->type_name("I/N")
         ->check(CLI::Validator(
             [](std::string& text) -> std::string {
-                return text.empty() ? "--shard: expected I/N, found an empty value" : std::string();
+                if (text.empty()) return "--shard: expected I/N, found an empty value";
+                std::string why;
+                if (!mss::experiment::parse_shard(text, why)) return "--shard: " + why;
+                return {};
             },
             "", ""));
     cmd->add_flag(
@@ -242,6 +249,24 @@ Command add_merge(CLI::App& app, const std::string& command_line) {
         ->check(path_value("SHARD.h5"));
     cmd->add_flag("--force", o->force, "overwrite an existing results file");
     return {cmd, [o] { return mss::app::run_merge(*o, std::cout, std::cerr); }};
+}
+
+/// "mss COMMAND" for the subcommand on the command line, else "mss".
+std::string command_words(const std::vector<Command>& commands) {
+    for (const auto& c : commands)
+        if (c.app->parsed()) return "mss " + c.app->get_name();
+    return "mss";
+}
+
+/// `code`, or exit 1 when standard output could not take what was printed (a full disk, a
+/// closed pipe end: SIGPIPE is ignored, so the write fails instead of killing the process).
+int checked_stdout(int code, const std::string& where) {
+    std::cout.flush();
+    if (!std::cout && code == kExitOk) {
+        std::cerr << where << ": cannot write to standard output\n";
+        return kExitFailure;
+    }
+    return code;
 }
 
 std::string command_names(const std::vector<Command>& commands) {
@@ -319,6 +344,10 @@ std::string rephrase(const CLI::ParseError& e, const std::vector<Command>& comma
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A closed pipe end on standard output (`mss summary F | head -1`) must be a failed write
+    // that is reported (exit 1), not a silent death by SIGPIPE (141). mss starts no other
+    // program that could inherit this, and Open MPI works with SIGPIPE ignored.
+    std::signal(SIGPIPE, SIG_IGN);
     mss::experiment::keep_freed_memory();
     CLI::App app{
         "mss-sim: discrete-event simulation of the logistics of the Multinational "
@@ -341,26 +370,19 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
+        return checked_stdout(app.exit(e), command_words(commands));
     } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
+        return checked_stdout(app.exit(e), command_words(commands));
     } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
+        return checked_stdout(app.exit(e), "mss");
     } catch (const CLI::ParseError& e) {
-        std::cerr << rephrase(e, commands, app) << "\n"
-                  << "Run 'mss --help' or 'mss COMMAND --help' for usage.\n";
+        std::cerr << rephrase(e, commands, app) << "\n" << kUsageHint << "\n";
         return kExitInvalidInput;
     }
     for (const auto& c : commands) {
         if (!c.app->parsed()) continue;
-        const int code = c.run();
         // A table that could not be printed (a full disk, a closed stdout) is a failure.
-        std::cout.flush();
-        if (!std::cout && code == kExitOk) {
-            std::cerr << "mss " << c.app->get_name() << ": cannot write to standard output\n";
-            return kExitFailure;
-        }
-        return code;
+        return checked_stdout(c.run(), "mss " + c.app->get_name());
     }
     std::cerr << "mss: missing command; expected one of: " << command_names(commands) << "\n";
     return kExitInvalidInput;

@@ -105,23 +105,41 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         return kExitInvalidInput;
     }
     if (o.only.has_value() != !o.trace.empty()) {
-        err << "mss run: --only RUN and --trace FILE go together\n";
+        err << "mss run: --only RUN and --trace FILE go together\n" << kUsageHint << "\n";
         return kExitInvalidInput;
     }
 
+    // --seed and -r are overrides like --set scenario.seed=S, applied after every --set, so
+    // that the resolved text stored in the results file is the scenario that was run. A
+    // message about one of them (a file whose `scenario` is not a table) names the option.
+    std::vector<std::string> sets = o.sets;
+    std::vector<std::pair<std::string, std::string>> option_sets;  // (--set text, option)
+    if (o.seed)
+        option_sets.emplace_back("scenario.seed=" + std::to_string(*o.seed),
+                                 "--seed " + std::to_string(*o.seed));
+    if (o.replications)
+        option_sets.emplace_back("scenario.replications=" + std::to_string(*o.replications),
+                                 "-r " + std::to_string(*o.replications));
+    for (const auto& [set, option] : option_sets)
+        sets.push_back(set);
+    auto named = [&](scenario::Diagnostic d) {
+        for (const auto& [set, option] : option_sets)
+            if (d.file == "--set " + set) d.file = option;
+        return d;
+    };
     scenario::LoadResult loaded;
     try {
-        loaded = scenario::load_scenario(o.scenario, o.sets);
+        loaded = scenario::load_scenario(o.scenario, sets);
     } catch (const scenario::InvalidInput& e) {
         for (const auto& d : e.errors())
-            err << d.str() << "\n";
+            err << named(d).str() << "\n";
         return kExitInvalidInput;
     }
     for (const auto& w : loaded.warnings)
-        err << w.warning_str() << "\n";
+        err << named(w).warning_str() << "\n";
     const model::ModelConfig& cfg = loaded.config;
-    const std::uint64_t seed = o.seed.value_or(cfg.scenario.seed);
-    const std::int64_t reps = o.replications.value_or(cfg.scenario.replications);
+    const std::uint64_t seed = cfg.scenario.seed;
+    const std::int64_t reps = cfg.scenario.replications;
     const int threads = o.threads.value_or(experiment::available_cpus());
 
     fs::path out_path = o.output;
@@ -136,7 +154,8 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     }
     if (o.only && *o.only >= reps) {
         err << "mss run: --only " << *o.only << ": the run ids are 0 to " << reps - 1 << " ("
-            << reps << (reps == 1 ? " replication" : " replications") << ")\n";
+            << reps << (reps == 1 ? " replication" : " replications") << ")\n"
+            << kUsageHint << "\n";
         return kExitInvalidInput;
     }
     if (!out_path.empty()) {

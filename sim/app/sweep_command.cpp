@@ -172,14 +172,22 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
     if (ok && !o.shard.empty()) {
         std::string why;
         shard = ex::parse_shard(o.shard, why);
-        if (!shard) {
+        if (!shard) {  // main.cpp checks it as it parses; this is for other callers
             complain("--shard: " + why);
+            if (root) say << kUsageHint << "\n";
             ok = false;
         }
     }
     if (ok) {
         try {
             loaded = scenario::load_sweep(o.sweep, o.sets);
+            // Every run takes the sweep's seed and replications, not the base's: the scenario
+            // the results file keeps (/scenario `toml`) is the base with those two overridden,
+            // as `mss run BASE --seed S -r R` resolves it. The identity hash, already computed,
+            // covers the base as written.
+            loaded.base.config.scenario.seed = loaded.sweep.seed;
+            loaded.base.config.scenario.replications = loaded.sweep.replications;
+            loaded.base.resolved_text = scenario::to_toml(loaded.base.config);
         } catch (const scenario::InvalidInput& e) {
             for (const auto& d : e.errors())
                 load_errors += d.str() + "\n";
@@ -206,6 +214,15 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
             complain(problem);
             ok = false;
         }
+    }
+    if (ok && shard->count > loaded.runs()) {
+        // An option value out of range (exit 2 with the usage line, as when parsed); make_plan
+        // refuses it too.
+        complain("--shard " + shard->str() + ": the sweep has only " +
+                 std::to_string(loaded.runs()) + " runs; use at most " +
+                 std::to_string(loaded.runs()) + " shards");
+        if (root) say << kUsageHint << "\n";
+        ok = false;
     }
     if (ok) {
         output::Provenance prov;

@@ -129,7 +129,7 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
         }
         out.flush();
         if (!out) {
-            err << "mss validate: cannot write the output\n";
+            err << "mss validate: cannot write to standard output\n";
             return kExitFailure;
         }
         return kExitOk;

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import time
+import tomllib
 
 import h5py
 import numpy as np
@@ -33,7 +34,36 @@ def test_two_identical_invocations_give_identical_results(tmp_path):
 def test_fewer_replications_are_a_prefix_of_more(tmp_path):
     a = run_file(tmp_path, "r10.h5", "-r", 10)
     b = run_file(tmp_path, "r40.h5", "-r", 40)
-    assert_identical(a, b, rows=10)
+    assert_identical(a, b, rows=10, scenario_attrs=False)
+    # The resolved scenarios differ only in `replications`, which -r overrides.
+    with h5py.File(a) as fa, h5py.File(b) as fb:
+        sa = tomllib.loads(fa["scenario"].attrs["toml"])
+        sb = tomllib.loads(fb["scenario"].attrs["toml"])
+    assert (sa["scenario"].pop("replications"), sb["scenario"].pop("replications")) == (10, 40)
+    assert sa == sb
+
+
+def test_seed_and_replications_options_are_overrides_in_the_stored_scenario(tmp_path):
+    """--seed S and -r R resolve as --set scenario.seed=S --set scenario.replications=R: the
+    stored /scenario `toml` (DESIGN §5: overrides applied) holds them, and running that text
+    alone gives the same file again."""
+    a = run_file(tmp_path, "options.h5", "--seed", 42, "-r", 3)
+    b = run_file(tmp_path, "sets.h5", "--set", "scenario.seed=42", "--set",
+                 "scenario.replications=3")
+    assert_identical(a, b)
+    with h5py.File(a) as f:
+        text = f["scenario"].attrs["toml"]
+        assert list(f["runs"]["seed"]) == [42, 42, 42]
+    resolved = tomllib.loads(text)
+    assert (resolved["scenario"]["seed"], resolved["scenario"]["replications"]) == (42, 3)
+    stored = tmp_path / "stored.toml"
+    stored.write_text(text)
+    again = tmp_path / "again.h5"
+    mss("run", stored, "-o", again, "--quiet")
+    assert_identical(a, again)
+    # The options still win over a --set of the same key.
+    c = run_file(tmp_path, "both.h5", "--set", "scenario.seed=7", "--seed", 42, "-r", 3)
+    assert_identical(a, c)
 
 
 def test_another_seed_gives_other_results(tmp_path):
@@ -145,17 +175,83 @@ def test_the_header_counts_the_threads_started(tmp_path):
     assert ": 1 run, seed 20240601, 1 thread, 90 days" in r.stdout
 
 
+def test_a_file_error_about_seed_or_replications_names_the_option(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("scenario = 5\n")
+    r = mss("run", bad, "--seed", 42, "-r", 2, "-o", tmp_path / "o.h5", check=False)
+    assert r.returncode == 2
+    assert "--seed 42: scenario.seed: scenario is an integer 5, not a table" in r.stderr
+    assert "-r 2: scenario.replications: scenario is an integer 5" in r.stderr
+    assert "--set" not in r.stderr
+
+
+def test_a_sweep_keeps_its_seed_and_replications_in_the_stored_scenario(tmp_path):
+    """Every run of a sweep takes the sweep's seed and replications: the resolved scenario it
+    keeps is the base with those two, as `mss run BASE --seed S -r R` resolves it."""
+    sweep, run = tmp_path / "sweep.h5", tmp_path / "run.h5"
+    mss("sweep", "tests/cluster/small_sweep.toml", "--set", "sweep.seed=7", "--set",
+        "sweep.replications=1", "-o", sweep, "--quiet")
+    mss("run", "tests/cluster/small.toml", "--seed", 7, "-r", 1, "-o", run, "--quiet")
+    with h5py.File(sweep) as fs, h5py.File(run) as fr:
+        text = fs["scenario"].attrs["toml"]
+        assert text == fr["scenario"].attrs["toml"]
+    resolved = tomllib.loads(text)
+    assert (resolved["scenario"]["seed"], resolved["scenario"]["replications"]) == (7, 1)
+
+
+def printing_args(command, tmp_path):
+    """(arguments, the words naming it in messages) of an mss invocation that prints to
+    standard output."""
+    if command == "run":
+        return ["run", "scenarios/baseline.toml", "-r", 2, "-o", tmp_path / "o.h5", "--quiet",
+                *SHORT], "mss run"
+    if command == "summary":
+        return ["summary", run_file(tmp_path, "s.h5", "-r", 2)], "mss summary"
+    if command == "validate":
+        return ["validate", "scenarios/baseline.toml", "--print"], "mss validate"
+    if command == "sweep":
+        return ["sweep", "tests/cluster/small_sweep.toml", "--set", "sweep.replications=1",
+                "-o", tmp_path / "w.h5", "--quiet"], "mss sweep"
+    return [command], "mss"  # --version, --help
+
+
+PRINTING = ["run", "summary", "validate", "sweep", "--version", "--help"]
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("command", ["run", "summary"])
+@pytest.mark.parametrize("command", PRINTING)
 def test_a_table_that_cannot_be_printed_is_a_failure(tmp_path, command):
-    out = tmp_path / "o.h5"
-    args = (["run", "scenarios/baseline.toml", "-r", 2, "-o", out, "--quiet", *SHORT]
-            if command == "run" else ["summary", run_file(tmp_path, "s.h5", "-r", 2)])
+    args, words = printing_args(command, tmp_path)
     with open("/dev/full", "w") as full:
         r = subprocess.run([str(mss_bin()), *map(str, args)], cwd=ROOT, stdout=full,
                            stderr=subprocess.PIPE, text=True, timeout=60)
     assert r.returncode == 1, r.stderr
-    assert f"mss {command}: cannot write to standard output" in r.stderr
+    assert f"{words}: cannot write to standard output" in r.stderr
+
+
+@pytest.mark.parametrize("command", PRINTING)
+def test_a_closed_pipe_on_standard_output_is_a_failure_not_sigpipe(tmp_path, command):
+    """`mss summary F | head -1`: the reader is gone before mss writes. A shell leaves SIGPIPE
+    at its default for mss (so does subprocess); mss reports the failed write, exit 1, rather
+    than dying of SIGPIPE (141, no message; DESIGN §6 has no such code)."""
+    args, words = printing_args(command, tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        r = subprocess.run([str(mss_bin()), *map(str, args)], cwd=ROOT, stdout=write_end,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    assert f"{words}: cannot write to standard output" in r.stderr
+    if command == "sweep":
+        # The results file was complete before anything was printed: it is kept, whole, and
+        # the journal is gone.
+        ref = tmp_path / "ref.h5"
+        mss("sweep", "tests/cluster/small_sweep.toml", "--set", "sweep.replications=1", "-o", ref,
+            "--quiet")
+        assert_identical(tmp_path / "w.h5", ref)
+        assert not (tmp_path / "w.h5.journal").exists()
 
 
 def test_trace_fields_with_commas_are_quoted(tmp_path):
