@@ -8,6 +8,7 @@
 
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include "sim/kernel/ctmc.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/reader.hpp"
@@ -137,11 +138,30 @@ std::vector<std::string> names_of(const model::ModelConfig& c, int what) {
     } else if (what == 1) {
         for (const auto& a : c.airports)
             out.push_back(a.code);
-    } else {
+    } else if (c.violence.enabled) {  // without violence there are no regimes
         for (const auto& r : c.violence.regimes)
             out.push_back(r.name);
     }
     return out;
+}
+
+// The regimes' stationary distribution under `c`'s generator (empty if it has none).
+std::vector<double> stationary_shares(const model::ModelConfig& c) {
+    const auto& g = c.violence.generator_per_day;
+    const auto n = static_cast<Eigen::Index>(g.size());
+    Eigen::MatrixXd q(n, n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const auto& row = g[static_cast<std::size_t>(i)];
+        if (static_cast<Eigen::Index>(row.size()) != n) return {};
+        for (Eigen::Index j = 0; j < n; ++j)
+            q(i, j) = row[static_cast<std::size_t>(j)];
+    }
+    try {
+        const Eigen::VectorXd pi = kernel::stationary_distribution(q);
+        return {pi.data(), pi.data() + pi.size()};
+    } catch (const std::invalid_argument&) {  // the loader has reported it
+        return {};
+    }
 }
 
 // Empty when `point` keeps the base's result shape, else what changed.
@@ -156,8 +176,24 @@ std::string shape_change(const model::ModelConfig& base, const model::ModelConfi
     static const char* what[] = {"contingents", "airports", "violence regimes"};
     for (int i = 0; i < 3; ++i) {
         if (names_of(base, i) != names_of(point, i)) {
+            if (i == 2 && base.violence.enabled != point.violence.enabled)
+                return std::string("it switches violence ") +
+                       (point.violence.enabled ? "on" : "off") +
+                       " (the set of violence regimes changes)";
             return std::string("it changes the set of ") + what[i];
         }
+    }
+    // The file holds one table of the regimes' stationary shares (/regimes). A generator that
+    // only changes how fast the regimes alternate keeps them.
+    if (base.violence.enabled &&
+        point.violence.generator_per_day != base.violence.generator_per_day) {
+        const std::vector<double> a = stationary_shares(base), b = stationary_shares(point);
+        bool same = a.size() == b.size();
+        for (std::size_t i = 0; same && i < a.size(); ++i)
+            same = std::abs(a[i] - b[i]) <= 1e-9;
+        if (!same)
+            return "it changes the stationary shares of the violence regimes (the results file "
+                   "holds one table of them); make a base scenario for each generator instead";
     }
     return {};
 }

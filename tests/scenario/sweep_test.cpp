@@ -170,6 +170,46 @@ TEST_CASE("factors may not change the horizon, start, contingents or airports",
                 "expected one of the [[airport]] codes: PAP, XYZ"});
 }
 
+TEST_CASE("factors may not switch violence or change the regimes' stationary shares",
+          "[scenario][sweep]") {
+    // The results file holds one /regimes table (names, stationary shares) for every point.
+    const std::string violent = kMinimal + R"(
+[violence]
+enabled = true
+generator_per_day = [[-0.1, 0.1], [0.2, -0.2]]
+[[violence.regime]]
+name = "calm"
+[[violence.regime]]
+name = "tense"
+)";
+    auto files = [&](const std::string& base, const std::string& key, const std::string& values) {
+        MemorySource f;
+        f.add("scen/base.toml", base);
+        f.add("scen/sweeps/s.toml", "[sweep]\nbase = \"../base.toml\"\n[[factor]]\nkey = \"" + key +
+                                        "\"\nvalues = " + values + "\n");
+        return f;
+    };
+    CHECK(sweep_errors("scen/sweeps/s.toml", files(violent, "violence.enabled", "[true, false]")) ==
+          Lines{"scen/sweeps/s.toml:5:17: factor[0].values[1]: with violence.enabled = false: it "
+                "switches violence off (the set of violence regimes changes)"});
+    CHECK(
+        sweep_errors("scen/sweeps/s.toml", files(edit(violent, "enabled = true", "enabled = false"),
+                                                 "violence.enabled", "[true]")) ==
+        Lines{"scen/sweeps/s.toml:5:11: factor[0].values[0]: with violence.enabled = true: it "
+              "switches violence on (the set of violence regimes changes)"});
+    CHECK(sweep_errors("scen/sweeps/s.toml",
+                       files(violent, "violence.generator_per_day",
+                             "[[[-0.1, 0.1], [0.2, -0.2]], [[-0.1, 0.1], [0.1, -0.1]]]")) ==
+          Lines{"scen/sweeps/s.toml:5:39: factor[0].values[1]: with violence.generator_per_day = "
+                "[[-0.1, 0.1], [0.1, -0.1]]: it changes the stationary shares of the violence "
+                "regimes (the results file holds one table of them); make a base scenario for each "
+                "generator instead"});
+    // Faster or slower alternation with the same shares is a valid factor.
+    const auto ok = files(violent, "violence.generator_per_day",
+                          "[[[-0.1, 0.1], [0.2, -0.2]], [[-0.3, 0.3], [0.6, -0.6]]]");
+    CHECK(load_sweep("scen/sweeps/s.toml", {}, &ok).points.size() == 2);
+}
+
 TEST_CASE("a factor value that makes the scenario invalid is an error at the value",
           "[scenario][sweep]") {
     CHECK(sweep_errors("scen/sweeps/s.toml",
