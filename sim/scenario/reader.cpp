@@ -599,6 +599,23 @@ bool Reader::convert(const toml::node& n, const std::string& path, kernel::Distr
         }
         return false;
     }
+    // Nor unbounded (DESIGN §4): a mean beyond any mission's time scale, or infinite (a
+    // lognormal with sigma 700 draws inf, which the kernel refuses as a delay mid-run).
+    constexpr double kMaxMeanDuration = 1e6;
+    const double mean = kernel::theoretical_mean(s);
+    if (!(mean <= kMaxMeanDuration)) {
+        const std::string unit =
+            path.size() > 2 && path.compare(path.size() - 2, 2, "_h") == 0 ? "hours" : "days";
+        if (s.kind == DKind::constant)
+            error(n.source(), path,
+                  "expected a duration of at most 1000000 (" + unit + "), found " +
+                      format_double(s.value));
+        else
+            error(n.source(), path,
+                  "expected a duration with a finite mean of at most 1000000 (" + unit +
+                      "), found " + kernel::describe(s) + " with mean " + format_double(mean));
+        return false;
+    }
     x = std::move(s);
     return true;
 }

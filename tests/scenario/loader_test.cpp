@@ -101,6 +101,14 @@ TEST_CASE("numbers out of range are errors: zero seats, zero billets, fractions"
 TEST_CASE("durations must be valid distributions that never draw a negative value", "[scenario]") {
     CHECK(errors(edit(kMinimal, "block_h = 17.0", "block_h = -1")) ==
           Lines{"t.toml:25:11: route.NBO.block_h: expected a duration >= 0, found -1.0"});
+    // Unbounded: a lognormal whose draws overflow to infinity, an absurd constant.
+    CHECK(errors(edit(kMinimal, "block_h = 17.0",
+                      "block_h = { dist = \"lognormal\", median = 1.0, sigma = 700.0 }")) ==
+          Lines{"t.toml:25:11: route.NBO.block_h: expected a duration with a finite mean of at "
+                "most 1000000 (hours), found lognormal(median=1, sigma=700) with mean inf"});
+    CHECK(errors(edit(kMinimal, "tour_days = 300", "tour_days = 1e308")) ==
+          Lines{"t.toml:11:13: contingent.Kenya.tour_days: expected a duration of at most "
+                "1000000 (days), found 1e+308"});
     CHECK(errors(edit(kMinimal, "tour_days = 300",
                       "tour_days = { dist = \"normal\", mean = 365, sd = 15 }")) ==
           Lines{"t.toml:11:13: contingent.Kenya.tour_days: expected a duration (never "
