@@ -69,7 +69,12 @@ output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t see
         s->assign(D * C, nan);
     r.airport_open.assign(D * A, nan);
     r.regime.assign(D, -1);
-    r.contingent_kpis.assign(C, model::ContingentKpis{});
+    // Every KPI of a failed run is missing, per contingent too (not the zeros a run starts
+    // counting from: summaries would count them as measured values).
+    model::ContingentKpis missing;
+    missing.days_to_foc = missing.mean_strength_frac = model::kNaN;
+    missing.overstay_person_days = missing.pax_in = model::kNaN;
+    r.contingent_kpis.assign(C, missing);
     for (const auto& k : model::kpi_columns())
         r.kpis.*(k.member) = model::kNaN;
     return r;

@@ -14,10 +14,12 @@
 
 #include "sim/experiment/files.hpp"
 #include "sim/experiment/journal.hpp"
+#include "sim/experiment/mission_runs.hpp"
 #include "sim/experiment/record_codec.hpp"
 #include "sim/experiment/runner.hpp"
 #include "sim/experiment/shards.hpp"
 #include "sim/experiment/sweep_run.hpp"
+#include "sim/model/baseline.hpp"
 #include "sim/output/results_writer.hpp"
 
 namespace ex = mss::experiment;
@@ -378,5 +380,21 @@ TEST_CASE("run_all rethrows a run's or the sink's exception after stopping", "[s
         };
         CHECK_THROWS_WITH(ex::run_all(runs, jittery_run, sink, o), "disk full");
         CHECK(sunk == 10);
+    }
+}
+
+TEST_CASE("a failed run's KPIs are all missing, per contingent too", "[sweep]") {
+    const mss::model::ModelConfig cfg = mss::model::baseline_config();
+    const auto r = ex::failed_record(cfg, 7, ex::RunSpec{5, 1, 2});
+    CHECK(r.status == mss::output::RunStatus::failed);
+    CHECK(r.run == 5);
+    for (const auto& k : mss::model::kpi_columns())
+        CHECK(std::isnan(r.kpis.*(k.member)));
+    REQUIRE(r.contingent_kpis.size() == cfg.contingents.size());
+    for (const auto& c : r.contingent_kpis) {
+        CHECK(std::isnan(c.days_to_foc));
+        CHECK(std::isnan(c.mean_strength_frac));
+        CHECK(std::isnan(c.overstay_person_days));
+        CHECK(std::isnan(c.pax_in));
     }
 }
