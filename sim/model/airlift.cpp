@@ -128,7 +128,7 @@ Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
     if (dest < 0) return plan;  // the gateway is known to be closed to this class
     const double now = sim_.now();
     const std::int64_t threshold =
-        std::max<std::int64_t>(1, std::min<std::int64_t>(min_load_, a.seats));
+        std::max<std::int64_t>(1, std::min<std::int64_t>(r.min_load, a.seats));
 
     bool inbound = false, outbound = false, medevac = false;
     OriginRt& o = origins_[static_cast<std::size_t>(a.origin)];
@@ -140,7 +140,7 @@ Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
         if (std::min(o.ready_count, room) >= threshold) {
             inbound = true;
         } else {
-            const double t = o.ready.front().ready_h + max_wait_h_;
+            const double t = o.ready.front().ready_h + r.max_wait_h;
             if (now >= t)
                 inbound = true;
             else
@@ -156,7 +156,7 @@ Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
         if (uncovered >= threshold) {
             outbound = true;
         } else {
-            const double t = pl.oldest.front().since_h + max_wait_h_;
+            const double t = pl.oldest.front().since_h + r.max_wait_h;
             if (now >= t)
                 outbound = true;
             else

@@ -119,6 +119,9 @@ struct RouteConfig {
     std::vector<AlternateConfig> alternates;  ///< in order of preference
     ClosureRule on_closure = ClosureRule::divert;
     double max_hold_h = 2.0;
+    /// The launch thresholds of this route's aircraft, when not the airlift policy's.
+    std::optional<std::int32_t> min_load;
+    std::optional<double> max_wait_days;
 };
 
 /// Helicopter shuttle or road convoy between an alternate airport and theatre.

@@ -80,6 +80,10 @@ std::vector<std::string> validate_model_config(const ModelConfig& cfg) {
                 errs.push_back("route from " + r.origin + ": alternate equals the gateway");
         }
         if (r.max_hold_h < 0.0) errs.push_back("route from " + r.origin + ": max_hold_h < 0");
+        if (r.min_load && *r.min_load < 0)
+            errs.push_back("route from " + r.origin + ": min_load must be >= 0");
+        if (r.max_wait_days && !(*r.max_wait_days >= 0.0))
+            errs.push_back("route from " + r.origin + ": max_wait_days must be >= 0");
     }
     for (const AircraftConfig& a : cfg.aircraft) {
         if (a.seats <= 0) errs.push_back("aircraft " + a.type + ": seats must be > 0");
@@ -172,8 +176,6 @@ Mission::~Mission() = default;
 
 void Mission::build() {
     horizon_days_ = cfg_.scenario.horizon_days;
-    min_load_ = cfg_.airlift.min_load;
-    max_wait_h_ = 24.0 * cfg_.airlift.max_wait_days;
     max_medevac_wait_h_ = cfg_.airlift.max_medevac_wait_h;
     if (cfg_.base.beds) beds_ = *cfg_.base.beds;
 
@@ -209,6 +211,8 @@ void Mission::build() {
         }
         rt.rule = r.on_closure;
         rt.max_hold_h = r.max_hold_h;
+        rt.min_load = r.min_load.value_or(cfg_.airlift.min_load);
+        rt.max_wait_h = 24.0 * r.max_wait_days.value_or(cfg_.airlift.max_wait_days);
         OriginRt& o = origins_[static_cast<std::size_t>(rt.origin)];
         if (o.route < 0) o.route = static_cast<int>(routes_.size());  // the first route wins
         routes_.push_back(std::move(rt));

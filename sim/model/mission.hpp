@@ -106,6 +106,8 @@ private:
         std::vector<AlternateRt> alternates;
         ClosureRule rule = ClosureRule::divert;
         double max_hold_h = 0.0;
+        std::int32_t min_load = 1;  ///< the route's, else the airlift policy's
+        double max_wait_h = 0.0;
     };
     struct ReadyEntry {
         double ready_h;
@@ -286,8 +288,6 @@ private:
     std::int32_t horizon_days_ = 0;
     int gateway_ = -1;
     std::int64_t beds_ = -1;
-    std::int32_t min_load_ = 1;
-    double max_wait_h_ = 0.0;
     double max_medevac_wait_h_ = 0.0;
 
     std::vector<AirportRt> airports_;

@@ -164,6 +164,8 @@ MSS_FIELDS(model::RouteConfig) {
     v.field("alternate", c.alternates, {.id = "code"});
     v.field("on_closure", c.on_closure);
     v.field("max_hold_h", c.max_hold_h, kNonNegative);
+    v.field("min_load", c.min_load, {.min = 1});
+    v.field("max_wait_days", c.max_wait_days, kNonNegative);
 }
 
 MSS_FIELDS(model::TransferLinkConfig) {

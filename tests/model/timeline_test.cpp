@@ -58,6 +58,28 @@ TEST_CASE("one aircraft lifts 1,000 ready personnel in four sorties", "[model][a
     CHECK(obs.days[0].regime == -1);
 }
 
+TEST_CASE("a route's own min_load and max_wait_days override the airlift policy's",
+          "[model][airlift]") {
+    // 10 ready, min_load 100, max_wait_days 14: the policy waits 14 days for more.
+    ModelConfig m = simple_config(10, 250, 1);
+    m.scenario.horizon_days = 20;
+    auto first_launch = [](const ModelConfig& c) {
+        MemoryObserver obs;
+        run(c, obs);
+        const auto launches = obs.events_of(EventKind::sortie_launched);
+        REQUIRE(!launches.empty());
+        CHECK(launches[0].count == 10);
+        return launches[0].t_h;
+    };
+    CHECK(first_launch(m) == 14 * 24.0);
+    ModelConfig one = m;
+    one.routes[0].min_load = 1;  // dedicated flights: go with whoever is ready
+    CHECK(first_launch(one) == 0.0);
+    ModelConfig soon = m;
+    soon.routes[0].max_wait_days = 0.5;
+    CHECK(first_launch(soon) == 12.0);
+}
+
 TEST_CASE("with MOG 1 the second of two aircraft arriving together waits for the slot",
           "[model][airlift]") {
     ModelConfig m = simple_config(1000, 250, 2);

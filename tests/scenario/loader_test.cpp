@@ -101,6 +101,13 @@ TEST_CASE("numbers out of range are errors: zero seats, zero billets, fractions"
 TEST_CASE("durations must be valid distributions that never draw a negative value", "[scenario]") {
     CHECK(errors(edit(kMinimal, "block_h = 17.0", "block_h = -1")) ==
           Lines{"t.toml:25:11: route.NBO.block_h: expected a duration >= 0, found -1.0"});
+    // A route's own launch thresholds, checked like the airlift policy's.
+    CHECK(errors(edit(kMinimal, "block_h = 17.0", "block_h = 17.0\nmin_load = 0")) ==
+          Lines{"t.toml:26:12: route.NBO.min_load: expected an integer between 1 and 2147483647, "
+                "found 0"});
+    CHECK(load_text(edit(kMinimal, "block_h = 17.0", "block_h = 17.0\nmin_load = 1"))
+              .config.routes[0]
+              .min_load == 1);
     // Unbounded: a lognormal whose draws overflow to infinity, an absurd constant.
     CHECK(errors(edit(kMinimal, "block_h = 17.0",
                       "block_h = { dist = \"lognormal\", median = 1.0, sigma = 700.0 }")) ==
