@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="paired KPI differences B - A, run by run",
                        description="Matches the runs of A and B by (point, replication) and "
-                       "prints the mean paired difference B - A of each KPI with its 95%% CI; "
+                       "prints the mean paired difference B - A of each KPI with its 95%% CI "
+                       "(over several design points: from the replication means of the "
+                       "differences); "
                        "with -o also writes compare.md, compare.csv and compare.png.")
     c.add_argument("a", metavar="A.h5")
     c.add_argument("b", metavar="B.h5")
@@ -62,13 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="the KPI table of `mss summary`",
                        description="Mean, sd, 95%% CI, min, max and n/runs of each KPI: the "
                        "same numbers as `mss summary`, over all runs of a plain run and per "
-                       "design point for a sweep.")
+                       "design point for a sweep. With --pooled over a sweep's points, the CI "
+                       "is computed from the replication means (common random numbers make a "
+                       "replication's runs at different points correlated).")
     s.add_argument("file")
     s.add_argument("--csv", action="store_true",
                    help="CSV as `mss summary --csv` prints it (17 significant digits; a "
                    "leading `point` column for a sweep)")
     s.add_argument("--pooled", action="store_true",
-                   help="one table over all runs, even for a sweep")
+                   help="one table over all runs, even for a sweep (its CI from the "
+                   "replication means over points)")
 
     pl = sub.add_parser("plot", help="one figure as a PNG",
                         description="Draws one figure of the report: " + ", ".join(PLOTS) +
@@ -122,6 +127,11 @@ def run(argv: list[str] | None = None) -> int:
             print(f"B - A, runs matched by (point, replication): B = {args.b}, A = {args.a}")
             sys.stdout.write(_table(table, ["kpi", "unit", "mean_a", "mean_b", "mean_diff",
                                             "ci95_low", "ci95_high", "n", "pairs"]))
+            if table.attrs.get("points", 1) > 1:
+                print("95% CI over several design points: from the replication means of the "
+                      "differences (averaged over the points within each replication, t over "
+                      "replications), as common random numbers correlate a replication's "
+                      "pairs across points.")
         if files:
             print(f"wrote {len(files)} files to {args.out}", file=sys.stderr)
         return 0
@@ -140,6 +150,11 @@ def run(argv: list[str] | None = None) -> int:
             if by_point:
                 t["point"] = t["point"].astype(str)
             sys.stdout.write(_table(t, cols))
+            if not by_point and res.runs["point"].nunique() > 1:
+                print("95% CI pooled over design points: from the replication means (values "
+                      "averaged over the points within each replication, t over "
+                      "replications), as common random numbers correlate a replication's "
+                      "runs across points; mean, sd, min, max and n are over the runs.")
         return 0
     if args.command == "plot":
         with load(args.file) as res:

@@ -137,7 +137,8 @@ def strength_figure(res, mask=None, total_only: bool = False, what: str | None =
     dates = res.dates.values
     share = stats.closed_days(res, m).mean(axis=0)
     contingents = res.contingents
-    billets = res.billets
+    auth_sel = res.authorised(m)   # the selected points' billets and floor (None: unknown)
+    billets = auth_sel.billets or {}
     panels = [None] if total_only else [None] + contingents
     ncols = 1 if total_only else min(3, max(1, len(contingents)))
     crow = 0 if total_only else math.ceil(len(contingents) / ncols)
@@ -156,7 +157,7 @@ def strength_figure(res, mask=None, total_only: bool = False, what: str | None =
             ax = fig.add_subplot(gs[0, 0] if total_only else gs[0, :])
             total_ax = ax
             vals = strength.sum(axis=2)
-            auth = res.authorised_total if billets else None
+            auth = auth_sel.total if billets else None
             title = "All contingents"
         else:
             r, col = divmod(i - 1, ncols)
@@ -170,8 +171,8 @@ def strength_figure(res, mask=None, total_only: bool = False, what: str | None =
         if auth:
             ax.axhline(auth, color=AUTH, ls="--", lw=1.2, zorder=4)
         if c is None:
-            if billets:
-                ax.axhline(res.floor, color=FLOOR, ls="-.", lw=1.2, zorder=4)
+            if auth_sel.floor is not None:
+                ax.axhline(auth_sel.floor, color=FLOOR, ls="-.", lw=1.2, zorder=4)
             ax.plot(dates, np.median(on_duty, axis=0), color=ONDUTY, ls=":", lw=1.4, zorder=3)
         ax.set_title(title, fontsize=11 if c is None else 10, loc="left")
         ax.set_ylabel("personnel")
@@ -185,10 +186,13 @@ def strength_figure(res, mask=None, total_only: bool = False, what: str | None =
         Line2D([], [], color=MEDIAN, lw=1.6, label="median across runs"),
         Patch(color=BAND50, label="50% band (25–75th percentile)"),
         Patch(color=BAND90, label="90% band (5–95th percentile)"),
-        Line2D([], [], color=AUTH, ls="--", label="authorised strength (billets)"),
+        Line2D([], [], color=AUTH, ls="--", label="authorised strength (billets)"
+               if auth_sel.billets is not None else
+               "authorised strength: not drawn\n(varies or unknown at these points)"),
         Line2D([], [], color=FLOOR, ls="-.",
-               label=f"floor: {res.kpi_settings.floor_frac:g} × total billets\n"
-                     "(compared with on duty)"),
+               label=f"floor: {auth_sel.floor_frac:g} × total billets\n"
+                     "(compared with on duty)" if auth_sel.floor is not None else
+                     "floor: not drawn\n(varies or unknown at these points)"),
         Line2D([], [], color=ONDUTY, ls=":", label="on duty, median (total)"),
         Patch(color=CLOSED, alpha=0.4,
               label=f"main airport {res.main_airport} closed\n(darker = in more runs)"),
@@ -272,7 +276,8 @@ def kpi_figure(res, mask=None, what: str | None = None) -> Figure:
     for i, k in enumerate(kpis):
         ax = fig.add_subplot(gs[divmod(i, ncols)])
         v = runs[k].to_numpy(np.float64)
-        s = stats.summarise(k, res.kpi_units.get(k, ""), v)
+        s = stats.summarise_runs(k, res.kpi_units.get(k, ""), v, runs["point"].to_numpy(),
+                                 runs["replication"].to_numpy())
         vals = v[~np.isnan(v)]
         ax.set_title(f"{k}  (n = {s.n}/{s.runs})", fontsize=10)
         ax.set_xlabel(unit_label(s.unit), fontsize=9)

@@ -183,7 +183,11 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     md.append(title + "\n")
     md.append(f"Written {iso_today()} by `python3 -m analysis report` from `{res.path}`.\n")
     info = res.info
-    billets = res.billets
+    auth = res.authorised(mask)   # billets and floor at the selected design points
+    billets = auth.billets or {}
+    why = f" ({auth.note})" if auth.note else ""
+    floor_txt = (f"{fmt(auth.floor)} on duty (kpis.floor_frac = {auth.floor_frac:g} × total "
+                 "billets)" if auth.floor is not None else f"not shown: unknown{why}")
     meta = [
         ["results file", f"`{res.path}` ({info.get('format', '?')})"],
         ["written by", f"mss {info.get('mss_version', '?')}, commit "
@@ -198,9 +202,9 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
                            f"({res.days} days)"],
         ["contingents (billets)", ", ".join(f"{c} ({billets.get(c, '?')})"
                                             for c in res.contingents)],
-        ["authorised strength", f"{res.authorised_total:,} billets"],
-        ["floor", f"{fmt(res.floor)} on duty (kpis.floor_frac = "
-                  f"{res.kpi_settings.floor_frac:g} × total billets)"],
+        ["authorised strength", f"{auth.total:,} billets" if auth.total is not None
+         else f"not shown: unknown{why}"],
+        ["floor", floor_txt],
         ["main airport", f"{res.main_airport} (airports: {', '.join(res.airports)})"],
         ["events dropped", (f"{int(res.runs['events_dropped'].sum()):,}"
                             if "events_dropped" in res.runs else "?")
@@ -213,10 +217,16 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     md.append(
         "Personnel in theatre (on duty or injured) at the end of each day, across the successful "
         "runs: the line is the median, the dark band holds the middle 50% of runs (25th–75th "
-        "percentile), the light band 90% (5th–95th). Dashed green: authorised strength "
-        "(billets). In the total panel, dash-dotted red: the floor "
-        f"({res.kpi_settings.floor_frac:g} × {res.authorised_total:,} = {fmt(res.floor)}), "
-        "which the gap KPI compares with personnel *on duty* (dotted purple: median on duty). "
+        "percentile), the light band 90% (5th–95th). "
+        + ("Dashed green: authorised strength (billets" + (" at the selected design point"
+                                                          if point is not None else "") + "). "
+           if auth.billets is not None else
+           f"No authorised-strength line: the billets are not known for this selection{why}. ")
+        + (f"In the total panel, dash-dotted red: the floor ({auth.floor_frac:g} × "
+           f"{auth.total:,} = {fmt(auth.floor)}), which the gap KPI compares with personnel "
+           "*on duty*. " if auth.floor is not None else f"No floor line: it is not known for this "
+           f"selection{why}. ")
+        + "Dotted purple: median on duty. "
         f"Grey shading: days on which the main airport {res.main_airport} was closed at some "
         "time (closure_start/closure_end events at that airport, or airport_open < 1), darker "
         "when closed in more runs.\n")
@@ -239,7 +249,18 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
         "Over all runs of the selection; a KPI that is NaN in a run (for example `days_to_foc` "
         "when full strength is never reached) has no value there, and n counts the runs with a "
         "value. sd is the sample standard deviation (n − 1); the 95% confidence interval of the "
-        "mean is mean ± t(0.975, n − 1) · sd / √n, computed as `mss summary` does. `kpis.csv` "
+        "mean is mean ± t(0.975, n − 1) · sd / √n, computed as `mss summary` does"
+        + (". **Pooled over design points, the interval is not that one**: under common random "
+           "numbers the runs of one replication at different points share their random numbers "
+           "and are correlated, so the interval is computed from the replications, not the "
+           "runs: the values are averaged over the points within each replication and the "
+           "interval is the Student-t interval of those replication means (t with replications "
+           "− 1 degrees of freedom; a replication with no value drops out; when NaN leaves "
+           "replications with different counts of values, the cluster-robust form of "
+           "docs/analysis.md, centred on the mean shown). mean, sd, min, max and n stay over "
+           "the runs" if point is None and res.n_points > 1 and
+           res.runs["point"].nunique() > 1 else "")
+        + ". `kpis.csv` "
         "has the table to 17 significant digits in the CSV format of `mss summary --csv`"
         + (" (`mss summary` itself prints a sweep per design point: that is "
            "`kpis_by_point.csv`)." if res.is_sweep and point is None else ".") + "\n\n")
@@ -254,9 +275,11 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
         rows = []
         for c in res.contingents:
             sub = ck[ck["contingent"] == c]
+            rid = res.runs.set_index("run").loc[sub["run"].to_numpy()]
             cells = [c]
             for col in cols:
-                s = stats.summarise(col, "", sub[col].to_numpy())
+                s = stats.summarise_runs(col, "", sub[col].to_numpy(), rid["point"].to_numpy(),
+                                         rid["replication"].to_numpy())
                 ci = "" if s.ci95_low != s.ci95_low else \
                     f" [{fmt(s.ci95_low)}, {fmt(s.ci95_high)}]"
                 cells.append(f"{fmt(s.mean)}{ci} ({s.n}/{s.runs})")
@@ -319,8 +342,11 @@ def _sweep_sections(res, out: Path, save, written) -> list[str]:
         "the others held fixed (for a grid design it equals the correlation); the sign is the "
         "direction. Factors are ranked by |SRC|. R² is the share of the run-to-run variance the "
         "linear model explains: when it is low, the KPI is dominated by replication noise or "
-        "responds non-linearly, and the ranking says less. The intervals are 95% OLS "
-        "intervals.\n\n")
+        "responds non-linearly, and the ranking says less. The intervals are 95% intervals "
+        "from cluster-robust (sandwich) standard errors with the replications as clusters and "
+        "t with replications − 1 degrees of freedom: under common random numbers the runs "
+        "of one replication at different points are correlated, not independent "
+        "observations.\n\n")
     if sens:
         name = save(plots.sensitivity_figure(res, sens), "sensitivity.png")
         md.append(f"![Sensitivity]({name})\n\n")
@@ -382,7 +408,13 @@ def _write_compare(a, b, per_run, table, out: Path) -> list:
           "paired difference B − A with the sample sd of the differences and the Student-t "
           "95% CI of the mean difference; n = pairs with both values; `only A` / `only B` "
           "count pairs where one side has no value (NaN), e.g. full strength reached in one "
-          "but not the other.\n\n"]
+          "but not the other. When the pairs span several design points (two sweeps of the "
+          "same design), the pairs of one replication share their random numbers across "
+          "points, so the CI is computed from the replications: the differences are averaged "
+          "over the points within each replication, and the CI is the Student-t interval of "
+          "those replication means (replications − 1 degrees of freedom; the cluster-robust "
+          "form of docs/analysis.md when NaN leaves replications with different counts). sd "
+          "is still over the pairs.\n\n"]
     rows = []
     for r in table.itertuples(index=False):
         ci = "–" if r.ci95_low != r.ci95_low else f"[{fmt(r.ci95_low)}, {fmt(r.ci95_high)}]"

@@ -498,6 +498,57 @@ class Results:
         """The on-duty floor: kpis.floor_frac × total billets."""
         return self.kpi_settings.floor_frac * self.authorised_total
 
+    def authorised(self, mask=None) -> "Authorised":
+        """Billets per contingent and kpis.floor_frac of the runs selected by `mask` (default:
+        all runs): the base scenario's, with the values a sweep factor gives them at the
+        selected design points. A factor whose key is `contingent.<name>.billets` or
+        `kpis.floor_frac` is read from the point's /points column (a plain number). When the
+        selected points disagree (a sweep pooled over points whose billets differ), or a
+        factor changes billets or floor_frac in a way that cannot be resolved from the file
+        (another key form, a value that is not a plain number), the value is None and `note`
+        says why: the report then draws no such line rather than a wrong one."""
+        runs = self.runs if mask is None else self.runs[np.asarray(mask)]
+        points = sorted(set(int(p) for p in runs["point"]))
+        billets: dict[str, int] | None = dict(self.billets)
+        floor_frac: float | None = self.kpi_settings.floor_frac
+        notes = []
+        labels = self.factor_labels if self.factors else {}
+        fv = self.factor_values if self.factors else None
+        for f in self.factors:
+            path = _key_path(f)
+            if path is None:   # unparsable: assume the worst
+                touches_billets, touches_floor = "contingent" in f, "kpis" in f
+            else:
+                touches_billets = path[0] == "contingent" and (
+                    len(path) <= 2 or path[2:] == ["billets"])
+                touches_floor = path[0] == "kpis" and (
+                    len(path) == 1 or path[1:] == ["floor_frac"])
+            if not (touches_billets or touches_floor):
+                continue
+            vals = fv.loc[points, f].to_numpy(np.float64) if points else np.zeros(0)
+            what = "billets" if touches_billets else "kpis.floor_frac"
+            resolvable = (path is not None and len(path) == (3 if touches_billets else 2)
+                          and f not in labels and vals.size > 0
+                          and np.isfinite(vals).all()
+                          and (not touches_billets or path[1] in (billets or {})))
+            if touches_billets and resolvable:
+                resolvable = bool((vals == np.round(vals)).all())
+            if not resolvable:
+                notes.append(f"sweep factor `{f}` changes {what} in a way this file does not "
+                             "resolve")
+            elif len(set(vals.tolist())) > 1:
+                notes.append(f"sweep factor `{f}` changes {what} between the selected design "
+                             "points (choose one with --point)")
+                resolvable = False
+            if touches_billets:
+                if not resolvable:
+                    billets = None
+                elif billets is not None:
+                    billets[path[1]] = int(vals[0])
+            else:
+                floor_frac = float(vals[0]) if resolvable else None
+        return Authorised(billets, floor_frac, "; ".join(notes))
+
     @cached_property
     def main_airport(self) -> str:
         """The scenario's `main_gateway`; when the key is absent, its documented default
@@ -552,6 +603,65 @@ class Results:
         kind = f"sweep of {self.n_points} points" if self.is_sweep else "plain run"
         return (f"<Results {self.path} ({kind}, {self.n_runs} runs, "
                 f"{len(self.kpi_names)} KPIs)>")
+
+
+@dataclass(frozen=True)
+class Authorised:
+    """Authorised strength and floor of a selection of runs (Results.authorised)."""
+
+    billets: dict | None       # contingent -> billets; None: unknown or varies
+    floor_frac: float | None   # kpis.floor_frac; None: unknown or varies
+    note: str = ""             # why a value is None
+
+    @property
+    def total(self) -> int | None:
+        return None if self.billets is None else int(sum(self.billets.values()))
+
+    @property
+    def floor(self) -> float | None:
+        if self.billets is None or self.floor_frac is None:
+            return None
+        return self.floor_frac * self.total
+
+
+def _key_path(key: str) -> list[str] | None:
+    """The segments of a `--set` key path (`contingent."The Bahamas".billets` ->
+    [contingent, The Bahamas, billets]; `a[0].b` -> [a, 0, b]); None when it cannot be
+    parsed."""
+    out, cur, i, quoted = [], "", 0, False
+    while i < len(key):
+        ch = key[i]
+        if quoted:
+            if ch == '"':
+                quoted = False
+            else:
+                cur += ch
+        elif ch == '"':
+            quoted = True
+        elif ch == ".":
+            out.append(cur)
+            cur = ""
+        elif ch == "[":
+            j = key.find("]", i)
+            if j < 0:
+                return None
+            out.append(cur)
+            cur = key[i + 1:j]
+            i = j
+            if i + 1 < len(key) and key[i + 1] == ".":
+                i += 1
+            out.append(cur)
+            cur = ""
+            i += 1
+            continue
+        else:
+            cur += ch
+        i += 1
+    if quoted:
+        return None
+    out.append(cur)
+    out = [p.strip() for p in out if p != ""]
+    return out or None
 
 
 def _numeric_level(v) -> float | None:

@@ -88,15 +88,63 @@ def summarise(kpi: str, unit: str, values) -> KpiSummary:
     return KpiSummary(kpi, unit, mean, sd, ci[0], ci[1], lo, hi, count, len(vals))
 
 
+def replication_ci(mean: float, values, replications) -> tuple[float, float, int]:
+    """The 95% interval of `mean` (the mean of the non-NaN `values`) when the values are
+    clustered by replication, as the runs of a sweep are under common random numbers (a run's
+    random numbers depend on its seed and replication, not on its design point): the runs of
+    one replication at different points are correlated, so only the replications are
+    independent. Returns (low, high, replications with a value).
+
+    The interval is mean ± t(0.975, G − 1) · se over the G replications that have at least one
+    value (a replication whose values are all NaN drops out), with the cluster-robust
+    standard error se² = G/(G − 1) · Σ_r (S_r − mean · n_r)² / N² (S_r, n_r: sum and count of
+    the values of replication r, N = Σ n_r). When every replication has the same number of
+    values (no NaN) this is exactly the Student-t interval of the G replication means, each
+    the average over the design points; with NaN it stays centred on `mean` and weights a
+    replication by its count of values. NaN bounds when G < 2."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    reps = np.asarray(replications).ravel()
+    has = ~np.isnan(v)
+    v, reps = v[has], reps[has]
+    if v.size == 0 or mean != mean:
+        return NAN, NAN, 0
+    keys, inv = np.unique(reps, return_inverse=True)
+    g = len(keys)
+    if g < 2:
+        return NAN, NAN, g
+    sums = np.bincount(inv, weights=v, minlength=g)
+    counts = np.bincount(inv, minlength=g).astype(np.float64)
+    n = float(counts.sum())
+    dev = sums - mean * counts
+    se = math.sqrt(g / (g - 1) * float(dev @ dev)) / n
+    half = t975(g - 1) * se
+    return mean - half, mean + half, g
+
+
+def summarise_runs(kpi: str, unit: str, values, points, replications) -> KpiSummary:
+    """`summarise` of the values of some runs with their design points and replications.
+    Over one design point it is `summarise` itself (as `mss summary`). Over several points
+    (a sweep pooled) mean, sd, min, max and n are still over the runs, but the 95% interval
+    of the mean is `replication_ci`: under common random numbers the runs of one replication
+    at different points are not independent."""
+    s = summarise(kpi, unit, values)
+    if len(np.unique(np.asarray(points))) > 1 and s.n > 0:
+        s.ci95_low, s.ci95_high, _ = replication_ci(s.mean, values, replications)
+    return s
+
+
 def summary_table(res, by_point: bool = False, mask=None) -> pd.DataFrame:
     """The KPI table of `mss summary` for a Results: one row per KPI (with `point` first
-    when by_point). `mask` selects runs (default: all runs, as `mss summary`)."""
+    when by_point). `mask` selects runs (default: all runs, as `mss summary`). A table over
+    several design points (a sweep pooled) has the interval of `summarise_runs`: clustered
+    by replication, from the replication means over points."""
     runs = res.runs if mask is None else res.runs[np.asarray(mask)]
     rows = []
     groups = runs.groupby("point", sort=True) if by_point else [(None, runs)]
     for point, sub in groups:
         for k in res.kpi_names:
-            d = asdict(summarise(k, res.kpi_units.get(k, ""), sub[k].to_numpy()))
+            d = asdict(summarise_runs(k, res.kpi_units.get(k, ""), sub[k].to_numpy(),
+                                      sub["point"].to_numpy(), sub["replication"].to_numpy()))
             if by_point:
                 d = {"point": int(point), **d}
             rows.append(d)
@@ -132,7 +180,13 @@ def paired_differences(a, b) -> tuple[pd.DataFrame, pd.DataFrame]:
     (per_run, table): per_run has point, replication, and for every KPI common to both the
     difference b - a (NaN when either has no value); table summarises each KPI's
     difference like `summarise`, plus the means of a and b over the same pairs and the
-    counts of pairs where only one side has a value."""
+    counts of pairs where only one side has a value.
+
+    When the pairs span several design points (two sweeps of the same design), the pairs of
+    one replication at different points share their random numbers and are not independent:
+    the 95% interval of the mean difference is then `replication_ci` (the differences
+    averaged over points within each replication, then a t-interval over replications).
+    Over one point it is the usual t-interval of the differences."""
     key = ["point", "replication"]
     for res in (a, b):
         if res.runs.duplicated(key).any():
@@ -150,7 +204,8 @@ def paired_differences(a, b) -> tuple[pd.DataFrame, pd.DataFrame]:
         d = vb - va
         per_run[k] = d
         both = ~np.isnan(va) & ~np.isnan(vb)
-        s = summarise(k, a.kpi_units.get(k, ""), d)
+        s = summarise_runs(k, a.kpi_units.get(k, ""), d, m["point"].to_numpy(),
+                           m["replication"].to_numpy())
         rows.append({
             "kpi": k, "unit": s.unit,
             "mean_a": float(np.mean(va[both])) if both.any() else NAN,
@@ -163,7 +218,9 @@ def paired_differences(a, b) -> tuple[pd.DataFrame, pd.DataFrame]:
             "only_b": int((np.isnan(va) & ~np.isnan(vb)).sum()),
         })
     per_run.attrs["same_seeds"] = bool((m["seed_a"] == m["seed_b"]).all())
-    return per_run, pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["points"] = int(m["point"].nunique())
+    return per_run, table
 
 
 # ------------------------------------------------------------------------------------------
@@ -194,7 +251,10 @@ def sensitivity(res, kpi: str, mask=None) -> Sensitivity:
     squares; a coefficient is the change in y, in standard deviations, per standard
     deviation of the factor, the other factors held fixed. For a grid (orthogonal) design
     it equals the correlation. R² says how much of the run-to-run variance the linear model
-    explains; the 95% interval uses the usual OLS standard errors."""
+    explains. The 95% interval uses cluster-robust (CR1 sandwich) standard errors with the
+    replications as clusters and t(0.975, G − 1), G = replications with a value: under common
+    random numbers the runs of one replication are correlated across points, so they are not
+    independent observations (NaN with fewer than 2 replications)."""
     factors = list(res.factors)
     runs = res.runs if mask is None else res.runs[np.asarray(mask)]
     pts = res.factor_values
@@ -224,10 +284,21 @@ def sensitivity(res, kpi: str, mask=None) -> Sensitivity:
     r2 = 1.0 - ss_res / float(zy @ zy)
     coef = dict(nan_coef)
     ci = dict(nan_ci)
-    if dof > 0:
-        cov = (ss_res / dof) * np.linalg.pinv(D.T @ D)
+    reps = runs["replication"].to_numpy()[keep]
+    keys, inv = np.unique(reps, return_inverse=True)
+    g = len(keys)
+    if dof > 0 and g > 1:
+        # Cluster-robust (CR1) sandwich, clusters = replications: under common random
+        # numbers the runs of one replication at different points share their random numbers,
+        # so their residuals are correlated; the replications are independent.
+        bread = np.linalg.pinv(D.T @ D)
+        scores = np.zeros((g, D.shape[1]))
+        np.add.at(scores, inv, D * resid[:, None])
+        meat = scores.T @ scores
+        corr = g / (g - 1) * (len(zy) - 1) / dof
+        cov = corr * bread @ meat @ bread
         se = np.sqrt(np.clip(np.diag(cov), 0, None))
-        q = t975(dof)
+        q = t975(g - 1)
     else:
         se = np.full(D.shape[1], NAN)
         q = NAN

@@ -84,6 +84,10 @@ def reference_summary(path: Path, by_point: bool = False) -> pd.DataFrame:
             k, _, unit = u.partition(":")
             units[k] = unit
     skip = {"run", "point", "replication", "seed", "status", "wall_s", "events_dropped"}
+    if by_point or len(np.unique(runs["point"])) < 2:
+        pass
+    else:
+        return replication_reference(runs, _reference_rows(runs, units, skip))
     if by_point:
         blocks = []
         for p in np.unique(runs["point"]):
@@ -92,6 +96,58 @@ def reference_summary(path: Path, by_point: bool = False) -> pd.DataFrame:
             blocks.append(b)
         return pd.concat(blocks, ignore_index=True)
     return _reference_rows(runs, units, skip)
+
+
+def replication_means_ci(values, replications) -> tuple[float, float]:
+    """The Student-t 95% interval over replications of the replication means (each the mean
+    of its non-NaN values over design points); replications without a value drop out. Only
+    for data where every remaining replication has the same count of values (otherwise the
+    package weights replications by their counts: see cluster_robust_ci)."""
+    df = pd.DataFrame({"v": np.asarray(values, float), "r": np.asarray(replications)})
+    df = df[~df["v"].isna()]
+    m = df.groupby("r")["v"].mean().to_numpy()
+    g = m.size
+    if g < 2:
+        return math.nan, math.nan
+    half = t975_reference(g - 1) * m.std(ddof=1) / math.sqrt(g)
+    return float(m.mean() - half), float(m.mean() + half)
+
+
+def cluster_robust_ci(values, replications) -> tuple[float, float]:
+    """Mean over the non-NaN values ± t(0.975, G − 1) times the CR1 cluster-robust standard
+    error of a mean, clusters = replications (G of them with a value), by explicit loops."""
+    v = np.asarray(values, float)
+    r = np.asarray(replications)
+    keep = ~np.isnan(v)
+    v, r = v[keep], r[keep]
+    mean = v.mean()
+    groups = sorted(set(r.tolist()))
+    g = len(groups)
+    if g < 2:
+        return math.nan, math.nan
+    acc = 0.0
+    for k in groups:
+        e = (v[r == k] - mean).sum()
+        acc += e * e
+    se = math.sqrt(acc * g / (g - 1)) / v.size
+    half = t975_reference(g - 1) * se
+    return float(mean - half), float(mean + half)
+
+
+def replication_reference(runs, table: pd.DataFrame) -> pd.DataFrame:
+    """`table` (computed over all runs as if independent) with the pooled-sweep interval:
+    clustered by replication (replication_means_ci, or cluster_robust_ci when counts
+    differ between replications)."""
+    table = table.copy()
+    for i, k in enumerate(table["kpi"]):
+        v = runs[k].astype(np.float64)
+        reps = runs["replication"]
+        counts = pd.Series(~np.isnan(v)).groupby(reps).sum()
+        counts = counts[counts > 0]
+        ci = (replication_means_ci(v, reps) if counts.nunique() <= 1
+              else cluster_robust_ci(v, reps))
+        table.loc[i, ["ci95_low", "ci95_high"]] = ci
+    return table
 
 
 def _reference_rows(runs, units, skip) -> pd.DataFrame:

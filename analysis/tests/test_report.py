@@ -177,3 +177,50 @@ def test_summary_command_prints_the_mss_summary_csv(syn_plain, capsys):
     assert cli.main(["summary", str(syn_plain)]) == 0
     table = capsys.readouterr().out
     assert "days_to_foc" in table and "4/6" in table
+
+
+BILLET_FACTORS = {"kpis.floor_frac": [0.9, 0.8], "contingent.Kenya.billets": [1000, 2000]}
+
+
+def test_report_of_a_point_draws_that_points_billets_and_floor(tmp_path):
+    """A sweep over billets and floor_frac: `report --point P` gives P's authorised strength
+    and floor, not the base scenario's; pooled over points that differ, neither is shown."""
+    path = synthetic.write(tmp_path / "bil.h5", factors=BILLET_FACTORS, replications=3, days=40)
+    # point 3: Kenya 2000 (+ Jamaica 200 + Bahamas 150 = 2350), floor_frac 0.8 -> 1880
+    with analysis.load(path) as res:
+        a = res.authorised(res.runs_of_point(3))
+        assert a.billets == {"Kenya": 2000, "Jamaica": 200, "Bahamas": 150}
+        assert (a.total, a.floor_frac, a.floor) == (2350, 0.8, pytest.approx(1880.0))
+        a1 = res.authorised(res.runs_of_point(2))   # floor 0.8, Kenya 1000
+        assert (a1.total, a1.floor) == (1350, pytest.approx(1080.0))
+        a0 = res.authorised(res.runs_of_point(1))   # floor 0.9, Kenya 2000
+        assert (a0.total, a0.floor) == (2350, pytest.approx(2115.0))
+        pooled = res.authorised()
+        assert pooled.billets is None and pooled.floor is None
+        assert "contingent.Kenya.billets" in pooled.note
+    out = tmp_path / "r3"
+    assert cli.main(["report", str(path), "-o", str(out), "--point", "3"]) == 0
+    md = (out / "report.md").read_text()
+    assert "| **authorised strength** | 2,350 billets |" in md
+    assert "1880 on duty (kpis.floor_frac = 0.8 × total billets)" in md
+    assert "Kenya (2000)" in md and "0.8 × 2,350 = 1880" in md
+    out = tmp_path / "all"
+    assert cli.main(["report", str(path), "-o", str(out)]) == 0
+    md = (out / "report.md").read_text()
+    assert "1,350 billets" not in md and "1215" not in md
+    assert "| **authorised strength** | not shown: unknown (sweep factor " in md
+
+
+def test_an_unresolvable_billets_factor_refuses_the_annotation(tmp_path):
+    path = synthetic.write(tmp_path / "idx.h5", factors={
+        "aircraft.B787-charter.count": [1], "contingent[0].billets": [1000, 2000]},
+                           replications=2, days=30)
+    with analysis.load(path) as res:
+        a = res.authorised(res.runs_of_point(1))
+        assert a.billets is None and a.floor is None and a.total is None
+        assert "does not resolve" in a.note
+        # a factor that does not touch billets leaves the base values
+    with analysis.load(synthetic.write(tmp_path / "t.h5", factors={
+            "aircraft.B787-charter.count": [1, 2], "contingent.Kenya.tour_days": [180, 365]},
+            replications=2, days=30)) as res:
+        assert res.authorised().total == 1350 and res.authorised().floor == pytest.approx(1215)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import analysis
 from analysis import stats
-from analysis.tests import helpers, synthetic
+from analysis.tests import conftest, helpers, synthetic
 
 
 def test_summarise_matches_numpy_and_scipy_and_skips_nan():
@@ -140,3 +140,109 @@ def test_regime_share_sums_to_one_and_is_empty_without_violence(syn_plain, tmp_p
         np.testing.assert_allclose(sh.sum(axis=1), 1.0)
     with analysis.load(synthetic.write(tmp_path / "q.h5", violence=False)) as res:
         assert stats.regime_share(res).empty
+
+
+# ------------------------------------------------------------------------------------------
+# Sweeps pooled: common random numbers make the runs of one replication correlated
+
+
+def test_pooled_sweep_interval_is_over_replication_means(syn_sweep):
+    # In the synthetic sweep, flights_flown etc. are drawn per replication (the same at every
+    # point, + 0.01 · factor): 30 runs but only 5 independent values.
+    with analysis.load(syn_sweep) as res:
+        got = stats.summary_table(res).set_index("kpi")
+        runs = res.runs
+    checked = 0
+    for k in ["flights_flown", "pax_in", "cost_usd", "airport_closed_days", "days_to_ioc",
+              "mean_strength_frac"]:
+        lo, hi = helpers.replication_means_ci(runs[k], runs["replication"])
+        assert got.loc[k, "ci95_low"] == pytest.approx(lo, rel=1e-12, abs=1e-12), k
+        assert got.loc[k, "ci95_high"] == pytest.approx(hi, rel=1e-12, abs=1e-12), k
+        # mean, sd, min, max and n stay over the runs
+        v = runs[k].to_numpy()
+        assert got.loc[k, "mean"] == pytest.approx(v.mean(), rel=1e-14)
+        assert got.loc[k, "sd"] == pytest.approx(v.std(ddof=1), rel=1e-12)
+        assert (got.loc[k, "n"], got.loc[k, "runs"]) == (30, 30)
+        checked += 1
+    # The naive interval (30 independent runs) is much narrower than the right one here.
+    naive = stats.summarise("flights_flown", "", runs["flights_flown"])
+    assert (naive.ci95_high - naive.ci95_low) < 0.6 * (got.loc["flights_flown", "ci95_high"]
+                                                        - got.loc["flights_flown", "ci95_low"])
+    assert checked == 6
+
+
+def test_pooled_interval_drops_replications_without_a_value_and_handles_nan(tmp_path):
+    R = 5
+    all_nan_rep0 = list(range(0, 6 * R, R))         # replication 0 at every point
+    path = synthetic.write(tmp_path / "n.h5", factors=conftest.SWEEP_FACTORS, replications=R,
+                           days=60, nan_kpi={"pax_in": all_nan_rep0, "pax_out": [1, 7, 8]},
+                           failed_runs=(13,))
+    with analysis.load(path) as res:
+        got = stats.summary_table(res).set_index("kpi")
+        runs = res.runs
+    assert got.loc["pax_in", "n"] == 30 - 6 - 1
+    # pax_in: replication 0 drops out, 4 replications remain (one of them lacks failed run 13)
+    lo, hi = helpers.cluster_robust_ci(runs["pax_in"], runs["replication"])
+    assert (got.loc["pax_in", "ci95_low"], got.loc["pax_in", "ci95_high"]) == \
+        pytest.approx((lo, hi), rel=1e-12)
+    # unbalanced NaN: centred on the mean over runs with a value
+    lo, hi = helpers.cluster_robust_ci(runs["pax_out"], runs["replication"])
+    row = got.loc["pax_out"]
+    assert (row["ci95_low"], row["ci95_high"]) == pytest.approx((lo, hi), rel=1e-12)
+    assert row["mean"] == pytest.approx((row["ci95_low"] + row["ci95_high"]) / 2, rel=1e-12)
+    # one replication with a value: no interval
+    only = [i for i in range(30) if i % R != 2]
+    p2 = synthetic.write(tmp_path / "one.h5", factors=conftest.SWEEP_FACTORS, replications=R,
+                         days=60, nan_kpi={"pax_in": only})
+    with analysis.load(p2) as res:
+        row = stats.summary_table(res).set_index("kpi").loc["pax_in"]
+    assert row["n"] == 6 and math.isnan(row["ci95_low"]) and math.isnan(row["ci95_high"])
+
+
+def test_one_point_of_a_sweep_keeps_the_plain_interval(syn_sweep):
+    with analysis.load(syn_sweep) as res:
+        got = stats.summary_table(res, mask=res.runs_of_point(2))
+        by_point = stats.summary_table(res, by_point=True)
+    want = by_point[by_point["point"] == 2].drop(columns="point").reset_index(drop=True)
+    helpers.assert_tables_close(got, want, rel=0, what="point 2")
+
+
+def test_paired_differences_of_sweeps_are_clustered_by_replication(tmp_path):
+    # Another seed: each replication's draws change, identically at every point.
+    a = synthetic.write(tmp_path / "a.h5", factors=conftest.SWEEP_FACTORS, replications=5,
+                        days=60)
+    b = synthetic.write(tmp_path / "b.h5", factors=conftest.SWEEP_FACTORS, replications=5,
+                        days=60, seed=8)
+    with analysis.load(a) as ra, analysis.load(b) as rb:
+        per_run, table = stats.paired_differences(ra, rb)
+        # one design point: the plain t-interval of the differences
+        pa = ra.runs[ra.runs["point"] == 1]
+        pb = rb.runs[rb.runs["point"] == 1]
+    t = table.set_index("kpi")
+    for k in ["flights_flown", "pax_in", "cost_usd"]:
+        lo, hi = helpers.replication_means_ci(per_run[k], per_run["replication"])
+        assert (t.loc[k, "ci95_low"], t.loc[k, "ci95_high"]) == pytest.approx((lo, hi),
+                                                                              rel=1e-12), k
+        assert t.loc[k, "n"] == 30
+        d = per_run[k].to_numpy()
+        assert t.loc[k, "mean_diff"] == pytest.approx(d.mean(), rel=1e-12)
+    d1 = pb["pax_in"].to_numpy() - pa["pax_in"].to_numpy()
+    s1 = stats.summarise_runs("pax_in", "", d1, np.ones(5), np.arange(5))
+    half = helpers.t975_reference(4) * d1.std(ddof=1) / math.sqrt(5)
+    assert (s1.ci95_low, s1.ci95_high) == pytest.approx((d1.mean() - half, d1.mean() + half),
+                                                        rel=1e-12)
+
+
+def test_sensitivity_intervals_are_clustered_by_replication(syn_sweep):
+    # cost_usd = 1.5e8 + 1e4 · tour_days + a replication effect common to every point: within
+    # each replication the factor's effect is exact, so the interval of its SRC is (nearly)
+    # a point, not the wide OLS interval that treats the replication effect as run noise.
+    with analysis.load(syn_sweep) as res:
+        s = stats.sensitivity(res, "cost_usd")
+    f0, f1 = res.factors
+    lo, hi = s.ci95[f1]
+    assert lo <= s.coef[f1] <= hi
+    assert hi - lo < 1e-6 * abs(s.coef[f1]), (lo, hi, s.coef[f1])
+    # days_to_ioc: the interval still covers the SRC and has positive width.
+    d = stats.sensitivity(res, "days_to_ioc")
+    assert d.ci95[f0][0] < d.coef[f0] < d.ci95[f0][1]

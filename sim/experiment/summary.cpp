@@ -43,6 +43,10 @@ std::string num(double v) {
     const double a = std::fabs(v);
     if (a != 0.0 && (a >= 1e6 || a < 1e-3))
         std::snprintf(buf, sizeof buf, "%.4g", v);
+    else if (a != 0.0 && a < 1.0)
+        // At least 3 significant digits below 1 (0.00274, not 0.00): "%#.3g" keeps trailing
+        // zeros (0.500) and can round up to "1.00".
+        std::snprintf(buf, sizeof buf, "%#.3g", v);
     else
         std::snprintf(buf, sizeof buf, "%.2f", v);
     return buf;

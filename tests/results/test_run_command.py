@@ -298,3 +298,39 @@ def test_summary_of_a_non_results_file_exits_2(tmp_path):
     r = mss("summary", junk, check=False)
     assert r.returncode == 2
     assert "junk.h5" in r.stderr
+
+
+def _table_cells(line):
+    """The number cells of one `mss summary` table row: mean, sd, CI low, CI high, min, max."""
+    import re
+    m = re.match(r"^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(?:\[(\S+), (\S+)\]|-)\s+(\S+)\s+(\S+)\s+"
+                 r"(\d+)/(\d+)$", line)
+    assert m, line
+    return m.group(1), [m.group(i) for i in (3, 4, 5, 6, 7, 8)]
+
+
+def test_summary_table_shows_small_values_with_three_significant_digits(tmp_path):
+    """A sd of 0.0027 must not read "0.00" (zero variance): every non-zero value below 1 is
+    printed with at least 3 significant digits, the others as before."""
+    f = run_file(tmp_path, "small.h5", "-r", 2)
+    table = mss("summary", f).stdout.splitlines()
+    rows = list(csv.DictReader(mss("summary", f, "--csv").stdout.splitlines()))
+    assert len(table) == 1 + len(rows)
+    small = 0
+    for line, row in zip(table[1:], rows):
+        kpi, cells = _table_cells(line)
+        assert kpi == row["kpi"]
+        for cell, col in zip(cells, ("mean", "sd", "ci95_low", "ci95_high", "min", "max")):
+            if row[col] == "":
+                assert cell in ("-", None), (kpi, col, cell)
+                continue
+            v = float(row[col])
+            if v != 0 and abs(v) < 1:
+                small += 1
+                assert cell != "0.00" and float(cell) != 0, (kpi, col, cell)
+                digits = cell.lstrip("-").replace(".", "").lstrip("0").split("e")[0]
+                assert len(digits) >= 3, (kpi, col, cell)
+                assert abs(float(cell) - v) <= 5e-3 * abs(v), (kpi, col, cell, v)
+            elif 1 <= abs(v) < 1e6:
+                assert cell == "%.2f" % v, (kpi, col, cell, v)
+    assert small > 0   # mean_strength_frac and its sd
