@@ -29,10 +29,13 @@ bool ready_later(const auto& x, const auto& y) {
 
 // ---- outbound queues -------------------------------------------------------------------------
 
+std::int32_t Mission::pool_index(int origin, int at) const {
+    return static_cast<std::int32_t>(static_cast<std::size_t>(origin) * airports_.size() +
+                                     static_cast<std::size_t>(at));
+}
+
 Mission::Pool& Mission::pool(int origin, int at) {
-    const std::size_t i =
-        static_cast<std::size_t>(origin) * airports_.size() + static_cast<std::size_t>(at);
-    Pool& p = pools_[i];
+    Pool& p = pools_[static_cast<std::size_t>(pool_index(origin, at))];
     p.origin = origin;
     p.at = at;
     return p;
@@ -42,8 +45,7 @@ void Mission::pool_push(std::int32_t id, int origin, int at) {
     Person& p = roster_.person(id);
     if (p.pool >= 0) pool_remove(id);
     Pool& pl = pool(origin, at);
-    p.pool = static_cast<std::int32_t>(static_cast<std::size_t>(origin) * airports_.size() +
-                                       static_cast<std::size_t>(at));
+    p.pool = pool_index(origin, at);
     ++p.ticket;
     const std::uint8_t rank = p.medevac ? 0 : 1;
     pl.board.push_back({rank, p.medevac ? p.wait_since_h : p.tour_end_h, id, p.ticket});
@@ -69,8 +71,7 @@ void Mission::pool_remove(std::int32_t id) {
 }
 
 void Mission::pool_clean(Pool& pl) {
-    const auto idx = static_cast<std::int32_t>(
-        static_cast<std::size_t>(pl.origin) * airports_.size() + static_cast<std::size_t>(pl.at));
+    const std::int32_t idx = pool_index(pl.origin, pl.at);
     auto stale = [&](std::int32_t id, std::uint32_t ticket) {
         const Person& p = roster_.person(id);
         return p.pool != idx || p.ticket != ticket;
@@ -177,10 +178,7 @@ Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
 }
 
 void Mission::head_for(Airframe& a, int airport) {
-    const int to = airport < 0
-                       ? -1
-                       : static_cast<int>(static_cast<std::size_t>(a.origin) * airports_.size() +
-                                          static_cast<std::size_t>(airport));
+    const int to = airport < 0 ? -1 : pool_index(a.origin, airport);
     if (to == a.bound_for) return;
     const int from = a.bound_for;
     if (from >= 0) pools_[static_cast<std::size_t>(from)].en_route -= a.seats;

@@ -251,6 +251,7 @@ private:
     bool drawn_down(int c) const;
 
     // ---- airlift.cpp: outbound queues, the launch rule, the sortie loop ---------------------
+    std::int32_t pool_index(int origin, int at) const;  ///< in pools_, as Person::pool
     Pool& pool(int origin, int at);
     void pool_push(std::int32_t id, int origin, int at);
     void pool_remove(std::int32_t id);
