@@ -181,13 +181,6 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
     if (ok) {
         try {
             loaded = scenario::load_sweep(o.sweep, o.sets);
-            // Every run takes the sweep's seed and replications, not the base's: the scenario
-            // the results file keeps (/scenario `toml`) is the base with those two overridden,
-            // as `mss run BASE --seed S -r R` resolves it. The identity hash, already computed,
-            // covers the base as written.
-            loaded.base.config.scenario.seed = loaded.sweep.seed;
-            loaded.base.config.scenario.replications = loaded.sweep.replications;
-            loaded.base.resolved_text = scenario::to_toml(loaded.base.config);
         } catch (const scenario::InvalidInput& e) {
             for (const auto& d : e.errors())
                 load_errors += d.str() + "\n";

@@ -501,6 +501,13 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
     result.sweep = std::move(cfg);
     result.resolved_text = to_toml(result.sweep);
     result.identity_hash = identity_hash(result.sweep, result.base.resolved_text, result.points);
+    // Every run takes the sweep's seed and replications, not the base's: the base as run (what
+    // a results file keeps as /scenario `toml`) has those two overridden, as `mss run BASE
+    // --seed S -r R` resolves it. The identity above covers the base as written, so that
+    // journals and shards of earlier versions keep their identity.
+    result.base.config.scenario.seed = result.sweep.seed;
+    result.base.config.scenario.replications = result.sweep.replications;
+    result.base.resolved_text = to_toml(result.base.config);
     result.warnings = result.base.warnings;
     result.warnings.insert(result.warnings.end(), diags.warnings().begin(), diags.warnings().end());
     return result;

@@ -15,7 +15,8 @@
 //
 // Identity: identity_hash is FNV-1a 64 (the kernel's fnv1a64 constants) over
 //   "mss-sweep/1\n" + to_toml(sweep) without its name, description and base lines +
-//   "\n# base\n" + the base scenario's resolved text + "\n# design\n" + one line per point
+//   "\n# base\n" + the base scenario's resolved text (its own seed and replications) +
+//   "\n# design\n" + one line per point
 //   "p: key=value; ...\n",
 // written as 16 lowercase hex digits. Moving or renaming the files does not change it;
 // changing any resolved value, the seed, the design or the expansion algorithm does.
@@ -78,7 +79,9 @@ struct DesignPoint {
 /// A validated sweep.
 struct SweepLoadResult {
     SweepConfig sweep;
-    LoadResult base;                   ///< the base scenario, without factors
+    /// The base scenario without factors, with the sweep's seed and replications (the
+    /// identity hash covers it with its own).
+    LoadResult base;
     std::vector<DesignPoint> points;   ///< expand_design(sweep)
     std::string resolved_text;         ///< to_toml(sweep)
     std::string identity_hash;         ///< 16 hex digits (see the header comment)

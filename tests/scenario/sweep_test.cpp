@@ -54,6 +54,11 @@ TEST_CASE("a grid sweep expands in nested-loop order, first factor slowest", "[s
     CHECK(r.points[3].assignments() ==
           Lines{"aircraft.B787.count=2", "contingent.Kenya.tour_days=180"});
     CHECK(r.base.config.scenario.name == "t");
+    // The base as run: the sweep's seed and replications, in the config and the resolved text.
+    CHECK(r.base.config.scenario.seed == 42);
+    CHECK(r.base.config.scenario.replications == 3);
+    CHECK(r.base.resolved_text.find("seed = 42\n") != std::string::npos);
+    CHECK(r.base.resolved_text.find("replications = 3\n") != std::string::npos);
     // Each point loads: the overrides are valid.
     const auto p = load_scenario(r.sweep.base_path, r.points[5].assignments(), &files);
     CHECK(p.config.aircraft[0].count == 2);
