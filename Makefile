@@ -24,7 +24,7 @@ test-release: build
 
 test-asan: deps
 	@test -f build/asan/build.ninja || $(CMAKE) --preset asan
-	$(CMAKE) --build --preset asan -j $(JOBS) --target unit_tests
+	$(CMAKE) --build --preset asan -j $(JOBS) --target unit_tests mss
 	ctest --preset asan
 
 # ThreadSanitizer over the threaded sweep machinery: sweep_parts_tests and the thread and

@@ -172,16 +172,6 @@ def test_slurm_tasks_without_mpi_are_refused(tmp_path):
     r = sweep(tmp_path / "y.h5", "--shard", "0/2", env=env)
 
 
-def test_launcher_without_mpi_build_is_refused(tmp_path):
-    from conftest import mpiexec
-    if mpiexec() is not None:
-        pytest.skip("this mss has MPI: the refusal is for builds without it")
-    import os
-    env = dict(os.environ, OMPI_COMM_WORLD_SIZE="2", OMPI_COMM_WORLD_RANK="0")
-    r = sweep(tmp_path / "x.h5", check=False, env=env)
-    assert r.returncode == 2 and "built without MPI" in r.stderr
-
-
 @pytest.mark.parametrize("launch", [{"OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "0"},
                                     {"SLURM_STEP_NUM_TASKS": "3", "SLURM_PROCID": "0"}])
 def test_mss_run_refuses_several_processes(tmp_path, launch):
