@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <ostream>
 
@@ -53,12 +55,16 @@ public:
                                           ? cfg_.airports[static_cast<std::size_t>(e.airport)].code
                                           : std::string())
              << ',' << e.count << '\n';
+        if (!out_ && error_ == 0) error_ = errno;  // the failed write's reason, before it is lost
     }
+    /// errno of the first write that failed, or 0.
+    int error() const noexcept { return error_; }
     void on_finish(const model::RunKpis&, const std::vector<model::ContingentKpis>&) override {}
 
 private:
     std::ostream& out_;
     const model::ModelConfig& cfg_;
+    int error_ = 0;
 };
 
 /// Empty if `path` can be written as a new output, else what is wrong.
@@ -208,9 +214,13 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
                 err << "mss run: interrupted; no trace was written\n";
                 return experiment::SignalGuard::exit_code();
             }
+            errno = 0;
             trace.close();
             if (!trace) {
-                err << "mss run: writing " << temp.path().string() << " failed\n";
+                const int cause = writer.error() != 0 ? writer.error() : errno;
+                err << "mss run: writing " << temp.path().string() << " failed";
+                if (cause != 0) err << " (" << std::strerror(cause) << ")";
+                err << "\n";
                 return kExitFailure;
             }
             experiment::durable_rename(temp.path(), trace_path);

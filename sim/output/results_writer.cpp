@@ -9,9 +9,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <new>
 
 #include <fcntl.h>
 
@@ -24,6 +27,8 @@ namespace mss::output {
 namespace {
 
 using H5::PredType;
+
+std::atomic<bool> file_left_open{false};
 
 std::string utc_now() {
     const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -163,7 +168,10 @@ std::string iso_date(std::int32_t days_since_epoch) {
 struct ResultsWriter::Impl {
     FileLayout layout;
     std::size_t block_rows;
+    std::string path;  ///< for messages
     H5::H5File file;
+    bool closed = false;     ///< close_file() was called
+    bool left_open = false;  ///< ... and could not close everything (see close_file)
     H5::DataSet runs, contingent_kpis, events, regime;
     std::array<H5::DataSet, 4> series_f32;
     H5::DataSet airport_open;
@@ -199,10 +207,17 @@ struct ResultsWriter::Impl {
         }
     }
 
-    Impl(const std::filesystem::path& path, FileLayout l, const Provenance& prov, std::size_t br)
+    /// Creates the file; init() writes its fixed parts.
+    Impl(const std::filesystem::path& p, FileLayout l, std::size_t br)
         : layout(std::move(l)),
           block_rows(std::max<std::size_t>(1, br)),
-          file(create_file(path, layout)) {
+          path(p.string()),
+          file(create_file(p, layout)) {}
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
+    void init(const Provenance& prov) {
+        errno = 0;
         try {
             write_root_attributes(prov);
             write_scenario(prov);
@@ -214,8 +229,66 @@ struct ResultsWriter::Impl {
             create_events();
             fd = posix_descriptor(file);
         } catch (const H5::Exception& e) {
-            throw OutputError("cannot create results file " + path.string() + ": " +
-                              e.getDetailMsg());
+            throw io_error(e.getDetailMsg(), "create");
+        } catch (const OutputError& e) {
+            throw io_error(e.what(), "create");
+        }
+    }
+
+    /// Runs `write`, a step of writing, and reports its failure as "cannot write results file
+    /// PATH (the system's reason, e.g. No space left on device): HDF5's".
+    template <class F>
+    void io(F&& write) {
+        errno = 0;
+        try {
+            write();
+        } catch (const H5::Exception& e) {
+            throw io_error(e.getDetailMsg());
+        } catch (const OutputError& e) {
+            throw io_error(e.what());
+        }
+    }
+    OutputError io_error(const std::string& detail, const char* verb = "write") const {
+        const int cause = errno;
+        std::string msg = std::string("cannot ") + verb + " results file " + path;
+        if (cause != 0) msg += std::string(" (") + std::strerror(cause) + ")";
+        return OutputError(msg + ": " + detail);
+    }
+
+    /// Closes the datasets, then the file; throws OutputError if that fails. HDF5 1.10 cannot
+    /// close a file whose metadata it could not write (a full disk, a file size limit): H5Fclose
+    /// fails and leaves the file registered half torn down, and any later attempt to close it
+    /// (ours, ~H5File's, or the library's own at exit) crashes inside HDF5. So a failed close is
+    /// never retried: `left_open` tells the owner to leak this Impl (its members' destructors
+    /// would close again), and results_file_left_open() tells main() to leave without the
+    /// library's exit handlers.
+    void close_file() {
+        if (closed) return;
+        closed = true;  // never twice
+        for (H5::DataSet* d :
+             {&runs, &contingent_kpis, &events, &regime, &series_f32[0], &series_f32[1],
+              &series_f32[2], &series_f32[3], &airport_open, &run_scale_}) {
+            try {
+                d->close();
+            } catch (const H5::Exception&) {
+                left_open = true;
+            }
+        }
+        errno = 0;
+        try {
+            file.close();
+        } catch (const H5::Exception&) {
+            left_open = true;
+        }
+        if (left_open) {
+            file_left_open.store(true);
+            throw io_error("HDF5: cannot close it");
+        }
+    }
+    void close_file(std::nothrow_t) noexcept {
+        try {
+            close_file();
+        } catch (const OutputError&) {
         }
     }
 
@@ -588,7 +661,7 @@ struct ResultsWriter::Impl {
                 ids.push_back(r.run);
             write_rows(run_scale_, PredType::NATIVE_INT64, ids.data(), {r0}, {n});
         } catch (const H5::Exception& e) {
-            throw OutputError("writing results: " + e.getDetailMsg());
+            throw OutputError("HDF5: " + e.getDetailMsg());
         }
         written += static_cast<std::int64_t>(n);
         buffer.clear();
@@ -605,9 +678,25 @@ struct ResultsWriter::Impl {
 
 ResultsWriter::ResultsWriter(const std::filesystem::path& path, FileLayout layout,
                              const Provenance& prov, std::size_t block_rows)
-    : impl_(std::make_unique<Impl>(path, std::move(layout), prov, block_rows)) {}
+    : impl_(std::make_unique<Impl>(path, std::move(layout), block_rows)) {
+    try {
+        impl_->init(prov);
+    } catch (...) {
+        release_impl();
+        throw;
+    }
+}
 
-ResultsWriter::~ResultsWriter() = default;
+ResultsWriter::~ResultsWriter() {
+    release_impl();
+}
+
+void ResultsWriter::release_impl() noexcept {
+    if (!impl_) return;
+    impl_->close_file(std::nothrow);
+    if (impl_->left_open) static_cast<void>(impl_.release());  // on purpose: see close_file
+    impl_.reset();
+}
 
 void ResultsWriter::append(RunRecord record, const EventSlices* events) {
     Impl& w = *impl_;
@@ -617,12 +706,10 @@ void ResultsWriter::append(RunRecord record, const EventSlices* events) {
     if (w.appended >= w.layout.rows) throw OutputError("more rows appended than the file holds");
     w.check_shape(record);
     if (record.packed.empty()) record.packed = pack_series(record);
-    try {
+    w.io([&] {
         w.write_series(static_cast<hsize_t>(w.appended), record.packed);
         w.add_events(record.run, events != nullptr ? *events : EventSlices::of(record.events));
-    } catch (const H5::Exception& e) {
-        throw OutputError("writing results: " + e.getDetailMsg());
-    }
+    });
     // Only the per-run tables wait for a block of rows: drop the bulk now.
     record.packed = PackedSeries{};
     for (auto* s : {&record.strength, &record.on_duty, &record.waiting_at_origin,
@@ -632,23 +719,23 @@ void ResultsWriter::append(RunRecord record, const EventSlices* events) {
     record.events = {};
     w.buffer.push_back(std::move(record));
     ++w.appended;
-    if (w.buffer.size() >= w.block_rows) w.flush();
+    if (w.buffer.size() >= w.block_rows) w.io([&] { w.flush(); });
 }
 
 void ResultsWriter::finish() {
     Impl& w = *impl_;
     if (w.finished) return;
-    w.flush();
+    w.io([&] { w.flush(); });
     if (w.written != w.layout.rows)
         throw OutputError("results file incomplete: " + std::to_string(w.written) + " of " +
                           std::to_string(w.layout.rows) + " rows written");
-    try {
-        w.write_event_chunk();
-        w.file.close();
-    } catch (const H5::Exception& e) {
-        throw OutputError("closing results file: " + e.getDetailMsg());
-    }
+    w.io([&] { w.write_event_chunk(); });
+    w.close_file();
     w.finished = true;
+}
+
+bool results_file_left_open() noexcept {
+    return file_left_open.load();
 }
 
 std::int64_t ResultsWriter::rows_appended() const noexcept {

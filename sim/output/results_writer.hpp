@@ -46,8 +46,14 @@ struct Provenance {
 /// ISO date (YYYY-MM-DD) of `days` since 1970-01-01.
 std::string iso_date(std::int32_t days_since_epoch);
 
+/// True once a results file could not be closed (its metadata could not be written: a full
+/// disk). HDF5 1.10 then crashes in its own exit handlers, so the program must end with
+/// std::_Exit after flushing its output (sim/app/main.cpp does).
+bool results_file_left_open() noexcept;
+
 /// Writes one results file. Use: construct, append every row in order, finish().
 /// A writer destroyed without finish() leaves an incomplete file that the caller discards.
+/// Write failures throw OutputError naming the file and, where the system gave one, the reason.
 class ResultsWriter {
 public:
     /// Creates (truncates) `path`. `block_rows` runs are buffered per write.
@@ -68,6 +74,7 @@ public:
 
 private:
     struct Impl;
+    void release_impl() noexcept;
     std::unique_ptr<Impl> impl_;
 };
 

@@ -1,6 +1,7 @@
 """`mss merge` refuses what does not make one sweep (exit 2, naming files and run ranges) and
 damaged or inconsistent files (exit 2, naming the file and the dataset; `mss summary` too),
-`--shard` and the MPI launcher checks refuse bad requests, and a signal stops a merge cleanly."""
+`--shard` and the launcher checks refuse bad requests, and a signal or a full disk stops a merge
+cleanly."""
 import shutil
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import h5py
 import pytest
 
 from conftest import ROOT, SWEEP, kill_and_reap, mss, mss_bin, sweep, wait_for
+from fslimit import file_size_limit
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +185,17 @@ def test_mss_run_refuses_several_processes(tmp_path, launch):
     assert r.returncode == 2, r.stderr
     assert "does not share its runs between processes" in r.stderr and "mss sweep" in r.stderr
     assert not out.exists()
+
+
+# 12 kB: the disk fills while the file's fixed parts are written; 100 kB: at the runs.
+@pytest.mark.parametrize("limit", [12_000, 100_000])
+def test_a_full_disk_stops_merge_with_exit_1_and_leaves_nothing(shards, tmp_path, limit):
+    out = tmp_path / "m.h5"
+    r = mss("merge", out, *shards, check=False, preexec_fn=file_size_limit(limit))
+    assert r.returncode == 1, r.stderr      # HDF5 1.10 used to crash here (exit -11)
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"mss merge: cannot write results file {out}.part (File too large)")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])

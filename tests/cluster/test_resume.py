@@ -10,6 +10,7 @@ import pytest
 
 from conftest import (SWEEP, assert_identical, journal_header, journal_records, kill_and_reap,
                       mpiexec, mpirun, mss, start_sweep, sweep, wait_for)
+from fslimit import file_size_limit
 
 # 4 points x 150 replications = 600 runs of 240 days: about a second on one busy core.
 REPS = ["--set", "sweep.replications=150"]
@@ -52,6 +53,24 @@ def test_sigkill_then_resume_is_identical(reference, tmp_path, moment):
     assert_identical(reference, out)
 
 
+def kill_during_the_final_write(out):
+    """SIGKILLs a sweep into OUT after its last run is journaled and before the file is renamed
+    (tries up to 10 times): a complete journal, no results file."""
+    part = out.with_name(out.name + ".part")
+    for attempt in range(10):
+        p = start_sweep(out, "-j", 2, *REPS)
+        caught = wait_for(lambda: journal_records(journal_of(out)) == RUNS, p, step=0.0005)
+        kill_and_reap(p)
+        if caught and os.path.exists(journal_of(out)) and not out.exists():
+            print(f"caught on attempt {attempt + 1}")
+            return   # every run journaled, the file not yet renamed
+        for f in (out, part):
+            f.unlink(missing_ok=True)
+        if os.path.exists(journal_of(out)):
+            os.unlink(journal_of(out))
+    pytest.fail("could not kill the sweep during its final write in 10 attempts")
+
+
 @pytest.mark.parametrize("renamed", [False, True])
 def test_sigkill_during_the_final_write_then_resume_is_identical(reference, tmp_path, renamed):
     """Killed after the last run is journaled and before the results file is renamed: the
@@ -60,24 +79,41 @@ def test_sigkill_during_the_final_write_then_resume_is_identical(reference, tmp_
     and the complete journal are both there, and --resume writes the file again."""
     out = tmp_path / "k.h5"
     part = tmp_path / "k.h5.part"
-    for attempt in range(10):
-        p = start_sweep(out, "-j", 2, *REPS)
-        caught = wait_for(lambda: journal_records(journal_of(out)) == RUNS, p, step=0.0005)
-        kill_and_reap(p)
-        if caught and os.path.exists(journal_of(out)) and not out.exists():
-            print(f"caught on attempt {attempt + 1}")
-            break   # every run journaled, the file not yet renamed
-        for f in (out, part):
-            f.unlink(missing_ok=True)
-        if os.path.exists(journal_of(out)):
-            os.unlink(journal_of(out))
-    else:
-        pytest.fail("could not kill the sweep during its final write in 10 attempts")
+    kill_during_the_final_write(out)
     if renamed:
         part.unlink(missing_ok=True)
         out.write_bytes(reference.read_bytes())
     r = resume(out)
     assert "600 runs resumed" in r.stdout
+    assert_identical(reference, out)
+
+
+def test_a_full_disk_while_journaling_keeps_the_journal_and_resume_is_identical(reference,
+                                                                                tmp_path):
+    """The disk fills at the journal or the results file, whichever grows past it first."""
+    out = tmp_path / "d.h5"
+    r = sweep(out, "-j", 2, *REPS, check=False, preexec_fn=file_size_limit(200_000))
+    assert r.returncode == 1, r.stderr
+    assert "File too large" in r.stderr.strip().splitlines()[-1], r.stderr
+    assert journal_records(journal_of(out)) > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.h5.journal"]
+    resume(out)
+    assert_identical(reference, out)
+
+
+def test_a_full_disk_during_the_final_write_keeps_the_journal(reference, tmp_path):
+    """A complete journal, and no room for the results file: exit 1, the journal intact."""
+    out = tmp_path / "f.h5"
+    kill_during_the_final_write(out)
+    (tmp_path / "f.h5.part").unlink(missing_ok=True)
+    r = sweep(out, "-j", 2, *REPS, "--resume", check=False,
+              preexec_fn=file_size_limit(100_000))
+    assert r.returncode == 1, r.stderr      # HDF5 1.10 used to crash here (exit -11)
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"mss sweep: cannot write results file {out}.part (File too large)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.h5.journal"]
+    assert journal_records(journal_of(out)) == RUNS
+    resume(out)
     assert_identical(reference, out)
 
 

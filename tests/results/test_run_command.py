@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import SHORT, assert_identical, mss, mss_bin, ROOT
+from fslimit import file_size_limit
 
 
 def run_file(tmp_path, name, *args):
@@ -112,6 +113,28 @@ def test_a_signal_mid_run_leaves_no_file(tmp_path, sig, code):
     assert p.returncode == code, err
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # the temporary is gone too
+
+
+# 12 kB: the disk fills while the file's fixed parts are written; 150 kB: at a run's events.
+@pytest.mark.parametrize("limit", [12_000, 150_000])
+def test_a_full_disk_is_exit_1_naming_the_file_and_leaves_nothing(tmp_path, limit):
+    out = tmp_path / "x.h5"
+    r = mss("run", "scenarios/baseline.toml", "-r", 20, "-o", out, "--quiet", check=False,
+            preexec_fn=file_size_limit(limit))
+    assert r.returncode == 1, r.stderr      # HDF5 1.10 used to crash here (exit -11)
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"mss run: cannot write results file {out}.tmp-"), r.stderr
+    assert "(File too large)" in last, r.stderr
+    assert list(tmp_path.iterdir()) == []  # no file, no temporary
+
+
+def test_a_full_disk_during_a_trace_is_exit_1_and_leaves_nothing(tmp_path):
+    trace = tmp_path / "t.csv"
+    r = mss("run", "scenarios/baseline.toml", "--only", 0, "--trace", trace, "--quiet",
+            check=False, preexec_fn=file_size_limit(4096))
+    assert r.returncode == 1, r.stderr
+    assert "File too large" in r.stderr, r.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
