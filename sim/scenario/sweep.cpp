@@ -484,11 +484,15 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
     }
     diags.throw_if_errors();
     result.points = expand_design(cfg);
+    // A grid of one factor has no point that was not tried above; a hypercube's points lie
+    // inside the ranges, where (e.g.) an integer key gets fractions unless `integer = true`.
     if (static_cast<std::int64_t>(result.points.size()) <= kMaxPointsValidated &&
-        cfg.factors.size() > 1) {
+        (cfg.factors.size() > 1 || !grid)) {
         for (const auto& p : result.points) {
-            const std::string problem = try_point(p.assignments());
+            std::string problem = try_point(p.assignments());
             if (problem.empty()) continue;
+            if (!grid && problem.find("expected an integer") != std::string::npos)
+                problem += " (a factor on an integer key needs integer = true)";
             std::string which;
             for (const auto& a : p.assignments())
                 which += (which.empty() ? "" : ", ") + a;

@@ -227,6 +227,23 @@ TEST_CASE("a factor value that makes the scenario invalid is an error at the val
                 "aircraft.A380.count: no aircraft has type = \"A380\" (there are: B787)"});
 }
 
+TEST_CASE("a hypercube of one factor checks its points, not only the range's ends",
+          "[scenario][sweep]") {
+    // The ends 1 and 3 are whole numbers; the points in between are not.
+    const std::string one =
+        "[sweep]\nbase = \"../base.toml\"\ndesign = \"lhs\"\nsamples = 4\n"
+        "[[factor]]\nkey = \"aircraft.B787.count\"\nrange = [1, 3]\n";
+    const Lines errors = sweep_errors("scen/sweeps/s.toml", sweep_files(one));
+    REQUIRE(errors.size() == 4);  // every point, up to 5
+    CHECK(errors[0].rfind("scen/sweeps/s.toml:5:1: factor: design point 0 (aircraft.B787.count=",
+                          0) == 0);
+    CHECK(errors[0].find("expected an integer between 0 and 10000") != std::string::npos);
+    CHECK(errors[0].find("(a factor on an integer key needs integer = true)") != std::string::npos);
+    // With integer = true the same sweep loads.
+    auto files = sweep_files(one + "integer = true\n");
+    CHECK(load_sweep("scen/sweeps/s.toml", {}, &files).points.size() == 4);
+}
+
 TEST_CASE("sweep schema errors", "[scenario][sweep]") {
     CHECK(sweep_errors("scen/sweeps/s.toml", sweep_files("[sweep]\nbase = \"../base.toml\"\n"
                                                          "design = \"lhs\"\n")) ==
