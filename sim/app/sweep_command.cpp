@@ -31,13 +31,6 @@ namespace ex = mss::experiment;
 // one line per point with the headline KPIs (`mss summary OUT` has the full tables).
 constexpr std::size_t kFullTablesUpTo = 8;
 
-std::string fixed(double v, int digits) {
-    if (std::isnan(v)) return "-";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
-}
-
 std::string abbreviate(std::string s, std::size_t n) {
     if (s.size() > n) s = s.substr(0, n - 3) + "...";
     return s;
@@ -72,8 +65,7 @@ void print_points(const std::vector<ex::PointSummary>& points, std::ostream& out
                 runs = k.runs;
                 const double half = (k.ci_high - k.ci_low) / 2;
                 const int digits = h == 1 ? 3 : h == 3 ? 0 : 1;
-                cells[h] =
-                    fixed(k.mean, digits) + (std::isnan(half) ? "" : " ±" + fixed(half, digits));
+                cells[h] = ex::format_mean_ci(k.mean, half, digits);
                 if (k.n < k.runs) cells[h] += " (" + std::to_string(k.n) + ")";
             }
         }

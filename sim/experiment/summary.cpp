@@ -79,6 +79,18 @@ std::string format_table(const std::vector<KpiSummary>& rows) {
     return out;
 }
 
+std::string format_mean_ci(double mean, double half, int decimals) {
+    char buf[96];
+    if (std::isnan(mean)) return "-";
+    int n = std::snprintf(buf, sizeof buf, "%.*f", decimals, mean);
+    if (std::isnan(half)) return buf;
+    if (half > 0.0 && half < 0.5 * std::pow(10.0, -decimals))
+        std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), " ±%.1g", half);
+    else
+        std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), " ±%.*f", decimals, half);
+    return buf;
+}
+
 std::string csv_field(const std::string& text) {
     if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
     std::string q = "\"";

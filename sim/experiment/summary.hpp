@@ -23,6 +23,10 @@ KpiSummary summarise(std::string name, std::string unit, const std::vector<doubl
 
 /// A fixed-width table for terminals.
 std::string format_table(const std::vector<KpiSummary>& rows);
+/// "mean ±half" for one-line reports: `decimals` decimals, except that a half-width too small
+/// to show there keeps one significant digit ("0.842 ±0.0004", not "±0.000"). "-" for NaN;
+/// no "±..." when `half` is NaN.
+std::string format_mean_ci(double mean, double half, int decimals);
 /// CSV with a header line; numbers with 17 significant digits (round-trip exact).
 std::string format_csv(const std::vector<KpiSummary>& rows);
 

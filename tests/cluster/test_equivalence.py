@@ -179,3 +179,33 @@ def test_mss_summary_without_a_readable_sweep_text_shows_points(reference, tmp_p
     r = mss("summary", copy)
     assert ("design point 1: aircraft.B787-charter.count=1, contingent.Kenya.tour_days=1\n"
             in r.stdout)
+
+
+def test_more_than_eight_points_get_one_line_each(tmp_path):
+    """Beyond 8 design points `mss sweep` closes with one line per point: the headline KPIs as
+    mean ±95% CI half-width, then the point's factor values."""
+    sweep_file = tmp_path / "nine.toml"
+    sweep_file.write_text(f"""
+[sweep]
+name = "nine"
+base = "{ROOT / 'tests/cluster/small.toml'}"
+seed = 3
+replications = 2
+design = "lhs"
+samples = 9
+
+[[factor]]
+key = "aircraft.B787-charter.count"
+range = [1, 3]
+integer = true
+""")
+    r = mss("sweep", sweep_file, "-o", tmp_path / "nine.h5", "--quiet")
+    lines = r.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.split()[:2] == ["point", "runs"])
+    assert "values of aircraft.B787-charter.count" in lines[head]
+    rows = lines[head + 1:head + 10]
+    assert [int(row.split()[0]) for row in rows] == list(range(9))
+    for row in rows:
+        assert int(row.split()[1]) == 2 and row.count("±") == 4, row
+    assert lines[head + 10].startswith("(mean ±95% CI half-width")
+    assert "design point 0" not in r.stdout  # no full tables
