@@ -149,6 +149,8 @@ ModelConfig baseline_config() {
     };
     m.routes = {route("NBO", 17.0), route("COO", 11.0), route("NDJ", 12.5),
                 route("DAC", 22.0), route("NAS", 1.8),  route("BGI", 3.0)};
+    m.routes[4].min_load = 50;  // the C-130s (80 seats) take a batch of 75 or 50 at once
+    m.routes[5].min_load = 50;
     m.links = {
         link("CAP-heli", "CAP", 2, 12, D::lognormal_median(1.0, 0.1), 20000),
         link("SDQ-heli", "SDQ", 1, 12, D::lognormal_median(1.5, 0.1), 30000),
