@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="paired KPI differences B - A, run by run",
                        description="Matches the runs of A and B by (point, replication) and "
-                       "prints the mean paired difference B - A of each KPI with its 95%% CI "
+                       "prints the mean paired difference B - A of each KPI with its 95% CI "
                        "(over several design points: from the replication means of the "
                        "differences); "
                        "with -o also writes compare.md, compare.csv and compare.png.")
@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--csv", action="store_true", help="print CSV instead of a table")
 
     s = sub.add_parser("summary", help="the KPI table of `mss summary`",
-                       description="Mean, sd, 95%% CI, min, max and n/runs of each KPI: the "
+                       description="Mean, sd, 95% CI, min, max and n/runs of each KPI: the "
                        "same numbers as `mss summary`, over all runs of a plain run and per "
                        "design point for a sweep. With --pooled over a sweep's points, the CI "
                        "is computed from the replication means (common random numbers make a "

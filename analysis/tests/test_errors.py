@@ -96,3 +96,14 @@ def test_compare_with_a_bad_side_or_nothing_in_common(syn_plain, tmp_path):
     _fails("plot", "sweep", sweep, "--kpi", "nope", "-o", tmp_path / "y.png",
            says="unknown KPI 'nope'")
     assert cli.main(["compare", str(plain), str(sweep)]) == 0
+
+
+@pytest.mark.parametrize("command", [[], ["report"], ["plot"], ["summary"], ["compare"]])
+def test_help_exits_0_and_prints_percent_signs_once(command):
+    """--help is exit 0, and its text shows "95% CI", not the escaped "95%% CI"."""
+    with pytest.raises(SystemExit) as e:
+        cli.main([*command, "--help"])
+    assert e.value.code == 0
+    out = _capsys.readouterr().out
+    assert out.startswith("usage: ")
+    assert "%%" not in out, out
