@@ -163,7 +163,8 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
         if (second[static_cast<std::size_t>(id)] >= 0)
             dup[{owner[static_cast<std::size_t>(id)], second[static_cast<std::size_t>(id)]}]
                 .push_back(id);
-    for (const auto& [files, ids] : dup) {
+    for (const auto& [files, both] : dup) {
+        const std::vector<std::int64_t>& ids = both;  // clang < 16 cannot capture a binding
         const auto rs = ranges_where(
             total, [&](std::int64_t i) { return std::binary_search(ids.begin(), ids.end(), i); });
         problems += "\n  runs " + list_ranges(rs) + " are in both " +

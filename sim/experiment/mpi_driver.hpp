@@ -74,7 +74,7 @@ public:
 private:
     int rank_ = 0;
     int size_ = 1;
-    bool finalized_ = false;
+    [[maybe_unused]] bool finalized_ = false;  // used only when built with MPI
 };
 
 /// Runs `plan` over every rank of `mpi` (see the header comment). Rank 0 returns what
