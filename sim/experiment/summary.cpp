@@ -80,15 +80,20 @@ std::string format_table(const std::vector<KpiSummary>& rows) {
 }
 
 std::string format_mean_ci(double mean, double half, int decimals) {
-    char buf[96];
+    // %.*f of the largest double is 309 digits: each number gets its own buffer.
+    const auto fixed = [decimals](double v) {
+        char buf[512];
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+        return std::string(buf);
+    };
     if (std::isnan(mean)) return "-";
-    int n = std::snprintf(buf, sizeof buf, "%.*f", decimals, mean);
-    if (std::isnan(half)) return buf;
-    if (half > 0.0 && half < 0.5 * std::pow(10.0, -decimals))
-        std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), " ±%.1g", half);
-    else
-        std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), " ±%.*f", decimals, half);
-    return buf;
+    if (std::isnan(half)) return fixed(mean);
+    if (half > 0.0 && half < 0.5 * std::pow(10.0, -decimals)) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " ±%.1g", half);
+        return fixed(mean) + buf;
+    }
+    return fixed(mean) + " ±" + fixed(half);
 }
 
 std::string csv_field(const std::string& text) {

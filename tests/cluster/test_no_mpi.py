@@ -3,10 +3,11 @@ full copies of the work: a process exits 2 naming the launcher (mpirun then stop
 and nothing is written.
 Run by the asan preset, whose mss is built with MSS_WITH_MPI=OFF (docs/cluster.md)."""
 import os
+import subprocess
 
 import pytest
 
-from conftest import ROOT, mpi_env, mss, mss_bin, subprocess, sweep
+from conftest import ROOT, mpi_env, mss, mss_bin, sweep
 
 LAUNCHER = os.environ.get("MSS_SYSTEM_MPIEXEC") or None
 

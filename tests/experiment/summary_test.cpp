@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "sim/experiment/summary.hpp"
@@ -22,6 +23,17 @@ TEST_CASE("a half-width too small for the decimals keeps one significant digit",
     CHECK(format_mean_ci(0.84213, 0.0000071, 3) == "0.842 ±7e-06");
     CHECK(format_mean_ci(12.0, 0.03, 1) == "12.0 ±0.03");
     CHECK(format_mean_ci(12.0, 0.05, 1) == "12.0 ±0.1");  // shows at the column's decimals
+}
+
+TEST_CASE("huge values are printed whole", "[summary]") {
+    const std::string s = format_mean_ci(1e300, 1e299, 0);
+    const auto pm = s.find(" ±");
+    REQUIRE(pm != std::string::npos);
+    CHECK(pm == 301);                                 // 1e300: 301 digits
+    CHECK(s.size() - pm - std::strlen(" ±") == 300);  // 1e299: 300 digits
+    // "-", 309 digits, ".00", " ±", "1.00"
+    CHECK(format_mean_ci(-1.7976931348623157e308, 1.0, 2).size() ==
+          1 + 309 + 3 + std::strlen(" ±") + 4);
 }
 
 TEST_CASE("no value and no interval", "[summary]") {
