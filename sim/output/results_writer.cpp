@@ -217,35 +217,32 @@ struct ResultsWriter::Impl {
     Impl& operator=(const Impl&) = delete;
 
     void init(const Provenance& prov) {
-        errno = 0;
-        try {
-            write_root_attributes(prov);
-            write_scenario(prov);
-            write_points();
-            write_regimes();
-            create_runs();
-            create_contingent_kpis();
-            create_series();
-            create_events();
-            fd = posix_descriptor(file);
-        } catch (const H5::Exception& e) {
-            throw io_error(e.getDetailMsg(), "create");
-        } catch (const OutputError& e) {
-            throw io_error(e.what(), "create");
-        }
+        io(
+            [&] {
+                write_root_attributes(prov);
+                write_scenario(prov);
+                write_points();
+                write_regimes();
+                create_runs();
+                create_contingent_kpis();
+                create_series();
+                create_events();
+                fd = posix_descriptor(file);
+            },
+            "create");
     }
 
-    /// Runs `write`, a step of writing, and reports its failure as "cannot write results file
+    /// Runs `write`, a step of writing, and reports its failure as "cannot VERB results file
     /// PATH (the system's reason, e.g. No space left on device): HDF5's".
     template <class F>
-    void io(F&& write) {
+    void io(F&& write, const char* verb = "write") {
         errno = 0;
         try {
             write();
         } catch (const H5::Exception& e) {
-            throw io_error(e.getDetailMsg());
+            throw io_error("HDF5: " + e.getDetailMsg(), verb);
         } catch (const OutputError& e) {
-            throw io_error(e.what());
+            throw io_error(e.what(), verb);
         }
     }
     OutputError io_error(const std::string& detail, const char* verb = "write") const {
@@ -615,54 +612,50 @@ struct ResultsWriter::Impl {
         event_rows = 0;
     }
 
-    /// Writes the buffered rows of /runs, /contingent_kpis and the run scale.
+    /// Writes the buffered rows of /runs, /contingent_kpis and the run scale (through io()).
     void flush() {
         if (buffer.empty()) return;
         const hsize_t n = buffer.size();
         const hsize_t r0 = static_cast<hsize_t>(written);
-        try {
-            // /runs
-            {
-                std::vector<unsigned char> buf(run_layout.size * n);
-                for (std::size_t i = 0; i < n; ++i) {
-                    const RunRecord& r = buffer[i];
-                    const std::size_t s = i * run_layout.size;
-                    std::size_t c = 0;
-                    put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.run);
-                    put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.point);
-                    put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.replication);
-                    put<std::uint64_t>(buf, s, run_layout.columns[c++].offset, r.seed);
-                    put<std::int8_t>(buf, s, run_layout.columns[c++].offset,
-                                     static_cast<std::int8_t>(r.status));
-                    put<double>(buf, s, run_layout.columns[c++].offset, r.wall_s);
-                    for (const auto& k : model::kpi_columns())
-                        put<double>(buf, s, run_layout.columns[c++].offset, r.kpis.*(k.member));
-                    put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.events_dropped);
-                }
-                write_rows(runs, run_layout.compound(), buf.data(), {r0}, {n});
+        // /runs
+        {
+            std::vector<unsigned char> buf(run_layout.size * n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const RunRecord& r = buffer[i];
+                const std::size_t s = i * run_layout.size;
+                std::size_t c = 0;
+                put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.run);
+                put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.point);
+                put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.replication);
+                put<std::uint64_t>(buf, s, run_layout.columns[c++].offset, r.seed);
+                put<std::int8_t>(buf, s, run_layout.columns[c++].offset,
+                                 static_cast<std::int8_t>(r.status));
+                put<double>(buf, s, run_layout.columns[c++].offset, r.wall_s);
+                for (const auto& k : model::kpi_columns())
+                    put<double>(buf, s, run_layout.columns[c++].offset, r.kpis.*(k.member));
+                put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.events_dropped);
             }
-            // /contingent_kpis
-            {
-                std::vector<unsigned char> buf(ck_layout.size * n * C());
-                for (std::size_t i = 0; i < n; ++i)
-                    for (std::size_t c = 0; c < C(); ++c) {
-                        const auto& k = buffer[i].contingent_kpis[c];
-                        const std::size_t s = (i * C() + c) * ck_layout.size;
-                        put<double>(buf, s, ck_layout.columns[0].offset, k.days_to_foc);
-                        put<double>(buf, s, ck_layout.columns[1].offset, k.mean_strength_frac);
-                        put<double>(buf, s, ck_layout.columns[2].offset, k.overstay_person_days);
-                        put<double>(buf, s, ck_layout.columns[3].offset, k.pax_in);
-                    }
-                write_rows(contingent_kpis, ck_layout.compound(), buf.data(), {r0, 0}, {n, C()});
-            }
-            // run ids scale
-            std::vector<std::int64_t> ids;
-            for (const RunRecord& r : buffer)
-                ids.push_back(r.run);
-            write_rows(run_scale_, PredType::NATIVE_INT64, ids.data(), {r0}, {n});
-        } catch (const H5::Exception& e) {
-            throw OutputError("HDF5: " + e.getDetailMsg());
+            write_rows(runs, run_layout.compound(), buf.data(), {r0}, {n});
         }
+        // /contingent_kpis
+        {
+            std::vector<unsigned char> buf(ck_layout.size * n * C());
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t c = 0; c < C(); ++c) {
+                    const auto& k = buffer[i].contingent_kpis[c];
+                    const std::size_t s = (i * C() + c) * ck_layout.size;
+                    put<double>(buf, s, ck_layout.columns[0].offset, k.days_to_foc);
+                    put<double>(buf, s, ck_layout.columns[1].offset, k.mean_strength_frac);
+                    put<double>(buf, s, ck_layout.columns[2].offset, k.overstay_person_days);
+                    put<double>(buf, s, ck_layout.columns[3].offset, k.pax_in);
+                }
+            write_rows(contingent_kpis, ck_layout.compound(), buf.data(), {r0, 0}, {n, C()});
+        }
+        // run ids scale
+        std::vector<std::int64_t> ids;
+        for (const RunRecord& r : buffer)
+            ids.push_back(r.run);
+        write_rows(run_scale_, PredType::NATIVE_INT64, ids.data(), {r0}, {n});
         written += static_cast<std::int64_t>(n);
         buffer.clear();
     }
