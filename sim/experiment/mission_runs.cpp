@@ -5,7 +5,6 @@
 #include <exception>
 #include <limits>
 
-#include "sim/kernel/ctmc.hpp"
 #include "sim/model/mission.hpp"
 
 namespace mss::experiment {
@@ -93,17 +92,9 @@ void regime_table(const model::ModelConfig& cfg, std::vector<std::string>& names
     names.clear();
     shares.clear();
     if (!cfg.violence.enabled || cfg.violence.regimes.empty()) return;
-    const auto n = static_cast<Eigen::Index>(cfg.violence.regimes.size());
-    Eigen::MatrixXd q(n, n);
-    for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < n; ++j)
-            q(i, j) = cfg.violence.generator_per_day.at(static_cast<std::size_t>(i))
-                          .at(static_cast<std::size_t>(j));
-    const Eigen::VectorXd pi = kernel::stationary_distribution(q);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        names.push_back(cfg.violence.regimes[static_cast<std::size_t>(i)].name);
-        shares.push_back(pi(i));
-    }
+    shares = model::stationary_regime_shares(cfg.violence);
+    for (const auto& r : cfg.violence.regimes)
+        names.push_back(r.name);
 }
 
 output::FileLayout layout_for(const model::ModelConfig& cfg, std::int64_t rows) {

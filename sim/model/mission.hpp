@@ -28,6 +28,8 @@
 #include "sim/model/config.hpp"
 #include "sim/model/observer.hpp"
 #include "sim/model/roster.hpp"
+#include "sim/model/validate.hpp"
+#include "sim/model/violence.hpp"
 
 namespace mss::model {
 
@@ -36,14 +38,6 @@ namespace mss::model {
 /// Throws std::invalid_argument if `cfg` is inconsistent (see validate_model_config).
 RunKpis run_replication(const ModelConfig& cfg, std::uint64_t seed, std::uint64_t replication,
                         Observer& obs);
-
-/// Every problem that stops `cfg` from running, one sentence each; empty if it can run.
-/// (The scenario loader checks more; this is the model's own minimum.)
-std::vector<std::string> validate_model_config(const ModelConfig& cfg);
-
-/// The expected long-run share of time in each violence regime: the stationary distribution
-/// of `generator_per_day` (Eigen), in regime order; empty when violence is off. For /regimes.
-std::vector<double> stationary_regime_shares(const ViolenceConfig& v);
 
 /// One replication, steppable day by day (tests check invariants between days).
 class Mission {

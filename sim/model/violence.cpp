@@ -13,6 +13,7 @@
 
 #include "sim/kernel/ctmc.hpp"
 #include "sim/model/mission.hpp"
+#include "sim/model/violence.hpp"
 
 namespace mss::model {
 
@@ -24,14 +25,24 @@ double exponential(kernel::RandomStream& s, double rate) {
 }
 }  // namespace
 
-std::vector<double> stationary_regime_shares(const ViolenceConfig& v) {
+Eigen::MatrixXd generator_matrix(const ViolenceConfig& v) {
     const std::size_t n = v.regimes.size();
-    if (!v.enabled || n == 0) return {};
-    Eigen::MatrixXd q(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j)
-            q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-                v.generator_per_day.at(i).at(j);
+    bool square = v.generator_per_day.size() == n;
+    for (const auto& row : v.generator_per_day)
+        square = square && row.size() == n;
+    if (!square) return {};
+    const auto en = static_cast<Eigen::Index>(n);
+    Eigen::MatrixXd q(en, en);
+    for (Eigen::Index i = 0; i < en; ++i)
+        for (Eigen::Index j = 0; j < en; ++j)
+            q(i, j) = v.generator_per_day[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+    return q;
+}
+
+std::vector<double> stationary_regime_shares(const ViolenceConfig& v) {
+    if (!v.enabled || v.regimes.empty()) return {};
+    const Eigen::MatrixXd q = generator_matrix(v);
+    if (q.rows() == 0) return {};
     const Eigen::VectorXd pi = kernel::stationary_distribution(q);
     return std::vector<double>(pi.data(), pi.data() + pi.size());
 }

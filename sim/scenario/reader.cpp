@@ -8,7 +8,8 @@
 #include <set>
 
 #include "sim/kernel/ctmc.hpp"
-#include "sim/model/mission.hpp"
+#include "sim/model/validate.hpp"
+#include "sim/model/violence.hpp"
 
 namespace mss::scenario::detail {
 
@@ -1145,14 +1146,7 @@ void check_model(const model::ModelConfig& c, const Locations& locs, Diagnostics
                         "order), found " +
                         found);
         } else if (n > 0) {
-            Eigen::MatrixXd q(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
-            for (std::size_t i = 0; i < n; ++i) {
-                for (std::size_t j = 0; j < n; ++j) {
-                    q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-                        v.generator_per_day[i][j];
-                }
-            }
-            for (const auto& problem : kernel::validate_generator(q))
+            for (const auto& problem : kernel::validate_generator(model::generator_matrix(v)))
                 err(gp, problem);
         }
     }

@@ -8,8 +8,8 @@
 
 #include <boost/random/uniform_int_distribution.hpp>
 
-#include "sim/kernel/ctmc.hpp"
 #include "sim/kernel/random.hpp"
+#include "sim/model/violence.hpp"
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/reader.hpp"
 
@@ -147,18 +147,8 @@ std::vector<std::string> names_of(const model::ModelConfig& c, int what) {
 
 // The regimes' stationary distribution under `c`'s generator (empty if it has none).
 std::vector<double> stationary_shares(const model::ModelConfig& c) {
-    const auto& g = c.violence.generator_per_day;
-    const auto n = static_cast<Eigen::Index>(g.size());
-    Eigen::MatrixXd q(n, n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const auto& row = g[static_cast<std::size_t>(i)];
-        if (static_cast<Eigen::Index>(row.size()) != n) return {};
-        for (Eigen::Index j = 0; j < n; ++j)
-            q(i, j) = row[static_cast<std::size_t>(j)];
-    }
     try {
-        const Eigen::VectorXd pi = kernel::stationary_distribution(q);
-        return {pi.data(), pi.data() + pi.size()};
+        return model::stationary_regime_shares(c.violence);
     } catch (const std::invalid_argument&) {  // the loader has reported it
         return {};
     }
