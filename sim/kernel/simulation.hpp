@@ -25,6 +25,11 @@ constexpr double days(double d) noexcept {
     return 24.0 * d;
 }
 
+/// Days in `h` hours.
+constexpr double in_days(double h) noexcept {
+    return h / 24.0;
+}
+
 /// The calendar implementation in use (the arity was measured; see docs/kernel.md).
 using Calendar = HeapCalendar<2>;
 

@@ -1,147 +1,150 @@
-// Airlift (DESIGN §3 "Airlift", "Airports"): the outbound queues at Haitian airports, the
-// launch rule, and the sortie loop of one airframe: board at home, fly, land (or hold, divert,
-// return), hand over, board the return leg, fly home, turn around.
+// Airlift: set-up, the launch rule and the sortie loop.
+#include "sim/model/airlift.hpp"
+
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
-#include "sim/model/mission.hpp"
+#include "sim/model/personnel.hpp"
+#include "sim/model/transfer.hpp"
 
 namespace mss::model {
 
 namespace {
-
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-bool board_later(const auto& x, const auto& y) {  // heap order: smallest (rank, key, id) first
-    if (x.rank != y.rank) return x.rank > y.rank;
-    if (x.key != y.key) return x.key > y.key;
-    return x.id > y.id;
-}
-bool wait_later(const auto& x, const auto& y) {
-    return x.since_h > y.since_h || (x.since_h == y.since_h && x.id > y.id);
-}
-bool ready_later(const auto& x, const auto& y) {
-    return x.ready_h > y.ready_h || (x.ready_h == y.ready_h && x.id > y.id);
 }
 
-}  // namespace
-
-// ---- outbound queues -------------------------------------------------------------------------
-
-std::int32_t Mission::pool_index(int origin, int at) const {
-    return static_cast<std::int32_t>(static_cast<std::size_t>(origin) * airports_.size() +
-                                     static_cast<std::size_t>(at));
-}
-
-Mission::Pool& Mission::pool(int origin, int at) {
-    Pool& p = pools_[static_cast<std::size_t>(pool_index(origin, at))];
-    p.origin = origin;
-    p.at = at;
-    return p;
-}
-
-void Mission::pool_push(std::int32_t id, int origin, int at) {
-    Person& p = roster_.person(id);
-    if (p.pool >= 0) pool_remove(id);
-    Pool& pl = pool(origin, at);
-    p.pool = pool_index(origin, at);
-    ++p.ticket;
-    const std::uint8_t rank = p.medevac ? 0 : 1;
-    pl.board.push_back({rank, p.medevac ? p.wait_since_h : p.tour_end_h, id, p.ticket});
-    std::push_heap(pl.board.begin(), pl.board.end(), board_later<PoolEntry, PoolEntry>);
-    pl.oldest.push_back({p.wait_since_h, id, p.ticket});
-    std::push_heap(pl.oldest.begin(), pl.oldest.end(), wait_later<WaitEntry, WaitEntry>);
-    ++pl.count;
-    if (p.medevac) ++pl.medevacs;
-    poke_origin(origin);
-    // Links carry people out only while the gateway is closed to some class.
-    const AirportRt& gw = airports_[static_cast<std::size_t>(gateway_)];
-    if (at == gateway_ && (gw.closed[0] > 0 || gw.closed[1] > 0 || gw.closed[2] > 0)) poke_links();
-}
-
-void Mission::pool_remove(std::int32_t id) {
-    Person& p = roster_.person(id);
-    if (p.pool < 0) return;
-    Pool& pl = pools_[static_cast<std::size_t>(p.pool)];
-    --pl.count;
-    if (p.medevac) --pl.medevacs;
-    p.pool = -1;
-    ++p.ticket;  // its heap entries are now stale
-}
-
-void Mission::pool_clean(Pool& pl) {
-    const std::int32_t idx = pool_index(pl.origin, pl.at);
-    auto stale = [&](std::int32_t id, std::uint32_t ticket) {
-        const Person& p = roster_.person(id);
-        return p.pool != idx || p.ticket != ticket;
-    };
-    while (!pl.board.empty() && stale(pl.board.front().id, pl.board.front().ticket)) {
-        std::pop_heap(pl.board.begin(), pl.board.end(), board_later<PoolEntry, PoolEntry>);
-        pl.board.pop_back();
+Airlift::Airlift(const ModelConfig& cfg, kernel::Simulation& sim, kernel::StreamFactory& streams,
+                 Roster& roster, Airports& airports, Queues& queues, const Base& base,
+                 EventLog& log)
+    : cfg_(cfg),
+      sim_(sim),
+      roster_(roster),
+      airports_(airports),
+      queues_(queues),
+      base_(base),
+      log_(log),
+      gateway_(airports.gateway()) {
+    origin_route_.resize(airports.size());
+    based_.resize(airports.size());
+    for (const RouteConfig& r : cfg.routes) {
+        Route rt;
+        rt.origin = airports.id(r.origin);
+        rt.gateway = airports.id(r.gateway);
+        rt.block.emplace(r.block_h);
+        for (const AlternateConfig& a : r.alternates) {
+            Alternate alt;
+            alt.airport = airports.id(a.code);
+            alt.block.emplace(a.block_h);
+            alt.divert.emplace(a.divert_h);
+            rt.alternates.push_back(std::move(alt));
+        }
+        rt.rule = r.on_closure;
+        rt.max_hold_h = r.max_hold_h;
+        rt.min_load = r.min_load.value_or(cfg.airlift.min_load);
+        rt.max_wait_h = kernel::days(r.max_wait_days.value_or(cfg.airlift.max_wait_days));
+        const AirportId origin = rt.origin;
+        const RouteId id = routes_.push_back(std::move(rt));
+        if (!origin_route_[origin].valid()) origin_route_[origin] = id;  // the first route wins
     }
-    while (!pl.oldest.empty() && stale(pl.oldest.front().id, pl.oldest.front().ticket)) {
-        std::pop_heap(pl.oldest.begin(), pl.oldest.end(), wait_later<WaitEntry, WaitEntry>);
-        pl.oldest.pop_back();
+    for (const AircraftConfig& a : cfg.aircraft) {
+        const AirportId origin = airports.id(a.home_base);
+        // Based where no route starts, it never flies (the scenario reader warns): no airframes.
+        if (!flies_from(origin)) continue;
+        for (std::int32_t k = 1; k <= a.count; ++k) {
+            auto f = std::make_unique<Airframe>(sim_);
+            f->origin = origin;
+            f->route = origin_route_[origin];
+            f->cls = a.operator_class;
+            f->seats = a.seats;
+            f->cost_per_h = a.cost_per_block_hour_usd;
+            f->block_stream.emplace(
+                streams.stream("aircraft/" + a.type + "/" + std::to_string(k) + "/block"));
+            f->cabin.reserve(static_cast<std::size_t>(a.seats));
+            based_[origin].push_back(airframes_.push_back(std::move(f)));
+            airports.base_class(origin, a.operator_class);
+        }
     }
 }
 
-std::int32_t Mission::pool_pop(Pool& pl) {
-    pool_clean(pl);
-    if (pl.board.empty()) return -1;
-    const std::int32_t id = pl.board.front().id;
-    std::pop_heap(pl.board.begin(), pl.board.end(), board_later<PoolEntry, PoolEntry>);
-    pl.board.pop_back();
-    pool_remove(id);
-    return id;
+void Airlift::start() {
+    for (AirframeId i : airframes_.ids())
+        airframes_[i]->proc = fly(i);
 }
 
-void Mission::origin_clean(OriginRt& o) {
-    while (!o.ready.empty() && roster_.person(o.ready.front().id).state != PersonState::ready) {
-        std::pop_heap(o.ready.begin(), o.ready.end(), ready_later<ReadyEntry, ReadyEntry>);
-        o.ready.pop_back();
+double Airlift::sample(const kernel::Distribution& d, kernel::RandomStream& s) const {
+    return std::max(0.0, d.sample(s));
+}
+
+void Airlift::accrue_cost_usd(double& total) const {
+    for (const auto& f : airframes_)
+        total += f->block_h * f->cost_per_h;
+}
+
+std::string Airlift::check() const {
+    std::vector<std::int64_t> seats(queues_.pools(), 0);
+    for (const auto& f : airframes_) {
+        if (!f->bound_for.valid()) continue;
+        if (f->idle) return "an idle aircraft still counts its seats for a pool";
+        seats[f->bound_for.index()] += f->seats;
     }
+    for (std::size_t i = 0; i < seats.size(); ++i)
+        if (queues_.en_route(PoolId(i)) != seats[i])
+            return "pool " + std::to_string(i) + " counts " +
+                   std::to_string(queues_.en_route(PoolId(i))) +
+                   " seats on their way, its aircraft have " + std::to_string(seats[i]);
+    return {};
 }
 
 // ---- the launch rule -------------------------------------------------------------------------
 
-int Mission::first_open_alternate(const RouteRt& r, OperatorClass c, int after) const {
+int Airlift::first_open_alternate(const Route& r, OperatorClass c, int after) const {
     for (std::size_t i = static_cast<std::size_t>(after + 1); i < r.alternates.size(); ++i) {
-        const int ap = r.alternates[i].airport;
-        if (airports_[static_cast<std::size_t>(ap)].has_link && !closed(ap, c))
-            return static_cast<int>(i);
+        const AirportId ap = r.alternates[i].airport;
+        if (airports_.has_link(ap) && !airports_.closed(ap, c)) return static_cast<int>(i);
     }
     return -1;
 }
 
-Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
+AirportId Airlift::outbound_alternate(AirportId origin) const {
+    const ClassMask classes = airports_.based_classes(origin);
+    const RouteId ri = origin_route_[origin];
+    if (classes == 0 || !ri.valid()) return AirportId();
+    const Route& r = routes_[ri];
+    if (r.rule != ClosureRule::plan_alternate) return AirportId();
+    for (int k = 0; k < kOperatorClassCount; ++k)
+        if ((classes & (1u << k)) && !airports_.closed(gateway_, static_cast<OperatorClass>(k)))
+            return AirportId();
+    for (const Alternate& alt : r.alternates)
+        if (airports_.has_link(alt.airport) && airports_.open_to_some(alt.airport, classes))
+            return alt.airport;
+    return AirportId();
+}
+
+Airlift::SortiePlan Airlift::plan_sortie(const Airframe& a) {
     SortiePlan plan;
     plan.wake_h = kInf;
-    if (closed(a.origin, a.cls)) return plan;  // woken when the closure changes
-    const RouteRt& r = routes_[static_cast<std::size_t>(a.route)];
-    int dest = -1;
-    if (!closed(gateway_, a.cls)) {
+    if (airports_.closed(a.origin, a.cls)) return plan;  // woken when the closure changes
+    const Route& r = routes_[a.route];
+    AirportId dest;
+    if (!airports_.closed(gateway_, a.cls)) {
         dest = gateway_;
     } else if (r.rule == ClosureRule::plan_alternate) {
         const int i = first_open_alternate(r, a.cls);
         if (i >= 0) dest = r.alternates[static_cast<std::size_t>(i)].airport;
     }
-    if (dest < 0) return plan;  // the gateway is known to be closed to this class
+    if (!dest.valid()) return plan;  // the gateway is known to be closed to this class
     const double now = sim_.now();
     const std::int64_t threshold =
         std::max<std::int64_t>(1, std::min<std::int64_t>(r.min_load, a.seats));
 
     bool inbound = false, outbound = false, medevac = false;
-    OriginRt& o = origins_[static_cast<std::size_t>(a.origin)];
-    origin_clean(o);
-    std::int64_t room = a.seats;
-    if (beds_ >= 0)
-        room = std::min(room, beds_ - roster_.in_theatre_total() - roster_.inbound_total());
-    if (o.ready_count > 0 && room > 0) {
-        if (std::min(o.ready_count, room) >= threshold) {
+    const std::int64_t ready = queues_.ready_count(a.origin);
+    const std::int64_t room = base_.room(a.seats);
+    if (ready > 0 && room > 0) {
+        if (std::min(ready, room) >= threshold) {
             inbound = true;
         } else {
-            const double t = o.ready.front().ready_h + r.max_wait_h;
+            const double t = queues_.oldest_ready_h(a.origin) + r.max_wait_h;
             if (now >= t)
                 inbound = true;
             else
@@ -150,22 +153,21 @@ Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
     }
     // Outbound demand is what the sorties already on their way there will not take: they board
     // medevacs first, so their seats cover the medevacs before anyone else.
-    Pool& pl = pool(a.origin, dest);
-    pool_clean(pl);
-    const std::int64_t uncovered = pl.count - pl.en_route;
+    const PoolId pl = queues_.pool(a.origin, dest);
+    const std::int64_t uncovered = queues_.count(pl) - queues_.en_route(pl);
     if (uncovered > 0) {
         if (uncovered >= threshold) {
             outbound = true;
         } else {
-            const double t = pl.oldest.front().since_h + r.max_wait_h;
+            const double t = queues_.oldest_waiting_h(pl) + r.max_wait_h;
             if (now >= t)
                 outbound = true;
             else
                 plan.wake_h = std::min(plan.wake_h, t);
         }
     }
-    if (pl.medevacs > pl.en_route) {
-        const double t = pl.board.front().key + max_medevac_wait_h_;  // oldest medevac
+    if (queues_.medevacs(pl) > queues_.en_route(pl)) {
+        const double t = queues_.oldest_medevac_h(pl) + cfg_.airlift.max_medevac_wait_h;
         if (now >= t)
             medevac = true;
         else
@@ -177,17 +179,17 @@ Mission::SortiePlan Mission::plan_sortie(const Airframe& a) {
     return plan;
 }
 
-void Mission::head_for(Airframe& a, int airport) {
-    const int to = airport < 0 ? -1 : pool_index(a.origin, airport);
+void Airlift::head_for(Airframe& a, AirportId airport) {
+    const PoolId to = airport.valid() ? queues_.pool(a.origin, airport) : PoolId();
     if (to == a.bound_for) return;
-    const int from = a.bound_for;
-    if (from >= 0) pools_[static_cast<std::size_t>(from)].en_route -= a.seats;
-    if (to >= 0) pool(a.origin, airport).en_route += a.seats;
+    const PoolId from = a.bound_for;
+    if (from.valid()) queues_.add_en_route(from, -a.seats);
+    if (to.valid()) queues_.add_en_route(to, a.seats);
     a.bound_for = to;
-    if (from >= 0) poke_origin(a.origin);  // demand it no longer takes may call another sortie
+    if (from.valid()) poke_origin(a.origin);  // demand it no longer takes may call another sortie
 }
 
-void Mission::poke(Airframe& a) {
+void Airlift::poke(Airframe& a) {
     // Wake an idle aircraft when it should launch now, or when a time threshold of the launch
     // rule has moved earlier than the one it sleeps until.
     if (!a.idle || !a.sleep.asleep || a.sleep.ev.triggered()) return;
@@ -195,30 +197,29 @@ void Mission::poke(Airframe& a) {
     if (plan.launch || plan.wake_h < a.nap_until_h) wake(a.sleep);
 }
 
-void Mission::poke_origin(int origin) {
-    for (int i : origins_[static_cast<std::size_t>(origin)].aircraft)
-        poke(*airframes_[static_cast<std::size_t>(i)]);
+void Airlift::poke_origin(AirportId origin) {
+    for (AirframeId i : based_[origin])
+        poke(*airframes_[i]);
 }
 
-void Mission::poke_all_aircraft() {
+void Airlift::poke_all() {
     for (const auto& f : airframes_)
         poke(*f);
 }
 
 // ---- the sortie loop -------------------------------------------------------------------------
 
-kernel::Process<> Mission::fly(std::size_t index) {
-    Airframe& a = *airframes_[index];
-    const RouteRt& r = routes_[static_cast<std::size_t>(a.route)];
-    AirportRt& home = airports_[static_cast<std::size_t>(a.origin)];
-    OriginRt& o = origins_[static_cast<std::size_t>(a.origin)];
+kernel::Process<> Airlift::fly(AirframeId id) {
+    Airframe& a = *airframes_[id];
+    const Route& r = routes_[a.route];
+    const AirportId home = a.origin;
     for (;;) {
         // Wait for the launch rule.
         SortiePlan plan = plan_sortie(a);
         while (!plan.launch) {
             a.idle = true;
             a.nap_until_h = plan.wake_h;
-            co_await nap(a.sleep, plan.wake_h - sim_.now());
+            co_await nap(sim_, a.sleep, plan.wake_h - sim_.now());
             a.sleep.asleep = false;
             a.idle = false;
             plan = plan_sortie(a);
@@ -226,28 +227,24 @@ kernel::Process<> Mission::fly(std::size_t index) {
 
         // Board inbound: oldest ready first, up to the seats and the free beds.
         a.cabin.clear();
-        std::int64_t room = a.seats;
-        if (beds_ >= 0)
-            room = std::min(room, beds_ - roster_.in_theatre_total() - roster_.inbound_total());
+        std::int64_t room = base_.room(a.seats);
         while (room > 0) {
-            origin_clean(o);
-            if (o.ready.empty()) break;
-            const std::int32_t id = o.ready.front().id;
-            std::pop_heap(o.ready.begin(), o.ready.end(), ready_later<ReadyEntry, ReadyEntry>);
-            o.ready.pop_back();
-            --o.ready_count;
-            roster_.set_state(id, PersonState::in_transit_in);
-            roster_.person(id).location = -1;
-            a.cabin.push_back(id);
+            const std::int32_t p = queues_.take_ready(home);
+            if (p < 0) break;
+            roster_.set_state(p, PersonState::in_transit_in);
+            roster_.person(p).location = -1;
+            a.cabin.push_back(p);
             --room;
         }
-        record(EventKind::sortie_launched, -1, a.origin, static_cast<std::int64_t>(a.cabin.size()));
+        log_.record(EventKind::sortie_launched, ContingentId(), home,
+                    static_cast<std::int64_t>(a.cabin.size()));
         if (plan.medevac_only)
-            record(EventKind::medevac_flight, -1, a.origin, pool(a.origin, plan.dest).medevacs);
+            log_.record(EventKind::medevac_flight, ContingentId(), home,
+                        queues_.medevacs(queues_.pool(home, plan.dest)));
         head_for(a, plan.dest);
 
         // Fly to the planned destination (the gateway, or an alternate under plan_alternate).
-        int dest = plan.dest;
+        AirportId dest = plan.dest;
         int alt_index = -1;  // index in r.alternates of `dest`, -1 for the gateway
         for (std::size_t i = 0; i < r.alternates.size(); ++i)
             if (dest != gateway_ && r.alternates[i].airport == dest)
@@ -259,14 +256,13 @@ kernel::Process<> Mission::fly(std::size_t index) {
         a.block_h += leg;
 
         // Arrive: land if open (after a parking slot), else follow the route's closure rule.
-        int landed = -1;
+        AirportId landed;
         bool held = false;
         kernel::Resource::Token slot;
         for (;;) {
-            AirportRt& ap = airports_[static_cast<std::size_t>(dest)];
-            if (!closed(dest, a.cls)) {
-                slot = co_await ap.mog->request();
-                if (!closed(dest, a.cls)) {
+            if (!airports_.closed(dest, a.cls)) {
+                slot = co_await airports_.mog(dest).request();
+                if (!airports_.closed(dest, a.cls)) {
                     landed = dest;
                     break;
                 }
@@ -277,9 +273,9 @@ kernel::Process<> Mission::fly(std::size_t index) {
                 held = true;
                 const double start = sim_.now();
                 const double until = start + r.max_hold_h;
-                while (closed(dest, a.cls) && sim_.now() < until) {
-                    ap.waiters.push_back(&a.sleep);
-                    co_await nap(a.sleep, until - sim_.now());
+                while (airports_.closed(dest, a.cls) && sim_.now() < until) {
+                    airports_.wait_for_change(dest, a.sleep);
+                    co_await nap(sim_, a.sleep, until - sim_.now());
                     a.sleep.asleep = false;
                 }
                 a.block_h += sim_.now() - start;
@@ -288,7 +284,7 @@ kernel::Process<> Mission::fly(std::size_t index) {
             if (dest == gateway_ && r.rule == ClosureRule::return_origin) break;
             const int next = first_open_alternate(r, a.cls, alt_index);
             if (next < 0) break;  // every alternate closed: return
-            const AlternateRt& alt = r.alternates[static_cast<std::size_t>(next)];
+            const Alternate& alt = r.alternates[static_cast<std::size_t>(next)];
             head_for(a, alt.airport);
             leg = sample(*alt.divert, *a.block_stream);
             co_await sim_.timeout(leg);
@@ -297,46 +293,45 @@ kernel::Process<> Mission::fly(std::size_t index) {
             alt_index = next;
         }
 
-        const bool cancelled = landed < 0;
-        if (cancelled) head_for(a, -1);
+        const bool cancelled = !landed.valid();
+        if (cancelled) head_for(a, AirportId());
         if (!cancelled) {
-            AirportRt& ap = airports_[static_cast<std::size_t>(landed)];
-            flights_flown_ += 1;
+            totals_.flights_flown += 1;
             const auto n = static_cast<std::int64_t>(a.cabin.size());
-            record(EventKind::landed, -1, landed, n);
+            log_.record(EventKind::landed, ContingentId(), landed, n);
             if (landed != gateway_) {
-                flights_diverted_ += 1;
-                record(EventKind::diverted, -1, landed, n);
-                auto& q = alt_inbound_[static_cast<std::size_t>(landed)];
-                for (std::int32_t id : a.cabin) {
-                    roster_.person(id).location = static_cast<std::int16_t>(landed);
-                    q.push_back(id);
+                totals_.flights_diverted += 1;
+                log_.record(EventKind::diverted, ContingentId(), landed, n);
+                for (std::int32_t p : a.cabin) {
+                    roster_.person(p).location = static_cast<std::int16_t>(landed.value);
+                    transfer_->landed(landed, p);
                 }
-                poke_links();
+                transfer_->poke();
             } else {
-                for (std::int32_t id : a.cabin)
-                    arrive_theatre(id);
+                for (std::int32_t p : a.cabin)
+                    personnel_->arrive_theatre(p);
             }
             a.cabin.clear();
-            co_await sim_.timeout(sample(*ap.handling, *ap.handling_stream));
+            co_await sim_.timeout(airports_.handling_h(landed));
             // A closure holds an aircraft on the ground.
-            while (closed(landed, a.cls)) {
-                ap.waiters.push_back(&a.sleep);
-                co_await nap(a.sleep, kInf);
+            while (airports_.closed(landed, a.cls)) {
+                airports_.wait_for_change(landed, a.sleep);
+                co_await nap(sim_, a.sleep, kInf);
                 a.sleep.asleep = false;
             }
             // Board the return leg: this origin's people waiting here, medevacs first, then by
             // tour end.
-            Pool& pl = pool(a.origin, landed);
+            const PoolId pl = queues_.pool(home, landed);
             while (a.cabin.size() < static_cast<std::size_t>(a.seats)) {
-                const std::int32_t id = pool_pop(pl);
-                if (id < 0) break;
-                const PersonState s = roster_.person(id).state;
-                if (s == PersonState::on_duty || s == PersonState::injured) leave_theatre(id);
-                roster_.person(id).location = -1;
-                a.cabin.push_back(id);
+                const std::int32_t p = queues_.take_outbound(pl);
+                if (p < 0) break;
+                const PersonState s = roster_.person(p).state;
+                if (s == PersonState::on_duty || s == PersonState::injured)
+                    personnel_->leave_theatre(p);
+                roster_.person(p).location = -1;
+                a.cabin.push_back(p);
             }
-            head_for(a, -1);
+            head_for(a, AirportId());
             slot.release();
         }
 
@@ -345,42 +340,39 @@ kernel::Process<> Mission::fly(std::size_t index) {
             *a.block_stream);
         co_await sim_.timeout(leg);
         a.block_h += leg;
-        while (closed(a.origin, a.cls)) {  // hold until the home base reopens
+        while (airports_.closed(home, a.cls)) {  // hold until the home base reopens
             const double start = sim_.now();
-            home.waiters.push_back(&a.sleep);
-            co_await nap(a.sleep, kInf);
+            airports_.wait_for_change(home, a.sleep);
+            co_await nap(sim_, a.sleep, kInf);
             a.sleep.asleep = false;
             a.block_h += sim_.now() - start;
         }
         {
-            auto home_slot = co_await home.mog->request();
+            auto home_slot = co_await airports_.mog(home).request();
             const auto n = static_cast<std::int64_t>(a.cabin.size());
             if (cancelled) {
-                flights_cancelled_ += 1;
-                record(EventKind::cancelled, -1, a.origin, n);
-                for (std::int32_t id : a.cabin) {  // back in the queue, keeping their place
-                    Person& p = roster_.person(id);
-                    roster_.set_state(id, PersonState::ready);
-                    p.location = static_cast<std::int16_t>(a.origin);
-                    o.ready.push_back({p.ready_h, id});
-                    std::push_heap(o.ready.begin(), o.ready.end(),
-                                   ready_later<ReadyEntry, ReadyEntry>);
-                    ++o.ready_count;
+                totals_.flights_cancelled += 1;
+                log_.record(EventKind::cancelled, ContingentId(), home, n);
+                for (std::int32_t p : a.cabin) {  // back in the queue, keeping their place
+                    Person& person = roster_.person(p);
+                    roster_.set_state(p, PersonState::ready);
+                    person.location = static_cast<std::int16_t>(home.value);
+                    queues_.rejoin_ready(p, home, person.ready_h);
                 }
                 a.cabin.clear();
-                poke_origin(a.origin);
+                poke_origin(home);
             } else {
-                for (std::int32_t id : a.cabin) {
-                    roster_.set_state(id, PersonState::home);
-                    Person& p = roster_.person(id);
-                    p.location = static_cast<std::int16_t>(a.origin);
-                    if (p.medevac) medevacs_ += 1;  // a patient evacuated
+                for (std::int32_t p : a.cabin) {
+                    roster_.set_state(p, PersonState::home);
+                    Person& person = roster_.person(p);
+                    person.location = static_cast<std::int16_t>(home.value);
+                    if (person.medevac) totals_.medevacs += 1;  // a patient evacuated
                 }
-                pax_out_ += static_cast<double>(n);
-                record(EventKind::returned_home, -1, a.origin, n);
+                totals_.pax_out += static_cast<double>(n);
+                log_.record(EventKind::returned_home, ContingentId(), home, n);
                 a.cabin.clear();
             }
-            co_await sim_.timeout(sample(*home.handling, *home.handling_stream));
+            co_await sim_.timeout(airports_.handling_h(home));
         }
         co_await sim_.timeout(cfg_.airlift.turnaround_h);
     }

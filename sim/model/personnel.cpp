@@ -1,23 +1,91 @@
-// Personnel rules (DESIGN §3 "Billets", "Contingent", "Tour clock", casualties, attrition,
-// drawdown): generation, readiness, arrival in theatre, the rotation policy, leaving theatre,
-// wounds, deaths and non-combat losses. Every rule here is a change of personnel records,
-// run by the personnel clock or called from a process.
+// Personnel rules: generation, readiness, arrival, rotation, leaving, casualties, attrition,
+// drawdown.
+#include "sim/model/personnel.hpp"
+
 #include <algorithm>
 #include <cmath>
-
-#include "sim/model/mission.hpp"
+#include <limits>
 
 namespace mss::model {
 
-bool Mission::drawn_down(int c) const {
-    return sim_.now() >= contingents_[static_cast<std::size_t>(c)].drawdown_h;
+Personnel::Personnel(const ModelConfig& cfg, kernel::Simulation& sim,
+                     kernel::StreamFactory& streams, Roster& roster, Agenda& agenda,
+                     Airports& airports, Queues& queues, const Base& base, EventLog& log)
+    : cfg_(cfg),
+      sim_(sim),
+      roster_(roster),
+      agenda_(agenda),
+      queues_(queues),
+      base_(base),
+      log_(log),
+      gateway_(airports.gateway()) {
+    contingents_.resize(cfg.contingents.size());
+    for (ContingentId ci : contingents_.ids()) {
+        const ContingentConfig& c = config(ci);
+        Contingent& cr = contingents_[ci];
+        cr.origin = airports.id(c.origin);
+        cr.readiness.emplace(c.readiness_delay_days);
+        cr.tour.emplace(c.tour_days);
+        const std::string base_name = "contingent/" + c.name + "/";
+        cr.readiness_stream.emplace(streams.stream(base_name + "readiness"));
+        cr.tour_stream.emplace(streams.stream(base_name + "tour"));
+        cr.attrition_stream.emplace(streams.stream(base_name + "attrition"));
+        cr.pledge_stream.emplace(streams.stream(base_name + "pledge"));
+        cr.drawdown_h = c.drawdown_day ? kernel::days(*c.drawdown_day)
+                                       : std::numeric_limits<double>::infinity();
+    }
+}
+
+double Personnel::sample(const kernel::Distribution& d, kernel::RandomStream& s) const {
+    return std::max(0.0, d.sample(s));
+}
+
+bool Personnel::drawn_down(ContingentId c) const {
+    return sim_.now() >= contingents_[c].drawdown_h;
 }
 
 // ---- generation and readiness ------------------------------------------------------------------
 
-void Mission::batch_ready(int c, int batch) {
-    const ContingentRt::Batch& b =
-        contingents_[static_cast<std::size_t>(c)].batches[static_cast<std::size_t>(batch)];
+void Personnel::generate() {
+    for (ContingentId ci : contingents_.ids()) {
+        const ContingentConfig& c = config(ci);
+        Contingent& cr = contingents_[ci];
+        const auto cc = static_cast<std::int16_t>(ci.value);
+        // One uniform decides the pledge; the delay is drawn only for a realised pledge.
+        cr.realised = cr.pledge_stream->uniform01() < c.pledge.probability;
+        if (!cr.realised) {
+            log_.record(EventKind::pledge_unrealised, ci, AirportId(), c.billets);
+            continue;
+        }
+        cr.pledge_delay_h =
+            kernel::days(kernel::Distribution(c.pledge.delay_days).sample(*cr.pledge_stream));
+        std::int32_t next_billet = roster_.first_billet(ci.value);
+        for (std::size_t bi = 0; bi < c.generation.size(); ++bi) {
+            const GenerationBatch& b = c.generation[bi];
+            const double delay_h = kernel::days(cr.readiness->sample(*cr.readiness_stream));
+            const double ready_h = std::max(0.0, kernel::days(b.day) + cr.pledge_delay_h + delay_h);
+            Contingent::Batch batch;
+            batch.first = static_cast<std::int32_t>(roster_.size());
+            if (ready_h < cr.drawdown_h) {
+                for (std::int32_t k = 0; k < b.count; ++k)
+                    roster_.add(cc, next_billet++, BilletRole::incumbent);
+                batch.count = b.count;
+            }
+            cr.batches.push_back(batch);
+            if (batch.count > 0)
+                agenda_.push(ready_h, Action::batch_ready, ci.value, static_cast<std::int32_t>(bi));
+        }
+        if (std::isfinite(cr.drawdown_h))
+            agenda_.push(std::max(0.0, cr.drawdown_h), Action::drawdown, ci.value);
+    }
+    bool attrition = false;
+    for (const ContingentConfig& c : cfg_.contingents)
+        attrition = attrition || c.attrition_per_person_day > 0.0;
+    if (attrition) agenda_.push(0.0, Action::attrition_step, -1);
+}
+
+void Personnel::batch_ready(ContingentId c, int batch) {
+    const Contingent::Batch& b = contingents_[c].batches[static_cast<std::size_t>(batch)];
     std::int32_t n = 0;
     for (std::int32_t i = 0; i < b.count; ++i) {
         const std::int32_t id = b.first + i;
@@ -25,34 +93,28 @@ void Mission::batch_ready(int c, int batch) {
         person_ready(id);
         ++n;
     }
-    record(EventKind::batch_ready, c, contingents_[static_cast<std::size_t>(c)].origin, n);
+    log_.record(EventKind::batch_ready, c, contingents_[c].origin, n);
 }
 
-void Mission::person_ready(std::int32_t id) {
+void Personnel::person_ready(std::int32_t id) {
     Person& p = roster_.person(id);
     if (p.state != PersonState::pledged) return;  // stood down meanwhile
-    const int origin = contingents_[static_cast<std::size_t>(p.contingent)].origin;
+    const AirportId from = origin(p);
     roster_.set_state(id, PersonState::ready);
     p.ready_h = sim_.now();
-    p.location = static_cast<std::int16_t>(origin);
-    OriginRt& o = origins_[static_cast<std::size_t>(origin)];
-    o.ready.push_back({p.ready_h, id});
-    std::push_heap(o.ready.begin(), o.ready.end(), [](const ReadyEntry& x, const ReadyEntry& y) {
-        return x.ready_h > y.ready_h || (x.ready_h == y.ready_h && x.id > y.id);
-    });
-    ++o.ready_count;
-    poke_origin(origin);
+    p.location = static_cast<std::int16_t>(from.value);
+    queues_.join_ready(id, from, p.ready_h);
 }
 
-void Mission::request_relief(std::int32_t billet) {
+void Personnel::request_relief(std::int32_t billet) {
     Billet& b = roster_.billet(billet);
     if (b.relief >= 0) return;  // at most one pending relief per billet
-    const int c = b.contingent;
+    const ContingentId c(static_cast<std::int32_t>(b.contingent));
     if (drawn_down(c)) return;
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(c)];
-    const std::int32_t id = roster_.add(static_cast<std::int16_t>(c), billet, BilletRole::relief);
-    record(EventKind::relief_requested, c, -1, 1);
-    const double delay_h = 24.0 * sample(*cr.readiness, *cr.readiness_stream);
+    Contingent& cr = contingents_[c];
+    const std::int32_t id = roster_.add(b.contingent, billet, BilletRole::relief);
+    log_.record(EventKind::relief_requested, c, AirportId(), 1);
+    const double delay_h = kernel::days(sample(*cr.readiness, *cr.readiness_stream));
     if (delay_h <= 0.0)
         person_ready(id);
     else
@@ -61,17 +123,17 @@ void Mission::request_relief(std::int32_t billet) {
 
 // ---- arrival and rotation ----------------------------------------------------------------------
 
-void Mission::arrive_theatre(std::int32_t id) {
+void Personnel::arrive_theatre(std::int32_t id) {
     Person& p = roster_.person(id);
-    const int c = p.contingent;
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(c)];
+    const ContingentId c = of(p);
+    Contingent& cr = contingents_[c];
     roster_.set_state(id, PersonState::on_duty);
     p.location = -1;
     p.arrived_h = sim_.now();
-    p.tour_end_h = p.arrived_h + 24.0 * sample(*cr.tour, *cr.tour_stream);
+    p.tour_end_h = p.arrived_h + kernel::days(sample(*cr.tour, *cr.tour_stream));
     ++p.tour_stamp;
-    pax_in_ += 1;
-    cr.pax_in += 1;
+    totals_.pax_in += 1;
+    cr.totals.pax_in += 1;
     Billet& b = roster_.billet(p.billet);
     if (p.role == BilletRole::relief) {
         const std::int32_t old = b.incumbent;
@@ -82,8 +144,7 @@ void Mission::arrive_theatre(std::int32_t id) {
             // The outgoing officer hands over during the overlap, then leaves.
             Person& o = roster_.person(old);
             o.role = BilletRole::none;
-            const double overlap_h =
-                24.0 * cfg_.contingents[static_cast<std::size_t>(c)].rotation.overlap_days;
+            const double overlap_h = kernel::days(config(c).rotation.overlap_days);
             if (overlap_h > 0.0)
                 agenda_.push(sim_.now() + overlap_h, Action::overlap_end, old);
             else
@@ -93,10 +154,10 @@ void Mission::arrive_theatre(std::int32_t id) {
     schedule_rotation(id);
 }
 
-void Mission::schedule_rotation(std::int32_t id) {
+void Personnel::schedule_rotation(std::int32_t id) {
     Person& p = roster_.person(id);
-    const int c = p.contingent;
-    const RotationPolicy& rp = cfg_.contingents[static_cast<std::size_t>(c)].rotation;
+    const ContingentId c = of(p);
+    const RotationPolicy& rp = config(c).rotation;
     const double t_end = p.tour_end_h;
     if (drawn_down(c)) {  // no relief: leave at tour end
         agenda_.push(t_end, Action::tour_end, id, p.tour_stamp);
@@ -104,23 +165,23 @@ void Mission::schedule_rotation(std::int32_t id) {
     }
     // The tour end is scheduled when the relief is requested (relief_due, unit_rotation), so
     // that only one timed action per officer is pending for most of the tour.
-    const double due = std::max(sim_.now(), t_end - 24.0 * rp.relief_lead_days);
+    const double due = std::max(sim_.now(), t_end - kernel::days(rp.relief_lead_days));
     if (rp.mode == RotationMode::individual) {
         agenda_.push(due, Action::relief_due, id, p.tour_stamp);
         return;
     }
     // Unit rotation: the contingent is relieved together at the earliest tour end among the
     // incumbents that arrived since the last unit rotation.
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(c)];
+    Contingent& cr = contingents_[c];
     if (!cr.unit_pending || t_end < cr.unit_t) {
         cr.unit_pending = true;
         cr.unit_t = t_end;
         ++cr.unit_cycle;
-        agenda_.push(due, Action::unit_rotation, c, cr.unit_cycle);
+        agenda_.push(due, Action::unit_rotation, c.value, cr.unit_cycle);
     }
 }
 
-void Mission::relief_due(std::int32_t id, std::int32_t stamp) {
+void Personnel::relief_due(std::int32_t id, std::int32_t stamp) {
     const Person& p = roster_.person(id);
     if (p.role != BilletRole::incumbent || p.tour_stamp != stamp) return;
     if (p.state != PersonState::on_duty && p.state != PersonState::injured) return;
@@ -129,16 +190,16 @@ void Mission::relief_due(std::int32_t id, std::int32_t stamp) {
     agenda_.push(t_end, Action::tour_end, id, stamp);
 }
 
-void Mission::unit_rotation(int c, std::int32_t cycle) {
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(c)];
+void Personnel::unit_rotation(ContingentId c, std::int32_t cycle) {
+    Contingent& cr = contingents_[c];
     if (cycle != cr.unit_cycle || !cr.unit_pending) return;
     cr.unit_pending = false;
     const double t_end = cr.unit_t;
     // After the drawdown no relief comes: nobody's tour is cut short to meet one, everyone
     // leaves at their own tour end (as schedule_rotation does for those arriving then).
     const bool relieved = !drawn_down(c);
-    const std::int32_t first = roster_.first_billet(c);
-    for (std::int32_t b = first; b < first + roster_.billets_of(c); ++b) {
+    const std::int32_t first = roster_.first_billet(c.value);
+    for (std::int32_t b = first; b < first + roster_.billets_of(c.value); ++b) {
         const std::int32_t inc = roster_.billet(b).incumbent;
         if (inc < 0) continue;
         Person& p = roster_.person(inc);
@@ -156,13 +217,12 @@ void Mission::unit_rotation(int c, std::int32_t cycle) {
     }
 }
 
-void Mission::tour_end(std::int32_t id, std::int32_t stamp) {
+void Personnel::tour_end(std::int32_t id, std::int32_t stamp) {
     Person& p = roster_.person(id);
     if (p.role != BilletRole::incumbent || p.tour_stamp != stamp) return;
     if (p.state != PersonState::on_duty && p.state != PersonState::injured) return;
-    const int c = p.contingent;
-    const double ext_h =
-        24.0 * cfg_.contingents[static_cast<std::size_t>(c)].rotation.max_extension_days;
+    const ContingentId c = of(p);
+    const double ext_h = kernel::days(config(c).rotation.max_extension_days);
     if (drawn_down(c)) {  // no relief will come: leave at tour end
         release_billet(id, false);
         start_leaving(id);
@@ -180,7 +240,7 @@ void Mission::tour_end(std::int32_t id, std::int32_t stamp) {
     agenda_.push(t_end + ext_h, Action::extension_end, id, stamp);
 }
 
-void Mission::extension_end(std::int32_t id, std::int32_t stamp) {
+void Personnel::extension_end(std::int32_t id, std::int32_t stamp) {
     const Person& p = roster_.person(id);
     if (p.role != BilletRole::incumbent || p.tour_stamp != stamp) return;
     if (p.state != PersonState::on_duty && p.state != PersonState::injured) return;
@@ -188,16 +248,14 @@ void Mission::extension_end(std::int32_t id, std::int32_t stamp) {
     start_leaving(id);
 }
 
-void Mission::overlap_end(std::int32_t id) {
+void Personnel::overlap_end(std::int32_t id) {
     const Person& p = roster_.person(id);
     if (p.role != BilletRole::none || p.leaving) return;
     if (p.state != PersonState::on_duty && p.state != PersonState::injured) return;
     start_leaving(id);
 }
 
-// Roster::add may reallocate the person records: a Person& taken before request_relief (or
-// release_billet with replace) must not be used after it.
-void Mission::release_billet(std::int32_t id, bool replace) {
+void Personnel::release_billet(std::int32_t id, bool replace) {
     Person& p = roster_.person(id);
     if (p.role != BilletRole::incumbent) return;
     Billet& b = roster_.billet(p.billet);
@@ -206,89 +264,114 @@ void Mission::release_billet(std::int32_t id, bool replace) {
     if (replace) request_relief(p.billet);
 }
 
-void Mission::start_leaving(std::int32_t id) {
+void Personnel::start_leaving(std::int32_t id) {
     Person& p = roster_.person(id);
     if (p.leaving) return;
     p.leaving = true;
     p.wait_since_h = sim_.now();
-    pool_push(id, contingents_[static_cast<std::size_t>(p.contingent)].origin, gateway_);
+    queues_.join_outbound(id, origin(p), gateway_);
 }
 
-void Mission::leave_theatre(std::int32_t id) {
-    Person& p = roster_.person(id);
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(p.contingent)];
+void Personnel::end_time_in_theatre(const Person& p) {
+    ContingentTotals& t = contingents_[of(p)].totals;
     const double now = sim_.now();
-    if (now > p.tour_end_h) cr.overstay_h += now - p.tour_end_h;
-    cr.person_hours += now - p.arrived_h;
+    if (now > p.tour_end_h) t.overstay_h += now - p.tour_end_h;
+    t.person_hours += now - p.arrived_h;
+}
+
+void Personnel::leave_theatre(std::int32_t id) {
+    Person& p = roster_.person(id);
+    end_time_in_theatre(p);
     p.location = -1;
     release_billet(id, true);  // normally released already (relieved, tour over, medevac)
     roster_.set_state(id, PersonState::in_transit_out);
-    if (beds_ >= 0) poke_all_aircraft();
+    base_.bed_freed();
+}
+
+void Personnel::close_books(double horizon_h) {
+    // People still in theatre at the horizon: overstay and per diem up to the horizon.
+    for (std::size_t i = 0; i < roster_.size(); ++i) {
+        const Person& p = roster_.person(static_cast<std::int32_t>(i));
+        if (p.state != PersonState::on_duty && p.state != PersonState::injured) continue;
+        ContingentTotals& t = contingents_[of(p)].totals;
+        if (p.tour_end_h < horizon_h) t.overstay_h += horizon_h - p.tour_end_h;
+        t.person_hours += horizon_h - p.arrived_h;
+    }
+}
+
+std::string Personnel::check() const {
+    for (ContingentId c : contingents_.ids()) {
+        std::int64_t incumbents = 0, reliefs = 0;
+        const std::int32_t n = roster_.billets_of(c.value);
+        for (std::int32_t b = 0; b < n; ++b) {
+            const Billet& bl = roster_.billet(roster_.first_billet(c.value) + b);
+            incumbents += bl.incumbent >= 0;
+            reliefs += bl.relief >= 0;
+        }
+        if (incumbents > n || reliefs > n)
+            return "contingent " + std::to_string(c.value) +
+                   " has more incumbents or reliefs than billets";
+    }
+    return {};
 }
 
 // ---- casualties and losses ---------------------------------------------------------------------
 
-void Mission::wound(std::int32_t id, bool medevac, double recovery_h) {
+void Personnel::wound(std::int32_t id, bool medevac, double recovery_h) {
     Person& p = roster_.person(id);
-    injured_ += 1;
+    totals_.injured += 1;
     roster_.set_state(id, PersonState::injured);
     if (!medevac) {
         agenda_.push(sim_.now() + recovery_h, Action::recover, id);
         return;
     }
     p.medevac = true;
-    if (p.pool >= 0) pool_remove(id);
+    if (p.pool >= 0) queues_.leave_outbound(id);
     p.leaving = true;
     p.wait_since_h = sim_.now();
-    const int origin = contingents_[static_cast<std::size_t>(p.contingent)].origin;
+    const AirportId from = origin(p);
     release_billet(id, true);  // adds a relief: `p` may dangle from here on
-    pool_push(id, origin, gateway_);
+    queues_.join_outbound(id, from, gateway_);
 }
 
-void Mission::recover(std::int32_t id) {
+void Personnel::recover(std::int32_t id) {
     const Person& p = roster_.person(id);
     if (p.state != PersonState::injured || p.medevac) return;
     roster_.set_state(id, PersonState::on_duty);
 }
 
-void Mission::kill(std::int32_t id) {
+void Personnel::kill(std::int32_t id) {
     Person& p = roster_.person(id);
-    if (p.pool >= 0) pool_remove(id);
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(p.contingent)];
-    const double now = sim_.now();
-    if (now > p.tour_end_h) cr.overstay_h += now - p.tour_end_h;
-    cr.person_hours += now - p.arrived_h;
+    if (p.pool >= 0) queues_.leave_outbound(id);
+    end_time_in_theatre(p);
     roster_.set_state(id, PersonState::killed);
-    killed_ += 1;
+    totals_.killed += 1;
     release_billet(id, true);
-    if (beds_ >= 0) poke_all_aircraft();
+    base_.bed_freed();
 }
 
-void Mission::attrite(std::int32_t id) {
+void Personnel::attrite(std::int32_t id) {
     Person& p = roster_.person(id);
-    if (p.pool >= 0) pool_remove(id);
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(p.contingent)];
-    const double now = sim_.now();
-    if (now > p.tour_end_h) cr.overstay_h += now - p.tour_end_h;
-    cr.person_hours += now - p.arrived_h;
+    if (p.pool >= 0) queues_.leave_outbound(id);
+    end_time_in_theatre(p);
     roster_.set_state(id, PersonState::attrited);
-    attrited_ += 1;
-    record(EventKind::attrited, p.contingent, -1, 1);
+    totals_.attrited += 1;
+    log_.record(EventKind::attrited, of(p), AirportId(), 1);
     release_billet(id, true);
-    if (beds_ >= 0) poke_all_aircraft();
+    base_.bed_freed();
 }
 
-void Mission::drawdown(int c) {
+void Personnel::drawdown(ContingentId c) {
     // Reliefs that have not left home stand down; incumbents already past their tour end
     // (waiting for a relief within the extension) leave now.
-    const std::int32_t first = roster_.first_billet(c);
-    for (std::int32_t b = first; b < first + roster_.billets_of(c); ++b) {
+    const std::int32_t first = roster_.first_billet(c.value);
+    for (std::int32_t b = first; b < first + roster_.billets_of(c.value); ++b) {
         Billet& bl = roster_.billet(b);
         if (bl.relief >= 0) {
             Person& r = roster_.person(bl.relief);
             if (r.state == PersonState::pledged || r.state == PersonState::ready) {
                 if (r.state == PersonState::ready)
-                    --origins_[static_cast<std::size_t>(r.location)].ready_count;
+                    queues_.leave_ready(AirportId(static_cast<std::int32_t>(r.location)));
                 roster_.set_state(bl.relief, PersonState::stood_down);
                 r.role = BilletRole::none;
                 r.location = -1;
@@ -307,32 +390,31 @@ void Mission::drawdown(int c) {
     }
 }
 
-void Mission::attrition_step() {
+void Personnel::attrition_step() {
     // One step a day for every contingent: within a step each contingent's losses are a
     // Poisson process at rate (attrition per person-day) x (people in theatre), the rate being
     // re-evaluated at every loss and at the next step.
-    const double until = sim_.now() + 24.0;
-    for (std::size_t c = 0; c < contingents_.size(); ++c) {
-        if (cfg_.contingents[c].attrition_per_person_day <= 0.0) continue;
+    const double until = sim_.now() + kernel::days(1.0);
+    for (ContingentId c : contingents_.ids()) {
+        if (config(c).attrition_per_person_day <= 0.0) continue;
         contingents_[c].attrition_until_h = until;
-        attrition_draw(static_cast<int>(c), until);
+        attrition_draw(c, until);
     }
     agenda_.push(until, Action::attrition_step, -1);
 }
 
-void Mission::attrition_draw(int c, double until_h) {
-    const auto n = static_cast<double>(roster_.theatre(c).size());
+void Personnel::attrition_draw(ContingentId c, double until_h) {
+    const auto n = static_cast<double>(roster_.theatre(c.value).size());
     if (n == 0) return;
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(c)];
-    const double rate_h =
-        cfg_.contingents[static_cast<std::size_t>(c)].attrition_per_person_day * n / 24.0;
+    Contingent& cr = contingents_[c];
+    const double rate_h = config(c).attrition_per_person_day * n / 24.0;
     const double t = sim_.now() - std::log1p(-cr.attrition_stream->uniform01()) / rate_h;
-    if (t < until_h) agenda_.push(t, Action::attrition_hit, c);
+    if (t < until_h) agenda_.push(t, Action::attrition_hit, c.value);
 }
 
-void Mission::attrition_hit(int c) {
-    ContingentRt& cr = contingents_[static_cast<std::size_t>(c)];
-    const auto& th = roster_.theatre(c);
+void Personnel::attrition_hit(ContingentId c) {
+    Contingent& cr = contingents_[c];
+    const auto& th = roster_.theatre(c.value);
     if (!th.empty()) {
         const double u = cr.attrition_stream->uniform01();
         const auto i =

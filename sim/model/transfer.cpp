@@ -1,12 +1,12 @@
-// Onward transfer (DESIGN §3 "Onward transfer"): helicopter shuttles or road convoys between
-// an alternate airport and theatre. Each vehicle is one process based in theatre: it carries
-// outbound personnel to its alternate when their sorties are planned there (gateway shut,
-// plan_alternate), brings in personnel landed at the alternate, and brings back outbound
-// personnel stranded at the alternate once their sorties use the gateway again.
+// Transfer links: set-up and the vehicle loop.
+#include "sim/model/transfer.hpp"
+
 #include <algorithm>
 #include <limits>
 
-#include "sim/model/mission.hpp"
+#include "sim/model/agenda.hpp"
+#include "sim/model/airlift.hpp"
+#include "sim/model/personnel.hpp"
 
 namespace mss::model {
 
@@ -14,54 +14,91 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 }
 
-int Mission::outbound_alternate(int origin) const {
-    const std::uint8_t classes = airports_[static_cast<std::size_t>(origin)].origin_classes;
-    const int ri = origins_[static_cast<std::size_t>(origin)].route;
-    if (classes == 0 || ri < 0) return -1;
-    const RouteRt& r = routes_[static_cast<std::size_t>(ri)];
-    if (r.rule != ClosureRule::plan_alternate) return -1;
-    for (int k = 0; k < kOperatorClassCount; ++k)
-        if ((classes & (1u << k)) && !closed(gateway_, static_cast<OperatorClass>(k))) return -1;
-    for (const AlternateRt& alt : r.alternates) {
-        const AirportRt& ap = airports_[static_cast<std::size_t>(alt.airport)];
-        if (!ap.has_link) continue;
-        for (int k = 0; k < kOperatorClassCount; ++k)
-            if ((classes & (1u << k)) && ap.closed[k] == 0) return alt.airport;
+Transfer::Transfer(const ModelConfig& cfg, kernel::Simulation& sim, kernel::StreamFactory& streams,
+                   Roster& roster, Airports& airports, Queues& queues, EventLog& log)
+    : sim_(sim),
+      roster_(roster),
+      airports_(airports),
+      queues_(queues),
+      log_(log),
+      gateway_(airports.gateway()) {
+    arrivals_.resize(airports.size());
+    arrivals_head_.resize(airports.size());
+    for (const TransferLinkConfig& l : cfg.links) {
+        Link lr;
+        lr.airport = airports.id(l.airport);
+        lr.seats = l.seats_per_trip;
+        lr.cost = l.cost_per_trip_usd;
+        lr.trip.emplace(l.trip_h);
+        lr.trip_stream.emplace(streams.stream("link/" + l.name + "/trip"));
+        if (l.vehicles > 0) airports.add_link(lr.airport);
+        const LinkId li = links_.push_back(std::move(lr));
+        for (std::int32_t k = 0; k < l.vehicles; ++k) {
+            auto v = std::make_unique<Vehicle>(sim_);
+            v->link = li;
+            vehicles_.push_back(std::move(v));
+        }
     }
-    return -1;
 }
 
-bool Mission::link_has_work(const LinkRt& l) {
+void Transfer::start() {
+    for (VehicleId i : vehicles_.ids())
+        vehicles_[i]->proc = shuttle(i);
+}
+
+void Transfer::accrue_cost_usd(double& total) const {
+    for (const Link& l : links_)
+        total += l.trips * l.cost;
+}
+
+double Transfer::trip_h(Link& l) {
+    return std::max(0.0, l.trip->sample(*l.trip_stream));
+}
+
+void Transfer::cut(LinkId li, double until_h, Agenda& agenda) {
+    Link& l = links_[li];
+    ++l.cut;
+    log_.record(EventKind::link_cut, ContingentId(), l.airport, li.value);
+    agenda.push(until_h, Action::link_restore, li.value);
+}
+
+void Transfer::restore(LinkId li) {
+    Link& l = links_[li];
+    --l.cut;
+    log_.record(EventKind::link_restored, ContingentId(), l.airport, li.value);
+    poke();
+}
+
+bool Transfer::has_work(const Link& l) {
     if (l.cut > 0) return false;
-    const auto a = static_cast<std::size_t>(l.airport);
-    if (alt_inbound_head_[a] < alt_inbound_[a].size()) return true;
-    for (std::size_t o = 0; o < origins_.size(); ++o) {
-        if (origins_[o].route < 0) continue;
-        const int oa = outbound_alternate(static_cast<int>(o));
-        if (oa == l.airport && pool(static_cast<int>(o), gateway_).count > 0) return true;
-        if (oa != l.airport && pool(static_cast<int>(o), l.airport).count > 0) return true;
+    if (arrivals_head_[l.airport] < arrivals_[l.airport].size()) return true;
+    for (AirportId o : airports_.ids()) {
+        if (!airlift_->flies_from(o)) continue;
+        const AirportId oa = airlift_->outbound_alternate(o);
+        if (oa == l.airport && queues_.count(queues_.pool(o, gateway_)) > 0) return true;
+        if (oa != l.airport && queues_.count(queues_.pool(o, l.airport)) > 0) return true;
     }
     return false;
 }
 
-void Mission::poke_links() {
+void Transfer::poke() {
     for (const auto& v : vehicles_) {
         if (!v->sleep.asleep || v->sleep.ev.triggered()) continue;
         // An idle vehicle wakes only for work; one waiting out a cut re-checks on every poke.
-        if (v->idle && !link_has_work(links_[static_cast<std::size_t>(v->link)])) continue;
+        if (v->idle && !has_work(links_[v->link])) continue;
         wake(v->sleep);
     }
 }
 
-kernel::Process<> Mission::shuttle(std::size_t index) {
-    Vehicle& v = *vehicles_[index];
-    LinkRt& l = links_[static_cast<std::size_t>(v.link)];
-    const int alt = l.airport;
+kernel::Process<> Transfer::shuttle(VehicleId id) {
+    Vehicle& v = *vehicles_[id];
+    Link& l = links_[v.link];
+    const AirportId alt = l.airport;
     const auto cap = static_cast<std::size_t>(l.seats);
     for (;;) {
-        while (!link_has_work(l)) {
+        while (!has_work(l)) {
             v.idle = true;
-            co_await nap(v.sleep, kInf);
+            co_await nap(sim_, v.sleep, kInf);
             v.sleep.asleep = false;
             v.idle = false;
         }
@@ -70,33 +107,34 @@ kernel::Process<> Mission::shuttle(std::size_t index) {
         // (medevacs of every origin first).
         v.out_cabin.clear();
         for (int pass = 0; pass < 2; ++pass) {
-            for (std::size_t o = 0; o < origins_.size() && v.out_cabin.size() < cap; ++o) {
-                if (origins_[o].route < 0 || outbound_alternate(static_cast<int>(o)) != alt)
-                    continue;
-                Pool& pl = pool(static_cast<int>(o), gateway_);
+            for (AirportId o : airports_.ids()) {
+                if (v.out_cabin.size() >= cap) break;
+                if (!airlift_->flies_from(o) || airlift_->outbound_alternate(o) != alt) continue;
+                const PoolId pl = queues_.pool(o, gateway_);
                 while (v.out_cabin.size() < cap) {
-                    pool_clean(pl);
-                    if (pl.board.empty() || (pass == 0 && pl.board.front().rank != 0)) break;
-                    const std::int32_t id = pool_pop(pl);
-                    const PersonState s = roster_.person(id).state;
-                    if (s == PersonState::on_duty || s == PersonState::injured) leave_theatre(id);
-                    v.out_cabin.push_back(id);
+                    if (pass == 0 && !queues_.medevac_first(pl)) break;
+                    const std::int32_t p = queues_.take_outbound(pl);
+                    if (p < 0) break;
+                    const PersonState s = roster_.person(p).state;
+                    if (s == PersonState::on_duty || s == PersonState::injured)
+                        personnel_->leave_theatre(p);
+                    v.out_cabin.push_back(p);
                 }
             }
         }
-        double trip = sample(*l.trip, *l.trip_stream);
+        double trip = trip_h(l);
         l.trips += 1;
         co_await sim_.timeout(trip);
-        for (std::int32_t id : v.out_cabin) {
-            Person& p = roster_.person(id);
-            p.location = static_cast<std::int16_t>(alt);
-            pool_push(id, contingents_[static_cast<std::size_t>(p.contingent)].origin, alt);
+        for (std::int32_t p : v.out_cabin) {
+            Person& person = roster_.person(p);
+            person.location = static_cast<std::int16_t>(alt.value);
+            queues_.join_outbound(p, personnel_->origin(person), alt);
         }
         v.out_cabin.clear();
 
         while (l.cut > 0) {  // a cut link holds the vehicle where it is
             v.idle = false;
-            co_await nap(v.sleep, kInf);
+            co_await nap(sim_, v.sleep, kInf);
             v.sleep.asleep = false;
         }
 
@@ -105,20 +143,20 @@ kernel::Process<> Mission::shuttle(std::size_t index) {
         v.in_cabin.clear();
         v.back_cabin.clear();
         auto take_back = [&](bool medevacs_only) {
-            for (std::size_t o = 0; o < origins_.size(); ++o) {
-                if (origins_[o].route < 0 || outbound_alternate(static_cast<int>(o)) == alt)
-                    continue;
-                Pool& pl = pool(static_cast<int>(o), alt);
+            for (AirportId o : airports_.ids()) {
+                if (!airlift_->flies_from(o) || airlift_->outbound_alternate(o) == alt) continue;
+                const PoolId pl = queues_.pool(o, alt);
                 while (v.in_cabin.size() + v.back_cabin.size() < cap) {
-                    pool_clean(pl);
-                    if (pl.board.empty() || (medevacs_only && pl.board.front().rank != 0)) break;
-                    v.back_cabin.push_back(pool_pop(pl));
+                    if (medevacs_only && !queues_.medevac_first(pl)) break;
+                    const std::int32_t p = queues_.take_outbound(pl);
+                    if (p < 0) break;
+                    v.back_cabin.push_back(p);
                 }
             }
         };
         take_back(true);
-        auto& q = alt_inbound_[static_cast<std::size_t>(alt)];
-        auto& head = alt_inbound_head_[static_cast<std::size_t>(alt)];
+        auto& q = arrivals_[alt];
+        auto& head = arrivals_head_[alt];
         while (head < q.size() && v.in_cabin.size() + v.back_cabin.size() < cap)
             v.in_cabin.push_back(q[head++]);
         if (head == q.size()) {
@@ -126,15 +164,15 @@ kernel::Process<> Mission::shuttle(std::size_t index) {
             head = 0;
         }
         take_back(false);
-        trip = sample(*l.trip, *l.trip_stream);
+        trip = trip_h(l);
         l.trips += 1;
         co_await sim_.timeout(trip);
-        for (std::int32_t id : v.in_cabin)
-            arrive_theatre(id);
-        for (std::int32_t id : v.back_cabin) {
-            Person& p = roster_.person(id);
-            p.location = static_cast<std::int16_t>(gateway_);
-            pool_push(id, contingents_[static_cast<std::size_t>(p.contingent)].origin, gateway_);
+        for (std::int32_t p : v.in_cabin)
+            personnel_->arrive_theatre(p);
+        for (std::int32_t p : v.back_cabin) {
+            Person& person = roster_.person(p);
+            person.location = static_cast<std::int16_t>(gateway_.value);
+            queues_.join_outbound(p, personnel_->origin(person), gateway_);
         }
         v.in_cabin.clear();
         v.back_cabin.clear();

@@ -1,19 +1,16 @@
-// Gang violence (DESIGN §3 "Gang violence"): a continuous-time Markov regime modulating
-// Poisson attacks, and what an attack does. Streams:
-//   violence/regime   holding times and jumps of the regime (and the initial regime when drawn)
-//   violence/attacks  one uniform per attack interval (and one per regime change, when the
-//                     interval to the next attack is redrawn at the new rate)
-//   violence/effects  exactly two 64-bit draws per attack: the effect, and the seed of the
-//                     attack's own stream for everything else it needs (durations, which link,
-//                     casualty counts, victims, medevac decisions)
-//   casualty/recovery recovery durations of wounded who stay in theatre
+// Gang violence: the regime process and attack effects.
+#include "sim/model/violence.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "sim/kernel/ctmc.hpp"
-#include "sim/model/mission.hpp"
-#include "sim/model/violence.hpp"
+#include "sim/model/agenda.hpp"
+#include "sim/model/airports.hpp"
+#include "sim/model/personnel.hpp"
+#include "sim/model/roster.hpp"
+#include "sim/model/transfer.hpp"
 
 namespace mss::model {
 
@@ -47,9 +44,56 @@ std::vector<double> stationary_regime_shares(const ViolenceConfig& v) {
     return std::vector<double>(pi.data(), pi.data() + pi.size());
 }
 
-kernel::Process<> Mission::violence() {
+Violence::Violence(const ModelConfig& cfg, kernel::Simulation& sim, kernel::StreamFactory& streams,
+                   Agenda& agenda, Airports& airports, Transfer& transfer, Personnel& personnel,
+                   Roster& roster, EventLog& log)
+    : cfg_(cfg.violence),
+      sim_(sim),
+      agenda_(agenda),
+      airports_(airports),
+      transfer_(transfer),
+      personnel_(personnel),
+      roster_(roster),
+      log_(log),
+      contingents_(cfg.contingents.size()) {
+    const ViolenceConfig& v = cfg_;
+    if (!v.enabled || v.regimes.empty()) return;
+    for (const RegimeConfig& r : v.regimes) {
+        Regime rr;
+        rr.rate_per_h = kernel::in_days(r.attacks_per_day);
+        rr.p_close = r.p_close_airport;
+        rr.p_cut = r.p_cut_link;
+        rr.p_hit = r.p_patrol_hit;
+        rr.closure_days.emplace(r.closure_days);
+        rr.cut_days.emplace(r.cut_days);
+        rr.wounded.emplace(r.wounded);
+        rr.killed.emplace(r.killed);
+        regimes_.push_back(std::move(rr));
+    }
+    for (const auto& row : v.generator_per_day) {
+        std::vector<double> h;
+        for (double q : row)
+            h.push_back(kernel::in_days(q));
+        generator_per_h_.push_back(std::move(h));
+    }
+    regime_stream_.emplace(streams.stream("violence/regime"));
+    attack_stream_.emplace(streams.stream("violence/attacks"));
+    effect_stream_.emplace(streams.stream("violence/effects"));
+    recovery_stream_.emplace(streams.stream("casualty/recovery"));
+    recovery_days_.emplace(v.recovery_days);
+}
+
+void Violence::start() {
+    if (!regimes_.empty()) proc_ = run();
+}
+
+double Violence::sample(const kernel::Distribution& d, kernel::RandomStream& s) const {
+    return std::max(0.0, d.sample(s));
+}
+
+kernel::Process<> Violence::run() {
     const std::size_t n = regimes_.size();
-    const ViolenceConfig& v = cfg_.violence;
+    const ViolenceConfig& v = cfg_;
     kernel::RandomStream& rs = *regime_stream_;
     kernel::RandomStream& as = *attack_stream_;
     int r = -1;
@@ -68,19 +112,18 @@ kernel::Process<> Mission::violence() {
             }
         }
     }
-    regime_ = r;
-    record(EventKind::regime_change, -1, -1, r);
-    auto holding = [&](int i) {
-        const double out =
-            -generator_per_h_[static_cast<std::size_t>(i)][static_cast<std::size_t>(i)];
+    regime_ = RegimeId(r);
+    log_.record(EventKind::regime_change, ContingentId(), AirportId(), r);
+    auto holding = [&](RegimeId i) {
+        const double out = -generator_per_h_[i.index()][i.index()];
         return out > 0.0 ? sim_.now() + exponential(rs, out) : kInf;
     };
-    auto next_attack_at = [&](int i) {
-        const double rate = regimes_[static_cast<std::size_t>(i)].rate_per_h;
+    auto next_attack_at = [&](RegimeId i) {
+        const double rate = regimes_[i].rate_per_h;
         return rate > 0.0 ? sim_.now() + exponential(as, rate) : kInf;
     };
-    double next_switch = holding(r);
-    double next_attack = next_attack_at(r);
+    double next_switch = holding(regime_);
+    double next_attack = next_attack_at(regime_);
     for (;;) {
         const double t = std::min(next_switch, next_attack);
         if (t == kInf) co_return;
@@ -91,84 +134,87 @@ kernel::Process<> Mission::violence() {
             continue;
         }
         // Jump to j with probability q_rj / -q_rr.
-        const auto& row = generator_per_h_[static_cast<std::size_t>(regime_)];
-        const double out = -row[static_cast<std::size_t>(regime_)];
+        const auto& row = generator_per_h_[regime_.index()];
+        const double out = -row[regime_.index()];
         const double u = rs.uniform01() * out;
         double acc = 0.0;
         int next = -1;
         for (std::size_t j = 0; j < n; ++j) {
-            if (static_cast<int>(j) == regime_ || row[j] <= 0.0) continue;
+            if (j == regime_.index() || row[j] <= 0.0) continue;
             next = static_cast<int>(j);
             acc += row[j];
             if (u < acc) break;
         }
-        regime_ = next;
-        record(EventKind::regime_change, -1, -1, regime_);
+        regime_ = RegimeId(next);
+        log_.record(EventKind::regime_change, ContingentId(), AirportId(), next);
         next_switch = holding(regime_);
         next_attack = next_attack_at(regime_);  // memoryless: redraw at the new rate
     }
 }
 
-void Mission::attack() {
-    record(EventKind::attack, -1, -1, regime_);
-    const RegimeRt& g = regimes_[static_cast<std::size_t>(regime_)];
+void Violence::attack() {
+    log_.record(EventKind::attack, ContingentId(), AirportId(), regime_.value);
+    const Regime& g = regimes_[regime_];
     const double u = effect_stream_->uniform01();
     const std::uint64_t seed = effect_stream_->next_u64();
     const double now = sim_.now();
     if (u < g.p_close) {
         kernel::RandomStream sub(seed, 0, "violence/effects/attack");
-        const double h = 24.0 * sample(*g.closure_days, sub);
-        change_closure(gateway_, 0x7, +1);
-        agenda_.push(now + h, Action::closure_end, gateway_, 0x7);
+        const double h = kernel::days(sample(*g.closure_days, sub));
+        const AirportId gw = airports_.gateway();
+        airports_.change_closure(gw, kAllClasses, +1);
+        agenda_.push(now + h, Action::closure_end, gw.value, kAllClasses);
     } else if (u < g.p_close + g.p_cut) {
-        if (links_.empty()) return;
+        if (transfer_.size() == 0) return;
         kernel::RandomStream sub(seed, 0, "violence/effects/attack");
-        const auto li = std::min(
-            links_.size() - 1,
-            static_cast<std::size_t>(sub.uniform01() * static_cast<double>(links_.size())));
-        const double h = 24.0 * sample(*g.cut_days, sub);
-        LinkRt& l = links_[li];
-        ++l.cut;
-        record(EventKind::link_cut, -1, l.airport, static_cast<std::int64_t>(li));
-        agenda_.push(now + h, Action::link_restore, static_cast<std::int32_t>(li));
+        const std::size_t n = transfer_.size();
+        const auto li =
+            std::min(n - 1, static_cast<std::size_t>(sub.uniform01() * static_cast<double>(n)));
+        const double h = kernel::days(sample(*g.cut_days, sub));
+        transfer_.cut(LinkId(li), now + h, agenda_);
     } else if (u < g.p_close + g.p_cut + g.p_hit) {
         kernel::RandomStream sub(seed, 0, "violence/effects/attack");
-        std::int64_t killed = std::max<std::int64_t>(0, g.killed->sample(sub));
-        std::int64_t wounded = std::max<std::int64_t>(0, g.wounded->sample(sub));
-        const auto on_duty = static_cast<std::int64_t>(roster_.on_duty().size());
-        killed = std::min(killed, on_duty);
-        wounded = std::min(wounded, on_duty - killed);
-        // Victims: a partial shuffle of the on-duty set (uniform, no repeats).
-        const auto m = static_cast<std::size_t>(killed + wounded);
-        std::vector<std::int32_t> victims;
-        victims.reserve(m);
-        for (std::size_t i = 0; i < m; ++i) {
-            const std::size_t left = roster_.on_duty().size() - i;
-            const std::size_t j =
-                i + std::min(left - 1,
-                             static_cast<std::size_t>(sub.uniform01() * static_cast<double>(left)));
-            roster_.swap_on_duty(i, j);
-            victims.push_back(roster_.on_duty()[i]);
+        patrol_hit(g, sub);
+    }
+}
+
+void Violence::patrol_hit(const Regime& g, kernel::RandomStream& sub) {
+    std::int64_t killed = std::max<std::int64_t>(0, g.killed->sample(sub));
+    std::int64_t wounded = std::max<std::int64_t>(0, g.wounded->sample(sub));
+    const auto on_duty = static_cast<std::int64_t>(roster_.on_duty().size());
+    killed = std::min(killed, on_duty);
+    wounded = std::min(wounded, on_duty - killed);
+    // Victims: a partial shuffle of the on-duty set (uniform, no repeats).
+    const auto m = static_cast<std::size_t>(killed + wounded);
+    std::vector<std::int32_t> victims;
+    victims.reserve(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t left = roster_.on_duty().size() - i;
+        const std::size_t j =
+            i + std::min(left - 1,
+                         static_cast<std::size_t>(sub.uniform01() * static_cast<double>(left)));
+        roster_.swap_on_duty(i, j);
+        victims.push_back(roster_.on_duty()[i]);
+    }
+    std::vector<std::int64_t> k_by(contingents_, 0), w_by(contingents_, 0);
+    for (std::size_t i = 0; i < m; ++i) {
+        const std::int32_t id = victims[i];
+        const auto c = static_cast<std::size_t>(roster_.person(id).contingent);
+        if (static_cast<std::int64_t>(i) < killed) {
+            ++k_by[c];
+            personnel_.kill(id);
+        } else {
+            ++w_by[c];
+            const bool medevac = sub.uniform01() < cfg_.p_medevac;
+            const double rec_h =
+                medevac ? 0.0 : kernel::days(sample(*recovery_days_, *recovery_stream_));
+            personnel_.wound(id, medevac, rec_h);
         }
-        std::vector<std::int64_t> k_by(contingents_.size(), 0), w_by(contingents_.size(), 0);
-        for (std::size_t i = 0; i < m; ++i) {
-            const std::int32_t id = victims[i];
-            const auto c = static_cast<std::size_t>(roster_.person(id).contingent);
-            if (static_cast<std::int64_t>(i) < killed) {
-                ++k_by[c];
-                kill(id);
-            } else {
-                ++w_by[c];
-                const bool medevac = sub.uniform01() < p_medevac_;
-                const double rec_h =
-                    medevac ? 0.0 : 24.0 * sample(*recovery_days_, *recovery_stream_);
-                wound(id, medevac, rec_h);
-            }
-        }
-        for (std::size_t c = 0; c < contingents_.size(); ++c) {
-            if (k_by[c] > 0) record(EventKind::killed, static_cast<int>(c), -1, k_by[c]);
-            if (w_by[c] > 0) record(EventKind::wounded, static_cast<int>(c), -1, w_by[c]);
-        }
+    }
+    for (std::size_t c = 0; c < contingents_; ++c) {
+        const ContingentId ci(c);
+        if (k_by[c] > 0) log_.record(EventKind::killed, ci, AirportId(), k_by[c]);
+        if (w_by[c] > 0) log_.record(EventKind::wounded, ci, AirportId(), w_by[c]);
     }
 }
 

@@ -1,0 +1,142 @@
+// The ready and outbound queues: binary heaps with lazy deletion by ticket.
+#include "sim/model/queues.hpp"
+
+#include <algorithm>
+
+namespace mss::model {
+
+namespace {
+// Heap orders: the smallest element first.
+bool board_later(const auto& x, const auto& y) {
+    if (x.rank != y.rank) return x.rank > y.rank;
+    if (x.key != y.key) return x.key > y.key;
+    return x.id > y.id;
+}
+bool wait_later(const auto& x, const auto& y) {
+    return x.since_h > y.since_h || (x.since_h == y.since_h && x.id > y.id);
+}
+bool ready_later(const auto& x, const auto& y) {
+    return x.ready_h > y.ready_h || (x.ready_h == y.ready_h && x.id > y.id);
+}
+}  // namespace
+
+Queues::Queues(std::size_t airports, Roster& roster) : roster_(roster), airports_(airports) {
+    origins_.resize(airports);
+    pools_.resize(airports * airports);
+}
+
+// ---- ready at the origin ---------------------------------------------------------------------
+
+void Queues::push_ready(std::int32_t id, AirportId origin, double ready_h) {
+    Origin& o = origins_[origin];
+    o.ready.push_back({ready_h, id});
+    std::push_heap(o.ready.begin(), o.ready.end(), ready_later<ReadyEntry, ReadyEntry>);
+    ++o.count;
+}
+
+void Queues::join_ready(std::int32_t id, AirportId origin, double ready_h) {
+    push_ready(id, origin, ready_h);
+    if (on_ready_) on_ready_(origin);
+}
+
+void Queues::rejoin_ready(std::int32_t id, AirportId origin, double ready_h) {
+    push_ready(id, origin, ready_h);
+}
+
+void Queues::clean_ready(Origin& o) {
+    while (!o.ready.empty() && roster_.person(o.ready.front().id).state != PersonState::ready) {
+        std::pop_heap(o.ready.begin(), o.ready.end(), ready_later<ReadyEntry, ReadyEntry>);
+        o.ready.pop_back();
+    }
+}
+
+double Queues::oldest_ready_h(AirportId origin) {
+    Origin& o = origins_[origin];
+    clean_ready(o);
+    return o.ready.front().ready_h;
+}
+
+std::int32_t Queues::take_ready(AirportId origin) {
+    Origin& o = origins_[origin];
+    clean_ready(o);
+    if (o.ready.empty()) return -1;
+    const std::int32_t id = o.ready.front().id;
+    std::pop_heap(o.ready.begin(), o.ready.end(), ready_later<ReadyEntry, ReadyEntry>);
+    o.ready.pop_back();
+    --o.count;
+    return id;
+}
+
+// ---- outbound ----------------------------------------------------------------------------------
+
+void Queues::join_outbound(std::int32_t id, AirportId origin, AirportId at) {
+    Person& p = roster_.person(id);
+    if (p.pool >= 0) leave_outbound(id);
+    const PoolId pid = pool(origin, at);
+    Pool& pl = pools_[pid];
+    p.pool = pid.value;
+    ++p.ticket;
+    const std::uint8_t rank = p.medevac ? 0 : 1;
+    pl.board.push_back({rank, p.medevac ? p.wait_since_h : p.tour_end_h, id, p.ticket});
+    std::push_heap(pl.board.begin(), pl.board.end(), board_later<BoardEntry, BoardEntry>);
+    pl.oldest.push_back({p.wait_since_h, id, p.ticket});
+    std::push_heap(pl.oldest.begin(), pl.oldest.end(), wait_later<WaitEntry, WaitEntry>);
+    ++pl.count;
+    if (p.medevac) ++pl.medevacs;
+    if (on_outbound_) on_outbound_(origin, at);
+}
+
+void Queues::leave_outbound(std::int32_t id) {
+    Person& p = roster_.person(id);
+    if (p.pool < 0) return;
+    Pool& pl = pools_[PoolId(p.pool)];
+    --pl.count;
+    if (p.medevac) --pl.medevacs;
+    p.pool = -1;
+    ++p.ticket;  // its heap entries are now stale
+}
+
+void Queues::clean(PoolId pid) {
+    Pool& pl = pools_[pid];
+    auto stale = [&](std::int32_t id, std::uint32_t ticket) {
+        const Person& p = roster_.person(id);
+        return p.pool != pid.value || p.ticket != ticket;
+    };
+    while (!pl.board.empty() && stale(pl.board.front().id, pl.board.front().ticket)) {
+        std::pop_heap(pl.board.begin(), pl.board.end(), board_later<BoardEntry, BoardEntry>);
+        pl.board.pop_back();
+    }
+    while (!pl.oldest.empty() && stale(pl.oldest.front().id, pl.oldest.front().ticket)) {
+        std::pop_heap(pl.oldest.begin(), pl.oldest.end(), wait_later<WaitEntry, WaitEntry>);
+        pl.oldest.pop_back();
+    }
+}
+
+std::int32_t Queues::take_outbound(PoolId pid) {
+    clean(pid);
+    Pool& pl = pools_[pid];
+    if (pl.board.empty()) return -1;
+    const std::int32_t id = pl.board.front().id;
+    std::pop_heap(pl.board.begin(), pl.board.end(), board_later<BoardEntry, BoardEntry>);
+    pl.board.pop_back();
+    leave_outbound(id);
+    return id;
+}
+
+bool Queues::medevac_first(PoolId pid) {
+    clean(pid);
+    const Pool& pl = pools_[pid];
+    return !pl.board.empty() && pl.board.front().rank == 0;
+}
+
+double Queues::oldest_medevac_h(PoolId pid) {
+    clean(pid);
+    return pools_[pid].board.front().key;
+}
+
+double Queues::oldest_waiting_h(PoolId pid) {
+    clean(pid);
+    return pools_[pid].oldest.front().since_h;
+}
+
+}  // namespace mss::model
