@@ -6,18 +6,19 @@
 namespace mss::model {
 
 namespace {
-// Heap orders: the smallest element first.
-bool board_later(const auto& x, const auto& y) {
+// Heap orders: the smallest element first. Function objects, so that the heap algorithms
+// inline them.
+constexpr auto board_later = [](const auto& x, const auto& y) {
     if (x.rank != y.rank) return x.rank > y.rank;
     if (x.key != y.key) return x.key > y.key;
     return x.id > y.id;
-}
-bool wait_later(const auto& x, const auto& y) {
+};
+constexpr auto wait_later = [](const auto& x, const auto& y) {
     return x.since_h > y.since_h || (x.since_h == y.since_h && x.id > y.id);
-}
-bool ready_later(const auto& x, const auto& y) {
+};
+constexpr auto ready_later = [](const auto& x, const auto& y) {
     return x.ready_h > y.ready_h || (x.ready_h == y.ready_h && x.id > y.id);
-}
+};
 }  // namespace
 
 Queues::Queues(std::size_t airports, Roster& roster) : roster_(roster), airports_(airports) {
@@ -30,7 +31,7 @@ Queues::Queues(std::size_t airports, Roster& roster) : roster_(roster), airports
 void Queues::push_ready(std::int32_t id, AirportId origin, double ready_h) {
     Origin& o = origins_[origin];
     o.ready.push_back({ready_h, id});
-    std::push_heap(o.ready.begin(), o.ready.end(), ready_later<ReadyEntry, ReadyEntry>);
+    std::push_heap(o.ready.begin(), o.ready.end(), ready_later);
     ++o.count;
 }
 
@@ -45,7 +46,7 @@ void Queues::rejoin_ready(std::int32_t id, AirportId origin, double ready_h) {
 
 void Queues::clean_ready(Origin& o) {
     while (!o.ready.empty() && roster_.person(o.ready.front().id).state != PersonState::ready) {
-        std::pop_heap(o.ready.begin(), o.ready.end(), ready_later<ReadyEntry, ReadyEntry>);
+        std::pop_heap(o.ready.begin(), o.ready.end(), ready_later);
         o.ready.pop_back();
     }
 }
@@ -61,7 +62,7 @@ std::int32_t Queues::take_ready(AirportId origin) {
     clean_ready(o);
     if (o.ready.empty()) return -1;
     const std::int32_t id = o.ready.front().id;
-    std::pop_heap(o.ready.begin(), o.ready.end(), ready_later<ReadyEntry, ReadyEntry>);
+    std::pop_heap(o.ready.begin(), o.ready.end(), ready_later);
     o.ready.pop_back();
     --o.count;
     return id;
@@ -78,9 +79,9 @@ void Queues::join_outbound(std::int32_t id, AirportId origin, AirportId at) {
     ++p.ticket;
     const std::uint8_t rank = p.medevac ? 0 : 1;
     pl.board.push_back({rank, p.medevac ? p.wait_since_h : p.tour_end_h, id, p.ticket});
-    std::push_heap(pl.board.begin(), pl.board.end(), board_later<BoardEntry, BoardEntry>);
+    std::push_heap(pl.board.begin(), pl.board.end(), board_later);
     pl.oldest.push_back({p.wait_since_h, id, p.ticket});
-    std::push_heap(pl.oldest.begin(), pl.oldest.end(), wait_later<WaitEntry, WaitEntry>);
+    std::push_heap(pl.oldest.begin(), pl.oldest.end(), wait_later);
     ++pl.count;
     if (p.medevac) ++pl.medevacs;
     if (on_outbound_) on_outbound_(origin, at);
@@ -103,11 +104,11 @@ void Queues::clean(PoolId pid) {
         return p.pool != pid.value || p.ticket != ticket;
     };
     while (!pl.board.empty() && stale(pl.board.front().id, pl.board.front().ticket)) {
-        std::pop_heap(pl.board.begin(), pl.board.end(), board_later<BoardEntry, BoardEntry>);
+        std::pop_heap(pl.board.begin(), pl.board.end(), board_later);
         pl.board.pop_back();
     }
     while (!pl.oldest.empty() && stale(pl.oldest.front().id, pl.oldest.front().ticket)) {
-        std::pop_heap(pl.oldest.begin(), pl.oldest.end(), wait_later<WaitEntry, WaitEntry>);
+        std::pop_heap(pl.oldest.begin(), pl.oldest.end(), wait_later);
         pl.oldest.pop_back();
     }
 }
@@ -117,7 +118,7 @@ std::int32_t Queues::take_outbound(PoolId pid) {
     Pool& pl = pools_[pid];
     if (pl.board.empty()) return -1;
     const std::int32_t id = pl.board.front().id;
-    std::pop_heap(pl.board.begin(), pl.board.end(), board_later<BoardEntry, BoardEntry>);
+    std::pop_heap(pl.board.begin(), pl.board.end(), board_later);
     pl.board.pop_back();
     leave_outbound(id);
     return id;
