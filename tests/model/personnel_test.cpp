@@ -1,0 +1,247 @@
+// Personnel (sim/model/personnel.hpp) through a Mission: hand-computed timelines of pledges,
+// the drawdown's treatment of reliefs and extended incumbents, and non-combat attrition.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "sim/model/mission.hpp"
+#include "tests/model/fixtures.hpp"
+
+using namespace mss::model;
+using namespace mss::model::test;
+
+namespace {
+
+struct Run {
+    MemoryObserver obs;
+    std::unique_ptr<Mission> mission;
+    RunKpis kpis;
+    std::int64_t count(int c, PersonState s) const { return mission->roster().count(c, s); }
+};
+
+void run(const ModelConfig& m, Run& r, std::uint64_t seed = 7) {
+    r.mission = std::make_unique<Mission>(m, seed, 0, r.obs);
+    while (!r.mission->done()) {
+        r.mission->run_day();
+        REQUIRE(r.mission->check_invariants() == "");
+    }
+    r.kpis = r.mission->finish();
+}
+
+/// The personnel and airlift events of a run: "kind [CONTINGENT] [AIRPORT] count", with
+/// consecutive events of one label at one time summed (a hundred relief requests are one line).
+Timeline timeline(const ModelConfig& m, const MemoryObserver& obs) {
+    struct Line {
+        std::string label;
+        std::int64_t count;
+        double t;
+    };
+    std::vector<Line> lines;
+    for (const EventRecord& e : obs.events) {
+        switch (e.kind) {
+            case EventKind::closure_start:
+            case EventKind::closure_end:
+            case EventKind::link_cut:
+            case EventKind::link_restored:
+            case EventKind::regime_change:
+            case EventKind::attack:
+                continue;
+            default:
+                break;
+        }
+        std::string label = to_string(e.kind);
+        if (e.contingent >= 0)
+            label += " " + m.contingents[static_cast<std::size_t>(e.contingent)].name;
+        if (e.airport >= 0) label += " " + m.airports[static_cast<std::size_t>(e.airport)].code;
+        if (!lines.empty() && lines.back().label == label && lines.back().t == e.t_h)
+            lines.back().count += e.count;
+        else
+            lines.push_back({label, e.count, e.t_h});
+    }
+    Timeline t;
+    for (const Line& l : lines)
+        t.push_back({l.label + " " + std::to_string(l.count), l.t});
+    return t;
+}
+
+/// One contingent "K" of `n` billets ready at ORG on day 0 (plus readiness), one 100-seat
+/// aircraft that flies for a single passenger (min_load 1, max_wait 0), 10 h each way, 2 h
+/// handling at PAP, none at home and no turnaround: a 22 h cycle.
+ModelConfig small(int n) {
+    ModelConfig m = simple_config(n, 100, 1);
+    m.scenario.horizon_days = 20;
+    m.airports[1].handling_h = D::constant(0.0);
+    m.airlift.min_load = 1;
+    m.airlift.max_wait_days = 0.0;
+    m.airlift.turnaround_h = 0.0;
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("an unrealised pledge generates nobody; a realised one is shifted by its delay",
+          "[model][personnel]") {
+    // K (100 billets) deploys 2 days late with a half-day readiness delay: ready at 60 h. L
+    // (50 billets, probability 0) never deploys but counts in A = 150. K's tours of 3 days end
+    // at 142 h; their reliefs, requested a day ahead (118 h), are ready 12 h later: the pledge
+    // delay does not shift reliefs. They land at 140 h and the outgoing officers, relieved
+    // early, board at 142 h.
+    ModelConfig m = simple_config(100, 250, 1);
+    m.scenario.horizon_days = 7;
+    ContingentConfig& k = m.contingents[0];
+    k.pledge.delay_days = D::constant(2.0);
+    k.readiness_delay_days = D::constant(0.5);
+    k.tour_days = D::constant(3.0);
+    k.rotation.relief_lead_days = 1.0;
+    ContingentConfig l = k;
+    l.name = "L";
+    l.billets = 50;
+    l.generation = {{0.0, 50}};
+    l.pledge.probability = 0.0;
+    m.contingents.push_back(l);
+    Run r;
+    run(m, r);
+    CHECK(timeline(m, r.obs) == Timeline{{"pledge_unrealised L 50", 0},
+                                         {"batch_ready K ORG 100", 60},
+                                         {"sortie_launched ORG 100", 60},
+                                         {"landed PAP 100", 70},
+                                         {"returned_home ORG 0", 82},
+                                         {"relief_requested K 100", 118},
+                                         {"sortie_launched ORG 100", 130},
+                                         {"landed PAP 100", 140},
+                                         {"returned_home ORG 100", 152}});
+    CHECK(r.mission->roster().generated(1) == 0);
+    CHECK(r.mission->roster().generated(0) == 200);
+    CHECK(r.kpis.days_to_ioc == 2);         // 100 of A = 150 from day 2 (70 h)
+    CHECK(std::isnan(r.kpis.days_to_foc));  // 142.5 never
+    CHECK(std::isnan(r.kpis.gap_person_days));
+    REQUIRE(r.obs.contingent_kpis.size() == 2);
+    CHECK(r.obs.contingent_kpis[0].days_to_foc == 2);
+    CHECK(std::isnan(r.obs.contingent_kpis[1].days_to_foc));
+    CHECK(r.obs.contingent_kpis[1].mean_strength_frac == 0);
+    CHECK(r.kpis.overstay_person_days == 0);
+}
+
+TEST_CASE("drawdown: a relief in transit arrives and serves one tour", "[model][personnel]") {
+    // One billet, 10-day tours, relief requested 5 days ahead, no readiness delay. The first
+    // officer lands at 10 h (tour end 250 h); the relief, requested at 130 h, flies at once and
+    // is in the air at the drawdown (135 h). It lands at 140 h and relieves the first officer,
+    // who boards at 142 h; with no relief to come it leaves at its own tour end, 380 h.
+    ModelConfig m = small(1);
+    ContingentConfig& c = m.contingents[0];
+    c.tour_days = D::constant(10.0);
+    c.rotation.relief_lead_days = 5.0;
+    c.drawdown_day = 135.0 / 24.0;
+    Run r;
+    run(m, r);
+    CHECK(timeline(m, r.obs) == Timeline{{"batch_ready K ORG 1", 0},
+                                         {"sortie_launched ORG 1", 0},
+                                         {"landed PAP 1", 10},
+                                         {"returned_home ORG 0", 22},
+                                         {"relief_requested K 1", 130},
+                                         {"sortie_launched ORG 1", 130},
+                                         {"landed PAP 1", 140},
+                                         {"returned_home ORG 1", 152},
+                                         {"sortie_launched ORG 0", 380},
+                                         {"landed PAP 0", 390},
+                                         {"returned_home ORG 1", 402}});
+    const std::vector<double> s = strength_by_day(r.obs);
+    CHECK(s[15] == 1);  // boards at 392 h, in day 16
+    CHECK(s[16] == 0);
+    CHECK(r.count(0, PersonState::home) == 2);
+    CHECK(r.count(0, PersonState::stood_down) == 0);
+    CHECK(r.kpis.overstay_person_days == Approx(12.0 / 24.0));  // 380 -> 392 h
+}
+
+TEST_CASE("drawdown: a pledged relief stands down and an extended incumbent leaves at once",
+          "[model][personnel]") {
+    // Readiness 2 days: the officer is ready at 48 h and lands at 58 h; tour end 298 h. The
+    // relief, requested a day ahead (274 h), would be ready at 322 h; the officer waits for it
+    // within a 5-day extension. The drawdown at 312 h stands the relief down and sends the
+    // officer home: the aircraft flies out (312 -> 322 h), boards at 324 h, lands home at 334 h.
+    ModelConfig m = small(1);
+    ContingentConfig& c = m.contingents[0];
+    c.readiness_delay_days = D::constant(2.0);
+    c.tour_days = D::constant(10.0);
+    c.rotation.relief_lead_days = 1.0;
+    c.rotation.max_extension_days = 5.0;
+    c.drawdown_day = 13.0;
+    Run r;
+    run(m, r);
+    CHECK(timeline(m, r.obs) == Timeline{{"batch_ready K ORG 1", 48},
+                                         {"sortie_launched ORG 1", 48},
+                                         {"landed PAP 1", 58},
+                                         {"returned_home ORG 0", 70},
+                                         {"relief_requested K 1", 274},
+                                         {"sortie_launched ORG 0", 312},
+                                         {"landed PAP 0", 322},
+                                         {"returned_home ORG 1", 334}});
+    CHECK(r.count(0, PersonState::stood_down) == 1);
+    CHECK(r.count(0, PersonState::home) == 1);
+    CHECK(r.kpis.pax_in == 1);
+    CHECK(r.kpis.overstay_person_days == Approx((324.0 - 298.0) / 24.0));
+    const std::vector<double> s = strength_by_day(r.obs);
+    CHECK(s[12] == 1);
+    CHECK(s[13] == 0);
+}
+
+TEST_CASE("attrition removes an officer from theatre at once and requests the billet's relief",
+          "[model][personnel]") {
+    // 100 billets, 2% attrition a person-day, reliefs ready at once and flown for one
+    // passenger. Nobody leaves theatre otherwise (one-year tours), so at the end of each day
+    // those in theatre are exactly those landed less those attrited: nobody attrited is flown.
+    ModelConfig m = small(100);
+    m.scenario.horizon_days = 30;
+    m.contingents[0].attrition_per_person_day = 0.02;
+    Run r;
+    run(m, r);
+    const auto attrited = r.obs.events_of(EventKind::attrited);
+    const auto reliefs = r.obs.events_of(EventKind::relief_requested);
+    REQUIRE(attrited.size() > 10);  // about 60 expected
+    REQUIRE(reliefs.size() == attrited.size());
+    for (std::size_t i = 0; i < attrited.size(); ++i) {
+        CHECK(attrited[i].count == 1);
+        CHECK(reliefs[i].t_h == attrited[i].t_h);
+        CHECK(reliefs[i].contingent == 0);
+    }
+    CHECK(r.kpis.attrited == static_cast<double>(attrited.size()));
+    CHECK(r.count(0, PersonState::attrited) == static_cast<std::int64_t>(attrited.size()));
+    CHECK(r.kpis.pax_out == 0);
+    const auto landed = r.obs.events_of(EventKind::landed);
+    for (const DaySnapshot& d : r.obs.days) {
+        const double end = 24.0 * (d.day + 1);
+        double in = 0, out = 0;
+        for (const EventRecord& e : landed)
+            if (e.t_h < end) in += e.count;
+        for (const EventRecord& e : attrited)
+            if (e.t_h < end) out += 1;
+        INFO("day " << d.day);
+        CHECK(d.strength[0] == in - out);
+    }
+}
+
+TEST_CASE("attrition strikes each officer in theatre at the stated rate", "[model][personnel]") {
+    // 100 land at 10 h and are never relieved (drawn down before they land). The rate follows
+    // the headcount at every loss and at the daily re-evaluation, the first after they land
+    // being at 24 h: each survives to the horizon (480 h) with probability
+    // exp(-0.05 x 456 / 24), independently. Over 20 replications the survivors are
+    // Binomial(2000, p); allow 4.5 standard deviations (a false failure about once in 150,000
+    // runs).
+    ModelConfig m = simple_config(100, 250, 1);
+    m.scenario.horizon_days = 20;
+    m.contingents[0].attrition_per_person_day = 0.05;
+    m.contingents[0].drawdown_day = 0.1;
+    const double p = std::exp(-0.05 * 456.0 / 24.0);
+    double survivors = 0;
+    for (std::uint64_t rep = 0; rep < 20; ++rep) {
+        MemoryObserver obs;
+        const RunKpis k = run_replication(m, 31, rep, obs);
+        CHECK(k.attrited + obs.days.back().strength[0] == 100);
+        survivors += obs.days.back().strength[0];
+    }
+    const double n = 2000, sd = std::sqrt(n * p * (1 - p));
+    INFO("survivors " << survivors << " expected " << n * p << " sd " << sd);
+    CHECK(std::abs(survivors - n * p) < 4.5 * sd);
+}
