@@ -1,9 +1,11 @@
 // sim/scenario/reader.hpp — the schema visitor that turns a merged TOML table into config
-// structs (internal). It reports every problem it meets (type, range, missing and unknown keys,
-// invalid distributions) to a Diagnostics collector and keeps going; a value that fails keeps
-// its default so that later checks can still run. Every key it reads has its location recorded
-// in Locations, so the cross-checks that run afterwards (check_model) can point at the file,
-// line and column of the value they complain about.
+// structs (internal). It reports every problem it meets (types, ranges, missing and unknown
+// keys, typos, invalid distributions, dates) to a Diagnostics collector and keeps going; a value
+// that fails keeps its default so that later checks can still run. Every key it reads has its
+// location recorded in Locations (locations.hpp), so the cross-checks that run afterwards
+// (checks.hpp) can point at the file, line and column of the value they complain about. Its members
+// are defined by concern: reader.cpp (lookup, scalars, lists, classes), distributions.cpp
+// (durations and counts), dates.cpp (dates).
 #pragma once
 
 #include <array>
@@ -18,33 +20,13 @@
 
 #include "sim/kernel/distribution.hpp"
 #include "sim/model/config.hpp"
+#include "sim/scenario/dates.hpp"
 #include "sim/scenario/diagnostic.hpp"
+#include "sim/scenario/locations.hpp"
 #include "sim/scenario/schema.hpp"
 #include "sim/scenario/text.hpp"
 
 namespace mss::scenario::detail {
-
-/// Where each key path was found, so later checks can point at it.
-class Locations {
-public:
-    /// `fallback` names the file used for paths with no recorded location.
-    explicit Locations(std::string fallback) : fallback_(std::move(fallback)) {}
-    /// Records the source of `path`, whose enclosing table or entry is `parent`.
-    void record(const std::string& path, const std::string& parent,
-                const toml::source_region& where);
-    /// True when `path` itself was found in a file.
-    bool has(const std::string& path) const;
-    /// A diagnostic located at `path`, or at its nearest recorded ancestor.
-    Diagnostic at(const std::string& path, std::string message) const;
-
-private:
-    struct Entry {
-        toml::source_region where;
-        std::string parent;
-    };
-    std::map<std::string, Entry> entries_;
-    std::string fallback_;
-};
 
 /// Any TOML value, kept as its text (sweep factor values).
 struct TomlText {
@@ -213,14 +195,8 @@ private:
     bool read_distribution_table(const toml::table& t, const std::string& path,
                                  kernel::DistributionSpec& x);
     bool read_count_table(const toml::table& t, const std::string& path, kernel::CountSpec& x);
-    /// A date or date-time as whole days since the scenario start plus seconds into that day,
-    /// kept apart so that times of day stay exact in hours (14:00 is 14 h, not 24 x 0.5833...).
-    struct SinceStart {
-        std::int64_t days = 0;
-        double seconds = 0;
-        double in_days() const { return static_cast<double>(days) + seconds / 86400.0; }
-        double in_hours() const { return static_cast<double>(days) * 24.0 + seconds / 3600.0; }
-    };
+    /// A date or date-time of `n` relative to the scenario start (dates.cpp); nothing when it is
+    /// not one (reported) or the start is unknown (reported where the start is).
     std::optional<SinceStart> since_start(const toml::node& n, const std::string& path,
                                           bool allow_time);
 
@@ -274,7 +250,11 @@ private:
 model::ModelConfig read_model(const toml::table& root, Diagnostics& diags, Locations& locs);
 /// The defaults of a scenario file (the config structs' own, plus main_gateway = "PAP").
 model::ModelConfig scenario_defaults();
-/// Cross-checks of a read config (references, uniqueness, matrix shape, sums) and warnings.
-void check_model(const model::ModelConfig& config, const Locations& locs, Diagnostics& diags);
+
+/// A number as messages show it: an integral value without a fraction ("3", not "3.0").
+std::string number_text(double v);
+/// An integer node, or a floating-point node holding an integer value (LHS factors and
+/// hand-written "3.0" both arrive as floats).
+std::optional<double> integral_value(const toml::node& n);
 
 }  // namespace mss::scenario::detail

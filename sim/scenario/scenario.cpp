@@ -2,6 +2,7 @@
 // schema reader -> cross-checks -> resolved text.
 #include "sim/scenario/scenario.hpp"
 
+#include "sim/scenario/checks.hpp"
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/writer.hpp"
