@@ -1,108 +1,374 @@
-// The model's own minimum of consistency checks (validate.hpp).
+// The model's checks of its config (validate.hpp): bounds, references, sums, intervals.
 #include "sim/model/validate.hpp"
 
-#include <map>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 
 #include "sim/kernel/ctmc.hpp"
+#include "sim/model/dates.hpp"
 #include "sim/model/violence.hpp"
 
 namespace mss::model {
 
-std::vector<std::string> validate_model_config(const ModelConfig& cfg) {
-    std::vector<std::string> errs;
-    std::map<std::string, int> codes;
-    for (std::size_t i = 0; i < cfg.airports.size(); ++i) {
-        const AirportConfig& a = cfg.airports[i];
-        if (!codes.emplace(a.code, static_cast<int>(i)).second)
-            errs.push_back("airport " + a.code + " is defined twice");
-        if (a.mog < 1) errs.push_back("airport " + a.code + ": mog must be >= 1");
-        for (const ClosureConfig& c : a.closures)
-            if (c.end_h < c.start_h)
-                errs.push_back("airport " + a.code + ": a closure ends before it starts");
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A number as messages show it: "3" for an integral value, else the shortest form that reads
+// back ("1.05", "1e+20").
+std::string number(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, res.ptr);
+}
+
+std::string list_text(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i ? ", " : "") + names[i];
+    return out;
+}
+
+/// Collects the issues of one config.
+class Checker {
+public:
+    explicit Checker(const ModelConfig& cfg) : cfg_(cfg) {
+        for (const AirportConfig& a : cfg.airports)
+            codes_.push_back(a.code);
     }
-    auto known = [&](const std::string& code) { return codes.count(code) != 0; };
-    if (cfg.scenario.horizon_days <= 0) errs.push_back("horizon_days must be > 0");
-    if (!known(cfg.main_gateway))
-        errs.push_back("main_gateway " + cfg.main_gateway + " is not an airport");
-    for (const ContingentConfig& c : cfg.contingents) {
-        if (!known(c.origin))
-            errs.push_back("contingent " + c.name + ": unknown origin " + c.origin);
-        if (c.billets < 0) errs.push_back("contingent " + c.name + ": billets must be >= 0");
-        std::int64_t sum = 0;
-        for (const GenerationBatch& b : c.generation) {
-            if (b.count < 0) errs.push_back("contingent " + c.name + ": a batch count is negative");
-            sum += b.count;
+
+    std::vector<ConfigIssue> run() {
+        scenario();
+        airports();
+        contingents();
+        aircraft();
+        routes();
+        links();
+        airlift();
+        violence();
+        return std::move(issues_);
+    }
+
+private:
+    void issue(std::string key, std::string message, std::vector<std::string> also = {}) {
+        issues_.push_back(ConfigIssue{std::move(key), std::move(message), std::move(also), {}, {}});
+    }
+
+    // `v` within [lo, hi]: "expected an integer between 1 and 1000, found 0" (as the scenario
+    // loader words its own ranges).
+    bool within(const std::string& key, double v, double lo, double hi, bool integer) {
+        if (v >= lo && v <= hi) return true;
+        std::string expected = integer ? "an integer" : "a number";
+        if (lo > -kInf && hi < kInf)
+            expected += " between " + number(lo) + " and " + number(hi);
+        else if (lo > -kInf)
+            expected += " >= " + number(lo);
+        else
+            expected += " <= " + number(hi);
+        issue(key, "expected " + expected + ", found " + number(v));
+        return false;
+    }
+    bool count(const std::string& key, std::int64_t v, double lo, double hi = kInf) {
+        return within(key, static_cast<double>(v), lo, hi, true);
+    }
+    bool real(const std::string& key, double v, double lo, double hi = kInf) {
+        return within(key, v, lo, hi, false);
+    }
+    bool fraction(const std::string& key, double v) { return real(key, v, 0.0, 1.0); }
+
+    bool known(const std::string& code) const {
+        return std::find(codes_.begin(), codes_.end(), code) != codes_.end();
+    }
+    // `code` names an [[airport]]; `role` says what it is for.
+    void airport_ref(const std::string& code, const std::string& key, const std::string& role) {
+        if (known(code)) return;
+        std::string message =
+            code.empty()
+                ? "expected one of the [[airport]] codes: " + list_text(codes_) + ", found \"\""
+                : "unknown airport " + quoted(code) + " (" + role +
+                      "); expected one of the [[airport]] codes: " + list_text(codes_);
+        issues_.push_back(ConfigIssue{key, std::move(message), {}, code, codes_});
+    }
+
+    void scenario() {
+        count("scenario.horizon_days", cfg_.scenario.horizon_days, 1, 36500);
+        // The contingent's index is 16 bits in the model's records.
+        if (cfg_.contingents.size() > 32000)
+            issue("contingent", "expected at most 32000 [[contingent]] entries, found " +
+                                    std::to_string(cfg_.contingents.size()));
+        airport_ref(cfg_.main_gateway, "main_gateway", "the main gateway");
+    }
+
+    void airports() {
+        std::vector<std::string> seen;
+        for (const AirportConfig& a : cfg_.airports) {
+            const std::string p = key_path("airport", a.code);
+            if (std::find(seen.begin(), seen.end(), a.code) != seen.end())
+                issue(p + ".code",
+                      "duplicate airport " + quoted(a.code) + "; each code may appear once");
+            seen.push_back(a.code);
+            count(p + ".mog", a.mog, 1, 1000);
+            for (std::size_t i = 0; i < a.closures.size(); ++i) {
+                const ClosureConfig& c = a.closures[i];
+                if (c.end_h > c.start_h) continue;
+                const std::string cp = index_path(p + ".closure", i);
+                issue(cp + ".end_h",
+                      "the closure ends at " + when(c.end_h) + ", not after it starts at " +
+                          when(c.start_h) + "; expected an end after the start",
+                      {cp + ".start_h"});
+            }
         }
-        if (sum > c.billets)
-            errs.push_back("contingent " + c.name + ": generation batches exceed the billets");
-        if (c.pledge.probability < 0.0 || c.pledge.probability > 1.0)
-            errs.push_back("contingent " + c.name + ": pledge probability outside [0, 1]");
-        if (c.attrition_per_person_day < 0.0)
-            errs.push_back("contingent " + c.name + ": attrition rate must be >= 0");
-        if (kernel::validate(c.tour_days).empty() &&
-            !(kernel::theoretical_mean(c.tour_days) >= 1.0))
-            errs.push_back("contingent " + c.name + ": the mean tour must be at least 1 day");
     }
-    if (cfg.contingents.size() > 32000) errs.push_back("too many contingents");
-    for (const RouteConfig& r : cfg.routes) {
-        if (!known(r.origin)) errs.push_back("route from unknown origin " + r.origin);
-        if (r.gateway != cfg.main_gateway)
-            errs.push_back("route from " + r.origin + ": gateway " + r.gateway +
-                           " is not the main gateway " + cfg.main_gateway);
-        for (const AlternateConfig& a : r.alternates) {
-            if (!known(a.code))
-                errs.push_back("route from " + r.origin + ": unknown alternate " + a.code);
-            if (a.code == r.gateway)
-                errs.push_back("route from " + r.origin + ": alternate equals the gateway");
+
+    // "hour 3912 (2024-11-11)": an hour since the start with its date.
+    std::string when(double h) const {
+        std::string out = "hour " + number(h);
+        if (std::isfinite(h) && std::fabs(h) < 1e7) {
+            const auto day = static_cast<std::int64_t>(std::floor(h / 24.0));
+            out += " (" + civil_from_days(cfg_.scenario.start_days_since_epoch + day) + ")";
         }
-        if (r.max_hold_h < 0.0) errs.push_back("route from " + r.origin + ": max_hold_h < 0");
-        if (r.min_load && *r.min_load < 0)
-            errs.push_back("route from " + r.origin + ": min_load must be >= 0");
-        if (r.max_wait_days && !(*r.max_wait_days >= 0.0))
-            errs.push_back("route from " + r.origin + ": max_wait_days must be >= 0");
+        return out;
     }
-    for (const AircraftConfig& a : cfg.aircraft) {
-        if (a.seats <= 0) errs.push_back("aircraft " + a.type + ": seats must be > 0");
-        if (a.count < 0) errs.push_back("aircraft " + a.type + ": count must be >= 0");
-        if (!known(a.home_base))
-            errs.push_back("aircraft " + a.type + ": unknown home base " + a.home_base);
+
+    void contingents() {
+        for (const ContingentConfig& k : cfg_.contingents) {
+            const std::string p = key_path("contingent", k.name);
+            airport_ref(k.origin, p + ".origin", "the contingent's origin");
+            const bool billets_ok = count(p + ".billets", k.billets, 1, 1'000'000);
+            std::int64_t sum = 0;
+            bool counts_ok = true;
+            for (std::size_t i = 0; i < k.generation.size(); ++i) {
+                counts_ok =
+                    count(index_path(p + ".generation", i) + ".count", k.generation[i].count, 1) &&
+                    counts_ok;
+                sum += k.generation[i].count;
+            }
+            if (billets_ok && counts_ok && sum > k.billets)
+                issue(p + ".generation",
+                      "the batches add up to " + std::to_string(sum) +
+                          " personnel, more than the contingent's " + std::to_string(k.billets) +
+                          " billets; expected a total <= billets",
+                      {p + ".billets"});
+            fraction(p + ".pledge.probability", k.pledge.probability);
+            fraction(p + ".attrition_per_person_day", k.attrition_per_person_day);
+            // A tour shorter than a day on average is no tour (and one of length zero makes the
+            // relief cycle spin at one instant without end).
+            if (kernel::validate(k.tour_days).empty()) {
+                const double tour = kernel::theoretical_mean(k.tour_days);
+                if (!(tour >= 1.0))
+                    issue(p + ".tour_days", "the mean tour is " + number(tour) +
+                                                " days; expected at least 1 day (tours are "
+                                                "months long)");
+            }
+        }
     }
-    for (const TransferLinkConfig& l : cfg.links) {
-        if (!known(l.airport)) errs.push_back("link " + l.name + ": unknown airport " + l.airport);
-        if (l.airport == cfg.main_gateway)
-            errs.push_back("link " + l.name + ": serves the main gateway");
-        if (l.seats_per_trip <= 0)
-            errs.push_back("link " + l.name + ": seats_per_trip must be > 0");
-        if (l.vehicles < 0) errs.push_back("link " + l.name + ": vehicles must be >= 0");
+
+    void aircraft() {
+        for (const AircraftConfig& a : cfg_.aircraft) {
+            const std::string p = key_path("aircraft", a.type);
+            count(p + ".count", a.count, 0, 10000);
+            count(p + ".seats", a.seats, 1, 10000);
+            airport_ref(a.home_base, p + ".home_base", "the aircraft's home base");
+        }
     }
-    if (cfg.airlift.min_load < 0) errs.push_back("airlift min_load must be >= 0");
-    if (cfg.base.beds && *cfg.base.beds < 0) errs.push_back("base beds must be >= 0");
-    const ViolenceConfig& v = cfg.violence;
-    if (v.enabled) {
+
+    void routes() {
+        const bool main_known = known(cfg_.main_gateway);
+        for (const RouteConfig& r : cfg_.routes) {
+            const std::string p = key_path("route", r.origin);
+            airport_ref(r.origin, p + ".origin", "the route's origin");
+            // An empty gateway is the empty main gateway's (one issue, at main_gateway).
+            if (!(r.gateway.empty() && cfg_.main_gateway.empty()))
+                airport_ref(r.gateway, p + ".gateway", "the route's gateway");
+            if (!r.origin.empty() && r.origin == r.gateway) {
+                issue(p + ".gateway", "the gateway is the route's own origin " + quoted(r.origin) +
+                                          "; expected an airport in Haiti");
+            } else if (known(r.gateway) && main_known && r.gateway != cfg_.main_gateway) {
+                issue(p + ".gateway", "every route flies into the main gateway " +
+                                          quoted(cfg_.main_gateway) + ", found " +
+                                          quoted(r.gateway) + "; expected " +
+                                          quoted(cfg_.main_gateway) +
+                                          " (or no gateway key; other gateways are not modelled)");
+            }
+            for (const AlternateConfig& alt : r.alternates) {
+                const std::string ap = key_path(p + ".alternate", alt.code);
+                airport_ref(alt.code, ap + ".code", "an alternate");
+                if (!alt.code.empty() && alt.code == r.gateway)
+                    issue(ap + ".code", "an alternate cannot be the route's own gateway " +
+                                            quoted(r.gateway) + "; expected a different airport");
+            }
+            real(p + ".max_hold_h", r.max_hold_h, 0);
+            if (r.min_load) count(p + ".min_load", *r.min_load, 1);
+            if (r.max_wait_days) real(p + ".max_wait_days", *r.max_wait_days, 0);
+        }
+    }
+
+    void links() {
+        for (const TransferLinkConfig& l : cfg_.links) {
+            const std::string p = key_path("link", l.name);
+            airport_ref(l.airport, p + ".airport", "the link's airport");
+            if (!l.airport.empty() && l.airport == cfg_.main_gateway)
+                issue(p + ".airport",
+                      "a transfer link runs from an alternate to theatre, found "
+                      "the main gateway " +
+                          quoted(l.airport) + "; expected another airport");
+            count(p + ".vehicles", l.vehicles, 1, 10000);
+            count(p + ".seats_per_trip", l.seats_per_trip, 1, 10000);
+        }
+    }
+
+    void airlift() {
+        const AirliftPolicy& a = cfg_.airlift;
+        count("airlift.min_load", a.min_load, 1);
+        real("airlift.max_wait_days", a.max_wait_days, 0);
+        real("airlift.max_medevac_wait_h", a.max_medevac_wait_h, 0);
+        real("airlift.turnaround_h", a.turnaround_h, 0);
+        if (cfg_.base.beds) count("base.beds", *cfg_.base.beds, 1);
+    }
+
+    void violence() {
+        const ViolenceConfig& v = cfg_.violence;
         const std::size_t n = v.regimes.size();
-        if (n == 0) errs.push_back("violence: no regimes");
-        if (v.generator_per_day.size() != n)
-            errs.push_back("violence: generator_per_day must have one row per regime");
-        for (const auto& row : v.generator_per_day)
-            if (row.size() != n) errs.push_back("violence: generator_per_day must be square");
-        if (errs.empty() && n > 0)
-            for (const std::string& e : kernel::validate_generator(generator_matrix(v)))
-                errs.push_back("violence: " + e);
-        bool found = v.initial_regime.empty();
+        if (v.enabled && n == 0)
+            issue("violence.regime",
+                  "violence is enabled but has no [[violence.regime]]; expected at least one "
+                  "regime (or enabled = false)");
+        if (n > 0 || !v.generator_per_day.empty()) generator();
         for (const RegimeConfig& r : v.regimes) {
-            found = found || r.name == v.initial_regime;
-            if (r.attacks_per_day < 0.0)
-                errs.push_back("regime " + r.name + ": attacks_per_day < 0");
-            const double p = r.p_close_airport + r.p_cut_link + r.p_patrol_hit;
-            if (r.p_close_airport < 0 || r.p_cut_link < 0 || r.p_patrol_hit < 0 || p > 1.0 + 1e-12)
-                errs.push_back("regime " + r.name +
-                               ": effect probabilities must be >= 0 and sum to at most 1");
+            const std::string rp = key_path("violence.regime", r.name);
+            real(rp + ".attacks_per_day", r.attacks_per_day, 0, 1e6);
+            // Each attack has at most one effect, drawn with these probabilities.
+            bool each = fraction(rp + ".p_close_airport", r.p_close_airport);
+            each = fraction(rp + ".p_cut_link", r.p_cut_link) && each;
+            each = fraction(rp + ".p_patrol_hit", r.p_patrol_hit) && each;
+            const double sum = r.p_close_airport + r.p_cut_link + r.p_patrol_hit;
+            if (each && !(sum <= 1.0 + 1e-12))
+                issue(rp + ".p_close_airport",
+                      "p_close_airport + p_cut_link + p_patrol_hit of regime " + quoted(r.name) +
+                          " add up to " + number(sum) +
+                          "; expected at most 1 (an attack has at most one of these effects)",
+                      {rp + ".p_cut_link", rp + ".p_patrol_hit"});
         }
-        if (!found) errs.push_back("violence: unknown initial regime " + v.initial_regime);
-        if (v.p_medevac < 0.0 || v.p_medevac > 1.0)
-            errs.push_back("violence: p_medevac outside [0, 1]");
+        if (!v.initial_regime.empty()) {
+            std::vector<std::string> names;
+            for (const RegimeConfig& r : v.regimes)
+                names.push_back(r.name);
+            if (std::find(names.begin(), names.end(), v.initial_regime) == names.end())
+                issues_.push_back(ConfigIssue{"violence.initial_regime",
+                                              "expected the name of a [[violence.regime]] (" +
+                                                  list_text(names) + ") or \"\", found " +
+                                                  quoted(v.initial_regime),
+                                              {},
+                                              v.initial_regime,
+                                              names});
+        }
+        fraction("violence.p_medevac", v.p_medevac);
     }
-    return errs;
+
+    // One row and one column per regime, and a generator (kernel::validate_generator).
+    void generator() {
+        const ViolenceConfig& v = cfg_.violence;
+        const std::size_t n = v.regimes.size();
+        const std::string gp = "violence.generator_per_day";
+        bool shape_ok = v.generator_per_day.size() == n;
+        for (const auto& row : v.generator_per_day)
+            shape_ok = shape_ok && row.size() == n;
+        if (!shape_ok) {
+            std::string found = std::to_string(v.generator_per_day.size()) + " rows";
+            for (std::size_t i = 0; i < v.generator_per_day.size(); ++i) {
+                if (v.generator_per_day[i].size() != n) {
+                    found += ", row " + std::to_string(i) + " has " +
+                             std::to_string(v.generator_per_day[i].size()) + " entries";
+                    break;
+                }
+            }
+            issue(gp,
+                  "expected a " + std::to_string(n) + " x " + std::to_string(n) +
+                      " matrix (one row and one column per [[violence.regime]], in file "
+                      "order), found " +
+                      found,
+                  {"violence.regime"});
+        } else if (n > 0) {
+            for (std::string& problem : kernel::validate_generator(generator_matrix(v)))
+                issue(gp, std::move(problem));
+        }
+    }
+
+    const ModelConfig& cfg_;
+    std::vector<std::string> codes_;
+    std::vector<ConfigIssue> issues_;
+};
+
+}  // namespace
+
+std::vector<ConfigIssue> config_issues(const ModelConfig& cfg) {
+    return Checker(cfg).run();
+}
+
+std::vector<std::string> validate_model_config(const ModelConfig& cfg) {
+    std::vector<std::string> out;
+    for (const ConfigIssue& i : config_issues(cfg))
+        out.push_back(i.str());
+    return out;
+}
+
+std::string quoted(std::string_view text) {
+    std::string out = "\"";
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += ch;
+                }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+bool is_bare_key(std::string_view segment) {
+    if (segment.empty()) return false;
+    return std::all_of(segment.begin(), segment.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-';
+    });
+}
+
+std::string key_path(std::string_view parent, std::string_view segment) {
+    std::string out(parent);
+    if (!out.empty()) out += '.';
+    out += is_bare_key(segment) ? std::string(segment) : quoted(segment);
+    return out;
+}
+
+std::string index_path(std::string_view parent, std::size_t index) {
+    return std::string(parent) + "[" + std::to_string(index) + "]";
 }
 
 }  // namespace mss::model

@@ -28,7 +28,10 @@ std::optional<SinceStart> Reader::since_start(const toml::node& n, const std::st
         error(n.source(), path, expected + describe_node(n) + extra);
         return std::nullopt;
     }
-    if (!start_days_) return std::nullopt;  // the start is missing or bad: already reported
+    if (!start_days_) {  // the start is missing or bad: already reported
+        locs_.unread(path);
+        return std::nullopt;
+    }
     return SinceStart{days - *start_days_, seconds};
 }
 
@@ -82,6 +85,7 @@ void Reader::day_or_date(std::string_view day_key, std::string_view date_key,
         double v = 0;
         if (convert(*dn, day_path, v, spec)) x = v;
     } else if (tn) {
+        locs_.alias(day_path, date_path);
         const auto since = since_start(*tn, date_path, false);
         if (!since) return;
         const double days = since->in_days();
@@ -108,6 +112,7 @@ void Reader::hours_or_date(std::string_view h_key, std::string_view date_key, do
     if (hn) {
         convert(*hn, h_path, x, Spec{});
     } else if (tn) {
+        locs_.alias(h_path, date_path);
         if (const auto since = since_start(*tn, date_path, true)) x = since->in_hours();
     } else if (spec.required) {
         diags_.error(locs_.at(join_path(scope_->path, date_key),

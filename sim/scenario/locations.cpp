@@ -39,4 +39,21 @@ Diagnostic Locations::at(const std::string& path, std::string message) const {
     return d;
 }
 
+void Locations::alias(const std::string& path, const std::string& written) {
+    aliases_[path] = written;
+}
+
+std::string Locations::as_written(const std::string& path) const {
+    const auto it = aliases_.find(path);
+    return it == aliases_.end() ? path : it->second;
+}
+
+void Locations::unread(const std::string& path) {
+    unread_.insert(path);
+}
+
+bool Locations::is_unread(const std::string& path) const {
+    return unread_.count(path) > 0;
+}
+
 }  // namespace mss::scenario::detail

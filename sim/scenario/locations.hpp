@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include <toml++/toml.h>
@@ -25,12 +26,25 @@ public:
     /// A diagnostic located at `path`, or at its nearest recorded ancestor.
     Diagnostic at(const std::string& path, std::string message) const;
 
+    /// The config holds `path` (e.g. `closure[0].end_h`, hours) but the file wrote `written`
+    /// (`closure[0].end`, a date): messages about `path` name and point at `written`.
+    void alias(const std::string& path, const std::string& written);
+    /// `path`, or what the file wrote in its place (alias()).
+    std::string as_written(const std::string& path) const;
+    /// Records that the value at `path` was in the file but could not be converted, without an
+    /// error of its own (a date when the scenario start is unknown): it kept its default.
+    void unread(const std::string& path);
+    /// True when unread(path) was recorded.
+    bool is_unread(const std::string& path) const;
+
 private:
     struct Entry {
         toml::source_region where;
         std::string parent;
     };
     std::map<std::string, Entry> entries_;
+    std::map<std::string, std::string> aliases_;
+    std::set<std::string> unread_;
     std::string fallback_;
 };
 

@@ -164,6 +164,13 @@ bool Reader::convert(const toml::node& n, const std::string& path, bool& x, cons
 
 bool Reader::convert(const toml::node& n, const std::string& path, std::int32_t& x,
                      const Spec& spec) {
+    // Not an integer at all: say so with the key's own bounds, not the type's.
+    if (!integral_value(n)) {
+        std::string expected = "an integer";
+        if (const std::string b = bounds_text(spec); !b.empty()) expected += " " + b;
+        error(n.source(), path, "expected " + expected + ", found " + describe_node(n));
+        return false;
+    }
     std::int64_t wide = 0;
     Spec s = spec;
     s.min = std::max(spec.min, static_cast<double>(std::numeric_limits<std::int32_t>::min()));

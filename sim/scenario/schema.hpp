@@ -4,6 +4,11 @@
 // inventory used by extends/--set and the docs test (SchemaCollector). Adding a key to the
 // model config is one line here plus its row in docs/scenario.md.
 //
+// A Spec's bounds are the file's own (fractions of the KPIs, costs, the rotation policy's days,
+// ...). The bounds the model needs to run, and its cross-references, are stated once in the
+// model (sim/model/validate.cpp: config_issues); checks.cpp reports them at their key with
+// file:line:column. A key here without bounds may still have some there.
+//
 // Visitor interface (V is a Reader, Writer or SchemaCollector; C is T or const T):
 //   v.field(key, member, Spec)        a value, a distribution, an enum, a sub-table, an
 //                                     optional, or a list (array of tables)
@@ -91,18 +96,18 @@ MSS_FIELDS(model::ScenarioInfo) {
     v.field("name", c.name, kRequired);
     v.field("description", c.description);
     v.date("start", c.start_days_since_epoch, kRequired);
-    v.field("horizon_days", c.horizon_days, {.required = true, .min = 1, .max = 36500});
+    v.field("horizon_days", c.horizon_days, kRequired);
     v.field("seed", c.seed);
     v.field("replications", c.replications, {.min = 1, .max = 10'000'000});
 }
 
 MSS_FIELDS(model::GenerationBatch) {
     v.day_or_date("day", "date", c.day, {.required = true, .min = 0});
-    v.field("count", c.count, {.required = true, .min = 1});
+    v.field("count", c.count, kRequired);
 }
 
 MSS_FIELDS(model::PledgeRealisation) {
-    v.field("probability", c.probability, kFraction);
+    v.field("probability", c.probability);
     v.field("delay_days", c.delay_days);
 }
 
@@ -116,13 +121,13 @@ MSS_FIELDS(model::RotationPolicy) {
 MSS_FIELDS(model::ContingentConfig) {
     v.field("name", c.name, kRequired);
     v.field("origin", c.origin, kRequired);
-    v.field("billets", c.billets, {.required = true, .min = 1, .max = 1'000'000});
+    v.field("billets", c.billets, kRequired);
     v.field("generation", c.generation, {.inline_list = true});
     v.field("readiness_delay_days", c.readiness_delay_days);
     v.field("pledge", c.pledge);
     v.field("tour_days", c.tour_days);
     v.field("rotation", c.rotation);
-    v.field("attrition_per_person_day", c.attrition_per_person_day, kFraction);
+    v.field("attrition_per_person_day", c.attrition_per_person_day);
     v.day_or_date("drawdown_day", "drawdown_date", c.drawdown_day, kNonNegative);
     v.field("per_diem_usd", c.per_diem_usd, kNonNegative);
 }
@@ -137,15 +142,15 @@ MSS_FIELDS(model::ClosureConfig) {
 MSS_FIELDS(model::AirportConfig) {
     v.field("code", c.code, kRequired);
     v.field("name", c.name);
-    v.field("mog", c.mog, {.min = 1, .max = 1000});
+    v.field("mog", c.mog);
     v.field("handling_h", c.handling_h);
     v.field("closure", c.closures);
 }
 
 MSS_FIELDS(model::AircraftConfig) {
     v.field("type", c.type, kRequired);
-    v.field("count", c.count, {.min = 0, .max = 10000});
-    v.field("seats", c.seats, {.min = 1, .max = 10000});
+    v.field("count", c.count);
+    v.field("seats", c.seats);
     v.field("home_base", c.home_base, kRequired);
     v.field("operator_class", c.operator_class);
     v.field("cost_per_block_hour_usd", c.cost_per_block_hour_usd, kNonNegative);
@@ -163,36 +168,36 @@ MSS_FIELDS(model::RouteConfig) {
     v.field("block_h", c.block_h, kRequired);
     v.field("alternate", c.alternates, {.id = "code"});
     v.field("on_closure", c.on_closure);
-    v.field("max_hold_h", c.max_hold_h, kNonNegative);
-    v.field("min_load", c.min_load, {.min = 1});
-    v.field("max_wait_days", c.max_wait_days, kNonNegative);
+    v.field("max_hold_h", c.max_hold_h);
+    v.field("min_load", c.min_load);
+    v.field("max_wait_days", c.max_wait_days);
 }
 
 MSS_FIELDS(model::TransferLinkConfig) {
     v.field("name", c.name, kRequired);
     v.field("airport", c.airport, kRequired);
     v.field("kind", c.kind);
-    v.field("vehicles", c.vehicles, {.min = 1, .max = 10000});
-    v.field("seats_per_trip", c.seats_per_trip, {.min = 1, .max = 10000});
+    v.field("vehicles", c.vehicles);
+    v.field("seats_per_trip", c.seats_per_trip);
     v.field("trip_h", c.trip_h);
     v.field("cost_per_trip_usd", c.cost_per_trip_usd, kNonNegative);
 }
 
 MSS_FIELDS(model::AirliftPolicy) {
-    v.field("min_load", c.min_load, {.min = 1});
-    v.field("max_wait_days", c.max_wait_days, kNonNegative);
-    v.field("max_medevac_wait_h", c.max_medevac_wait_h, kNonNegative);
-    v.field("turnaround_h", c.turnaround_h, kNonNegative);
+    v.field("min_load", c.min_load);
+    v.field("max_wait_days", c.max_wait_days);
+    v.field("max_medevac_wait_h", c.max_medevac_wait_h);
+    v.field("turnaround_h", c.turnaround_h);
 }
 
 MSS_FIELDS(model::RegimeConfig) {
     v.field("name", c.name, kRequired);
-    v.field("attacks_per_day", c.attacks_per_day, {.min = 0, .max = 1e6});
-    v.field("p_close_airport", c.p_close_airport, kFraction);
+    v.field("attacks_per_day", c.attacks_per_day);
+    v.field("p_close_airport", c.p_close_airport);
     v.field("closure_days", c.closure_days);
-    v.field("p_cut_link", c.p_cut_link, kFraction);
+    v.field("p_cut_link", c.p_cut_link);
     v.field("cut_days", c.cut_days);
-    v.field("p_patrol_hit", c.p_patrol_hit, kFraction);
+    v.field("p_patrol_hit", c.p_patrol_hit);
     v.field("wounded", c.wounded);
     v.field("killed", c.killed);
 }
@@ -202,12 +207,12 @@ MSS_FIELDS(model::ViolenceConfig) {
     v.field("regime", c.regimes, {.id = "name"});
     v.field("generator_per_day", c.generator_per_day);
     v.field("initial_regime", c.initial_regime);
-    v.field("p_medevac", c.p_medevac, kFraction);
+    v.field("p_medevac", c.p_medevac);
     v.field("recovery_days", c.recovery_days);
 }
 
 MSS_FIELDS(model::BaseConfig) {
-    v.field("beds", c.beds, {.min = 1});
+    v.field("beds", c.beds);
 }
 
 MSS_FIELDS(model::KpiConfig) {

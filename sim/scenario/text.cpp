@@ -23,58 +23,6 @@ std::string format_double(double x) {
     return s;
 }
 
-std::string quote(std::string_view s) {
-    std::string out = "\"";
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += ch;
-                }
-        }
-    }
-    return out + "\"";
-}
-
-bool is_bare_key(std::string_view s) {
-    if (s.empty()) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-';
-    });
-}
-
-std::string join_path(std::string_view parent, std::string_view segment) {
-    std::string out(parent);
-    if (!out.empty()) out += '.';
-    out += is_bare_key(segment) ? std::string(segment) : quote(segment);
-    return out;
-}
-
-std::string index_path(std::string_view parent, std::size_t index) {
-    return std::string(parent) + "[" + std::to_string(index) + "]";
-}
-
 namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

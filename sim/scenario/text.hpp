@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "sim/model/dates.hpp"
+#include "sim/model/validate.hpp"
 #include "sim/scenario/diagnostic.hpp"
 
 namespace mss::scenario::detail {
@@ -19,14 +20,18 @@ namespace mss::scenario::detail {
 /// A double as TOML text that parses back to the same double: "2.0", "0.0001", "1e+20",
 /// "inf", "-inf", "nan".
 std::string format_double(double x);
+// Key paths and quoted names: the model's one rule (sim/model/validate.hpp), so that the key
+// paths of the model's own issues are the loader's.
 /// A TOML basic string literal with quotes and escapes.
-std::string quote(std::string_view s);
-/// True when `s` can be a bare TOML key (A-Z a-z 0-9 _ -).
-bool is_bare_key(std::string_view s);
+inline std::string quote(std::string_view s) {
+    return model::quoted(s);
+}
+using model::index_path;
+using model::is_bare_key;
 /// `parent.segment`, quoting the segment when it is not a bare key.
-std::string join_path(std::string_view parent, std::string_view segment);
-/// `parent[index]`.
-std::string index_path(std::string_view parent, std::size_t index);
+inline std::string join_path(std::string_view parent, std::string_view segment) {
+    return model::key_path(parent, segment);
+}
 
 // Dates: the model's one conversion (sim/model/dates.hpp).
 using model::civil_from_days;

@@ -87,7 +87,7 @@ ModelConfig random_config(int index) {
         }
     }
     for (const std::string& a : alts)
-        if (g.coin(0.7)) add_link(m, a, g.irange(0, 2), g.irange(1, 20), g.range(0.2, 3.0), 1000.0);
+        if (g.coin(0.7)) add_link(m, a, g.irange(1, 2), g.irange(1, 20), g.range(0.2, 3.0), 1000.0);
     for (int c = g.irange(1, 4); c > 0; --c) {
         ContingentConfig k;
         k.name = "C" + std::to_string(c);
@@ -114,11 +114,11 @@ ModelConfig random_config(int index) {
         if (g.coin(0.25)) k.drawdown_day = g.range(0, m.scenario.horizon_days);
         m.contingents.push_back(k);
     }
-    m.airlift.min_load = g.irange(0, 150);
+    m.airlift.min_load = g.irange(1, 150);
     m.airlift.max_wait_days = g.range(0, 20);
     m.airlift.max_medevac_wait_h = g.range(0, 72);
     m.airlift.turnaround_h = g.range(0, 24);
-    if (g.coin(0.3)) m.base.beds = g.irange(0, 600);
+    if (g.coin(0.3)) m.base.beds = g.irange(1, 600);
     if (g.coin(0.7)) {
         ViolenceConfig& v = m.violence;
         v.enabled = true;
