@@ -1,11 +1,11 @@
 // sim/scenario/reader.hpp — the schema visitor that turns a merged TOML table into config
-// structs (internal). It reports every problem it meets (types, ranges, missing and unknown
-// keys, typos, invalid distributions, dates) to a Diagnostics collector and keeps going; a value
-// that fails keeps its default so that later checks can still run. Every key it reads has its
-// location recorded in Locations (locations.hpp), so the cross-checks that run afterwards
-// (checks.hpp) can point at the file, line and column of the value they complain about. Its members
-// are defined by concern: reader.cpp (lookup, scalars, lists, classes), distributions.cpp
-// (durations and counts), dates.cpp (dates).
+// structs (internal). It reports every problem it meets (types, the ranges of schema.hpp,
+// missing and unknown keys, typos, invalid distributions, dates) to a Diagnostics collector and
+// keeps going; a value that fails keeps its default so that later checks can still run. Every key
+// it reads has its location recorded in Locations (locations.hpp), so the cross-checks that run
+// afterwards (checks.hpp) can point at the file, line and column of the value they complain about.
+// Its members are defined by concern: reader.cpp (lookup, scalars, lists, classes),
+// distributions.cpp (durations and counts), dates.cpp (dates).
 #pragma once
 
 #include <array>

@@ -2,12 +2,12 @@
 //
 // The one entry point for a scenario is load_scenario(): it reads the file and the files it
 // `extends`, applies `--set` overrides, checks every key against the schema of
-// sim/model/config.hpp, runs the cross-checks (airport references, generator rows, closure
-// intervals, ...) and returns the config, its fully resolved TOML text and the warnings. When
-// anything is wrong it throws InvalidInput carrying every error found in that one pass (up to
-// Diagnostics::kMaxErrors), each naming file, line, column and key path. It never crashes or
-// hangs on bad bytes: files are capped at kMaxFileBytes, only regular files are read, and
-// extends chains are bounded and checked for cycles.
+// sim/model/config.hpp, runs the model's own checks (sim/model/validate.hpp: bounds, airport
+// references, generator rows, closure intervals, ...) and the loader's, and returns the config, its
+// fully resolved TOML text and the warnings. When anything is wrong it throws InvalidInput carrying
+// every error found in that one pass (up to Diagnostics::kMaxErrors), each naming file, line,
+// column and key path. It never crashes or hangs on bad bytes: files are capped at kMaxFileBytes,
+// only regular files are read, and extends chains are bounded and checked for cycles.
 //
 // The resolved text is canonical: every key explicit, in schema order, dates of closures and
 // batches turned into hours and days since the start. Loading it gives the same config, and
