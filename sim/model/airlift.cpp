@@ -134,8 +134,9 @@ Airlift::SortiePlan Airlift::plan_sortie(const Airframe& a) {
     }
     if (!dest.valid()) return plan;  // the gateway is known to be closed to this class
     const double now = sim_.now();
-    const std::int64_t threshold =
-        std::max<std::int64_t>(1, std::min<std::int64_t>(r.min_load, a.seats));
+    // min_load >= 1 and seats >= 1 (validate.cpp): an aircraft smaller than min_load launches
+    // when full.
+    const std::int64_t threshold = std::min<std::int64_t>(r.min_load, a.seats);
 
     bool inbound = false, outbound = false, medevac = false;
     const std::int64_t ready = queues_.ready_count(a.origin);
