@@ -1,24 +1,19 @@
 // sim/app/run_command.cpp — `mss run` (see the header): checks the command line and the output
 // path before any work, runs through experiment::run_to_file (atomic output, threads, signals)
-// and prints the KPI table.
+// or experiment::trace_to_file (--only RUN --trace FILE) and prints the KPI table.
 #include "sim/app/run_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fstream>
+#include <cstdio>
+#include <filesystem>
 #include <ostream>
 
 #include "sim/app/exit_codes.hpp"
 #include "sim/experiment/files.hpp"
-#include "sim/experiment/mission_runs.hpp"
 #include "sim/experiment/mpi_driver.hpp"
 #include "sim/experiment/plain_run.hpp"
 #include "sim/experiment/runner.hpp"
-#include "sim/experiment/signals.hpp"
 #include "sim/experiment/summary.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -28,44 +23,6 @@ namespace mss::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Writes every event of one run as CSV: t_h,date,kind,contingent,airport,count.
-class TraceWriter final : public model::Observer {
-public:
-    TraceWriter(std::ostream& out, const model::ModelConfig& cfg) : out_(out), cfg_(cfg) {
-        out_ << "t_h,date,kind,contingent,airport,count\n";
-    }
-    /// Thrown at the end of a day once SIGINT or SIGTERM has arrived.
-    struct Interrupted {};
-    void on_day(const model::DaySnapshot&) override {
-        if (experiment::SignalGuard::received() != 0) throw Interrupted{};
-    }
-    void on_event(const model::EventRecord& e) override {
-        char t[32];
-        std::snprintf(t, sizeof t, "%.17g", e.t_h);
-        const auto day = static_cast<std::int32_t>(e.t_h / 24.0);
-        out_ << t << ',' << output::iso_date(cfg_.scenario.start_days_since_epoch + day) << ','
-             << model::to_string(e.kind) << ','
-             << experiment::csv_field(
-                    e.contingent >= 0
-                        ? cfg_.contingents[static_cast<std::size_t>(e.contingent)].name
-                        : std::string())
-             << ','
-             << experiment::csv_field(e.airport >= 0
-                                          ? cfg_.airports[static_cast<std::size_t>(e.airport)].code
-                                          : std::string())
-             << ',' << e.count << '\n';
-        if (!out_ && error_ == 0) error_ = errno;  // the failed write's reason, before it is lost
-    }
-    /// errno of the first write that failed, or 0.
-    int error() const noexcept { return error_; }
-    void on_finish(const model::RunKpis&, const std::vector<model::ContingentKpis>&) override {}
-
-private:
-    std::ostream& out_;
-    const model::ModelConfig& cfg_;
-    int error_ = 0;
-};
 
 /// Empty if `path` can be written as a new output, else what is wrong.
 std::string output_problem(const fs::path& path, bool force) {
@@ -197,34 +154,12 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
 
     try {
         if (o.only) {
-            // Under a temporary name, renamed when complete (never a cut-off trace). SIGINT or
-            // SIGTERM stops the run at the end of a day; the temporary file is then removed.
-            experiment::SignalGuard signals;
-            experiment::TempFile temp(trace_path.string() + ".tmp-" + std::to_string(::getpid()));
-            std::ofstream trace(temp.path());
-            if (!trace) {
-                err << "mss run: cannot write " << temp.path().string() << "\n";
-                return kExitFailure;
-            }
-            TraceWriter writer(trace, cfg);
-            const experiment::RunSpec spec{*o.only, 0, *o.only};
-            try {
-                experiment::trace_run(cfg, seed, spec, writer);
-            } catch (const TraceWriter::Interrupted&) {
+            const experiment::TraceResult t =
+                experiment::trace_to_file(cfg, seed, *o.only, trace_path);
+            if (t.interrupted) {
                 err << "mss run: interrupted; no trace was written\n";
-                return experiment::SignalGuard::exit_code();
+                return t.signal_exit_code != 0 ? t.signal_exit_code : kExitInterrupted;
             }
-            errno = 0;
-            trace.close();
-            if (!trace) {
-                const int cause = writer.error() != 0 ? writer.error() : errno;
-                err << "mss run: writing " << temp.path().string() << " failed";
-                if (cause != 0) err << " (" << std::strerror(cause) << ")";
-                err << "\n";
-                return kExitFailure;
-            }
-            experiment::durable_rename(temp.path(), trace_path);
-            temp.release();
             out << "traced run " << *o.only << " of " << o.scenario << " (seed " << seed << ") to "
                 << trace_path.string() << "\n";
             if (out_path.empty()) return kExitOk;

@@ -111,4 +111,14 @@ output::FileLayout layout_for(const model::ModelConfig& cfg, std::int64_t rows) 
     return l;
 }
 
+output::TraceLabels trace_labels_for(const model::ModelConfig& cfg) {
+    output::TraceLabels l;
+    l.start_days_since_epoch = cfg.scenario.start_days_since_epoch;
+    for (const auto& c : cfg.contingents)
+        l.contingents.push_back(c.name);
+    for (const auto& a : cfg.airports)
+        l.airports.push_back(a.code);
+    return l;
+}
+
 }  // namespace mss::experiment

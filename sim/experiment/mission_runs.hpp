@@ -9,6 +9,7 @@
 #include "sim/experiment/runner.hpp"
 #include "sim/model/config.hpp"
 #include "sim/output/results_writer.hpp"
+#include "sim/output/trace_writer.hpp"
 
 namespace mss::experiment {
 
@@ -42,5 +43,8 @@ void regime_table(const model::ModelConfig& cfg, std::vector<std::string>& names
 
 /// The file layout of `rows` runs of `cfg` (a plain run: one point, no factors).
 output::FileLayout layout_for(const model::ModelConfig& cfg, std::int64_t rows);
+
+/// The names a trace of `cfg` writes: its start date, contingents and airports.
+output::TraceLabels trace_labels_for(const model::ModelConfig& cfg);
 
 }  // namespace mss::experiment

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 
 #include "sim/experiment/files.hpp"
 #include "sim/experiment/mission_runs.hpp"
@@ -10,6 +13,7 @@
 #include "sim/experiment/runner.hpp"
 #include "sim/experiment/signals.hpp"
 #include "sim/output/chunk_codec.hpp"
+#include "sim/output/trace_writer.hpp"
 
 namespace mss::experiment {
 
@@ -89,6 +93,35 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
     for (const auto& k : model::kpi_columns())
         names.push_back(k.name);
     result.kpis = summarise_runs(names, kpi_values);
+    return result;
+}
+
+TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std::int64_t run,
+                          const std::filesystem::path& final_path) {
+    TraceResult result;
+    SignalGuard signals;
+    TempFile temp(final_path.string() + ".tmp-" + std::to_string(::getpid()));
+    std::ofstream trace(temp.path());
+    if (!trace) throw output::OutputError("cannot write " + temp.path().string());
+    const output::TraceLabels labels = trace_labels_for(cfg);
+    output::TraceWriter writer(trace, labels, &SignalGuard::stop_flag());
+    try {
+        trace_run(cfg, seed, RunSpec{run, 0, run}, writer);
+    } catch (const output::TraceWriter::Interrupted&) {
+        result.interrupted = true;
+        result.signal_exit_code = SignalGuard::exit_code();
+        return result;  // the temporary is removed
+    }
+    errno = 0;
+    trace.close();
+    if (!trace) {
+        const int cause = writer.error() != 0 ? writer.error() : errno;
+        std::string what = "writing " + temp.path().string() + " failed";
+        if (cause != 0) what += " (" + std::string(std::strerror(cause)) + ")";
+        throw output::OutputError(what);
+    }
+    durable_rename(temp.path(), final_path);
+    temp.release();
     return result;
 }
 

@@ -1,5 +1,6 @@
 // `mss run`'s engine: R replications of one scenario on threads, streamed to one HDF5 file that
-// appears under its final name only when complete.
+// appears under its final name only when complete; and the CSV trace of one of those runs
+// (`--only RUN --trace FILE`), which appears the same way.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,20 @@ struct PlainRunResult {
 PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions& options,
                            const std::filesystem::path& final_path,
                            const output::Provenance& provenance);
+
+struct TraceResult {
+    bool interrupted = false;  ///< a signal stopped it; no file was left
+    int signal_exit_code = 0;  ///< 130 or 143 when interrupted
+};
+
+/// Simulates run id `run` (replication `run`) of `cfg` under master seed `seed`, every event
+/// recorded whatever the scenario's output options, and writes its CSV trace
+/// (output::TraceWriter) to `final_path` atomically, as run_to_file writes its file. SIGINT or
+/// SIGTERM stops the run at the end of a simulated day. Throws output::OutputError when the
+/// trace cannot be written ("cannot write TEMP", "writing TEMP failed (reason)") or renamed,
+/// and what the model throws.
+TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std::int64_t run,
+                          const std::filesystem::path& final_path);
 
 /// KPI summaries of a runs table (same statistics as run_to_file's).
 std::vector<KpiSummary> summarise_runs(const std::vector<std::string>& names,

@@ -96,16 +96,6 @@ std::string format_mean_ci(double mean, double half, int decimals) {
     return fixed(mean) + " ±" + fixed(half);
 }
 
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string q = "\"";
-    for (const char c : text) {
-        if (c == '"') q += '"';
-        q += c;
-    }
-    return q + '"';
-}
-
 std::string format_csv(const std::vector<KpiSummary>& rows) {
     std::string out = "kpi,unit,mean,sd,ci95_low,ci95_high,min,max,n,runs\n";
     for (const auto& r : rows)

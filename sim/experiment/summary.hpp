@@ -30,8 +30,4 @@ std::string format_mean_ci(double mean, double half, int decimals);
 /// CSV with a header line; numbers with 17 significant digits (round-trip exact).
 std::string format_csv(const std::vector<KpiSummary>& rows);
 
-/// `text` as one CSV field (RFC 4180): as it is, or in double quotes (inner ones doubled) when
-/// it holds a comma, a double quote or a line break.
-std::string csv_field(const std::string& text);
-
 }  // namespace mss::experiment
