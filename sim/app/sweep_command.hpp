@@ -6,25 +6,13 @@
 #pragma once
 
 #include <iosfwd>
-#include <optional>
-#include <string>
-#include <utility>
-#include <vector>
+
+#include "sim/experiment/sweep_request.hpp"
 
 namespace mss::app {
 
-struct SweepOptions {
-    std::string sweep;              ///< sweep file
-    std::vector<std::string> sets;  ///< `key.path=value` overrides of the sweep file
-    std::string output;             ///< default: runs/<sweep name>.h5 (.shard-I-of-N.h5)
-    std::optional<int> threads;     ///< per process; default: the CPUs this process may use
-    std::string shard;              ///< "I/N", empty: the whole sweep
-    bool resume = false;            ///< continue from OUT.journal
-    bool force = false;             ///< overwrite an existing results file (never a journal)
-    bool quiet = false;             ///< no progress line
-    std::string command_line;       ///< recorded in the file
-    std::vector<std::pair<std::string, std::string>> versions;  ///< library versions to record
-};
+/// The command line's flags, unchecked: experiment::run_sweep_request checks them.
+using SweepOptions = experiment::SweepRequest;
 
 /// Runs the command; returns the exit code (0; 1 I/O failure or failed runs; 2 invalid input,
 /// including an existing journal without --resume; 130/143 after SIGINT/SIGTERM, with the
