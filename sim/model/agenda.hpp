@@ -1,5 +1,5 @@
 // The personnel clock: timed actions on personnel records and airports (a relief due, a
-// tour's end, a recovery, a scheduled closure's start, ...). One heap for the whole mission
+// tour's end, a recovery, a scheduled closure's start, ...). One agenda for the whole mission
 // instead of one coroutine per person. The replication driver (Mission::run_day) executes
 // due actions between kernel calendar entries; see docs/model.md "Time and ordering".
 #pragma once
@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <limits>
 #include <vector>
+
+#include "sim/kernel/calendar.hpp"
 
 namespace mss::model {
 
@@ -28,34 +30,47 @@ enum class Action : std::uint8_t {
     attrition_hit,   ///< a = contingent
 };
 
-/// One timed action (24 bytes).
+/// One timed action (24 bytes), a kernel::TimedEntry.
 struct AgendaItem {
-    double t = 0.0;
+    double time = 0.0;      ///< hours since the scenario start
     std::uint64_t key = 0;  ///< insertion sequence << 8 | action: ties run first-in first-out
     std::int32_t a = -1;
     std::int32_t b = -1;
     Action action() const noexcept { return static_cast<Action>(key & 0xff); }
 };
 
-/// Timed actions ordered by (time, insertion order): one bucket per day, and a 4-ary min-heap
-/// for the current day, so that a push is O(1) for later days and the heap stays small.
-/// Actions at or after the horizon are dropped: the run never reaches them.
+/// Timed actions ordered by (time, insertion order), the kernel calendar's rule
+/// (kernel::earlier): one bucket per day, and the kernel's heap for the current day, so that a
+/// push is O(1) for later days and the heap holds one day's actions only.
+///
+///     Agenda agenda(horizon_days);
+///     agenda.push(t, Action::tour_end, person, stamp);   // any time, any day
+///     agenda.start_day(d);                               // day d's bucket joins the heap
+///     while (agenda.next_time() <= now) execute(agenda.pop());
+///
+/// Actions at or after the horizon are dropped: the run never reaches them. Days must be
+/// started in order; an action pushed for a started day (or an earlier one) goes straight to
+/// the heap.
 class Agenda {
 public:
+    /// The heap of the started days (4-ary: it is pushed and popped, never replaced at the top).
+    using Heap = kernel::HeapCalendar<4, AgendaItem>;
+
     /// An agenda for days [0, horizon_days).
     explicit Agenda(std::int32_t horizon_days = 0)
         : buckets_(static_cast<std::size_t>(horizon_days > 0 ? horizon_days : 0)) {}
 
+    /// Schedules `action` on (a, b) at time `t` (hours).
     void push(double t, Action action, std::int32_t a, std::int32_t b = -1) {
         const AgendaItem it{t, (++seq_ << 8) | static_cast<std::uint64_t>(action), a, b};
         const double d = t / 24.0;
         if (!(d < static_cast<double>(buckets_.size()))) return;  // at or after the horizon
-        const auto day = static_cast<std::size_t>(d);
+        const std::size_t day = d > 0.0 ? static_cast<std::size_t>(d) : 0;
         if (day > day_) {
             buckets_[day].push_back(it);
             return;
         }
-        heap_push(it);
+        heap_.push(it);
     }
     /// Starts day `day`: its actions join the heap. Days must be started in order.
     void start_day(std::int32_t day) {
@@ -63,56 +78,27 @@ public:
         if (day_ >= buckets_.size()) return;
         std::vector<AgendaItem>& b = buckets_[day_];
         for (const AgendaItem& it : b)
-            heap_push(it);
+            heap_.push(it);
         std::vector<AgendaItem>().swap(b);
     }
+    /// True when no action of the started days is pending.
     bool empty() const noexcept { return heap_.empty(); }
     /// Time of the earliest action of the started days, or +infinity.
     double next_time() const noexcept {
-        return heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.front().t;
+        return heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.top().time;
     }
-    /// Removes and returns the earliest action.
+    /// Removes and returns the earliest action; the started days must have one.
     AgendaItem pop() {
-        const AgendaItem top = heap_.front();
-        const AgendaItem last = heap_.back();
-        heap_.pop_back();
-        const std::size_t n = heap_.size();
-        if (n == 0) return top;
-        std::size_t i = 0;
-        for (;;) {
-            const std::size_t first = 4 * i + 1;
-            if (first >= n) break;
-            std::size_t best = first;
-            const std::size_t end = first + 4 < n ? first + 4 : n;
-            for (std::size_t c = first + 1; c < end; ++c)
-                if (earlier(heap_[c], heap_[best])) best = c;
-            if (!earlier(heap_[best], last)) break;
-            heap_[i] = heap_[best];
-            i = best;
-        }
-        heap_[i] = last;
+        const AgendaItem top = heap_.top();
+        heap_.pop();
         return top;
     }
     /// Actions pushed so far (including dropped ones).
     std::uint64_t pushed() const noexcept { return seq_; }
 
 private:
-    static bool earlier(const AgendaItem& x, const AgendaItem& y) noexcept {
-        return x.t < y.t || (x.t == y.t && x.key < y.key);
-    }
-    void heap_push(const AgendaItem& it) {
-        std::size_t i = heap_.size();
-        heap_.push_back(it);
-        while (i > 0) {
-            const std::size_t parent = (i - 1) / 4;
-            if (!earlier(it, heap_[parent])) break;
-            heap_[i] = heap_[parent];
-            i = parent;
-        }
-        heap_[i] = it;
-    }
     std::vector<std::vector<AgendaItem>> buckets_;
-    std::vector<AgendaItem> heap_;
+    Heap heap_;
     std::size_t day_ = 0;
     std::uint64_t seq_ = 0;
 };

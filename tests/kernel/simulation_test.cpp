@@ -2,7 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/kernel/calendar.hpp"
 #include "sim/kernel/process.hpp"
 #include "tests/kernel/timeline.hpp"
 
@@ -62,31 +61,4 @@ TEST_CASE("two simulations are independent", "[kernel][simulation]") {
     b.run();
     CHECK(la == Timeline{{"a", 1}});
     CHECK(lb == Timeline{{"b", 2}});
-}
-
-TEMPLATE_TEST_CASE_SIG("the calendar pops entries in (time, priority, sequence) order",
-                       "[kernel][calendar]", ((unsigned A), A), 2, 4, 8) {
-    HeapCalendar<A> cal;
-    std::uint64_t seq = 0;
-    auto key = [&](std::uint64_t prio) { return (prio << 56) | ++seq; };
-    // A deterministic shuffle of times with many ties.
-    std::vector<CalendarEntry> in;
-    for (int i = 0; i < 500; ++i) {
-        const double t = static_cast<double>((i * 37) % 50);
-        in.push_back({t, key(static_cast<std::uint64_t>(i % 3 == 0 ? 0 : 1)),
-                      static_cast<std::uintptr_t>(i)});
-    }
-    for (const auto& e : in)
-        cal.push(e);
-    // Mix in replace_top, as the simulation does.
-    cal.replace_top({100.0, key(1), 9999});
-    std::vector<CalendarEntry> out;
-    while (!cal.empty()) {
-        out.push_back(cal.top());
-        cal.pop();
-    }
-    REQUIRE(out.size() == in.size());
-    for (std::size_t i = 1; i < out.size(); ++i)
-        CHECK(earlier(out[i - 1], out[i]));
-    CHECK(out.back().target == 9999u);
 }
