@@ -67,7 +67,12 @@ public:
         if (!(d < static_cast<double>(buckets_.size()))) return;  // at or after the horizon
         const std::size_t day = d > 0.0 ? static_cast<std::size_t>(d) : 0;
         if (day > day_) {
-            buckets_[day].push_back(it);
+            std::vector<AgendaItem>& b = buckets_[day];
+            if (b.capacity() == 0 && !spare_.empty()) {  // reuse a started day's storage
+                b.swap(spare_.back());
+                spare_.pop_back();
+            }
+            b.push_back(it);
             return;
         }
         heap_.push(it);
@@ -79,6 +84,10 @@ public:
         std::vector<AgendaItem>& b = buckets_[day_];
         for (const AgendaItem& it : b)
             heap_.push(it);
+        // Keep the storage for a later day: at 100x personnel a bucket holds tens of thousands
+        // of actions, and fresh storage for each day cost a page fault per 4 KiB.
+        b.clear();
+        if (b.capacity() > 0) spare_.push_back(std::move(b));
         std::vector<AgendaItem>().swap(b);
     }
     /// True when no action of the started days is pending.
@@ -98,6 +107,7 @@ public:
 
 private:
     std::vector<std::vector<AgendaItem>> buckets_;
+    std::vector<std::vector<AgendaItem>> spare_;  ///< emptied buckets' storage, for reuse
     Heap heap_;
     std::size_t day_ = 0;
     std::uint64_t seq_ = 0;

@@ -1,9 +1,35 @@
 // Personnel records, counts and invariant checks.
 #include "sim/model/roster.hpp"
 
+#include <cstdlib>
+#include <new>
 #include <utility>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace mss::model {
+
+namespace detail {
+
+void* allocate_records(std::size_t bytes) {
+    constexpr std::size_t kLine = 64, kHuge = std::size_t{1} << 21;
+    const std::size_t align = bytes >= kHuge ? kHuge : kLine;
+    const std::size_t size = (bytes + align - 1) / align * align;  // aligned_alloc's rule
+    void* p = std::aligned_alloc(align, size > 0 ? size : align);
+    if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (align == kHuge) madvise(p, size, MADV_HUGEPAGE);  // a hint: failure changes nothing
+#endif
+    return p;
+}
+
+void free_records(void* p) noexcept {
+    std::free(p);
+}
+
+}  // namespace detail
 
 const char* to_string(PersonState s) noexcept {
     switch (s) {
@@ -69,7 +95,7 @@ std::int32_t Roster::add(std::int16_t c, std::int32_t billet, BilletRole role) {
     return id;
 }
 
-void Roster::remove_from(std::vector<std::int32_t>& set, std::vector<Person>& persons,
+void Roster::remove_from(std::vector<std::int32_t>& set, Persons& persons,
                          std::int32_t Person::*slot, std::int32_t p) {
     Person& x = persons[static_cast<std::size_t>(p)];
     const std::int32_t i = x.*slot;
