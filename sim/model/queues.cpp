@@ -1,4 +1,5 @@
-// The ready and outbound queues: binary heaps with lazy deletion by ticket.
+// The ready and outbound queues, with lazy deletion by ticket: arrival queues for the ready
+// and the longest waiting, a binary heap for the boarding order.
 #include "sim/model/queues.hpp"
 
 #include <algorithm>
@@ -13,12 +14,7 @@ constexpr auto board_later = [](const auto& x, const auto& y) {
     if (x.key != y.key) return x.key > y.key;
     return x.id > y.id;
 };
-constexpr auto wait_later = [](const auto& x, const auto& y) {
-    return x.since_h > y.since_h || (x.since_h == y.since_h && x.id > y.id);
-};
-constexpr auto ready_later = [](const auto& x, const auto& y) {
-    return x.ready_h > y.ready_h || (x.ready_h == y.ready_h && x.id > y.id);
-};
+
 }  // namespace
 
 Queues::Queues(std::size_t airports, Roster& roster) : roster_(roster), airports_(airports) {
@@ -30,8 +26,7 @@ Queues::Queues(std::size_t airports, Roster& roster) : roster_(roster), airports
 
 void Queues::push_ready(std::int32_t id, AirportId origin, double ready_h) {
     Origin& o = origins_[origin];
-    o.ready.push_back({ready_h, id});
-    std::push_heap(o.ready.begin(), o.ready.end(), ready_later);
+    o.ready.push({ready_h, id});
     ++o.count;
 }
 
@@ -46,8 +41,7 @@ void Queues::rejoin_ready(std::int32_t id, AirportId origin, double ready_h) {
 
 void Queues::clean_ready(Origin& o) {
     while (!o.ready.empty() && roster_.person(o.ready.front().id).state != PersonState::ready) {
-        std::pop_heap(o.ready.begin(), o.ready.end(), ready_later);
-        o.ready.pop_back();
+        o.ready.pop();
     }
 }
 
@@ -62,8 +56,7 @@ std::int32_t Queues::take_ready(AirportId origin) {
     clean_ready(o);
     if (o.ready.empty()) return -1;
     const std::int32_t id = o.ready.front().id;
-    std::pop_heap(o.ready.begin(), o.ready.end(), ready_later);
-    o.ready.pop_back();
+    o.ready.pop();
     --o.count;
     return id;
 }
@@ -80,8 +73,7 @@ void Queues::join_outbound(std::int32_t id, AirportId origin, AirportId at) {
     const std::uint8_t rank = p.medevac ? 0 : 1;
     pl.board.push_back({rank, p.medevac ? p.wait_since_h : p.tour_end_h, id, p.ticket});
     std::push_heap(pl.board.begin(), pl.board.end(), board_later);
-    pl.oldest.push_back({p.wait_since_h, id, p.ticket});
-    std::push_heap(pl.oldest.begin(), pl.oldest.end(), wait_later);
+    pl.oldest.push({p.wait_since_h, id, p.ticket});
     ++pl.count;
     if (p.medevac) ++pl.medevacs;
     if (on_outbound_) on_outbound_(origin, at);
@@ -108,8 +100,7 @@ void Queues::clean(PoolId pid) {
         pl.board.pop_back();
     }
     while (!pl.oldest.empty() && stale(pl.oldest.front().id, pl.oldest.front().ticket)) {
-        std::pop_heap(pl.oldest.begin(), pl.oldest.end(), wait_later);
-        pl.oldest.pop_back();
+        pl.oldest.pop();
     }
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <vector>
 
+#include "sim/model/arrival_queue.hpp"
 #include "sim/model/ids.hpp"
 #include "sim/model/roster.hpp"
 
@@ -86,13 +87,23 @@ private:
         std::int32_t id;
         std::uint32_t ticket;
     };
+    struct ReadyLater {
+        bool operator()(const ReadyEntry& x, const ReadyEntry& y) const noexcept {
+            return x.ready_h > y.ready_h || (x.ready_h == y.ready_h && x.id > y.id);
+        }
+    };
+    struct WaitLater {
+        bool operator()(const WaitEntry& x, const WaitEntry& y) const noexcept {
+            return x.since_h > y.since_h || (x.since_h == y.since_h && x.id > y.id);
+        }
+    };
     struct Origin {
-        std::vector<ReadyEntry> ready;  ///< heap by (ready time, id)
+        ArrivalQueue<ReadyEntry, ReadyLater> ready;  ///< by (ready time, id)
         std::int64_t count = 0;
     };
     struct Pool {
         std::vector<BoardEntry> board;  ///< heap: boarding order (medevacs, then tour end)
-        std::vector<WaitEntry> oldest;  ///< heap: by wait start
+        ArrivalQueue<WaitEntry, WaitLater> oldest;  ///< by (wait start, id)
         std::int64_t count = 0;
         std::int64_t medevacs = 0;
         std::int64_t en_route = 0;

@@ -173,7 +173,7 @@ private:
         for (const AircraftConfig& a : cfg_.aircraft) {
             const std::string p = key_path("aircraft", a.type);
             count(p + ".count", a.count, 0, 10000);
-            count(p + ".seats", a.seats, 1, 10000);
+            count(p + ".seats", a.seats, 1, 1'000'000);  // as billets: never more than a force
             airport_ref(a.home_base, p + ".home_base", "the aircraft's home base");
         }
     }
@@ -219,7 +219,7 @@ private:
                       "the main gateway " +
                           quoted(l.airport) + "; expected another airport");
             count(p + ".vehicles", l.vehicles, 1, 10000);
-            count(p + ".seats_per_trip", l.seats_per_trip, 1, 10000);
+            count(p + ".seats_per_trip", l.seats_per_trip, 1, 1'000'000);
         }
     }
 

@@ -83,7 +83,7 @@ TEST_CASE("wrong types say what was expected and what was found", "[scenario]") 
 
 TEST_CASE("numbers out of range are errors: zero seats, zero billets, fractions", "[scenario]") {
     CHECK(errors(edit(kMinimal, "home_base = \"NBO\"", "home_base = \"NBO\"\nseats = 0")) ==
-          Lines{"t.toml:22:9: aircraft.B787.seats: expected an integer between 1 and 10000, "
+          Lines{"t.toml:22:9: aircraft.B787.seats: expected an integer between 1 and 1000000, "
                 "found 0"});
     CHECK(errors(edit(kMinimal, "billets = 100", "billets = 0")) ==
           Lines{"t.toml:9:11: contingent.Kenya.billets: expected an integer between 1 and "
