@@ -9,14 +9,8 @@
 
 namespace mss::experiment {
 
-namespace {
-constexpr std::int64_t kNoCap = std::numeric_limits<std::int64_t>::max();
-}
-
 RecordingConfig::RecordingConfig(const model::ModelConfig& cfg)
-    : model(cfg), max_events(cfg.output.events ? cfg.output.max_events_per_run : 0) {
-    model.output.max_events_per_run = kNoCap;
-}
+    : model(cfg), events(cfg.output.events), max_events(cfg.output.max_events_per_run) {}
 
 output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, const RunSpec& spec,
                                std::string* failure) {
@@ -40,7 +34,7 @@ output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, c
                               static_cast<std::size_t>(std::max<std::int64_t>(0, cfg.max_events))));
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        output::RunCollector collector(r, cfg.max_events);
+        output::RunCollector collector(r, cfg.events, cfg.max_events);
         model::run_replication(cfg.model, seed, static_cast<std::uint64_t>(spec.replication),
                                collector);
     } catch (const std::exception& e) {
@@ -81,10 +75,9 @@ output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t see
 
 model::RunKpis trace_run(const model::ModelConfig& cfg, std::uint64_t seed, const RunSpec& spec,
                          model::Observer& obs) {
-    model::ModelConfig c = cfg;
-    c.output.events = true;
-    c.output.max_events_per_run = kNoCap;
-    return model::run_replication(c, seed, static_cast<std::uint64_t>(spec.replication), obs);
+    // Every event, whatever the scenario's output options: they are the recorder's, and a trace
+    // observer wants them all.
+    return model::run_replication(cfg, seed, static_cast<std::uint64_t>(spec.replication), obs);
 }
 
 void regime_table(const model::ModelConfig& cfg, std::vector<std::string>& names,

@@ -13,13 +13,14 @@
 
 namespace mss::experiment {
 
-/// A scenario prepared for recording: the model records every event (`model`), and the
-/// collector keeps the scenario's first `max_events` of each run and counts the rest as
-/// dropped.
+/// A scenario prepared for recording: the model reports every event when the scenario records
+/// events, and the collector keeps the scenario's first `max_events` of each run and counts the
+/// rest as dropped.
 struct RecordingConfig {
     explicit RecordingConfig(const model::ModelConfig& cfg);
     model::ModelConfig model;
-    std::int64_t max_events;  ///< 0 when the scenario records no events
+    bool events;              ///< the scenario records events
+    std::int64_t max_events;  ///< the first this many of each run
 };
 
 /// Simulates run `spec` under master seed `seed` (streams depend on the replication, never on

@@ -180,6 +180,9 @@ struct KpiConfig {
 /// 0.55 x 100 is 55.000000000000007, which 55 officers would not reach.
 double personnel_threshold(double frac, double billets);
 
+/// What the results file keeps of a run's events. The model never reads it: the scenario file
+/// carries it to the recorder (sim/experiment, sim/output), which keeps the first
+/// max_events_per_run events of each run and counts the rest.
 struct OutputOptions {
     bool events = true;                        ///< record /events
     std::int64_t max_events_per_run = 100000;  ///< later events are dropped (counted)
@@ -198,7 +201,7 @@ struct ModelConfig {
     ViolenceConfig violence;
     BaseConfig base;
     KpiConfig kpis;
-    OutputOptions output;
+    OutputOptions output;  ///< for the recorder; not read by the model
 };
 
 /// Name of an operator class as written in scenario files.

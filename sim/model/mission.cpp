@@ -39,7 +39,7 @@ Mission::Mission(const ModelConfig& cfg, std::uint64_t seed, std::uint64_t repli
       streams_(seed, replication),
       roster_(billets_of(cfg_)),
       agenda_(cfg_.scenario.horizon_days),
-      log_(sim_, obs, cfg_.output),
+      log_(sim_, obs),
       airports_(cfg_, sim_, streams_, log_),
       base_(cfg_.base.beds, roster_),
       queues_(airports_.size(), roster_),

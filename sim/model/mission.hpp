@@ -70,8 +70,6 @@ public:
     std::string check_invariants() const;
     const Roster& roster() const noexcept { return roster_; }
     kernel::Simulation& simulation() noexcept { return sim_; }
-    /// Events dropped because of output.max_events_per_run.
-    std::int64_t events_dropped() const noexcept { return log_.dropped(); }
 
 private:
     void execute(const AgendaItem& it);

@@ -99,7 +99,9 @@ public:
     virtual ~Observer() = default;
     /// Once per day, after the day's last event.
     virtual void on_day(const DaySnapshot& s) = 0;
-    /// Each recorded event (only when the scenario's output options record events).
+    /// Whether the model should report events (asked once, when a replication starts).
+    virtual bool wants_events() const { return true; }
+    /// Each event, in time order (only when wants_events()).
     virtual void on_event(const EventRecord& e) = 0;
     /// Once, at the end.
     virtual void on_finish(const RunKpis& kpis,

@@ -114,10 +114,12 @@ struct RunRecord {
 /// Collects a RunRecord from the model's reports.
 class RunCollector final : public model::Observer {
 public:
-    /// Collects into `record`; keeps at most `max_events` events (negative: none).
-    RunCollector(RunRecord& record, std::int64_t max_events)
-        : r_(record), max_events_(max_events) {}
+    /// Collects into `record`; with `events`, keeps the first `max_events` events and counts
+    /// the rest; without, asks the model for none.
+    RunCollector(RunRecord& record, bool events, std::int64_t max_events)
+        : r_(record), events_(events), max_events_(max_events) {}
 
+    bool wants_events() const override { return events_; }
     void on_day(const model::DaySnapshot& s) override {
         append(r_.strength, s.strength);
         append(r_.on_duty, s.on_duty);
@@ -143,6 +145,7 @@ private:
         to.insert(to.end(), from.begin(), from.end());
     }
     RunRecord& r_;
+    bool events_;
     std::int64_t max_events_;
 };
 

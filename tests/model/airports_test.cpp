@@ -36,7 +36,7 @@ ModelConfig two_airports() {
 /// The airports of `cfg` on `sim`, recording into `obs`.
 struct World {
     explicit World(const ModelConfig& cfg)
-        : streams(1, 0), log(sim, obs, cfg.output), airports(cfg, sim, streams, log) {}
+        : streams(1, 0), log(sim, obs), airports(cfg, sim, streams, log) {}
     Simulation sim;
     mss::kernel::StreamFactory streams;
     MemoryObserver obs;

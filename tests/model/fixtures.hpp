@@ -57,7 +57,6 @@ inline ModelConfig simple_config(int ready = 1000, int seats = 250, int aircraft
     m.airlift.min_load = 100;
     m.airlift.max_wait_days = 14.0;
     m.airlift.turnaround_h = 12.0;
-    m.output.max_events_per_run = 10'000'000;
     return m;
 }
 

@@ -34,7 +34,6 @@ ModelConfig violence_only() {
     m.airports = {pap};
     m.violence = baseline_config().violence;
     m.violence.initial_regime.clear();
-    m.output.max_events_per_run = 100'000'000;
     return m;
 }
 
