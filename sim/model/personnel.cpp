@@ -325,8 +325,9 @@ void Personnel::wound(std::int32_t id, bool medevac, double recovery_h) {
         agenda_.push(sim_.now() + recovery_h, Action::recover, id);
         return;
     }
-    p.medevac = true;
+    // Out of the queue as the ordinary passenger the queue counted, before becoming a medevac.
     if (p.pool >= 0) queues_.leave_outbound(id);
+    p.medevac = true;
     p.leaving = true;
     p.wait_since_h = sim_.now();
     const AirportId from = origin(p);

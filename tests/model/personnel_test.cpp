@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sim/model/mission.hpp"
@@ -244,4 +245,35 @@ TEST_CASE("attrition strikes each officer in theatre at the stated rate", "[mode
     const double n = 2000, sd = std::sqrt(n * p * (1 - p));
     INFO("survivors " << survivors << " expected " << n * p << " sd " << sd);
     CHECK(std::abs(survivors - n * p) < 4.5 * sd);
+}
+
+TEST_CASE("an officer waiting for lift home who is medevacked counts once as a medevac",
+          "[model][personnel][medevac]") {
+    // Personnel on its own. K draws down at day 0, so at the tour end its officer starts
+    // leaving (joins the outbound queue at the gateway as an ordinary passenger); a wound with
+    // medevac then makes the officer the queue's one medevac, which the launch rule's medevac
+    // clause reads. (The medevac flag was once set before the officer left the ordinary place
+    // in the queue, so the queue counted -1 + 1 = 0 medevacs and no dedicated flight came.)
+    ModelConfig m = simple_config(1, 10, 1);
+    m.contingents[0].drawdown_day = 0.0;
+    mss::kernel::Simulation sim;
+    mss::kernel::StreamFactory streams(1, 0);
+    MemoryObserver obs;
+    EventLog log(sim, obs);
+    Roster roster({1});
+    Agenda agenda(m.scenario.horizon_days);
+    Airports airports(m, sim, streams, log);
+    Queues queues(airports.size(), roster);
+    Base base(std::nullopt, roster);
+    Personnel personnel(m, sim, streams, roster, agenda, airports, queues, base, log);
+    const std::int32_t id = roster.add(0, roster.first_billet(0), BilletRole::incumbent);
+    personnel.arrive_theatre(id);
+    personnel.tour_end(id, roster.person(id).tour_stamp);
+    const PoolId home = queues.pool(airports.id("ORG"), airports.gateway());
+    REQUIRE(queues.count(home) == 1);
+    REQUIRE(queues.medevacs(home) == 0);
+    personnel.wound(id, true, 0.0);
+    CHECK(queues.count(home) == 1);
+    CHECK(queues.medevacs(home) == 1);
+    CHECK(queues.medevac_first(home));
 }
