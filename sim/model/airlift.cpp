@@ -233,7 +233,7 @@ kernel::Process<> Airlift::fly(AirframeId id) {
             const std::int32_t p = queues_.take_ready(home);
             if (p < 0) break;
             roster_.set_state(p, PersonState::in_transit_in);
-            roster_.person(p).location = -1;
+            place(roster_.person(p), AirportId());
             a.cabin.push_back(p);
             --room;
         }
@@ -304,7 +304,7 @@ kernel::Process<> Airlift::fly(AirframeId id) {
                 totals_.flights_diverted += 1;
                 log_.record(EventKind::diverted, ContingentId(), landed, n);
                 for (std::int32_t p : a.cabin) {
-                    roster_.person(p).location = static_cast<std::int16_t>(landed.value);
+                    place(roster_.person(p), landed);
                     transfer_->landed(landed, p);
                 }
                 transfer_->poke();
@@ -329,7 +329,7 @@ kernel::Process<> Airlift::fly(AirframeId id) {
                 const PersonState s = roster_.person(p).state;
                 if (s == PersonState::on_duty || s == PersonState::injured)
                     personnel_->leave_theatre(p);
-                roster_.person(p).location = -1;
+                place(roster_.person(p), AirportId());
                 a.cabin.push_back(p);
             }
             head_for(a, AirportId());
@@ -357,7 +357,7 @@ kernel::Process<> Airlift::fly(AirframeId id) {
                 for (std::int32_t p : a.cabin) {  // back in the queue, keeping their place
                     Person& person = roster_.person(p);
                     roster_.set_state(p, PersonState::ready);
-                    person.location = static_cast<std::int16_t>(home.value);
+                    place(person, home);
                     queues_.rejoin_ready(p, home, person.ready_h);
                 }
                 a.cabin.clear();
@@ -366,7 +366,7 @@ kernel::Process<> Airlift::fly(AirframeId id) {
                 for (std::int32_t p : a.cabin) {
                     roster_.set_state(p, PersonState::home);
                     Person& person = roster_.person(p);
-                    person.location = static_cast<std::int16_t>(home.value);
+                    place(person, home);
                     if (person.medevac) totals_.medevacs += 1;  // a patient evacuated
                 }
                 totals_.pax_out += static_cast<double>(n);

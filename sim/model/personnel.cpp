@@ -102,14 +102,14 @@ void Personnel::person_ready(std::int32_t id) {
     const AirportId from = origin(p);
     roster_.set_state(id, PersonState::ready);
     p.ready_h = sim_.now();
-    p.location = static_cast<std::int16_t>(from.value);
+    place(p, from);
     queues_.join_ready(id, from, p.ready_h);
 }
 
 void Personnel::request_relief(std::int32_t billet) {
     Billet& b = roster_.billet(billet);
     if (b.relief >= 0) return;  // at most one pending relief per billet
-    const ContingentId c(static_cast<std::int32_t>(b.contingent));
+    const ContingentId c(std::int32_t{b.contingent});
     if (drawn_down(c)) return;
     Contingent& cr = contingents_[c];
     const std::int32_t id = roster_.add(b.contingent, billet, BilletRole::relief);
@@ -125,10 +125,10 @@ void Personnel::request_relief(std::int32_t billet) {
 
 void Personnel::arrive_theatre(std::int32_t id) {
     Person& p = roster_.person(id);
-    const ContingentId c = of(p);
+    const ContingentId c = contingent_of(p);
     Contingent& cr = contingents_[c];
     roster_.set_state(id, PersonState::on_duty);
-    p.location = -1;
+    place(p, AirportId());
     p.arrived_h = sim_.now();
     p.tour_end_h = p.arrived_h + kernel::days(sample(*cr.tour, *cr.tour_stream));
     ++p.tour_stamp;
@@ -156,7 +156,7 @@ void Personnel::arrive_theatre(std::int32_t id) {
 
 void Personnel::schedule_rotation(std::int32_t id) {
     Person& p = roster_.person(id);
-    const ContingentId c = of(p);
+    const ContingentId c = contingent_of(p);
     const RotationPolicy& rp = config(c).rotation;
     const double t_end = p.tour_end_h;
     if (drawn_down(c)) {  // no relief: leave at tour end
@@ -221,7 +221,7 @@ void Personnel::tour_end(std::int32_t id, std::int32_t stamp) {
     Person& p = roster_.person(id);
     if (p.role != BilletRole::incumbent || p.tour_stamp != stamp) return;
     if (p.state != PersonState::on_duty && p.state != PersonState::injured) return;
-    const ContingentId c = of(p);
+    const ContingentId c = contingent_of(p);
     const double ext_h = kernel::days(config(c).rotation.max_extension_days);
     if (drawn_down(c)) {  // no relief will come: leave at tour end
         release_billet(id, false);
@@ -273,7 +273,7 @@ void Personnel::start_leaving(std::int32_t id) {
 }
 
 void Personnel::end_time_in_theatre(const Person& p) {
-    ContingentTotals& t = contingents_[of(p)].totals;
+    ContingentTotals& t = contingents_[contingent_of(p)].totals;
     const double now = sim_.now();
     if (now > p.tour_end_h) t.overstay_h += now - p.tour_end_h;
     t.person_hours += now - p.arrived_h;
@@ -282,7 +282,7 @@ void Personnel::end_time_in_theatre(const Person& p) {
 void Personnel::leave_theatre(std::int32_t id) {
     Person& p = roster_.person(id);
     end_time_in_theatre(p);
-    p.location = -1;
+    place(p, AirportId());
     release_billet(id, true);  // normally released already (relieved, tour over, medevac)
     roster_.set_state(id, PersonState::in_transit_out);
     base_.bed_freed();
@@ -293,7 +293,7 @@ void Personnel::close_books(double horizon_h) {
     for (std::size_t i = 0; i < roster_.size(); ++i) {
         const Person& p = roster_.person(static_cast<std::int32_t>(i));
         if (p.state != PersonState::on_duty && p.state != PersonState::injured) continue;
-        ContingentTotals& t = contingents_[of(p)].totals;
+        ContingentTotals& t = contingents_[contingent_of(p)].totals;
         if (p.tour_end_h < horizon_h) t.overstay_h += horizon_h - p.tour_end_h;
         t.person_hours += horizon_h - p.arrived_h;
     }
@@ -357,7 +357,7 @@ void Personnel::attrite(std::int32_t id) {
     end_time_in_theatre(p);
     roster_.set_state(id, PersonState::attrited);
     totals_.attrited += 1;
-    log_.record(EventKind::attrited, of(p), AirportId(), 1);
+    log_.record(EventKind::attrited, contingent_of(p), AirportId(), 1);
     release_billet(id, true);
     base_.bed_freed();
 }
@@ -371,11 +371,10 @@ void Personnel::drawdown(ContingentId c) {
         if (bl.relief >= 0) {
             Person& r = roster_.person(bl.relief);
             if (r.state == PersonState::pledged || r.state == PersonState::ready) {
-                if (r.state == PersonState::ready)
-                    queues_.leave_ready(AirportId(static_cast<std::int32_t>(r.location)));
+                if (r.state == PersonState::ready) queues_.leave_ready(location_of(r));
                 roster_.set_state(bl.relief, PersonState::stood_down);
                 r.role = BilletRole::none;
-                r.location = -1;
+                place(r, AirportId());
                 bl.relief = -1;
             }
         }

@@ -74,9 +74,7 @@ public:
     void kill(std::int32_t id);
 
     /// The origin airport of `p`'s contingent.
-    AirportId origin(const Person& p) const {
-        return contingents_[ContingentId(static_cast<std::int32_t>(p.contingent))].origin;
-    }
+    AirportId origin(const Person& p) const { return contingents_[contingent_of(p)].origin; }
     /// Adds the time of everyone still in theatre at `horizon_h` (once, at the end).
     void close_books(double horizon_h);
     const PersonnelTotals& totals() const noexcept { return totals_; }
@@ -107,9 +105,6 @@ private:
     };
 
     const ContingentConfig& config(ContingentId c) const { return cfg_.contingents[c.index()]; }
-    static ContingentId of(const Person& p) {
-        return ContingentId(static_cast<std::int32_t>(p.contingent));
-    }
     double sample(const kernel::Distribution& d, kernel::RandomStream& s) const;
     bool drawn_down(ContingentId c) const;
     void request_relief(std::int32_t billet);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/model/ids.hpp"
+
 namespace mss::model {
 
 /// Where a person is in the pipeline. Every person is in exactly one state.
@@ -56,6 +58,19 @@ struct alignas(64) Person {
     double tour_end_h = kNever;      ///< tour end due
     double wait_since_h = kNever;    ///< when the person joined an outbound queue
 };
+
+/// Where `p` is: the airport while at one, else an invalid id.
+inline AirportId location_of(const Person& p) noexcept {
+    return AirportId(std::int32_t{p.location});
+}
+/// Puts `p` at airport `a` (an invalid id: not at an airport).
+inline void place(Person& p, AirportId a) noexcept {
+    p.location = static_cast<std::int16_t>(a.value);
+}
+/// The contingent of `p`.
+inline ContingentId contingent_of(const Person& p) noexcept {
+    return ContingentId(std::int32_t{p.contingent});
+}
 
 namespace detail {
 /// `bytes` of storage aligned to 64 bytes; blocks of 2 MiB or more are aligned to 2 MiB and

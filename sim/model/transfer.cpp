@@ -127,7 +127,7 @@ kernel::Process<> Transfer::shuttle(VehicleId id) {
         co_await sim_.timeout(trip);
         for (std::int32_t p : v.out_cabin) {
             Person& person = roster_.person(p);
-            person.location = static_cast<std::int16_t>(alt.value);
+            place(person, alt);
             queues_.join_outbound(p, personnel_->origin(person), alt);
         }
         v.out_cabin.clear();
@@ -171,7 +171,7 @@ kernel::Process<> Transfer::shuttle(VehicleId id) {
             personnel_->arrive_theatre(p);
         for (std::int32_t p : v.back_cabin) {
             Person& person = roster_.person(p);
-            person.location = static_cast<std::int16_t>(gateway_.value);
+            place(person, gateway_);
             queues_.join_outbound(p, personnel_->origin(person), gateway_);
         }
         v.in_cabin.clear();

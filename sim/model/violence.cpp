@@ -199,7 +199,7 @@ void Violence::patrol_hit(const Regime& g, kernel::RandomStream& sub) {
     std::vector<std::int64_t> k_by(contingents_, 0), w_by(contingents_, 0);
     for (std::size_t i = 0; i < m; ++i) {
         const std::int32_t id = victims[i];
-        const auto c = static_cast<std::size_t>(roster_.person(id).contingent);
+        const std::size_t c = contingent_of(roster_.person(id)).index();
         if (static_cast<std::int64_t>(i) < killed) {
             ++k_by[c];
             personnel_.kill(id);
