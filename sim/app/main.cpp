@@ -29,7 +29,11 @@
 #include "sim/app/sweep_command.hpp"
 #include "sim/app/validate_command.hpp"
 #include "sim/experiment/allocator.hpp"
+#include "sim/experiment/mpi_driver.hpp"
+#include "sim/experiment/progress.hpp"
 #include "sim/experiment/shards.hpp"
+#include "sim/output/build_info.hpp"
+#include "sim/output/chunk_codec.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -253,6 +257,16 @@ Command add_merge(CLI::App& app, const std::string& command_line) {
     return {cmd, [o] { return mss::app::run_merge(*o, std::cout, std::cerr); }};
 }
 
+/// `mss --version`: the version, the commit and build it came from, and the libraries it runs
+/// with (what a cluster's support asks first).
+std::string version_text() {
+    namespace bi = mss::output::build_info;
+    return std::string("mss ") + MSS_VERSION + "\ncommit:     " + bi::git_commit() +
+           "\nbuild type: " + bi::build_type + "\nHDF5:       " + mss::output::hdf5_version() +
+           "\nMPI:        " + mss::experiment::mpi_library_version() +
+           "\ndeflate:    " + mss::output::deflate_encoder_version();
+}
+
 /// "mss COMMAND" for the subcommand on the command line, else "mss".
 std::string command_words(const std::vector<Command>& commands) {
     for (const auto& c : commands)
@@ -355,7 +369,8 @@ int main(int argc, char** argv) {
         "mss-sim: discrete-event simulation of the logistics of the Multinational "
         "Security Support mission in Haiti",
         "mss"};
-    app.set_version_flag("--version", std::string("mss ") + MSS_VERSION);
+    app.set_version_flag("--version", version_text,
+                         "print the version, commit, build and libraries");
     app.require_subcommand(1, 1);
     app.failure_message(CLI::FailureMessage::simple);
 

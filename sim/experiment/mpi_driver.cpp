@@ -86,6 +86,10 @@ bool mpi_built() noexcept {
     return false;
 }
 
+std::string mpi_library_version() {
+    return "none (built without MPI)";
+}
+
 MpiSession::MpiSession() {
     throw std::runtime_error("this mss was built without MPI (MSS_WITH_MPI=OFF or no Open MPI)");
 }
@@ -106,6 +110,18 @@ SweepRunResult run_sweep_mpi(MpiSession&, const SweepPlan&, const SweepRunOption
 
 bool mpi_built() noexcept {
     return true;
+}
+
+std::string mpi_library_version() {
+    // MPI_Get_library_version and MPI_Get_version may be called before MPI_Init.
+    char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+    int length = 0;
+    MPI_Get_library_version(text, &length);
+    std::string library(text, static_cast<std::size_t>(std::max(length, 0)));
+    library = library.substr(0, library.find_first_of(",\n"));  // "Open MPI v4.1.4"
+    int version = 0, subversion = 0;
+    MPI_Get_version(&version, &subversion);
+    return library + " (MPI " + std::to_string(version) + "." + std::to_string(subversion) + ")";
 }
 
 namespace {

@@ -52,6 +52,10 @@ LaunchInfo detect_launch();
 /// True when this build has MPI (MSS_WITH_MPI and Open MPI found at build time).
 bool mpi_built() noexcept;
 
+/// "Open MPI v4.1.4 (MPI 3.1)": the MPI library this program runs with (callable before MPI
+/// is initialised), or "none (built without MPI)".
+std::string mpi_library_version();
+
 /// MPI for the lifetime of the object: MPI_Init_thread (FUNNELED) .. MPI_Finalize. Only
 /// constructed when detect_launch() says an MPI launcher started the process.
 class MpiSession {

@@ -165,6 +165,12 @@ std::string iso_date(std::int32_t days_since_epoch) {
     return model::civil_from_days(days_since_epoch);
 }
 
+std::string hdf5_version() {
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+    return std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel);
+}
+
 struct ResultsWriter::Impl {
     FileLayout layout;
     std::size_t block_rows;
@@ -296,10 +302,7 @@ struct ResultsWriter::Impl {
         string_attr(root, "git_commit", build_info::git_commit());
         string_attr(root, "build_type", build_info::build_type);
         string_attr(root, "build_flags", build_info::cxx_flags);
-        unsigned maj = 0, min = 0, rel = 0;
-        H5get_libversion(&maj, &min, &rel);
-        string_attr(root, "hdf5_version",
-                    std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel));
+        string_attr(root, "hdf5_version", hdf5_version());
         string_attr(root, "boost_version", build_info::boost_version);
         string_attr(root, "eigen_version", build_info::eigen_version);
         string_attr(root, "deflate_encoder", deflate_encoder_version());

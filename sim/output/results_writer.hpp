@@ -46,6 +46,9 @@ struct Provenance {
 /// ISO date (YYYY-MM-DD) of `days` since 1970-01-01.
 std::string iso_date(std::int32_t days_since_epoch);
 
+/// "1.10.8": the HDF5 library this program runs with.
+std::string hdf5_version();
+
 /// True once a results file could not be closed (its metadata could not be written: a full
 /// disk). HDF5 1.10 then crashes in its own exit handlers, so the program must end with
 /// std::_Exit after flushing its output (sim/app/main.cpp does).
