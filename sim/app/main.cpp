@@ -9,7 +9,11 @@
 //
 // Every command-line error is reported in our words with exit code 2 (CLI11 would exit with
 // its own codes and texts); --help and --version exit 0. Any command whose standard output
-// cannot be written (a full disk, a closed pipe end) exits 1.
+// cannot be written (a full disk) exits 1; a closed pipe end is not an error (checked_stdout).
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <csignal>
 #include <cstdint>
@@ -274,10 +278,21 @@ std::string command_words(const std::vector<Command>& commands) {
     return "mss";
 }
 
-/// `code`, or exit 1 when standard output could not take what was printed (a full disk, a
-/// closed pipe end: SIGPIPE is ignored, so the write fails instead of killing the process).
+/// Whether standard output is a pipe whose reading end is closed (poll says POLLERR for the
+/// writing end of such a pipe): errno of the failed write is long gone by the time we look.
+bool stdout_reader_gone() {
+    struct stat st {};
+    if (::fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode)) return false;
+    pollfd p{STDOUT_FILENO, 0, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+}
+
+/// `code`, or exit 1 when standard output could not take what was printed (a full disk).
+/// A closed pipe end (`mss summary F | head -1`: SIGPIPE is ignored, so the write fails
+/// instead of killing the process) is the reader having read enough: `code`, quietly.
 int checked_stdout(int code, const std::string& where) {
     std::cout.flush();
+    if (!std::cout && stdout_reader_gone()) return code;
     if (!std::cout && code == kExitOk) {
         std::cerr << where << ": cannot write to standard output\n";
         return kExitFailure;
@@ -361,8 +376,9 @@ std::string rephrase(const CLI::ParseError& e, const std::vector<Command>& comma
 
 int main(int argc, char** argv) {
     // A closed pipe end on standard output (`mss summary F | head -1`) must be a failed write
-    // that is reported (exit 1), not a silent death by SIGPIPE (141). mss starts no other
-    // program that could inherit this, and Open MPI works with SIGPIPE ignored.
+    // that ends the command quietly with its own exit code (checked_stdout), not a death by
+    // SIGPIPE (141) that fails a `pipefail` script. mss starts no other program that could
+    // inherit this, and Open MPI works with SIGPIPE ignored.
     std::signal(SIGPIPE, SIG_IGN);
     mss::experiment::keep_freed_memory();
     CLI::App app{
