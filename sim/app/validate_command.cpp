@@ -111,7 +111,13 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
             for (const auto& w : r.warnings)
                 err << w.warning_str() << "\n";
             if (options.print) {
-                out << r.resolved_text;
+                // `base` is relative to the sweep file; the printed file goes elsewhere, so it
+                // names the base scenario by its absolute path, which resolves from anywhere.
+                scenario::SweepConfig printed = r.sweep;
+                printed.base = std::filesystem::absolute(r.sweep.base_path)
+                                   .lexically_normal()
+                                   .generic_string();
+                out << scenario::to_toml(printed);
             } else {
                 print_sweep_summary(
                     r, std::filesystem::path(options.file).lexically_normal().generic_string(),
