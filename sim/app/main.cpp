@@ -258,6 +258,8 @@ Command add_merge(CLI::App& app, const std::string& command_line) {
         ->type_name("SHARD.h5...")
         ->check(path_value("SHARD.h5"));
     cmd->add_flag("--force", o->force, "overwrite an existing results file");
+    cmd->add_flag("--remove-shards", o->remove_shards,
+                  "delete the shard files once the merged file is complete");
     return {cmd, [o] { return mss::app::run_merge(*o, std::cout, std::cerr); }};
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <ostream>
 
 #include "sim/app/exit_codes.hpp"
@@ -37,7 +38,25 @@ int run_merge(const MergeOptions& o, std::ostream& out, std::ostream& err) {
             << " replications = " << r.runs << " runs) into " << o.output << " in " << secs
             << " s\n";
         if (r.failed > 0) err << "mss merge: note: " << r.failed << " run(s) have status failed\n";
-        return kExitOk;
+        if (!o.remove_shards) {
+            out << "the shard files are kept; delete them with --remove-shards next time, or by "
+                   "hand\n";
+            return kExitOk;
+        }
+        // The merged file is complete and renamed into place: the shards are copies now.
+        int code = kExitOk;
+        for (const auto& s : shards) {
+            std::error_code ec;
+            if (!std::filesystem::remove(s, ec) && ec) {
+                err << "mss merge: cannot remove shard " << s.string() << ": " << ec.message()
+                    << "\n";
+                code = kExitFailure;
+            }
+        }
+        if (code == kExitOk)
+            out << "removed " << shards.size()
+                << (shards.size() == 1 ? " shard file\n" : " shard files\n");
+        return code;
     } catch (const experiment::MergeInterrupted& e) {
         err << "mss merge: " << e.what() << "\n";
         return experiment::SignalGuard::exit_code();

@@ -79,6 +79,28 @@ def test_merge_does_not_overwrite_without_force(shards, tmp_path):
     assert r.returncode == 2
 
 
+def test_merge_keeps_the_shards_and_says_so_unless_told_to_remove_them(shards, tmp_path):
+    copies = [tmp_path / p.name for p in shards]
+    for p, c in zip(shards, copies):
+        shutil.copyfile(p, c)
+    r = mss("merge", tmp_path / "kept.h5", *copies)
+    assert "the shard files are kept; delete them with --remove-shards" in r.stdout
+    assert all(c.exists() for c in copies)
+    r = mss("merge", tmp_path / "m.h5", *copies, "--remove-shards")
+    assert "removed 3 shard files" in r.stdout
+    assert not any(c.exists() for c in copies)
+    assert (tmp_path / "m.h5").exists()
+
+
+def test_refused_shards_are_never_removed(shards, tmp_path):
+    copies = [tmp_path / p.name for p in shards[:2]]
+    for p, c in zip(shards, copies):
+        shutil.copyfile(p, c)
+    r = mss("merge", tmp_path / "m.h5", *copies, "--remove-shards", check=False)
+    assert r.returncode == 2, r.stderr
+    assert all(c.exists() for c in copies)
+
+
 # --- damaged or inconsistent files: exit 2 naming the file and the dataset, never a crash ---
 
 def damaged(src, dst, edit):
