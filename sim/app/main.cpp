@@ -113,6 +113,28 @@ void add_set_option(CLI::App* cmd, std::vector<std::string>& sets) {
         ->allow_extra_args(false);
 }
 
+/// `--progress M` and `-q/--quiet` (the same as --progress off) into `mode`.
+void add_progress_options(CLI::App* cmd, mss::experiment::ProgressMode& mode) {
+    cmd->add_option_function<std::string>(
+           "--progress",
+           [&mode](const std::string& text) {
+               mode = mss::experiment::parse_progress_mode(text).value_or(mode);
+           },
+           "auto (default): a line redrawn on a terminal, else a plain line every 60 s; tty; "
+           "log; off")
+        ->type_name("M")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                if (mss::experiment::parse_progress_mode(text)) return {};
+                return "--progress: expected auto, tty, log or off, found " +
+                       (text.empty() ? std::string("an empty value") : text);
+            },
+            "", ""));
+    cmd->add_flag_callback(
+        "-q,--quiet", [&mode] { mode = mss::experiment::ProgressMode::off; },
+        "no progress (--progress off)");
+}
+
 Command add_validate(CLI::App& app) {
     auto options = std::make_shared<mss::app::ValidateOptions>();
     CLI::App* cmd = app.add_subcommand(
@@ -164,7 +186,7 @@ Command add_run(CLI::App& app, const std::string& command_line) {
         ->type_name("THREADS")
         ->check(integer_in("-j/--threads", 1, kMaxThreads));
     cmd->add_flag("--force", o->force, "overwrite an existing results file or trace");
-    cmd->add_flag("-q,--quiet", o->quiet, "no progress line");
+    add_progress_options(cmd, o->progress);
     cmd->add_option("--only", o->only,
                     "rerun only this run id (with --trace), e.g. --only 17 --trace run17.csv; "
                     "with -o, also write that one run's results file")
@@ -236,7 +258,7 @@ Command add_sweep(CLI::App& app, const std::string& command_line) {
         "--resume", o->resume,
         "continue an interrupted sweep from OUT.h5.journal (same file, --set and --shard)");
     cmd->add_flag("--force", o->force, "overwrite an existing results file (never a journal)");
-    cmd->add_flag("-q,--quiet", o->quiet, "no progress line");
+    add_progress_options(cmd, o->progress);
     return {cmd, [o] { return mss::app::run_sweep(*o, std::cout, std::cerr); }};
 }
 

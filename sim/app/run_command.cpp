@@ -169,8 +169,15 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         po.replications = reps;
         po.seed = seed;
         po.threads = threads;
-        po.quiet = o.quiet;
+        po.progress = o.progress;
         po.only = o.only;
+        // The header first, before the runs: a batch log says what is running from the start.
+        const std::int64_t runs = o.only ? 1 : reps;
+        const std::int64_t used = std::min<std::int64_t>(threads, runs);  // threads started
+        out << "scenario \"" << cfg.scenario.name << "\" (" << o.scenario << "): " << runs
+            << (runs == 1 ? " run" : " runs") << ", seed " << seed << ", " << used
+            << (used == 1 ? " thread" : " threads") << ", " << cfg.scenario.horizon_days << " days"
+            << std::endl;
         const auto t0 = std::chrono::steady_clock::now();
         const experiment::PlainRunResult r = experiment::run_to_file(cfg, po, out_path, prov);
         const double wall =
@@ -179,13 +186,6 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             err << "mss run: interrupted after " << r.runs << " runs; nothing was written\n";
             return r.signal_exit_code != 0 ? r.signal_exit_code : kExitInterrupted;
         }
-        // The threads started: no more than runs.
-        const std::int64_t used =
-            std::min<std::int64_t>(threads, std::max<std::int64_t>(1, r.runs));
-        out << "scenario \"" << cfg.scenario.name << "\" (" << o.scenario << "): " << r.runs
-            << (r.runs == 1 ? " run" : " runs") << ", seed " << seed << ", " << used
-            << (used == 1 ? " thread" : " threads") << ", " << cfg.scenario.horizon_days
-            << " days\n";
         char secs[32];
         std::snprintf(secs, sizeof secs, "%.1f", wall);
         out << "wrote " << out_path.string() << " in " << secs << " s\n\n";

@@ -1,5 +1,5 @@
 // sim/app/run_command.hpp — `mss run SCENARIO [-r REPS] [--seed S] [--set K=V]... [-o OUT]
-// [-j THREADS] [--force] [--quiet] [--only RUN --trace FILE]`: replications of one scenario
+// [-j THREADS] [--force] [--progress M] [--only RUN --trace FILE]`: replications of one scenario
 // on threads, streamed to one HDF5 results file, and the KPI table on standard output.
 // Free of CLI11: main.cpp parses the command line into RunOptions.
 #pragma once
@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "sim/experiment/progress.hpp"
 
 namespace mss::app {
 
@@ -20,10 +22,10 @@ struct RunOptions {
     std::string output;                        ///< default: runs/<scenario name>.h5
     std::optional<int> threads;                ///< default: the CPUs this process may use
     bool force = false;                        ///< overwrite an existing output
-    bool quiet = false;                        ///< no progress line
-    std::optional<std::int64_t> only;          ///< rerun only this run id
-    std::string trace;                         ///< with `only`: CSV of every event
-    std::string command_line;                  ///< recorded in the file
+    experiment::ProgressMode progress = experiment::ProgressMode::automatic;  ///< --progress
+    std::optional<std::int64_t> only;                           ///< rerun only this run id
+    std::string trace;                                          ///< with `only`: CSV of every event
+    std::string command_line;                                   ///< recorded in the file
     std::vector<std::pair<std::string, std::string>> versions;  ///< library versions to record
 };
 

@@ -99,14 +99,25 @@ std::string describe(const scenario::SweepLoadResult& s) {
 
 }  // namespace
 
-int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
+int run_sweep(const SweepOptions& options, std::ostream& out, std::ostream& err) {
+    // The header line first, before the runs: a batch log says what is running from the start.
+    SweepOptions o = options;
+    o.on_start = [&](const scenario::SweepLoadResult& s, const ex::SweepPlan& plan, int threads,
+                     int ranks) {
+        out << "sweep \"" << s.sweep.name << "\" (" << o.sweep << "): " << describe(s) << ", seed "
+            << s.sweep.seed;
+        if (!plan.shard.whole())
+            out << "; shard " << plan.shard.str() << ": runs " << ex::range_text(plan.runs);
+        out << "; " << threads << (threads == 1 ? " thread" : " threads");
+        if (ranks > 1) out << " per rank x " << ranks << " MPI ranks";
+        out << std::endl;
+    };
     const ex::SweepReport report = ex::run_sweep_request(o, err);
     if (report.usage_error) err << kUsageHint << "\n";
     if (!report.ran) return report.exit_code;
     const scenario::SweepLoadResult& loaded = *report.sweep;
     const ex::SweepPlan& plan = report.plan;
     const ex::SweepRunResult& r = report.result;
-    const ex::ShardSpec& shard = plan.shard;
     const fs::path& out_path = plan.output;
     const bool distributed = report.distributed;
     const double wall = report.wall_s;
@@ -127,10 +138,6 @@ int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err) {
             << "\n";
         return r.signal_exit_code != 0 ? r.signal_exit_code : kExitInterrupted;
     }
-    out << "sweep \"" << loaded.sweep.name << "\" (" << o.sweep << "): " << describe(loaded)
-        << ", seed " << loaded.sweep.seed;
-    if (!shard.whole()) out << "; shard " << shard.str() << ": runs " << ex::range_text(plan.runs);
-    out << "\n";
     if (r.outcome == ex::SweepRunResult::Outcome::already_complete) {
         out << out_path.string() << " already holds these runs (identity " << loaded.identity_hash
             << "); nothing to do\n";

@@ -288,7 +288,7 @@ public:
                 }
                 dispatch_cv_.notify_all();
             });
-        Progress progress("sweep runs", o_.quiet);
+        Progress progress("sweep runs", o_.progress);
         std::optional<std::chrono::steady_clock::time_point> stop_time;
         try {
             for (;;) {

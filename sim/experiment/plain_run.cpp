@@ -54,7 +54,7 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
     const RecordingConfig recording(cfg);
     {
         output::ResultsWriter writer(temp.path(), layout_for(cfg, R), provenance);
-        Progress progress("runs", options.quiet);
+        Progress progress("runs", options.progress);
         RunnerOptions ro;
         ro.threads = options.threads;
         ro.stop = &SignalGuard::stop_flag();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/experiment/progress.hpp"
 #include "sim/experiment/summary.hpp"
 #include "sim/model/config.hpp"
 #include "sim/output/results_writer.hpp"
@@ -19,8 +20,8 @@ struct PlainRunOptions {
     std::int64_t replications = 1;
     std::uint64_t seed = 1;
     int threads = 1;
-    bool quiet = false;                ///< no progress line
-    std::optional<std::int64_t> only;  ///< write only this run id (one row)
+    ProgressMode progress = ProgressMode::automatic;  ///< how progress is shown
+    std::optional<std::int64_t> only;                 ///< write only this run id (one row)
 };
 
 struct PlainRunResult {

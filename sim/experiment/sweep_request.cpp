@@ -164,8 +164,9 @@ SweepReport run_sweep_request(const SweepRequest& o, std::ostream& err) {
     ro.threads = o.threads.value_or(available_cpus());
     ro.resume = o.resume;
     ro.force = o.force;
-    ro.quiet = o.quiet;
+    ro.progress = o.progress;
     SweepRunResult r;
+    if (root && o.on_start) o.on_start(*report.sweep, *plan, ro.threads, mpi ? mpi->size() : 1);
     const auto t0 = std::chrono::steady_clock::now();
     try {
         r = distributed ? run_sweep_mpi(*mpi, *plan, ro) : run_sweep(*plan, ro);

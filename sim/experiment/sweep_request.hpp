@@ -8,6 +8,7 @@
 // something of its own to say; the closing report is the caller's, from the SweepReport.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -29,9 +30,13 @@ struct SweepRequest {
     std::string shard;              ///< "I/N", empty: the whole sweep
     bool resume = false;            ///< continue from OUT.journal
     bool force = false;             ///< overwrite an existing results file (never a journal)
-    bool quiet = false;             ///< no progress line
-    std::string command_line;       ///< recorded in the file
+    ProgressMode progress = ProgressMode::automatic;            ///< how progress is shown
+    std::string command_line;                                   ///< recorded in the file
     std::vector<std::pair<std::string, std::string>> versions;  ///< library versions to record
+    /// Called on the reporting process (rank 0) once every check has passed, before the first
+    /// run, with the threads per process and the MPI ranks: the caller's header line.
+    std::function<void(const scenario::SweepLoadResult&, const SweepPlan&, int threads, int ranks)>
+        on_start;
 };
 
 /// What a sweep request came to. When `ran`, the sweep ran on this process (completed,

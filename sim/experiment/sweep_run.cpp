@@ -519,7 +519,7 @@ SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
         std::vector<RunSpec> todo;
         for (std::int64_t r = journal->next_run(); r < plan.runs.end; ++r)
             todo.push_back(plan.spec(r));
-        Progress progress("sweep runs", o.quiet);
+        Progress progress("sweep runs", o.progress);
         std::mutex failure_mutex;
         auto simulate = [&](const RunSpec& spec) {
             std::string failure;

@@ -37,6 +37,7 @@
 
 #include "sim/experiment/journal.hpp"
 #include "sim/experiment/mission_runs.hpp"
+#include "sim/experiment/progress.hpp"
 #include "sim/experiment/runner.hpp"
 #include "sim/experiment/shards.hpp"
 #include "sim/experiment/summary.hpp"
@@ -104,7 +105,7 @@ struct SweepRunOptions {
     int threads = 1;      ///< simulation threads in this process (>= 1)
     bool resume = false;  ///< continue the journal
     bool force = false;   ///< replace an existing output (never a journal)
-    bool quiet = false;   ///< no progress line
+    ProgressMode progress = ProgressMode::automatic;  ///< how progress is shown
 };
 
 /// One design point's KPI statistics over the runs written.
