@@ -1,9 +1,14 @@
 #include "sim/output/chunk_codec.hpp"
 
+#ifdef MSS_HAVE_ISAL
 #include <isa-l.h>
 #include <isa-l/igzip_lib.h>
+#else
+#include <zlib.h>
+#endif
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstring>
@@ -18,6 +23,8 @@ namespace mss::output {
 
 namespace {
 
+#ifdef MSS_HAVE_ISAL
+
 /// ISA-L's level-1 working memory, one per thread.
 unsigned char* level_buffer() {
     thread_local std::unique_ptr<unsigned char[]> buf(new unsigned char[ISAL_DEF_LVL1_SMALL]);
@@ -27,8 +34,8 @@ unsigned char* level_buffer() {
 /// ISA-L level-1 deflate of `n` bytes into `dst`: a zlib stream (`wrapper` IGZIP_ZLIB) or raw
 /// deflate blocks (IGZIP_DEFLATE). Unless `last`, the output is not final and ends byte-aligned
 /// (a full flush), so that more blocks can follow. Returns the size written, 0 on overflow.
-std::size_t isal_level1(const std::uint8_t* src, std::size_t n, std::uint8_t* dst,
-                        std::size_t capacity, std::uint16_t wrapper, bool last) {
+std::size_t level1(const std::uint8_t* src, std::size_t n, std::uint8_t* dst, std::size_t capacity,
+                   bool zlib_wrapper, bool last) {
     constexpr std::size_t kMax = std::numeric_limits<std::uint32_t>::max();
     if (n > kMax || capacity > kMax) return 0;
     // isal_deflate_stateless_init leaves fields as it finds them (the window size `hist_bits`,
@@ -44,7 +51,7 @@ std::size_t isal_level1(const std::uint8_t* src, std::size_t n, std::uint8_t* ds
     s.level = 1;
     s.level_buf = level_buffer();
     s.level_buf_size = ISAL_DEF_LVL1_SMALL;
-    s.gzip_flag = wrapper;
+    s.gzip_flag = zlib_wrapper ? IGZIP_ZLIB : IGZIP_DEFLATE;
     s.flush = last ? NO_FLUSH : FULL_FLUSH;
     s.end_of_stream = last ? 1 : 0;
     s.next_in = const_cast<std::uint8_t*>(src);
@@ -54,6 +61,31 @@ std::size_t isal_level1(const std::uint8_t* src, std::size_t n, std::uint8_t* ds
     if (isal_deflate_stateless(&s) != COMP_OK) return 0;
     return s.total_out;
 }
+
+#else
+
+/// Without ISA-L (a build with MSS_WITH_ISAL=OFF, or a site without it): zlib's level 1, the
+/// same stream format, several times slower; results files read the same.
+std::size_t level1(const std::uint8_t* src, std::size_t n, std::uint8_t* dst, std::size_t capacity,
+                   bool zlib_wrapper, bool last) {
+    constexpr std::size_t kMax = std::numeric_limits<uInt>::max();
+    if (n > kMax || capacity > kMax) return 0;
+    z_stream s{};
+    if (deflateInit2(&s, 1, Z_DEFLATED, zlib_wrapper ? 15 : -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return 0;
+    s.next_in = const_cast<Bytef*>(src);
+    s.avail_in = static_cast<uInt>(n);
+    s.next_out = dst;
+    s.avail_out = static_cast<uInt>(capacity);
+    const int rc = deflate(&s, last ? Z_FINISH : Z_FULL_FLUSH);
+    // Complete only if all input was taken and, for a flush, the output was not cut short.
+    const bool ok = last ? rc == Z_STREAM_END : rc == Z_OK && s.avail_in == 0 && s.avail_out > 0;
+    const std::size_t size = s.total_out;
+    deflateEnd(&s);
+    return ok ? size : 0;
+}
+
+#endif
 
 static_assert(std::endian::native == std::endian::little, "byte planes assume little-endian");
 
@@ -174,8 +206,8 @@ void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std
 }
 
 std::size_t deflate_zlib(const void* src, std::size_t n, void* dst, std::size_t capacity) {
-    return isal_level1(static_cast<const std::uint8_t*>(src), n, static_cast<std::uint8_t*>(dst),
-                       capacity, IGZIP_ZLIB, true);
+    return level1(static_cast<const std::uint8_t*>(src), n, static_cast<std::uint8_t*>(dst),
+                  capacity, true, true);
 }
 
 namespace {
@@ -271,14 +303,17 @@ bool deflate_planes(const std::uint8_t* data, std::size_t planes, std::size_t pl
                 len -= b;
             }
         } else {
-            const std::size_t n =
-                isal_level1(src, len, o + pos, capacity - pos - 4, IGZIP_DEFLATE, last);
+            const std::size_t n = level1(src, len, o + pos, capacity - pos - 4, false, last);
             if (n == 0) return deflate_chunk(data, bytes, out);
             pos += n;
         }
         p0 = p1;
     }
+#ifdef MSS_HAVE_ISAL
     const std::uint32_t adler = isal_adler32(1, data, bytes);
+#else
+    const auto adler = static_cast<std::uint32_t>(adler32(1, data, static_cast<uInt>(bytes)));
+#endif
     for (int shift = 24; shift >= 0; shift -= 8)
         o[pos++] = static_cast<std::uint8_t>(adler >> shift);
     if (pos >= bytes) {  // no gain: store the planes as they are
@@ -330,6 +365,8 @@ void pack(RunRecord& r) {
     r.regime = {};
 }
 
+#ifdef MSS_HAVE_ISAL
+
 std::uint64_t crc64(const void* data, std::size_t n, std::uint64_t crc) {
     return crc64_ecma_refl(crc, static_cast<const unsigned char*>(data), n);
 }
@@ -338,5 +375,32 @@ std::string deflate_encoder_version() {
     return "isa-l " + std::to_string(ISAL_MAJOR_VERSION) + "." +
            std::to_string(ISAL_MINOR_VERSION) + "." + std::to_string(ISAL_PATCH_VERSION);
 }
+
+#else
+
+std::uint64_t crc64(const void* data, std::size_t n, std::uint64_t crc) {
+    // The same CRC-64/XZ a byte at a time (ISA-L folds 16 bytes per step).
+    static const auto table = [] {
+        std::array<std::uint64_t, 256> t{};
+        for (std::uint64_t i = 0; i < 256; ++i) {
+            std::uint64_t c = i;
+            for (int k = 0; k < 8; ++k)
+                c = (c & 1) != 0 ? (c >> 1) ^ 0xC96C5795D7870F42ULL : c >> 1;
+            t[i] = c;
+        }
+        return t;
+    }();
+    const auto* p = static_cast<const std::uint8_t*>(data);
+    crc = ~crc;
+    for (std::size_t i = 0; i < n; ++i)
+        crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+std::string deflate_encoder_version() {
+    return std::string("zlib ") + zlibVersion();
+}
+
+#endif
 
 }  // namespace mss::output

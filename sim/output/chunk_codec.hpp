@@ -22,7 +22,8 @@ void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std
 void shuffle_bytes(const void* src, std::size_t n, std::size_t element_size, std::uint8_t* dst,
                    std::size_t plane_stride);
 
-/// Compresses `n` bytes of `src` into one zlib stream (ISA-L level 1) written to `dst` of
+/// Compresses `n` bytes of `src` into one zlib stream (ISA-L level 1; zlib's level 1 in a
+/// build without ISA-L) written to `dst` of
 /// `capacity` bytes. Returns the stream's size, or 0 when it does not fit.
 std::size_t deflate_zlib(const void* src, std::size_t n, void* dst, std::size_t capacity);
 
@@ -52,7 +53,8 @@ PackedSeries pack_series(const RunRecord& r);
 /// does to a record before handing it to the writer, a journal or an MPI message.
 void pack(RunRecord& r);
 
-/// "isa-l 2.30.0": the deflate encoder and its version, for the files' provenance.
+/// "isa-l 2.30.0" (or "zlib 1.2.13" without ISA-L): the deflate encoder and its version, for
+/// the files' provenance.
 std::string deflate_encoder_version();
 
 /// CRC-64 of `n` bytes continuing `crc` (0 to start; crc64(b, crc64(a)) is the CRC of a then
