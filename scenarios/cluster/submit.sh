@@ -5,13 +5,23 @@
 #   scenarios/cluster/submit.sh SWEEP.toml N [OUT_PREFIX]
 #
 # Prints the two job ids. Extra sbatch options (partition, account, time) go in SBATCH_ARGS.
-# MSS and SETS are passed on to the jobs.
+# MSS (default: the mss installed with this script, PREFIX/bin/mss, else mss on PATH) and SETS
+# are passed on to the jobs.
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "usage: $0 SWEEP.toml N [OUT_PREFIX]" >&2
     exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${MSS:-}" ]; then
+    for c in "$here/mss" "$here/../../../bin/mss"; do
+        if [ -f "$c" ] && [ -x "$c" ]; then
+            MSS=$(cd "$(dirname "$c")" && pwd)/mss  # absolute: the jobs run elsewhere
+            export MSS
+            break
+        fi
+    done
+fi
 SWEEP=$1
 N=$2
 OUT=${3:-runs/$(basename "$SWEEP" .toml)}
