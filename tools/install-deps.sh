@@ -4,7 +4,9 @@
 # concurrently running apt instead of failing (lock timeout).
 #
 #   tools/install-deps.sh            # everything (build, tests, MPI, analysis, fuzzing)
+#   tools/install-deps.sh --minimal  # only what the minimal build needs (docs/install.md)
 #   tools/install-deps.sh --check    # list what is missing, install nothing (exit 1 if any)
+#   (--minimal --check: the same for the minimal set)
 set -euo pipefail
 
 packages=(
@@ -22,8 +24,22 @@ packages=(
   clang libclang-rt-14-dev clang-format
 )
 
+# The minimal build: -DMSS_BUILD_TESTS=OFF -DMSS_BUILD_BENCH=OFF -DMSS_WITH_MPI=OFF
+# -DMSS_WITH_ISAL=OFF (zlib deflates; zlib1g-dev also comes with libhdf5-dev).
+minimal=(
+  build-essential cmake ninja-build pkg-config
+  libboost-random-dev libboost-math-dev libeigen3-dev libcli11-dev libhdf5-dev zlib1g-dev
+  libtomlplusplus-dev
+)
+
 check_only=0
-[ "${1:-}" = "--check" ] && check_only=1
+for arg in "$@"; do
+  case $arg in
+    --check) check_only=1 ;;
+    --minimal) packages=("${minimal[@]}") ;;
+    *) echo "install-deps: unknown option '$arg' (expected --check, --minimal)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
