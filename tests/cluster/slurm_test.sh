@@ -4,13 +4,15 @@
 # every file under a temporary directory (private munge socket and key, its own ports), submits
 # scenarios/cluster/submit.sh (the shard array plus the merge job), waits, compares the merged
 # file with a serial `mss sweep`, runs scenarios/cluster/sweep-mpi.sbatch (when mss has MPI)
-# and compares again, and stops every daemon it started, by process id.
+# and compares again; then kills one task of a second array with SIGKILL in mid-shard,
+# resubmits that task alone (`sbatch --array=1`, no SHARDS), merges (no SHARDS) and compares
+# again; and stops every daemon it started, by process id.
 #
 #   tests/cluster/slurm_test.sh [MSS_BINARY]
 #
 # Needs root (the daemons run jobs as root here, as on the machine of TOOLCHAIN §8) and the
 # Debian packages slurm-wlm and munge (tools/install-deps.sh). Exit 0 when both comparisons pass.
-# ctest runs it as cluster_slurm (about 25 s; skipped, exit 77, without root or the packages).
+# ctest runs it as cluster_slurm (about 70 s here; skipped, exit 77, without root or the packages).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -162,4 +164,54 @@ EOF
 else
     echo "slurm_test: mss has no MPI; skipped the MPI job"
 fi
+
+# --- kill one task of an array in mid-shard, resubmit it alone, merge, compare ---
+# Enough runs that task 1 is still simulating when it is killed (a few seconds).
+export SETS="--set sweep.replications=1000"
+K=$W/kill
+array=$(sbatch --parsable --chdir="$W" --output="$W/kill-%A_%a.out" --cpus-per-task=1 \
+    --array=0-1 --export="ALL,SWEEP=$SWEEP,OUT=$K" scenarios/cluster/sweep-array.sbatch)
+array=${array%%;*}
+journal=$K.shard-1-of-2.h5.journal
+for _ in $(seq 600); do
+    [ "$(stat -c %s "$journal" 2>/dev/null || echo 0)" -gt 2000000 ] && break
+    sleep 0.1
+done
+[ -f "$journal" ] || { echo "slurm_test: task 1 wrote no journal" >&2; exit 1; }
+scancel --signal=KILL --full "${array}_1"
+for _ in $(seq 600); do
+    squeue -h -j "$array" 2>/dev/null | grep -q . || break
+    sleep 0.5
+done
+[ ! -f "$K.shard-1-of-2.h5" ] || { echo "slurm_test: task 1 finished before it was killed" >&2; exit 1; }
+[ -f "$journal" ] || { echo "slurm_test: the killed task left no journal" >&2; exit 1; }
+sbatch --wait --chdir="$W" --output="$W/resubmit-%A_%a.out" --cpus-per-task=1 --array=1 \
+    --export="ALL,SWEEP=$SWEEP,OUT=$K" scenarios/cluster/sweep-array.sbatch >/dev/null
+grep -q "runs resumed from the journal" "$W"/resubmit-*_1.out ||
+    { echo "slurm_test: the resubmitted task did not resume its journal" >&2; cat "$W"/resubmit-*_1.out >&2; exit 1; }
+grep -q "^sweep .*; shard 1/2: runs" "$W"/resubmit-*_1.out ||
+    { echo "slurm_test: the resubmitted task did not run shard 1/2" >&2; exit 1; }
+sbatch --wait --chdir="$W" --output="$W/kill-merge-%j.out" \
+    --export="ALL,SWEEP=$SWEEP,OUT=$K,REMOVE_SHARDS=1" scenarios/cluster/merge.sbatch >/dev/null
+"$MSS" sweep "$SWEEP" $SETS -j 2 -o "$W/serial-kill.h5" --quiet >/dev/null 2>&1
+"$PY" - "$W/serial-kill.h5" "$K.h5" <<EOF
+import sys
+sys.path.insert(0, "$root/tests/cluster")
+from conftest import assert_identical
+assert_identical(sys.argv[1], sys.argv[2])
+print("slurm_test: task 1 killed (SIGKILL), resubmitted alone without SHARDS, merged == serial sweep")
+EOF
+
+# --- an installed tree (PREFIX/bin/mss, PREFIX/share/mss-sim/cluster): under sbatch the script
+# is Slurm's copy, and it still finds PREFIX/bin/mss with no MSS and no mss on PATH ---
+P=$STATE/prefix
+install -D -m 0755 "$MSS" "$P/bin/mss"
+install -d "$P/share/mss-sim/cluster"
+install -m 0755 scenarios/cluster/*.sbatch scenarios/cluster/submit.sh "$P/share/mss-sim/cluster/"
+sbatch --wait --chdir="$W" --output="$W/found-%A_%a.out" --array=0 \
+    --export="PATH=/usr/bin:/bin,SWEEP=$SWEEP,OUT=$W/found,SHARDS=4,SETS=--set sweep.replications=1" \
+    "$P/share/mss-sim/cluster/sweep-array.sbatch" >/dev/null
+[ -f "$W/found.shard-0-of-4.h5" ] ||
+    { echo "slurm_test: the installed script did not find the installed mss" >&2; cat "$W"/found-*.out >&2; exit 1; }
+echo "slurm_test: an installed sweep-array.sbatch found PREFIX/bin/mss by itself under sbatch"
 echo "slurm_test: PASSED"
