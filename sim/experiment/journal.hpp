@@ -2,7 +2,7 @@
 // holds every completed run of a sweep, in run order, so that no finished run is lost whatever
 // kills the process.
 //
-// Format (version 4, native little-endian; docs/cluster.md restates it):
+// Format (version 4, native little-endian; docs/sweeps.md restates it):
 //   header, 80 bytes: magic "MSSJNL01"; u32 header size (80); u32 version (4); the sweep's
 //     identity hash (16 ASCII hex digits); i64 total runs of the sweep; i64 shard index,
 //     i64 shard count; i64 first run id and i64 run count of this journal (its slice);

@@ -129,7 +129,7 @@ namespace {
 /// The ranks of a job that runs on one node talk through shared memory whatever the network,
 /// which Open MPI's ob1 PML (with its vader transport) does well; left to choose, Open MPI
 /// first opens the fabric libraries of its cm PML (PSM and PSM2 in Debian's build), which costs
-/// ~0.2 s per job on a machine without such hardware (docs/cluster.md). So a one-node job uses
+/// ~0.2 s per job on a machine without such hardware (docs/sweeps.md). So a one-node job uses
 /// ob1 unless the user chose a PML (`mpirun --mca pml X` or OMPI_MCA_pml, which mpirun passes
 /// on as the same variable). Multi-node jobs are left to Open MPI.
 void prefer_shared_memory_pml() {

@@ -1,7 +1,7 @@
 // Shards: a deterministic, contiguous slice of a sweep's run ids for batch arrays
 // (`mss sweep --shard I/N`, Slurm `--array=0-(N-1)`), and the run ranges merge checks.
 //
-// The rule (docs/cluster.md): with T runs in the sweep, shard I of N (0 <= I < N <= T) holds
+// The rule (docs/sweeps.md): with T runs in the sweep, shard I of N (0 <= I < N <= T) holds
 // the run ids [floor(I * T / N), floor((I + 1) * T / N)). The N shards partition 0..T-1 in
 // order, their sizes differ by at most one, and the rule depends only on (I, N, T), so every
 // task of an array computes its own slice without talking to the others.

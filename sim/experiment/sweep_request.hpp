@@ -4,7 +4,7 @@
 // not share the work), checks everything that can be wrong with the input before any run, on
 // every rank, makes the ranks agree to go on or to stop together, and runs the sweep
 // (run_sweep or run_sweep_mpi). What it finds wrong it says on the error stream in `mss
-// sweep`'s words (docs/commands.md, docs/cluster.md), from rank 0 only unless a rank has
+// sweep`'s words (docs/commands.md, docs/sweeps.md), from rank 0 only unless a rank has
 // something of its own to say; the closing report is the caller's, from the SweepReport.
 #pragma once
 

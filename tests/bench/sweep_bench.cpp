@@ -1,4 +1,4 @@
-// What a sweep does with each finished run besides simulating it (docs/cluster.md,
+// What a sweep does with each finished run besides simulating it (docs/performance.md,
 // Performance): the record of a baseline replication is encoded by the simulating thread,
 // appended to the journal by the coordinating thread (the one that serves the MPI ranks) and
 // written to the results file by the results-file thread, which takes the events straight

@@ -78,7 +78,7 @@ def sweep(out, *args, **kw):
     return mss("sweep", SWEEP, "-o", out, "--quiet", *args, **kw)
 
 
-# --- the journal (docs/cluster.md "Journal format") ---
+# --- the journal (docs/sweeps.md "Journal format") ---
 
 HEADER = struct.Struct("<8sII16sqqqqqQ")   # 80 bytes
 FRAME = struct.Struct("<IIqQQ")            # 32 bytes

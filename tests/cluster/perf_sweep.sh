@@ -1,5 +1,5 @@
 #!/bin/bash
-# perf_sweep.sh — the sweep performance figures of docs/cluster.md: one process with -j 1
+# perf_sweep.sh — the sweep performance figures of docs/performance.md: one process with -j 1
 # against `mpirun -n 2` with -j 1 per rank on the same sweep, and the per-run dispatch
 # overhead of the MPI path (runs of one simulated day, so that nearly all time is overhead).
 # Each case runs REPEAT times (default 3), one process and MPI alternately, and the fastest of
@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 MSS=${1:-$root/build/release/sim/app/mss}
 REPS=${2:-50}
 REPEAT=${REPEAT:-3}
-MPIRUN_OPTS=${MPIRUN_OPTS:-}   # e.g. "--bind-to core", "--mca pml ^ucx" (docs/cluster.md, MPI)
+MPIRUN_OPTS=${MPIRUN_OPTS:-}   # e.g. "--bind-to core", "--mca pml ^ucx" (docs/sweeps.md, MPI)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 W=$(mktemp -d /tmp/mss-perf.XXXXXX)
 trap 'rm -rf "$W"' EXIT

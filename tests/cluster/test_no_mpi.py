@@ -1,7 +1,7 @@
 """An `mss` built without MPI, started by a real launcher (`mpirun -n 2`), refuses to run K
 full copies of the work: a process exits 2 naming the launcher (mpirun then stops the others),
 and nothing is written.
-Run by the asan preset, whose mss is built with MSS_WITH_MPI=OFF (docs/cluster.md)."""
+Run by the asan preset, whose mss is built with MSS_WITH_MPI=OFF (docs/sweeps.md)."""
 import os
 import subprocess
 
