@@ -41,6 +41,18 @@ bool same_file(const fs::path& a, const fs::path& b) {
     return !ea && !eb && ca == cb;
 }
 
+/// Empty unless `path` (given as `flag`) is one of the files the scenario was loaded from
+/// (`inputs`: the scenario first, then its `extends` parents); then the refusal, which holds
+/// even with --force.
+std::string input_problem(const std::string& flag, const fs::path& path,
+                          const std::vector<fs::path>& inputs) {
+    const auto i = experiment::same_file_index(path, inputs);
+    if (!i) return {};
+    if (*i == 0) return flag + " " + path.string() + " is the scenario file";
+    return flag + " " + path.string() + " is " + inputs[*i].string() +
+           ", which the scenario extends; give another file name";
+}
+
 }  // namespace
 
 int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
@@ -91,8 +103,9 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         return d;
     };
     scenario::LoadResult loaded;
+    const scenario::RecordingSource files(scenario::disk());  // what -o and --trace must spare
     try {
-        loaded = scenario::load_scenario(o.scenario, sets);
+        loaded = scenario::load_scenario(o.scenario, sets, &files);
     } catch (const scenario::InvalidInput& e) {
         for (const auto& d : e.errors())
             err << named(d).str() << "\n";
@@ -126,8 +139,9 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             err << "mss run: " << problem << "\n";
             return kExitInvalidInput;
         }
-        if (same_file(out_path, o.scenario)) {  // even with --force
-            err << "mss run: -o " << out_path.string() << " is the scenario file\n";
+        if (const std::string problem = input_problem("-o", out_path, files.paths());
+            !problem.empty()) {  // even with --force
+            err << "mss run: " << problem << "\n";
             return kExitInvalidInput;
         }
     }
@@ -137,12 +151,14 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             err << "mss run: --trace: " << problem << "\n";
             return kExitInvalidInput;
         }
-        // Not the scenario being run (even with --force), nor the results file.
-        const char* also = nullptr;
-        if (same_file(trace_path, o.scenario)) also = "the scenario file";
-        if (!out_path.empty() && same_file(trace_path, out_path)) also = "the results file (-o)";
-        if (also != nullptr) {
-            err << "mss run: --trace " << trace_path.string() << " is " << also << "\n";
+        // Not a file the scenario was read from (even with --force), nor the results file.
+        if (const std::string problem = input_problem("--trace", trace_path, files.paths());
+            !problem.empty()) {
+            err << "mss run: " << problem << "\n";
+            return kExitInvalidInput;
+        }
+        if (!out_path.empty() && same_file(trace_path, out_path)) {
+            err << "mss run: --trace " << trace_path.string() << " is the results file (-o)\n";
             return kExitInvalidInput;
         }
     }

@@ -1,6 +1,7 @@
 #include "sim/experiment/files.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +15,19 @@ namespace fs = std::filesystem;
 
 fs::path directory_of(const fs::path& path) {
     return path.parent_path().empty() ? fs::path(".") : path.parent_path();
+}
+
+std::optional<std::size_t> same_file_index(const fs::path& output,
+                                           const std::vector<fs::path>& inputs) {
+    struct stat out {};
+    if (::stat(output.c_str(), &out) != 0) return std::nullopt;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        struct stat in {};
+        if (::stat(inputs[i].c_str(), &in) == 0 && in.st_dev == out.st_dev &&
+            in.st_ino == out.st_ino)
+            return i;
+    }
+    return std::nullopt;
 }
 
 std::string file_type_words(fs::file_type type) {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace mss::experiment {
 
@@ -14,6 +16,12 @@ std::filesystem::path directory_of(const std::filesystem::path& path);
 /// a directory, FIFO or device; its directory exists, is a directory and is writable), else
 /// what is wrong, naming the path. Whether an existing file may be replaced is the caller's.
 std::string output_location_problem(const std::filesystem::path& path);
+
+/// The index of the first of `inputs` that `output` is the same file as (same device and
+/// inode: whatever the spelling, a symbolic or a hard link), or nullopt (also when `output`
+/// does not exist). A command refuses, even with --force, an output that is a file it read.
+std::optional<std::size_t> same_file_index(const std::filesystem::path& output,
+                                           const std::vector<std::filesystem::path>& inputs);
 
 /// "a directory", "a FIFO", "a character device"... for messages.
 std::string file_type_words(std::filesystem::file_type type);

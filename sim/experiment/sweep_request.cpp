@@ -81,6 +81,7 @@ SweepReport run_sweep_request(const SweepRequest& o, std::ostream& err) {
     scenario::SweepLoadResult& loaded = *report.sweep;
     std::string load_errors;
     std::optional<SweepPlan> plan;
+    const scenario::RecordingSource files(scenario::disk());  // what -o must spare
     if (o.threads && *o.threads < 1) {
         complain("-j must be at least 1, got " + std::to_string(*o.threads));
         ok = false;
@@ -96,7 +97,7 @@ SweepReport run_sweep_request(const SweepRequest& o, std::ostream& err) {
     }
     if (ok) {
         try {
-            loaded = scenario::load_sweep(o.sweep, o.sets);
+            loaded = scenario::load_sweep(o.sweep, o.sets, &files);
         } catch (const scenario::InvalidInput& e) {
             for (const auto& d : e.errors())
                 load_errors += d.str() + "\n";
@@ -121,6 +122,15 @@ SweepReport run_sweep_request(const SweepRequest& o, std::ostream& err) {
         if (const std::string problem = output_location_problem(out_path);
             !problem.empty() && root) {
             complain(problem);
+            ok = false;
+        }
+        // Never a file the sweep was read from, even with --force (same file, any spelling).
+        if (const auto i = same_file_index(out_path, files.paths()); ok && i && root) {
+            const std::string read = files.paths()[*i].string();
+            complain("-o " + out_path.string() + " is " +
+                     (*i == 0 ? std::string("the sweep file")
+                              : read + ", which the sweep reads (its base scenario or a file the "
+                                       "base extends); give another file name"));
             ok = false;
         }
     }

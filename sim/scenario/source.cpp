@@ -2,6 +2,7 @@
 // oversized input.
 #include "sim/scenario/source.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <system_error>
 
@@ -60,6 +61,13 @@ FileText CachingSource::read(const std::filesystem::path& path) const {
     if (it != cache_.end()) return it->second;
     FileText t = inner_.read(path);
     cache_.emplace(key, t);
+    return t;
+}
+
+FileText RecordingSource::read(const std::filesystem::path& path) const {
+    FileText t = inner_.read(path);
+    if (t.text && std::find(paths_.begin(), paths_.end(), path) == paths_.end())
+        paths_.push_back(path);
     return t;
 }
 

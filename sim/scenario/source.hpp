@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mss::scenario {
 
@@ -57,6 +58,21 @@ public:
 private:
     const FileSource& inner_;
     mutable std::map<std::string, FileText> cache_;
+};
+
+/// Passes reads on to another source and remembers the paths it read, in order (the file
+/// itself, then its base and `extends` parents), so that a command can refuse to write over
+/// any of them.
+class RecordingSource final : public FileSource {
+public:
+    explicit RecordingSource(const FileSource& inner) : inner_(inner) {}
+    FileText read(const std::filesystem::path& path) const override;
+    /// Every path read successfully, each once, in the order first read.
+    const std::vector<std::filesystem::path>& paths() const noexcept { return paths_; }
+
+private:
+    const FileSource& inner_;
+    mutable std::vector<std::filesystem::path> paths_;
 };
 
 }  // namespace mss::scenario
