@@ -13,7 +13,7 @@ RecordingConfig::RecordingConfig(const model::ModelConfig& cfg)
     : model(cfg), events(cfg.output.events), max_events(cfg.output.max_events_per_run) {}
 
 output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, const RunSpec& spec,
-                               std::string* failure) {
+                               std::string* failure, const std::atomic<int>* stop) {
     output::RunRecord r;
     r.run = spec.run;
     r.point = spec.point;
@@ -36,7 +36,9 @@ output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, c
     try {
         output::RunCollector collector(r, cfg.events, cfg.max_events);
         model::run_replication(cfg.model, seed, static_cast<std::uint64_t>(spec.replication),
-                               collector);
+                               collector, stop);
+    } catch (const model::RunStopped&) {
+        throw;  // not a failed run: an abandoned one
     } catch (const std::exception& e) {
         if (failure != nullptr) *failure = e.what();
         output::RunRecord failed = failed_record(cfg.model, seed, spec);
@@ -74,10 +76,11 @@ output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t see
 }
 
 model::RunKpis trace_run(const model::ModelConfig& cfg, std::uint64_t seed, const RunSpec& spec,
-                         model::Observer& obs) {
+                         model::Observer& obs, const std::atomic<int>* stop) {
     // Every event, whatever the scenario's output options: they are the recorder's, and a trace
     // observer wants them all.
-    return model::run_replication(cfg, seed, static_cast<std::uint64_t>(spec.replication), obs);
+    return model::run_replication(cfg, seed, static_cast<std::uint64_t>(spec.replication), obs,
+                                  stop);
 }
 
 void regime_table(const model::ModelConfig& cfg, std::vector<std::string>& names,

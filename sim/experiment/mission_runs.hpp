@@ -2,6 +2,7 @@
 // a scenario implies.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,18 +26,20 @@ struct RecordingConfig {
 
 /// Simulates run `spec` under master seed `seed` (streams depend on the replication, never on
 /// the point: common random numbers). A model failure gives status `failed`, NaN KPIs and NaN
-/// series, never a crash; its message goes to `failure` when given.
+/// series, never a crash; its message goes to `failure` when given. Throws model::RunStopped
+/// when `stop` (if given) becomes non-zero during the run: nothing of it is kept.
 output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, const RunSpec& spec,
-                               std::string* failure = nullptr);
+                               std::string* failure = nullptr,
+                               const std::atomic<int>* stop = nullptr);
 
 /// The record of a run that failed (status `failed`, NaN KPIs, NaN series, regime -1).
 output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t seed,
                                 const RunSpec& spec);
 
 /// Runs `spec` reporting to `obs`, every event included; returns the KPIs. Throws what the
-/// model throws.
+/// model throws (model::RunStopped once `stop`, if given, is non-zero).
 model::RunKpis trace_run(const model::ModelConfig& cfg, std::uint64_t seed, const RunSpec& spec,
-                         model::Observer& obs);
+                         model::Observer& obs, const std::atomic<int>* stop = nullptr);
 
 /// Regime names and their stationary shares (empty when violence is off).
 void regime_table(const model::ModelConfig& cfg, std::vector<std::string>& names,

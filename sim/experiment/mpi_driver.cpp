@@ -29,6 +29,7 @@
 #include "sim/experiment/progress.hpp"
 #include "sim/experiment/record_codec.hpp"
 #include "sim/experiment/signals.hpp"
+#include "sim/model/mission.hpp"
 #endif
 
 namespace mss::experiment {
@@ -367,7 +368,12 @@ private:
             for (std::int64_t run = first; run < first + count; ++run) {
                 if (stopping_flag_.load() != 0) return;
                 failure.clear();
-                output::RunRecord rec = configs_.simulate(plan_.spec(run), &failure);
+                output::RunRecord rec;
+                try {
+                    rec = configs_.simulate(plan_.spec(run), &failure, &stopping_flag_);
+                } catch (const model::RunStopped&) {
+                    return;  // stopping: the batch is abandoned
+                }
                 std::string bytes = follower_.spare_buffer();
                 encode_record(rec, bytes);
                 std::lock_guard lock(m_);
@@ -551,6 +557,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
     // it there); the main thread reads it without the lock.
     bool asking = false;
     bool no_more = false, halt = false;
+    std::atomic<int> halting{0};  // set with halt: stops the runs in progress
     std::string first_failure;
     // The runs' mean duration so far, for the low-water mark.
     std::chrono::steady_clock::duration simulated{};
@@ -599,7 +606,14 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
             if (wake_main) done_cv.notify_one();
             failure.clear();
             const auto t0 = std::chrono::steady_clock::now();
-            const output::RunRecord rec = configs.simulate(plan.spec(run), &failure);
+            output::RunRecord rec;
+            try {
+                rec = configs.simulate(plan.spec(run), &failure, &halting);
+            } catch (const model::RunStopped&) {
+                std::lock_guard lock(m);
+                --in_flight;
+                return;  // halted: the batch is abandoned
+            }
             std::string bytes = pool.take();
             encode_record(rec, bytes);
             const auto t1 = std::chrono::steady_clock::now();
@@ -622,6 +636,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
             std::lock_guard lock(m);
             halt = true;
         }
+        halting.store(1);
         work_cv.notify_all();
     });
 
@@ -716,6 +731,7 @@ int follow(const SweepPlan& plan, const SweepRunOptions& o) {
         std::lock_guard lock(m);
         halt = true;
     }
+    halting.store(1);
     work_cv.notify_all();
     for (auto& t : pool_threads)
         t.join();

@@ -12,6 +12,7 @@
 #include "sim/experiment/progress.hpp"
 #include "sim/experiment/runner.hpp"
 #include "sim/experiment/signals.hpp"
+#include "sim/model/mission.hpp"
 #include "sim/output/chunk_codec.hpp"
 #include "sim/output/trace_writer.hpp"
 
@@ -62,7 +63,8 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
         std::mutex failure_mutex;
         auto simulate = [&](const RunSpec& spec) {
             std::string failure;
-            output::RunRecord rec = simulate_run(recording, options.seed, spec, &failure);
+            output::RunRecord rec =
+                simulate_run(recording, options.seed, spec, &failure, &SignalGuard::stop_flag());
             output::pack(rec);  // on this worker thread: the writer only copies bytes
             if (!failure.empty()) {
                 std::lock_guard lock(failure_mutex);
@@ -106,8 +108,12 @@ TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std
     const output::TraceLabels labels = trace_labels_for(cfg);
     output::TraceWriter writer(trace, labels, &SignalGuard::stop_flag());
     try {
-        trace_run(cfg, seed, RunSpec{run, 0, run}, writer);
+        trace_run(cfg, seed, RunSpec{run, 0, run}, writer, &SignalGuard::stop_flag());
     } catch (const output::TraceWriter::Interrupted&) {
+        result.interrupted = true;
+        result.signal_exit_code = SignalGuard::exit_code();
+        return result;  // the temporary is removed
+    } catch (const model::RunStopped&) {
         result.interrupted = true;
         result.signal_exit_code = SignalGuard::exit_code();
         return result;  // the temporary is removed

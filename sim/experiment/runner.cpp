@@ -14,6 +14,8 @@
 #include <system_error>
 #include <thread>
 
+#include "sim/model/mission.hpp"
+
 namespace mss::experiment {
 
 int available_cpus() {
@@ -99,6 +101,9 @@ std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, c
                 std::lock_guard lock(m);
                 ring[static_cast<std::size_t>(i) % window] = std::move(r);
                 wake = sink_due();
+            } catch (const model::RunStopped&) {
+                std::lock_guard lock(m);
+                abort = failed = true;  // the stop flag is set: the sink stops anyway
             } catch (...) {
                 std::lock_guard lock(m);
                 if (!error) error = std::current_exception();

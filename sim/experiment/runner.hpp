@@ -34,7 +34,9 @@ struct RunnerOptions {
 };
 
 /// Runs every spec of `runs` and passes each record to `sink` in list order. Returns the number
-/// of records delivered (less than runs.size() only when stopped). Rethrows the first exception
+/// of records delivered (less than runs.size() only when stopped; a run function that throws
+/// model::RunStopped, abandoning its run on the stop flag, stops the others too, and is no
+/// error). Rethrows the first exception
 /// of a run function or of the sink after stopping the workers; ThreadStartError when the
 /// threads cannot all be created (after stopping those that were).
 std::int64_t run_all(const std::vector<RunSpec>& runs, const RunFunction& run, const RunSink& sink,

@@ -148,7 +148,8 @@ std::shared_ptr<const RecordingConfig> PointConfigs::get(std::int64_t point) {
     return cfg;
 }
 
-output::RunRecord PointConfigs::simulate(const RunSpec& spec, std::string* failure) {
+output::RunRecord PointConfigs::simulate(const RunSpec& spec, std::string* failure,
+                                         const std::atomic<int>* stop) {
     std::shared_ptr<const RecordingConfig> cfg;
     try {
         cfg = get(spec.point);
@@ -162,7 +163,7 @@ output::RunRecord PointConfigs::simulate(const RunSpec& spec, std::string* failu
         output::pack(r);
         return r;
     }
-    output::RunRecord r = simulate_run(*cfg, sweep_.sweep.seed, spec, failure);
+    output::RunRecord r = simulate_run(*cfg, sweep_.sweep.seed, spec, failure, stop);
     output::pack(r);
     return r;
 }
@@ -523,7 +524,7 @@ SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
         std::mutex failure_mutex;
         auto simulate = [&](const RunSpec& spec) {
             std::string failure;
-            output::RunRecord rec = configs.simulate(spec, &failure);
+            output::RunRecord rec = configs.simulate(spec, &failure, &SignalGuard::stop_flag());
             if (!failure.empty()) {
                 std::lock_guard lock(failure_mutex);
                 if (result.first_failure.empty())

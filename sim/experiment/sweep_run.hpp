@@ -63,8 +63,10 @@ public:
     /// valid scenario (possible only beyond scenario::kMaxPointsValidated points).
     std::shared_ptr<const RecordingConfig> get(std::int64_t point);
     /// Simulates one run. A point that does not load or a model failure gives a record with
-    /// status `failed` (NaN KPIs and series), and its message in `failure`.
-    output::RunRecord simulate(const RunSpec& spec, std::string* failure);
+    /// status `failed` (NaN KPIs and series), and its message in `failure`. Throws
+    /// model::RunStopped when `stop` (if given) becomes non-zero during the run.
+    output::RunRecord simulate(const RunSpec& spec, std::string* failure,
+                               const std::atomic<int>* stop = nullptr);
 
 private:
     const scenario::SweepLoadResult& sweep_;

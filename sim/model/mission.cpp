@@ -27,8 +27,9 @@ const ModelConfig& checked(const ModelConfig& cfg) {
 }  // namespace
 
 RunKpis run_replication(const ModelConfig& cfg, std::uint64_t seed, std::uint64_t replication,
-                        Observer& obs) {
+                        Observer& obs, const std::atomic<int>* stop) {
     Mission m(cfg, seed, replication, obs);
+    m.set_stop(stop);
     return m.finish();
 }
 
@@ -90,14 +91,24 @@ Mission::~Mission() = default;
 
 // ---- the day loop ------------------------------------------------------------------------------
 
+void Mission::poll_stop() const {
+    if (stop_ != nullptr && stop_->load(std::memory_order_relaxed) != 0) throw RunStopped();
+}
+
 void Mission::run_day() {
     if (done()) return;
+    poll_stop();
     const double end = kernel::days(day_ + 1);
     agenda_.start_day(day_);
     // Timed personnel actions and kernel entries in time order; at equal times the personnel
     // actions run first, and a kernel entry that schedules an action "now" sees it run before
     // the next kernel entry.
     for (;;) {
+        // A countdown, not a load per step: the flag is read once per kStopPollSteps steps.
+        if (--steps_to_poll_ == 0) {
+            steps_to_poll_ = kStopPollSteps;
+            poll_stop();
+        }
         const double ta = agenda_.next_time();
         const double tk = sim_.peek();
         if (ta < end && ta <= tk) {

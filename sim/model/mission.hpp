@@ -17,7 +17,9 @@
 // global, so replications run side by side on threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,11 +42,19 @@
 
 namespace mss::model {
 
+/// Thrown out of a run whose stop flag became non-zero (Mission::set_stop): the run is
+/// abandoned part way, and what its observer received is not a run's results.
+class RunStopped : public std::runtime_error {
+public:
+    RunStopped() : std::runtime_error("the run was stopped (a signal)") {}
+};
+
 /// Runs one replication of `cfg`: builds the mission, runs horizon_days days (reporting each
 /// end-of-day snapshot), computes the KPIs and reports them. Thread-safe for distinct calls.
-/// Throws std::invalid_argument if `cfg` is inconsistent (see validate_model_config).
+/// Throws std::invalid_argument if `cfg` is inconsistent (see validate_model_config), and
+/// RunStopped when `stop` (if given) becomes non-zero during the run.
 RunKpis run_replication(const ModelConfig& cfg, std::uint64_t seed, std::uint64_t replication,
-                        Observer& obs);
+                        Observer& obs, const std::atomic<int>* stop = nullptr);
 
 /// One replication, steppable day by day (tests check invariants between days).
 class Mission {
@@ -57,6 +67,13 @@ public:
 
     /// Runs the next day (every event with t < 24 (day + 1)) and reports its snapshot.
     void run_day();
+    /// From now on, run_day() and finish() throw RunStopped once `*stop` is non-zero: polled
+    /// between days and every kStopPollSteps steps of a day (a day of a million attacks takes
+    /// a while), so that a signal ends a run within a fraction of a second. Results are the same
+    /// with or without a flag. Null: never stopped.
+    void set_stop(const std::atomic<int>* stop) noexcept { stop_ = stop; }
+    /// Steps of the day loop between two looks at the stop flag (a few ms of simulation).
+    static constexpr std::uint32_t kStopPollSteps = 1u << 16;
     /// True once every day of the horizon has run.
     bool done() const noexcept { return day_ >= horizon_days_; }
     /// Days run so far.
@@ -74,6 +91,8 @@ public:
 private:
     void execute(const AgendaItem& it);
     void snapshot();
+    /// Throws RunStopped if the stop flag is set.
+    void poll_stop() const;
 
     ModelConfig cfg_;
     Observer& obs_;
@@ -96,6 +115,8 @@ private:
     DailySeries series_;
     bool finished_ = false;
     RunKpis kpis_;
+    const std::atomic<int>* stop_ = nullptr;
+    std::uint32_t steps_to_poll_ = kStopPollSteps;
 };
 
 }  // namespace mss::model

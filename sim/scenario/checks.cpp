@@ -3,8 +3,10 @@
 #include "sim/scenario/checks.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "sim/model/validate.hpp"
+#include "sim/model/violence.hpp"
 #include "sim/scenario/reader.hpp"
 
 namespace mss::scenario::detail {
@@ -85,6 +87,61 @@ void check_routes(const model::ModelConfig& c, Diagnostics& diags, const Locatio
                                " could never fly; add a route with origin = " + quote(k.origin)));
         }
     }
+}
+
+// Work per run, so that a scenario that would take hours per run is noticed before it runs
+// (DESIGN §9: a signal stops it, but a batch job's time limit would be lost on it). Kernel
+// events a run handles, roughly: attacks (the expected daily rate under the regimes' long-run
+// shares, or the largest rate when those cannot be computed) x horizon, sorties (a few events
+// a day per aircraft) and personnel (a dozen events per person, one tour per tour length).
+// A release build handles about kEventsPerSecond on one core of a 2020s machine (measured:
+// 2e7 attacks a second on tests/app/heavy_run.toml).
+constexpr double kEventsPerSecond = 2e7;
+// Warn from here: minutes per run on a fast core, hours on a slow one or over many runs.
+constexpr double kEventsWarn = 1e10;
+
+struct EventEstimate {
+    double attacks = 0;
+    double total = 0;
+    std::string busiest;  ///< the regime with the most attacks a day
+};
+
+EventEstimate estimate_events(const model::ModelConfig& c) {
+    EventEstimate e;
+    const double days = std::max(0, c.scenario.horizon_days);
+    if (c.violence.enabled && !c.violence.regimes.empty()) {
+        double rate = 0;
+        try {
+            const std::vector<double> share = model::stationary_regime_shares(c.violence);
+            for (std::size_t i = 0; i < share.size() && i < c.violence.regimes.size(); ++i)
+                rate += share[i] * std::max(0.0, c.violence.regimes[i].attacks_per_day);
+        } catch (const std::exception&) {  // the model's error; estimate from the largest rate
+        }
+        double most = -1;
+        for (const auto& r : c.violence.regimes) {
+            if (r.attacks_per_day > most) e.busiest = r.name;
+            most = std::max(most, r.attacks_per_day);
+        }
+        if (!(rate > 0)) rate = std::max(0.0, most);
+        e.attacks = rate * days;
+    }
+    double aircraft = 0, people = 0;
+    for (const auto& a : c.aircraft)
+        aircraft += std::max(0, a.count);
+    for (const auto& k : c.contingents) {
+        const double tour =
+            kernel::validate(k.tour_days).empty() ? kernel::theoretical_mean(k.tour_days) : 0;
+        people += std::max(0, k.billets) * (1 + (tour > 0 ? days / tour : 0));
+    }
+    e.total = e.attacks + 4 * aircraft * days + 12 * people;
+    return e;
+}
+
+/// `x` with two significant digits, e.g. 3.7e+10.
+std::string rough(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2g", x);
+    return buf;
 }
 
 // Legal but suspicious (DESIGN §4): exit code 0.
@@ -194,6 +251,19 @@ void warn_about(const model::ModelConfig& c, Diagnostics& diags, const Locations
              "realised (" +
                  who + "); without them at most " + std::to_string(certain) + " of " +
                  std::to_string(authorised) + " billets can be filled");
+    }
+    if (const EventEstimate e = estimate_events(c); e.total >= kEventsWarn) {
+        const double minutes = e.total / kEventsPerSecond / 60;
+        const std::string time =
+            minutes >= 120 ? rough(minutes / 60) + " hours" : rough(minutes) + " minutes";
+        warn(e.attacks >= e.total / 2 ? join_path("violence.regime", e.busiest) + ".attacks_per_day"
+                                      : "scenario.horizon_days",
+             "a run will handle about " + rough(e.total) + " events (" + rough(e.attacks) +
+                 " attacks over " + std::to_string(c.scenario.horizon_days) + " days): about " +
+                 time +
+                 " per run at 20 million events a second; check attacks_per_day and "
+                 "horizon_days (a run stops within a second on SIGINT or SIGTERM, but its work "
+                 "is lost)");
     }
     for (const auto& k : c.contingents) {
         const std::string p = join_path("contingent", k.name) + ".tour_days";
