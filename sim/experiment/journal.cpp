@@ -293,9 +293,16 @@ Journal Journal::create(const std::filesystem::path& path, const JournalHeader& 
     char buf[kHeaderBytes];
     encode_header(header, buf);
     const struct iovec iov { buf, sizeof buf };
-    write_full(fd, &iov, 1, path);
-    if (::fdatasync(fd) != 0)
-        throw JournalError("syncing journal " + path.string() + ": " + errno_text());
+    try {
+        write_full(fd, &iov, 1, path);
+        if (::fdatasync(fd) != 0)
+            throw JournalError("syncing journal " + path.string() + ": " + errno_text());
+    } catch (...) {
+        // A journal without its header (a full disk) holds nothing: do not leave it behind.
+        ::unlink(path.c_str());
+        ::close(fd);
+        throw;
+    }
     sync_directory(directory_of(path));
     return Journal(path, fd, header, 0, 0);
 }
@@ -410,6 +417,22 @@ void Journal::remove() {
     if (ec) throw JournalError("removing journal " + path_.string() + ": " + ec.message());
     sync_directory(directory_of(path_));
     close();
+}
+
+bool remove_headerless_journal(const std::filesystem::path& path) {
+    // O_NONBLOCK: a FIFO in its place must not block (the caller refuses it).
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    bool removed = false;
+    // The lock: a sweep that has just created the journal holds it while writing the header.
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < kHeaderBytes &&
+        ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        removed = ::unlink(path.c_str()) == 0;
+    }
+    ::close(fd);
+    if (removed) sync_directory(directory_of(path));
+    return removed;
 }
 
 JournalHeader read_journal_header(const std::filesystem::path& path) {

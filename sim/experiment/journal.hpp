@@ -134,6 +134,11 @@ private:
 /// The journal path of results file `output` (`OUT.h5.journal`).
 std::filesystem::path journal_path_for(const std::filesystem::path& output);
 
+/// Removes `path` when it is a regular file too short to hold a journal header that no process
+/// holds locked: what a full disk or a kill between creating a journal and writing its header
+/// leaves. Such a journal holds no run, so it is treated as absent. True when removed.
+bool remove_headerless_journal(const std::filesystem::path& path);
+
 /// Reads only a journal's header (JournalConflict if it is not a journal).
 JournalHeader read_journal_header(const std::filesystem::path& path);
 

@@ -248,6 +248,9 @@ SweepPlan make_plan(const scenario::SweepLoadResult& sweep, const ShardSpec& sha
 std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions& o,
                                     SweepRunResult& result) {
     std::error_code ec;
+    // A journal without a complete header (a full disk or a kill as it was created) holds no
+    // run: it is removed and the sweep starts afresh, with or without --resume.
+    remove_headerless_journal(plan.journal);
     const bool have_journal = fs::exists(plan.journal, ec);
     const bool have_output = fs::exists(plan.output, ec);
     if (have_journal) {

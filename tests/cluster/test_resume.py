@@ -3,6 +3,7 @@ final write), SIGTERM or SIGINT, `--resume` finishes the sweep with results iden
 uninterrupted one, without rerunning a finished run; a torn last record is cut off; journals
 of another sweep or shard, and journals without --resume, are refused."""
 import os
+import pathlib
 import random
 import signal
 
@@ -249,3 +250,33 @@ def test_sigterm_to_the_mpi_ranks_keeps_the_journal(reference, tmp_path):
     assert not out.exists()
     resume(out)
     assert_identical(reference, out)
+
+
+# --- journals without a header (issue 24, item 4) ---
+
+SMALL = ["--set", "sweep.replications=1"]  # 4 runs
+
+
+@pytest.mark.parametrize("header", [b"", b"MSSJNL01" + b"\0" * 32],
+                         ids=["empty", "half-header"])
+@pytest.mark.parametrize("resume_flag", [[], ["--resume"]], ids=["start", "resume"])
+def test_a_journal_without_a_complete_header_is_treated_as_absent(tmp_path, header,
+                                                                  resume_flag):
+    """What a full disk or a kill between creating the journal and writing its header leaves:
+    a rerun (a requeued batch job, with or without --resume) starts afresh."""
+    out = tmp_path / "h.h5"
+    pathlib.Path(journal_of(out)).write_bytes(header)
+    r = sweep(out, "-j", 2, *SMALL, *resume_flag, check=False)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.h5"]
+
+
+def test_a_full_disk_at_the_start_leaves_no_journal(tmp_path):
+    out = tmp_path / "e.h5"
+    r = sweep(out, "-j", 2, *SMALL, check=False, preexec_fn=file_size_limit(40))
+    assert r.returncode == 1, r.stderr
+    assert "File too large" in r.stderr, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    r = sweep(out, "-j", 2, *SMALL, check=False)
+    assert r.returncode == 0, r.stderr
+
