@@ -248,6 +248,13 @@ SweepPlan make_plan(const scenario::SweepLoadResult& sweep, const ShardSpec& sha
 std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions& o,
                                     SweepRunResult& result) {
     std::error_code ec;
+    // A journal is a regular file: anything else in its place is refused before it is opened
+    // (a FIFO would block the open, a directory fail it).
+    if (const fs::file_status st = fs::status(plan.journal, ec);
+        fs::exists(st) && !fs::is_regular_file(st))
+        throw SweepInputError(plan.journal.string() + " is " + file_type_words(st.type()) +
+                              ", not a regular file: the sweep's journal goes there; remove it, "
+                              "or give another -o");
     // A journal without a complete header (a full disk or a kill as it was created) holds no
     // run: it is removed and the sweep starts afresh, with or without --resume.
     remove_headerless_journal(plan.journal);

@@ -252,7 +252,7 @@ def test_sigterm_to_the_mpi_ranks_keeps_the_journal(reference, tmp_path):
     assert_identical(reference, out)
 
 
-# --- journals without a header (issue 24, item 4) ---
+# --- journals that are not journals (issue 24, items 4 and 5) ---
 
 SMALL = ["--set", "sweep.replications=1"]  # 4 runs
 
@@ -280,3 +280,18 @@ def test_a_full_disk_at_the_start_leaves_no_journal(tmp_path):
     r = sweep(out, "-j", 2, *SMALL, check=False)
     assert r.returncode == 0, r.stderr
 
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+@pytest.mark.parametrize("resume_flag", [[], ["--resume"]], ids=["start", "resume"])
+def test_a_journal_that_is_not_a_regular_file_is_refused(tmp_path, kind, resume_flag):
+    out = tmp_path / "s.h5"
+    j = pathlib.Path(journal_of(out))
+    if kind == "fifo":
+        os.mkfifo(j)
+    else:
+        j.mkdir()
+    r = sweep(out, "-j", 2, *SMALL, *resume_flag, check=False, timeout=60)
+    assert r.returncode == 2, r.stderr
+    words = "a FIFO" if kind == "fifo" else "a directory"
+    assert f"{j} is {words}, not a regular file" in r.stderr, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.h5.journal"]
