@@ -6,6 +6,7 @@ namespace mss::app {
 inline constexpr int kExitOk = 0;             ///< success
 inline constexpr int kExitFailure = 1;        ///< other failures (I/O)
 inline constexpr int kExitInvalidInput = 2;   ///< bad scenario, sweep, flag or value
+inline constexpr int kExitHangup = 129;       ///< after SIGHUP (handled like SIGTERM)
 inline constexpr int kExitInterrupted = 130;  ///< after SIGINT
 inline constexpr int kExitTerminated = 143;   ///< after SIGTERM
 

@@ -404,6 +404,9 @@ int main(int argc, char** argv) {
     // SIGPIPE (141) that fails a `pipefail` script. mss starts no other program that could
     // inherit this, and Open MPI works with SIGPIPE ignored.
     std::signal(SIGPIPE, SIG_IGN);
+    // A file grown past the size limit (`ulimit -f`, RLIMIT_FSIZE) is a failed write (EFBIG),
+    // reported and cleaned up like a full disk, not a death by SIGXFSZ that leaves temporaries.
+    std::signal(SIGXFSZ, SIG_IGN);
     mss::experiment::keep_freed_memory();
     CLI::App app{
         "mss-sim: discrete-event simulation of the logistics of the Multinational "

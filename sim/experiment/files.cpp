@@ -4,8 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <random>
 
 #include "sim/output/results_writer.hpp"
 
@@ -95,6 +98,29 @@ void durable_rename(const fs::path& from, const fs::path& to, bool from_synced) 
         throw output::OutputError("cannot rename " + from.string() + " to " + to.string() + ": " +
                                   ec.message());
     sync_directory(directory_of(to));
+}
+
+TempFile TempFile::beside(const fs::path& final_path) {
+    char host[256] = "host";
+    if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "host");
+    host[sizeof host - 1] = '\0';
+    for (char* c = host; *c != '\0'; ++c)  // a file name, whatever the host name holds
+        if (*c == '/' || std::isspace(static_cast<unsigned char>(*c))) *c = '_';
+    std::random_device rd;
+    for (int attempt = 0;; ++attempt) {
+        char suffix[16];
+        std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
+        fs::path p =
+            final_path.string() + ".tmp-" + host + "-" + std::to_string(::getpid()) + "-" + suffix;
+        const int fd =
+            ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            ::close(fd);
+            return TempFile(std::move(p));
+        }
+        if (errno != EEXIST || attempt >= 100)
+            throw output::OutputError("cannot create " + p.string() + ": " + std::strerror(errno));
+    }
 }
 
 TempFile::~TempFile() {

@@ -43,6 +43,12 @@ void durable_rename(const std::filesystem::path& from, const std::filesystem::pa
 class TempFile {
 public:
     explicit TempFile(std::filesystem::path p) : path_(std::move(p)) {}
+    /// A new empty file beside `final_path`, named `FINAL.tmp-HOST-PID-RANDOM` (8 hex digits):
+    /// the name says which machine and process wrote it (on a cluster's shared file system the
+    /// process may run on another node), and it is created exclusively, so that it is never
+    /// another process's file. Throws output::OutputError naming the path.
+    static TempFile beside(const std::filesystem::path& final_path);
+    TempFile(TempFile&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
     ~TempFile();
     TempFile(const TempFile&) = delete;
     TempFile& operator=(const TempFile&) = delete;

@@ -50,7 +50,7 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
     const auto R = static_cast<std::int64_t>(runs.size());
 
     SignalGuard signals;
-    TempFile temp(final_path.string() + ".tmp-" + std::to_string(::getpid()));
+    TempFile temp = TempFile::beside(final_path);
     std::vector<std::vector<double>> kpi_values(model::kpi_columns().size());
     const RecordingConfig recording(cfg);
     {
@@ -102,7 +102,7 @@ TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std
                           const std::filesystem::path& final_path) {
     TraceResult result;
     SignalGuard signals;
-    TempFile temp(final_path.string() + ".tmp-" + std::to_string(::getpid()));
+    TempFile temp = TempFile::beside(final_path);
     std::ofstream trace(temp.path());
     if (!trace) throw output::OutputError("cannot write " + temp.path().string());
     const output::TraceLabels labels = trace_labels_for(cfg);

@@ -33,9 +33,9 @@ struct PlainRunResult {
     std::vector<KpiSummary> kpis;  ///< over all runs, in kpi_columns() order
 };
 
-/// Runs and writes `final_path` atomically: the file is written as `final_path` + ".tmp-PID"
-/// beside it and renamed when complete; on an error or a signal the temporary is removed and
-/// nothing appears under the final name.
+/// Runs and writes `final_path` atomically: the file is written as a temporary beside it
+/// (TempFile::beside: `final_path` + ".tmp-HOST-PID-RANDOM") and renamed when complete; on an error
+/// or a signal the temporary is removed and nothing appears under the final name.
 PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions& options,
                            const std::filesystem::path& final_path,
                            const output::Provenance& provenance);
@@ -47,8 +47,8 @@ struct TraceResult {
 
 /// Simulates run id `run` (replication `run`) of `cfg` under master seed `seed`, every event
 /// recorded whatever the scenario's output options, and writes its CSV trace
-/// (output::TraceWriter) to `final_path` atomically, as run_to_file writes its file. SIGINT or
-/// SIGTERM stops the run at the end of a simulated day. Throws output::OutputError when the
+/// (output::TraceWriter) to `final_path` atomically, as run_to_file writes its file. SIGINT,
+/// SIGTERM or SIGHUP stops the run at once. Throws output::OutputError when the
 /// trace cannot be written ("cannot write TEMP", "writing TEMP failed (reason)") or renamed,
 /// and what the model throws.
 TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std::int64_t run,
