@@ -171,7 +171,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     try {
         if (o.only) {
             const experiment::TraceResult t =
-                experiment::trace_to_file(cfg, seed, *o.only, trace_path);
+                experiment::trace_to_file(cfg, seed, *o.only, trace_path, o.force);
             if (t.interrupted) {
                 err << "mss run: interrupted; no trace was written\n";
                 return t.signal_exit_code != 0 ? t.signal_exit_code : kExitInterrupted;
@@ -187,6 +187,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         po.threads = threads;
         po.progress = o.progress;
         po.only = o.only;
+        po.replace = o.force;
         // The header first, before the runs: a batch log says what is running from the start.
         const std::int64_t runs = o.only ? 1 : reps;
         const std::int64_t used = std::min<std::int64_t>(threads, runs);  // threads started

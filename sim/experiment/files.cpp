@@ -90,13 +90,46 @@ void sync_file(const fs::path& path) {
                                   " to disk: " + std::strerror(err));
 }
 
-void durable_rename(const fs::path& from, const fs::path& to, bool from_synced) {
+namespace {
+
+/// rename(2) that fails with EEXIST instead of replacing `to`; errno set on failure.
+bool rename_no_replace(const fs::path& from, const fs::path& to) {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
+        return true;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) return false;
+    // No RENAME_NOREPLACE here (some network file systems): link(2) fails on an existing name.
+    if (::link(from.c_str(), to.c_str()) == 0) {
+        ::unlink(from.c_str());
+        return true;
+    }
+    if (errno == EEXIST) return false;
+    // No hard links either: a last look, then a plain rename (a race remains possible).
+    if (::access(to.c_str(), F_OK) == 0) {
+        errno = EEXIST;
+        return false;
+    }
+    return ::rename(from.c_str(), to.c_str()) == 0;
+}
+
+}  // namespace
+
+void durable_rename(const fs::path& from, const fs::path& to, bool from_synced, bool replace) {
     if (!from_synced) sync_file(from);
-    std::error_code ec;
-    fs::rename(from, to, ec);
-    if (ec)
+    if (replace) {
+        std::error_code ec;
+        fs::rename(from, to, ec);
+        if (ec)
+            throw output::OutputError("cannot rename " + from.string() + " to " + to.string() +
+                                      ": " + ec.message());
+    } else if (!rename_no_replace(from, to)) {
+        if (errno == EEXIST)
+            throw output::OutputError(
+                to.string() +
+                " appeared while this command ran (another mss writing the same output?) and is "
+                "not replaced without --force; nothing was written over it");
         throw output::OutputError("cannot rename " + from.string() + " to " + to.string() + ": " +
-                                  ec.message());
+                                  std::strerror(errno));
+    }
     sync_directory(directory_of(to));
 }
 

@@ -34,10 +34,12 @@ void sync_directory(const std::filesystem::path& directory);
 void sync_file(const std::filesystem::path& path);
 
 /// Renames `from` to `to` so that a crash leaves one or the other complete: `from` is synced
-/// before (unless the caller did with sync_file: `from_synced`), the directory after. Throws
-/// output::OutputError naming the paths.
+/// before (unless the caller did with sync_file: `from_synced`), the directory after. Unless
+/// `replace` (--force), an existing `to` is never replaced, even one that appeared a moment
+/// ago (another mss writing the same output): renameat2(RENAME_NOREPLACE), or link(2) and
+/// unlink(2) where the file system lacks it. Throws output::OutputError naming the paths.
 void durable_rename(const std::filesystem::path& from, const std::filesystem::path& to,
-                    bool from_synced = false);
+                    bool from_synced = false, bool replace = true);
 
 /// Removes its file when destroyed, unless released (after the rename that keeps it).
 class TempFile {

@@ -232,7 +232,7 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
         throw;
     }
     try {
-        durable_rename(part, output);
+        durable_rename(part, output, false, force);
     } catch (...) {
         fs::remove(part, ec);
         throw;

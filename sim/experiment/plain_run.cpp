@@ -89,7 +89,7 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
         }
         writer.finish();
     }
-    durable_rename(temp.path(), final_path);
+    durable_rename(temp.path(), final_path, false, options.replace);
     temp.release();
     std::vector<std::string> names;
     for (const auto& k : model::kpi_columns())
@@ -99,7 +99,7 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
 }
 
 TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std::int64_t run,
-                          const std::filesystem::path& final_path) {
+                          const std::filesystem::path& final_path, bool replace) {
     TraceResult result;
     SignalGuard signals;
     TempFile temp = TempFile::beside(final_path);
@@ -126,7 +126,7 @@ TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std
         if (cause != 0) what += " (" + std::string(std::strerror(cause)) + ")";
         throw output::OutputError(what);
     }
-    durable_rename(temp.path(), final_path);
+    durable_rename(temp.path(), final_path, false, replace);
     temp.release();
     return result;
 }

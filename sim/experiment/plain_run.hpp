@@ -22,6 +22,7 @@ struct PlainRunOptions {
     int threads = 1;
     ProgressMode progress = ProgressMode::automatic;  ///< how progress is shown
     std::optional<std::int64_t> only;                 ///< write only this run id (one row)
+    bool replace = false;  ///< --force: replace the output, even one made while this ran
 };
 
 struct PlainRunResult {
@@ -52,7 +53,7 @@ struct TraceResult {
 /// trace cannot be written ("cannot write TEMP", "writing TEMP failed (reason)") or renamed,
 /// and what the model throws.
 TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std::int64_t run,
-                          const std::filesystem::path& final_path);
+                          const std::filesystem::path& final_path, bool replace = false);
 
 /// KPI summaries of a runs table (same statistics as run_to_file's).
 std::vector<KpiSummary> summarise_runs(const std::vector<std::string>& names,

@@ -149,6 +149,10 @@ SweepReport run_sweep_request(const SweepRequest& o, std::ostream& err) {
         prov.extra = o.versions;
         try {
             plan = make_plan(loaded, *shard, out_path, prov);
+            // An output there now has passed open_journal's checks (--force, or --resume of
+            // a sweep whose final rename was cut short); one that appears later is refused.
+            std::error_code ec;
+            plan->replace_output = o.force || fs::exists(out_path, ec);
         } catch (const SweepInputError& e) {
             complain(e.what());
             ok = false;

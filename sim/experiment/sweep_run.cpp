@@ -487,7 +487,13 @@ bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
         std::rethrow_exception(s.error);
     }
     // Durable before the rename, and the rename durable before the journal goes.
-    durable_rename(s.part, s.plan.output, /*from_synced=*/true);
+    try {
+        durable_rename(s.part, s.plan.output, /*from_synced=*/true, s.plan.replace_output);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(s.part, ec);  // the journal stays: --resume writes the file again
+        throw;
+    }
     journal.remove();
     result.points = std::move(s.points);
     result.failed = s.failed;

@@ -86,6 +86,7 @@ struct SweepPlan {
     std::filesystem::path journal;  ///< output + ".journal"
     output::FileLayout layout;      ///< rows = runs.size(); /points = every design point
     output::Provenance provenance;  ///< with sweep text and hash (and shard attributes)
+    bool replace_output = false;    ///< --force: the final rename may replace an existing file
 
     /// Run `run` as (run, point, replication).
     RunSpec spec(std::int64_t run) const;
