@@ -128,7 +128,9 @@ int run_sweep(const SweepOptions& options, std::ostream& out, std::ostream& err)
     resume_cmd += " -o " + shell_word(out_path.string());
     if (!o.shard.empty()) resume_cmd += " --shard " + o.shard;
     resume_cmd += " --resume";
-    if (r.discarded_bytes > 0)
+    if (!r.journal_damage.empty())
+        err << "mss sweep: " << plan.journal.string() << ": " << r.journal_damage << "\n";
+    else if (r.discarded_bytes > 0)
         err << "mss sweep: cut off an incomplete last record (" << r.discarded_bytes
             << " bytes) of " << plan.journal.string() << "; that run is simulated again\n";
     if (r.outcome == ex::SweepRunResult::Outcome::interrupted) {

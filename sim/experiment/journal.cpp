@@ -149,6 +149,40 @@ void write_full(int fd, const struct iovec* iov_in, int n, const std::filesystem
     }
 }
 
+/// What Journal::open says about damage found at record `index` (run `run`, at byte `at`):
+/// why, and how many complete records follow it from `next` (-1: the frame is unreadable,
+/// only the bytes are counted). Reads on from `next`; the caller seeks afterwards.
+std::string describe_damage(int fd, std::int64_t index, std::int64_t run, const std::string& why,
+                            off_t at, off_t size, off_t next) {
+    std::string text = "record " + std::to_string(index) + " (run " + std::to_string(run) +
+                       ") is damaged (" + why + ")";
+    std::int64_t after = 0;
+    if (next >= 0 && ::lseek(fd, next, SEEK_SET) == next) {
+        std::string payload;
+        for (;;) {
+            char fb[kFrameBytes];
+            if (read_full(fd, fb, sizeof fb) < sizeof fb) break;
+            std::size_t pos = 0;
+            const auto magic = get<std::uint32_t>(fb, pos);
+            get<std::uint32_t>(fb, pos);
+            const auto r = get<std::int64_t>(fb, pos);
+            const auto length = get<std::uint64_t>(fb, pos);
+            const auto sum = get<std::uint64_t>(fb, pos);
+            if (magic != kRecordMagic || length > kMaxPayload) break;
+            payload.resize(static_cast<std::size_t>(length));
+            if (read_full(fd, payload.data(), payload.size()) < payload.size()) break;
+            if (frame_checksum(r, length, payload) != sum) break;
+            ++after;
+        }
+        text += " and the " + std::to_string(after) + " complete records after it";
+    } else {
+        text += " and the " + std::to_string(size - at) + " bytes from it on";
+    }
+    return text + " are dropped: runs " + std::to_string(run) +
+           " and later are simulated again (the disk or a copy damaged the journal; nothing "
+           "else to do)";
+}
+
 void lock_or_conflict(int fd, const std::filesystem::path& path) {
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int e = errno;
@@ -251,6 +285,7 @@ Journal::Journal(Journal&& o) noexcept
       header_(std::move(o.header_)),
       records_(o.records_),
       discarded_(o.discarded_),
+      damage_(std::move(o.damage_)),
       last_sync_(o.last_sync_),
       syncer_(std::move(o.syncer_)) {}
 
@@ -262,6 +297,7 @@ Journal& Journal::operator=(Journal&& o) noexcept {
         header_ = std::move(o.header_);
         records_ = o.records_;
         discarded_ = o.discarded_;
+        damage_ = std::move(o.damage_);
         last_sync_ = o.last_sync_;
         syncer_ = std::move(o.syncer_);
     }
@@ -322,10 +358,15 @@ Journal Journal::open(const std::filesystem::path& path) {
         throw;
     }
     // Scan the records; the first one that is short, damaged or out of order ends the journal.
+    // Short (the file ends inside it) is the torn tail a kill leaves; anything else is damage,
+    // and the complete records after it, which are dropped too, are counted for the message.
     std::int64_t records = 0;
     off_t good_end = kHeaderBytes;
-    std::string payload;
+    std::string payload, damage;
     try {
+        struct stat st {};
+        if (::fstat(fd, &st) != 0)
+            throw JournalError("stat " + path.string() + ": " + errno_text());
         for (;;) {
             if (records == h.run_count) break;
             char fb[kFrameBytes];
@@ -336,17 +377,29 @@ Journal Journal::open(const std::filesystem::path& path) {
             const auto run = get<std::int64_t>(fb, pos);
             const auto length = get<std::uint64_t>(fb, pos);
             const auto sum = get<std::uint64_t>(fb, pos);
-            if (magic != kRecordMagic || run != h.first_run + records || length > kMaxPayload)
+            const std::int64_t due = h.first_run + records;
+            const bool whole = magic == kRecordMagic && length <= kMaxPayload &&
+                               good_end + static_cast<off_t>(kFrameBytes + length) <= st.st_size;
+            if (magic == kRecordMagic && length <= kMaxPayload && !whole) break;  // torn
+            std::string why;
+            if (!whole) {
+                why = "its frame is damaged";
+            } else if (run != due) {
+                why = "it holds run " + std::to_string(run);
+            } else {
+                payload.resize(static_cast<std::size_t>(length));
+                if (read_full(fd, payload.data(), payload.size()) < payload.size()) break;
+                if (frame_checksum(run, length, payload) != sum) why = "its checksum is wrong";
+            }
+            if (!why.empty()) {
+                damage = describe_damage(
+                    fd, records, due, why, good_end, st.st_size,
+                    whole ? good_end + static_cast<off_t>(kFrameBytes + length) : -1);
                 break;
-            payload.resize(static_cast<std::size_t>(length));
-            if (read_full(fd, payload.data(), payload.size()) < payload.size()) break;
-            if (frame_checksum(run, length, payload) != sum) break;
+            }
             ++records;
             good_end += static_cast<off_t>(kFrameBytes + length);
         }
-        struct stat st {};
-        if (::fstat(fd, &st) != 0)
-            throw JournalError("stat " + path.string() + ": " + errno_text());
         const std::int64_t discarded = static_cast<std::int64_t>(st.st_size - good_end);
         if (discarded > 0) {
             if (::ftruncate(fd, good_end) != 0 || ::fdatasync(fd) != 0)
@@ -355,7 +408,9 @@ Journal Journal::open(const std::filesystem::path& path) {
         }
         if (::lseek(fd, good_end, SEEK_SET) < 0)
             throw JournalError("seek in " + path.string() + ": " + errno_text());
-        return Journal(path, fd, h, records, discarded);
+        Journal j(path, fd, h, records, discarded);
+        j.damage_ = std::move(damage);
+        return j;
     } catch (...) {
         ::close(fd);
         throw;

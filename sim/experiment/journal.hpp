@@ -80,6 +80,9 @@ public:
     bool complete() const noexcept { return records_ == header_.run_count; }
     /// Bytes of a torn tail that open() cut off (0 when the last record was whole).
     std::int64_t discarded_bytes() const noexcept { return discarded_; }
+    /// Empty unless open() cut the journal at a damaged record rather than at a torn last one:
+    /// then which record, why, and what was dropped after it (for a message).
+    const std::string& damage() const noexcept { return damage_; }
     /// The run id the next append() must carry.
     std::int64_t next_run() const noexcept { return header_.first_run + records_; }
 
@@ -103,6 +106,7 @@ private:
     JournalHeader header_;
     std::int64_t records_ = 0;
     std::int64_t discarded_ = 0;
+    std::string damage_;
     std::chrono::steady_clock::time_point last_sync_;
     std::unique_ptr<Syncer> syncer_;  ///< the once-a-second fdatasync, started on first need
 };

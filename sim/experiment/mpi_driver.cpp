@@ -849,6 +849,7 @@ SweepRunResult run_sweep_mpi(MpiSession& mpi, const SweepPlan& plan, const Sweep
     }
     result.resumed = journal->records();
     result.discarded_bytes = journal->discarded_bytes();
+    result.journal_damage = journal->damage();
     bool stopped = false;
     ResultsFollower follower(plan, *journal);
     try {

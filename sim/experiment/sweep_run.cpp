@@ -399,7 +399,20 @@ struct ResultsFollower::State {
                 if (!next_payload(n, reader, payload)) return;
                 // The events go from the payload straight into the writer's chunk.
                 output::EventSlices events;
-                output::RunRecord rec = decode_record(payload, &events);
+                output::RunRecord rec;
+                try {
+                    rec = decode_record(payload, &events);
+                } catch (const CodecError& e) {
+                    if (n >= from_journal) throw;  // handed over in memory: not the file's
+                    const std::int64_t run = plan.runs.first + n;
+                    throw SweepInputError(
+                        journal_path.string() + ": record " + std::to_string(n) + " (run " +
+                        std::to_string(run) + ") passes its checksum but cannot be decoded (" +
+                        e.what() +
+                        "): the journal is damaged or was written by another mss. Finish it with "
+                        "the mss that wrote it, or delete it and run the sweep again without "
+                        "--resume (its runs are simulated again)");
+                }
                 acc.add(rec);
                 if (rec.status != output::RunStatus::ok) ++failed;
                 writer.append(std::move(rec), &events);
@@ -530,6 +543,7 @@ SweepRunResult run_sweep(const SweepPlan& plan, const SweepRunOptions& o) {
     const EmptyJournalRemover remover(*journal);
     result.resumed = journal->records();
     result.discarded_bytes = journal->discarded_bytes();
+    result.journal_damage = journal->damage();
     ResultsFollower follower(plan, *journal);
     if (!journal->complete()) {
         PointConfigs configs(*plan.sweep);

@@ -127,6 +127,7 @@ struct SweepRunResult {
     std::int64_t resumed = 0;          ///< runs already in the journal at the start
     std::int64_t simulated = 0;        ///< runs simulated and journaled by this invocation
     std::int64_t discarded_bytes = 0;  ///< torn journal tail cut off at the start
+    std::string journal_damage;        ///< Journal::damage(): a damaged record cut off
     std::int64_t failed = 0;           ///< runs with status failed in the file written
     std::string first_failure;         ///< message of the first failure seen by this process
     std::vector<PointSummary> points;  ///< per design point (those the file holds)

@@ -6,6 +6,7 @@ import os
 import pathlib
 import random
 import signal
+import struct
 
 import pytest
 
@@ -295,3 +296,71 @@ def test_a_journal_that_is_not_a_regular_file_is_refused(tmp_path, kind, resume_
     words = "a FIFO" if kind == "fifo" else "a directory"
     assert f"{j} is {words}, not a regular file" in r.stderr, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.h5.journal"]
+
+
+# --- damaged journals are named (issue 24, item 10) ---
+
+def crc64_xz(data):
+    crc = 0xFFFFFFFFFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0xC96C5795D7870F42 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFFFFFFFFFF
+
+
+def frames(path):
+    """(offset, run, length) of each complete frame."""
+    out, data = [], pathlib.Path(path).read_bytes()
+    pos = HEADER_SIZE
+    while pos + 32 <= len(data):
+        magic, _, run, length, _ = struct.unpack_from("<IIqQQ", data, pos)
+        if magic != 0x5253534D or pos + 32 + length > len(data):
+            break
+        out.append((pos, run, length))
+        pos += 32 + length
+    return out
+
+
+HEADER_SIZE = 80
+
+
+def interrupted_journal(tmp_path, name, records=12):
+    out = tmp_path / name
+    p = start_sweep(out, "-j", 1, *REPS)
+    assert wait_for(lambda: journal_records(journal_of(out)) >= records, p)
+    kill_and_reap(p)
+    return out
+
+
+def test_a_damaged_record_in_the_middle_is_reported_as_such(reference, tmp_path):
+    out = interrupted_journal(tmp_path, "m.h5")
+    fr = frames(journal_of(out))
+    off, run, length = fr[4]
+    with open(journal_of(out), "r+b") as f:   # one byte of record 4's payload
+        f.seek(off + 32 + length // 2)
+        b = f.read(1)
+        f.seek(off + 32 + length // 2)
+        f.write(bytes([b[0] ^ 0xFF]))
+    r = resume(out)
+    assert "incomplete last record" not in r.stderr, r.stderr
+    assert f"record 4 (run {run}) is damaged" in r.stderr, r.stderr
+    assert f"{len(fr) - 5} complete records after it" in r.stderr, r.stderr
+    assert_identical(reference, out)
+
+
+def test_a_record_that_does_not_decode_is_named(tmp_path):
+    out = interrupted_journal(tmp_path, "g.h5")
+    j = pathlib.Path(journal_of(out))
+    data = j.read_bytes()
+    off, run, length = frames(j)[3]
+    assert struct.unpack_from("<Q", data, off + 24)[0] == crc64_xz(
+        data[off + 8:off + 24] + data[off + 32:off + 32 + length]), "the checksum rule"
+    garbage = b"\x07" * 64
+    head = struct.pack("<qQ", run, len(garbage))
+    frame = struct.pack("<II", 0x5253534D, 0) + head + struct.pack("<Q", crc64_xz(head + garbage))
+    j.write_bytes(data[:off] + frame + garbage)
+    r = sweep(out, "-j", 2, *REPS, "--resume", check=False)
+    assert r.returncode == 2, r.stderr
+    assert f"{j}: record 3 (run {run})" in r.stderr, r.stderr
+    assert "cannot be decoded" in r.stderr and "delete" in r.stderr, r.stderr
