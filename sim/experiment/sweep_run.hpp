@@ -60,7 +60,7 @@ public:
     /// `sweep` must outlive this object.
     explicit PointConfigs(const scenario::SweepLoadResult& sweep, std::size_t keep = 16);
     /// The config of `point`; throws scenario::InvalidInput when its overrides do not give a
-    /// valid scenario (possible only beyond scenario::kMaxPointsValidated points).
+    /// valid scenario (load_sweep checks every point, so only if the files changed since).
     std::shared_ptr<const RecordingConfig> get(std::int64_t point);
     /// Simulates one run. A point that does not load or a model failure gives a record with
     /// status `failed` (NaN KPIs and series), and its message in `failure`. Throws

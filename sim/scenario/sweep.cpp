@@ -476,8 +476,9 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
     result.points = expand_design(cfg);
     // A grid of one factor has no point that was not tried above; a hypercube's points lie
     // inside the ranges, where (e.g.) an integer key gets fractions unless `integer = true`.
-    if (static_cast<std::int64_t>(result.points.size()) <= kMaxPointsValidated &&
-        (cfg.factors.size() > 1 || !grid)) {
+    // Every point, however many (at most kMaxDesignPoints): a point found invalid only when its
+    // runs start would waste every run before it.
+    if (cfg.factors.size() > 1 || !grid) {
         for (const auto& p : result.points) {
             std::string problem = try_point(p.assignments());
             if (problem.empty()) continue;

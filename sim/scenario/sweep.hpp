@@ -39,9 +39,6 @@ inline constexpr std::int64_t kMaxDesignPoints = 100000;
 inline constexpr std::int64_t kMaxRuns = 10'000'000;
 /// Integer Latin hypercube factors draw whole numbers in doubles: exact up to 2^53.
 inline constexpr double kMaxExactInteger = 9007199254740992.0;
-/// Up to this many design points each one is loaded and validated; beyond it each factor
-/// value is validated on its own (one factor at a time).
-inline constexpr std::int64_t kMaxPointsValidated = 1000;
 
 /// One varied key.
 struct Factor {
@@ -92,8 +89,8 @@ struct SweepLoadResult {
     }
 };
 
-/// Loads and validates a sweep file and its base scenario, and checks the design points (see
-/// kMaxPointsValidated): each must give a valid scenario with the base's horizon, contingents,
+/// Loads and validates a sweep file and its base scenario, and checks every design point: each
+/// must give a valid scenario with the base's horizon, contingents,
 /// airports and violence regimes. `sets` override the sweep file's own keys
 /// (`sweep.replications=2`, `factor[0].values=[1, 2]`). Throws InvalidInput.
 SweepLoadResult load_sweep(const std::filesystem::path& path,
