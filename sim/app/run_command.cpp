@@ -126,6 +126,11 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             out_path = fs::path("runs") / (cfg.scenario.name + ".h5");
             std::error_code ec;
             fs::create_directories(out_path.parent_path(), ec);
+            if (ec) {
+                err << "mss run: cannot create the output directory "
+                    << out_path.parent_path().string() << ": " << ec.message() << "\n";
+                return kExitInvalidInput;
+            }
         }
     }
     if (o.only && *o.only >= reps) {

@@ -105,6 +105,16 @@ SweepReport run_sweep_request(const SweepRequest& o, std::ostream& err) {
             ok = false;
         }
     }
+    if (ok && shard->count > loaded.runs()) {
+        // An option value out of range (exit 2 with the usage line, as when parsed); make_plan
+        // refuses it too. Checked before the default output directory is made: a refused
+        // command leaves nothing behind.
+        complain("--shard " + shard->str() + ": the sweep has only " +
+                 std::to_string(loaded.runs()) + " runs; use at most " +
+                 std::to_string(loaded.runs()) + " shards");
+        report.usage_error = root;
+        ok = false;
+    }
     fs::path out_path = o.output;
     if (ok) {
         if (root)
@@ -118,9 +128,14 @@ SweepReport run_sweep_request(const SweepRequest& o, std::ostream& err) {
             out_path = fs::path("runs") / (name + ".h5");
             std::error_code ec;
             if (root) fs::create_directories(out_path.parent_path(), ec);
+            if (ec) {
+                complain("cannot create the output directory " + out_path.parent_path().string() +
+                         ": " + ec.message());
+                ok = false;
+            }
         }
         if (const std::string problem = output_location_problem(out_path);
-            !problem.empty() && root) {
+            ok && !problem.empty() && root) {
             complain(problem);
             ok = false;
         }
@@ -133,15 +148,6 @@ SweepReport run_sweep_request(const SweepRequest& o, std::ostream& err) {
                                        "base extends); give another file name"));
             ok = false;
         }
-    }
-    if (ok && shard->count > loaded.runs()) {
-        // An option value out of range (exit 2 with the usage line, as when parsed); make_plan
-        // refuses it too.
-        complain("--shard " + shard->str() + ": the sweep has only " +
-                 std::to_string(loaded.runs()) + " runs; use at most " +
-                 std::to_string(loaded.runs()) + " shards");
-        report.usage_error = root;
-        ok = false;
     }
     if (ok) {
         output::Provenance prov;

@@ -98,6 +98,16 @@ private:
 
     void scenario() {
         count("scenario.horizon_days", cfg_.scenario.horizon_days, 1, 36500);
+        // Results files give dates that numpy and pandas read as nanoseconds since 1970, which
+        // reach from 1677-09-22 to 2262-04-11 (days -106751 and 106751): a run lies within.
+        const std::int64_t first = cfg_.scenario.start_days_since_epoch;
+        const std::int64_t end = first + cfg_.scenario.horizon_days;
+        if (first < -106751 || end > 106751)
+            issue("scenario.start",
+                  "the run (" + civil_from_days(cfg_.scenario.start_days_since_epoch) + " + " +
+                      std::to_string(cfg_.scenario.horizon_days) +
+                      " days) must lie between 1677-09-22 and 2262-04-11, the dates numpy and "
+                      "pandas can hold; expected an earlier start or a shorter horizon");
         // The contingent's index is 16 bits in the model's records.
         if (cfg_.contingents.size() > 32000)
             issue("contingent", "expected at most 32000 [[contingent]] entries, found " +

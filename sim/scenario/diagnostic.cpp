@@ -7,6 +7,27 @@ namespace mss::scenario {
 
 namespace {
 
+// A word (a run of characters without spaces) longer than this is shown cut, with its length:
+// a 1 MB key or value would otherwise be echoed whole.
+constexpr std::size_t kLongestWord = 200;
+constexpr std::size_t kWordShown = 60;
+
+std::string shorten_long_words(const std::string& text) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t end = std::min(text.find(' ', i), text.size());
+        if (end - i > kLongestWord)
+            out.append(text, i, kWordShown)
+                .append("... (" + std::to_string(end - i) + " characters)");
+        else
+            out.append(text, i, end - i);
+        if (end < text.size()) out += ' ';
+        i = end + 1;
+    }
+    return out;
+}
+
 std::string location(const Diagnostic& d) {
     std::string out = d.file;
     if (d.line > 0) {
@@ -30,13 +51,13 @@ std::string join_lines(const std::vector<Diagnostic>& errors) {
 std::string Diagnostic::str() const {
     std::string out = location(*this) + ": ";
     if (!key_path.empty()) out += key_path + ": ";
-    return out + message;
+    return shorten_long_words(out + message);
 }
 
 std::string Diagnostic::warning_str() const {
     std::string out = location(*this) + ": warning: ";
     if (!key_path.empty()) out += key_path + ": ";
-    return out + message;
+    return shorten_long_words(out + message);
 }
 
 InvalidInput::InvalidInput(std::vector<Diagnostic> errors, std::vector<Diagnostic> warnings)

@@ -343,10 +343,10 @@ SweepConfig read_sweep_config(const std::filesystem::path& path, const FileSourc
             if (fe.integer) {
                 diags.error(locs.at(fp + ".integer", "integer is for design = \"lhs\" ranges"));
             }
-            if (!fe.values) {
+            if (!fe.values && !diags.has_error_at(fp + ".values")) {
                 diags.error(locs.at(fp, "missing required key 'values' (the grid's values of " +
                                             quote(fe.key) + ", e.g. values = [1, 2, 3])"));
-            } else {
+            } else if (fe.values) {
                 for (const auto& v : *fe.values)
                     f.values.push_back(v.text);
                 grid_points *= static_cast<std::int64_t>(std::max<std::size_t>(f.values.size(), 1));
