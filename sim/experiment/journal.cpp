@@ -159,6 +159,7 @@ std::string describe_damage(int fd, std::int64_t index, std::int64_t run, const 
     std::int64_t after = 0;
     if (next >= 0 && ::lseek(fd, next, SEEK_SET) == next) {
         std::string payload;
+        off_t offset = next;  // of the frame about to be read
         for (;;) {
             char fb[kFrameBytes];
             if (read_full(fd, fb, sizeof fb) < sizeof fb) break;
@@ -168,7 +169,11 @@ std::string describe_damage(int fd, std::int64_t index, std::int64_t run, const 
             const auto r = get<std::int64_t>(fb, pos);
             const auto length = get<std::uint64_t>(fb, pos);
             const auto sum = get<std::uint64_t>(fb, pos);
-            if (magic != kRecordMagic || length > kMaxPayload) break;
+            // Within the file, never an allocation of a damaged length.
+            if (magic != kRecordMagic || length > kMaxPayload ||
+                static_cast<std::uint64_t>(size - offset) < kFrameBytes + length)
+                break;
+            offset += static_cast<off_t>(kFrameBytes + length);
             payload.resize(static_cast<std::size_t>(length));
             if (read_full(fd, payload.data(), payload.size()) < payload.size()) break;
             if (frame_checksum(r, length, payload) != sum) break;
@@ -508,7 +513,7 @@ JournalHeader read_journal_header(const std::filesystem::path& path) {
     return h;
 }
 
-JournalReader::JournalReader(const std::filesystem::path& path) : buf_(1 << 20) {
+JournalReader::JournalReader(const std::filesystem::path& path) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw JournalError("cannot open journal " + path.string() + ": " + errno_text());
     char hb[kHeaderBytes];
@@ -525,6 +530,10 @@ JournalReader::JournalReader(const std::filesystem::path& path) : buf_(1 << 20) 
         throw JournalConflict(path.string() + " is " + bad);
     }
     expected_run_ = header_.first_run;
+    struct stat st {};
+    left_ = ::fstat(fd_, &st) == 0 ? static_cast<std::int64_t>(st.st_size) - kHeaderBytes : 0;
+    // A read buffer of 1 MiB, or the file's size when smaller.
+    buf_.resize(static_cast<std::size_t>(std::clamp<std::int64_t>(left_, 4096, 1 << 20)));
 }
 
 JournalReader::~JournalReader() {
@@ -559,7 +568,11 @@ bool JournalReader::next(std::int64_t& run, std::string& payload) {
     run = get<std::int64_t>(fb, pos);
     const auto length = get<std::uint64_t>(fb, pos);
     const auto sum = get<std::uint64_t>(fb, pos);
-    if (magic != kRecordMagic || run != expected_run_ || length > kMaxPayload) return false;
+    // A length beyond the end of the file is damage (never an allocation of that size).
+    if (magic != kRecordMagic || run != expected_run_ || length > kMaxPayload ||
+        length > static_cast<std::uint64_t>(std::max<std::int64_t>(0, left_ - kFrameBytes)))
+        return false;
+    left_ -= static_cast<std::int64_t>(kFrameBytes + length);
     payload.resize(static_cast<std::size_t>(length));
     if (!read_exact(payload.data(), payload.size())) return false;
     if (frame_checksum(run, length, payload) != sum) return false;

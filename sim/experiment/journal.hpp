@@ -133,6 +133,7 @@ private:
     std::size_t pos_ = 0, end_ = 0;
     JournalHeader header_;
     std::int64_t expected_run_ = 0;
+    std::int64_t left_ = 0;  ///< bytes of the file after what was read (a length's bound)
 };
 
 /// The journal path of results file `output` (`OUT.h5.journal`).
