@@ -19,7 +19,7 @@ packages=(
   libopenmpi-dev openmpi-bin slurm-wlm munge
   # results tools and the Python analysis stack (system interpreter, no pip)
   hdf5-tools python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
-  python3-scipy python3-xarray python3-h5netcdf python3-pytest
+  python3-scipy python3-statsmodels python3-xarray python3-h5netcdf python3-pytest
   # sanitizers, fuzzing, formatting
   clang libclang-rt-14-dev clang-format
 )
