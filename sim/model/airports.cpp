@@ -73,6 +73,9 @@ void Airports::account(Airport& ap, double t) {
         }
         if (!any) ap.open_today_h += dt;
         if (all) ap.closed_all_total_h += dt;
+        if (all) ap.closed_today_h[0] += dt;
+        for (int k = 0; k < kOperatorClassCount; ++k)
+            if (ap.closed[k] > 0) ap.closed_today_h[1 + k] += dt;
     }
     ap.last_change_h = std::max(ap.last_change_h, t);
 }
@@ -96,11 +99,15 @@ double Airports::handling_h(AirportId a) {
     return std::max(0.0, ap.handling->sample(*ap.handling_stream));
 }
 
-float Airports::take_open_share(AirportId a, double end_h) {
+float Airports::take_day(AirportId a, double end_h, float* closed) {
     Airport& ap = airports_[a];
     account(ap, end_h);
-    const auto share = static_cast<float>(ap.open_today_h / 24.0);
+    const auto share = static_cast<float>(kernel::in_days(ap.open_today_h));
     ap.open_today_h = 0.0;
+    for (int k = 0; k < kClosureClassCount; ++k) {
+        closed[k] = static_cast<float>(kernel::in_days(ap.closed_today_h[k]));
+        ap.closed_today_h[k] = 0.0;
+    }
     return share;
 }
 

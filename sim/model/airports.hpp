@@ -79,9 +79,10 @@ public:
     /// The classes of the aircraft based here.
     ClassMask based_classes(AirportId a) const { return airports_[a].origin_classes; }
 
-    /// The share of the day ending at `end_h` the airport was open to every class; starts the
-    /// next day's count.
-    float take_open_share(AirportId a, double end_h);
+    /// The share of the day ending at `end_h` the airport was open to every class; writes to
+    /// `closed[k]` the share it was closed to closure class k (closure_class_names() order:
+    /// every class at once, then each operator class); starts the next day's count.
+    float take_day(AirportId a, double end_h, float* closed);
     /// Days the airport was closed to every class, up to `t_h`.
     double closed_all_days(AirportId a, double t_h);
 
@@ -93,11 +94,12 @@ private:
         std::optional<kernel::RandomStream> handling_stream;
         int closed[kOperatorClassCount] = {0, 0, 0};  ///< closures applying, per class
         double last_change_h = 0.0;
-        double open_today_h = 0.0;        ///< open to every class, this day
-        double closed_all_total_h = 0.0;  ///< closed to every class, whole run
-        std::vector<Sleeper*> waiters;    ///< woken when a closure starts or ends
-        bool has_link = false;            ///< a transfer link serves it (usable alternate)
-        ClassMask origin_classes = 0;     ///< classes of the aircraft based here
+        double open_today_h = 0.0;                       ///< open to every class, this day
+        double closed_today_h[kClosureClassCount] = {};  ///< closed per closure class, today
+        double closed_all_total_h = 0.0;                 ///< closed to every class, whole run
+        std::vector<Sleeper*> waiters;                   ///< woken when a closure starts or ends
+        bool has_link = false;         ///< a transfer link serves it (usable alternate)
+        ClassMask origin_classes = 0;  ///< classes of the aircraft based here
     };
     void account(Airport& ap, double t);
 

@@ -10,17 +10,20 @@
 
 namespace mss::model {
 
-/// The end-of-day headcounts a run's readiness KPIs are computed from, one entry per day.
+/// The end-of-day counts a run's readiness KPIs are computed from, one entry per day.
 struct DailySeries {
     std::vector<double> strength;                          ///< in theatre, all contingents
-    std::vector<double> on_duty;                           ///< on duty, all contingents
+    std::vector<double> filled;                            ///< filled billets, all contingents
     std::vector<std::vector<double>> contingent_strength;  ///< [contingent][day] in theatre
+    std::vector<std::vector<double>> contingent_filled;    ///< [contingent][day] filled billets
 };
 
-/// Fills the readiness KPIs of `k` (days to IOC and FOC, mean strength, the gap) and of each
-/// `per_contingent[c]` (days to FOC, mean strength) from `series`, for `billets[c]` posts per
-/// contingent. The counted KPIs in `k` are left as they are. A KPI whose rule has nothing to
-/// measure (no billets, no days, FOC never reached) stays NaN.
+/// Fills the readiness KPIs of `k` and of each `per_contingent[c]` from `series`, for
+/// `billets[c]` posts per contingent, as DESIGN §3 defines them: IOC and FOC, the mean filled
+/// share and the shortfall on filled billets; the gap, the days below the floor and the
+/// deepest dip on the days from FOC on; the mean headcount share. The counted KPIs in `k` are
+/// left as they are. A KPI whose rule has nothing to measure (no billets, no days, FOC never
+/// reached) stays NaN.
 void readiness_kpis(const KpiConfig& cfg, const std::vector<std::int32_t>& billets,
                     const DailySeries& series, RunKpis& k,
                     std::vector<ContingentKpis>& per_contingent);

@@ -73,9 +73,12 @@ Mission::Mission(const ModelConfig& cfg, std::uint64_t seed, std::uint64_t repli
     roster_.reserve(expected);
     const auto days = static_cast<std::size_t>(horizon_days_);
     series_.strength.reserve(days);
-    series_.on_duty.reserve(days);
+    series_.filled.reserve(days);
     series_.contingent_strength.assign(cfg_.contingents.size(), {});
+    series_.contingent_filled.assign(cfg_.contingents.size(), {});
     for (auto& v : series_.contingent_strength)
+        v.reserve(days);
+    for (auto& v : series_.contingent_filled)
         v.reserve(days);
 
     // The order fixes ties at t = 0: the personnel clock's actions in the order pushed, then
@@ -180,27 +183,32 @@ void Mission::snapshot() {
     const std::size_t nc = cfg_.contingents.size();
     s.strength.resize(nc);
     s.on_duty.resize(nc);
+    s.filled.resize(nc);
     s.waiting_at_origin.resize(nc);
     s.in_transit.resize(nc);
-    double strength = 0, duty = 0;
+    double strength = 0, filled = 0;
     for (std::size_t c = 0; c < nc; ++c) {
         const int ci = static_cast<int>(c);
         const auto th = static_cast<double>(roster_.in_theatre(ci));
-        const auto od = static_cast<double>(roster_.count(ci, PersonState::on_duty));
+        const auto fl = static_cast<double>(roster_.filled(ci));
         s.strength[c] = static_cast<float>(th);
-        s.on_duty[c] = static_cast<float>(od);
+        s.on_duty[c] = static_cast<float>(roster_.count(ci, PersonState::on_duty));
+        s.filled[c] = static_cast<float>(fl);
         s.waiting_at_origin[c] = static_cast<float>(roster_.count(ci, PersonState::ready));
         s.in_transit[c] = static_cast<float>(roster_.count(ci, PersonState::in_transit_in) +
                                              roster_.count(ci, PersonState::in_transit_out));
         strength += th;
-        duty += od;
+        filled += fl;
         series_.contingent_strength[c].push_back(th);
+        series_.contingent_filled[c].push_back(fl);
     }
     series_.strength.push_back(strength);
-    series_.on_duty.push_back(duty);
+    series_.filled.push_back(filled);
     s.airport_open.resize(airports_.size());
+    s.airport_closed.resize(airports_.size() * kClosureClassCount);
     for (AirportId a : airports_.ids())
-        s.airport_open[a.index()] = airports_.take_open_share(a, end);
+        s.airport_open[a.index()] =
+            airports_.take_day(a, end, &s.airport_closed[a.index() * kClosureClassCount]);
     s.regime = static_cast<std::int8_t>(violence_.regime().value);
     obs_.on_day(s);
 }

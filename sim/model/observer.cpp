@@ -1,6 +1,10 @@
 // Labels of the observation interface: event kinds and the KPI column table.
 #include "sim/model/observer.hpp"
 
+#include <limits>
+
+#include "sim/model/config.hpp"
+
 namespace mss::model {
 
 const char* to_string(EventKind k) noexcept {
@@ -46,26 +50,70 @@ const char* to_string(EventKind k) noexcept {
 }
 
 const std::vector<KpiColumn>& kpi_columns() {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
     // Immutable after first use (thread-safe static initialisation).
     static const std::vector<KpiColumn> columns = {
-        {"days_to_ioc", "day", &RunKpis::days_to_ioc},
-        {"days_to_foc", "day", &RunKpis::days_to_foc},
-        {"mean_strength_frac", "1", &RunKpis::mean_strength_frac},
-        {"gap_person_days", "person-day", &RunKpis::gap_person_days},
-        {"overstay_person_days", "person-day", &RunKpis::overstay_person_days},
-        {"flights_flown", "sortie", &RunKpis::flights_flown},
-        {"flights_diverted", "sortie", &RunKpis::flights_diverted},
-        {"flights_cancelled", "sortie", &RunKpis::flights_cancelled},
-        {"pax_in", "person", &RunKpis::pax_in},
-        {"pax_out", "person", &RunKpis::pax_out},
-        {"airport_closed_days", "day", &RunKpis::airport_closed_days},
-        {"injured", "person", &RunKpis::injured},
-        {"killed", "person", &RunKpis::killed},
-        {"medevacs", "person", &RunKpis::medevacs},
-        {"attrited", "person", &RunKpis::attrited},
-        {"cost_usd", "USD", &RunKpis::cost_usd},
+        {"days_to_ioc", "day", "first day filled billets reach the IOC share of billets",
+         &RunKpis::days_to_ioc, 0.0, kInf, true},
+        {"days_to_foc", "day", "first day filled billets reach the FOC share of billets",
+         &RunKpis::days_to_foc, 0.0, kInf, true},
+        {"mean_filled_frac", "1", "mean share of billets filled by an incumbent on duty",
+         &RunKpis::mean_filled_frac, 0.0, 1.0},
+        {"mean_strength_frac", "1", "mean headcount in theatre as a share of billets",
+         &RunKpis::mean_strength_frac, 0.0, kInf},
+        {"shortfall_billet_days", "day", "billet-days not filled by an incumbent on duty",
+         &RunKpis::shortfall_billet_days},
+        {"gap_person_days", "day", "billet-days below the floor after FOC",
+         &RunKpis::gap_person_days},
+        {"days_below_floor", "day", "days below the floor after FOC", &RunKpis::days_below_floor},
+        {"min_filled_frac", "1", "lowest share of billets filled after FOC (the deepest dip)",
+         &RunKpis::min_filled_frac, 0.0, 1.0},
+        {"overstay_person_days", "day", "person-days in theatre beyond tour end",
+         &RunKpis::overstay_person_days},
+        {"flights_flown", "1", "sorties that landed in Haiti", &RunKpis::flights_flown},
+        {"flights_diverted", "1", "sorties that landed at an alternate",
+         &RunKpis::flights_diverted},
+        {"flights_cancelled", "1", "sorties that returned without landing in Haiti",
+         &RunKpis::flights_cancelled},
+        {"pax_in", "1", "personnel who reached theatre", &RunKpis::pax_in},
+        {"pax_out", "1", "personnel who landed home", &RunKpis::pax_out},
+        {"airport_closed_days", "day", "days the main gateway was closed to every class",
+         &RunKpis::airport_closed_days},
+        {"injured", "1", "personnel wounded", &RunKpis::injured},
+        {"killed", "1", "personnel killed", &RunKpis::killed},
+        {"medevacs", "1", "personnel evacuated by air", &RunKpis::medevacs},
+        {"attrited", "1", "personnel lost to non-combat attrition", &RunKpis::attrited},
+        {"cost_usd", "USD", "airlift, transfer and per-diem cost", &RunKpis::cost_usd},
     };
     return columns;
+}
+
+const std::vector<ContingentKpiColumn>& contingent_kpi_columns() {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    static const std::vector<ContingentKpiColumn> columns = {
+        {"days_to_foc", "day", "first day the contingent's filled billets reach the FOC share",
+         &ContingentKpis::days_to_foc, 0.0, kInf, true},
+        {"mean_filled_frac", "1", "mean share of the contingent's billets filled",
+         &ContingentKpis::mean_filled_frac, 0.0, 1.0},
+        {"mean_strength_frac", "1", "mean headcount as a share of the contingent's billets",
+         &ContingentKpis::mean_strength_frac},
+        {"overstay_person_days", "day", "person-days in theatre beyond tour end",
+         &ContingentKpis::overstay_person_days},
+        {"pax_in", "1", "personnel who reached theatre", &ContingentKpis::pax_in},
+    };
+    return columns;
+}
+
+static_assert(kClosureClassCount == 1 + kOperatorClassCount);
+
+const std::vector<std::string>& closure_class_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> n{"all"};
+        for (int c = 0; c < kOperatorClassCount; ++c)
+            n.emplace_back(to_string(static_cast<OperatorClass>(c)));
+        return n;
+    }();
+    return names;
 }
 
 }  // namespace mss::model

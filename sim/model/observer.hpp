@@ -16,10 +16,14 @@ struct DaySnapshot {
     std::int32_t day = 0;
     std::vector<float> strength;           ///< [contingent] in theatre (on duty or injured)
     std::vector<float> on_duty;            ///< [contingent] in theatre and not injured
+    std::vector<float> filled;             ///< [contingent] billets whose incumbent is on duty
     std::vector<float> waiting_at_origin;  ///< [contingent] ready but not launched
     std::vector<float> in_transit;         ///< [contingent] airborne, at an alternate, on a link
     std::vector<float> airport_open;       ///< [airport] fraction of the day open to all classes
-    std::int8_t regime = -1;               ///< violence regime at the end of the day, -1 if off
+    /// [airport][closure class] fraction of the day closed to the class, classes in
+    /// closure_class_names() order (`all` first: closed to every class at once).
+    std::vector<float> airport_closed;
+    std::int8_t regime = -1;  ///< violence regime at the end of the day, -1 if off
 };
 
 /// Kinds of recorded events. Stored as small integers with these labels (to_string).
@@ -61,8 +65,12 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct RunKpis {
     double days_to_ioc = kNaN;
     double days_to_foc = kNaN;
+    double mean_filled_frac = kNaN;
     double mean_strength_frac = kNaN;
+    double shortfall_billet_days = kNaN;
     double gap_person_days = kNaN;
+    double days_below_floor = kNaN;
+    double min_filled_frac = kNaN;
     double overstay_person_days = 0.0;
     double flights_flown = 0.0;
     double flights_diverted = 0.0;
@@ -78,20 +86,41 @@ struct RunKpis {
     std::uint64_t events_handled = 0;  ///< kernel calendar entries (diagnostic)
 };
 
-/// The KPI columns in order, with their units, for tables and files.
-struct KpiColumn {
+/// What a KPI is, for tables, statistics and files: its name, its units (exactly `day`, `1`
+/// or `USD`, DESIGN §5: counts of people are `1` with the noun in `long_name`), a long name,
+/// the range its values can take (an interval never leaves it, DESIGN §3), and whether it is
+/// a first day that some runs never reach (NaN = never, beyond the horizon).
+template <class Kpis>
+struct KpiColumnOf {
     const char* name;
     const char* unit;
-    double RunKpis::*member;
+    const char* long_name;
+    double Kpis::*member;
+    double lower = 0.0;                                      ///< smallest possible value
+    double upper = std::numeric_limits<double>::infinity();  ///< largest possible value
+    bool first_day = false;  ///< a day index some runs never reach (NaN = never)
 };
+using KpiColumn = KpiColumnOf<RunKpis>;
+/// The run KPI columns in order (the order of /runs and of every table).
 const std::vector<KpiColumn>& kpi_columns();
 
+/// A contingent's KPIs in a run (DESIGN §3: the [run, contingent] table).
 struct ContingentKpis {
     double days_to_foc = kNaN;
+    double mean_filled_frac = kNaN;
     double mean_strength_frac = kNaN;
     double overstay_person_days = 0.0;
     double pax_in = 0.0;
 };
+using ContingentKpiColumn = KpiColumnOf<ContingentKpis>;
+/// The per-contingent KPI columns in order (the order of /contingent_kpis).
+const std::vector<ContingentKpiColumn>& contingent_kpi_columns();
+
+/// The closure classes of the `airport_closed` series, in order: `all` (closed to every
+/// operator class at once), then each operator class as scenario files name it.
+const std::vector<std::string>& closure_class_names();
+/// Number of closure classes (1 + the operator classes).
+inline constexpr int kClosureClassCount = 4;
 
 /// Receives what a replication reports, in time order.
 class Observer {

@@ -139,11 +139,10 @@ void Personnel::arrive_theatre(std::int32_t id) {
         const std::int32_t old = b.incumbent;
         b.relief = -1;
         b.incumbent = id;
-        p.role = BilletRole::incumbent;
+        roster_.set_role(id, BilletRole::incumbent);
         if (old >= 0) {
             // The outgoing officer hands over during the overlap, then leaves.
-            Person& o = roster_.person(old);
-            o.role = BilletRole::none;
+            roster_.set_role(old, BilletRole::none);
             const double overlap_h = kernel::days(config(c).rotation.overlap_days);
             if (overlap_h > 0.0)
                 agenda_.push(sim_.now() + overlap_h, Action::overlap_end, old);
@@ -260,7 +259,7 @@ void Personnel::release_billet(std::int32_t id, bool replace) {
     if (p.role != BilletRole::incumbent) return;
     Billet& b = roster_.billet(p.billet);
     b.incumbent = -1;
-    p.role = BilletRole::none;
+    roster_.set_role(id, BilletRole::none);
     if (replace) request_relief(p.billet);
 }
 
@@ -373,7 +372,7 @@ void Personnel::drawdown(ContingentId c) {
             if (r.state == PersonState::pledged || r.state == PersonState::ready) {
                 if (r.state == PersonState::ready) queues_.leave_ready(location_of(r));
                 roster_.set_state(bl.relief, PersonState::stood_down);
-                r.role = BilletRole::none;
+                roster_.set_role(bl.relief, BilletRole::none);
                 place(r, AirportId());
                 bl.relief = -1;
             }

@@ -78,6 +78,7 @@ Roster::Roster(const std::vector<std::int32_t>& billets) {
     counts_.assign(billets.size(), std::vector<std::int64_t>(kPersonStateCount, 0));
     generated_.assign(billets.size(), 0);
     theatre_.resize(billets.size());
+    filled_.assign(billets.size(), 0);
 }
 
 std::int32_t Roster::add(std::int16_t c, std::int32_t billet, BilletRole role) {
@@ -114,6 +115,10 @@ void Roster::set_state(std::int32_t id, PersonState s) {
     --cnt[static_cast<std::size_t>(old)];
     ++cnt[static_cast<std::size_t>(s)];
     p.state = s;
+    if (p.role == BilletRole::incumbent) {
+        if (old == PersonState::on_duty) --filled_[static_cast<std::size_t>(p.contingent)];
+        if (s == PersonState::on_duty) ++filled_[static_cast<std::size_t>(p.contingent)];
+    }
     auto& th = theatre_[static_cast<std::size_t>(p.contingent)];
     if (old == PersonState::on_duty) remove_from(duty_, persons_, &Person::duty_slot, id);
     if (in_theatre_state(old) && !in_theatre_state(s)) {
@@ -133,6 +138,16 @@ void Roster::set_state(std::int32_t id, PersonState s) {
     if (s == PersonState::in_transit_in) ++inbound_total_;
 }
 
+void Roster::set_role(std::int32_t id, BilletRole r) {
+    Person& p = persons_[static_cast<std::size_t>(id)];
+    if (p.role == r) return;
+    if (p.state == PersonState::on_duty) {
+        if (p.role == BilletRole::incumbent) --filled_[static_cast<std::size_t>(p.contingent)];
+        if (r == BilletRole::incumbent) ++filled_[static_cast<std::size_t>(p.contingent)];
+    }
+    p.role = r;
+}
+
 void Roster::swap_on_duty(std::size_t i, std::size_t j) {
     if (i == j) return;
     std::swap(duty_[i], duty_[j]);
@@ -145,6 +160,7 @@ std::string Roster::check() const {
     std::vector<std::vector<std::int64_t>> recount(nc,
                                                    std::vector<std::int64_t>(kPersonStateCount, 0));
     std::int64_t theatre_total = 0, inbound = 0, duty = 0;
+    std::vector<std::int64_t> filled(nc, 0);
     for (std::size_t i = 0; i < persons_.size(); ++i) {
         const Person& p = persons_[i];
         const auto id = static_cast<std::int32_t>(i);
@@ -200,7 +216,14 @@ std::string Roster::check() const {
             return "billet " + std::to_string(bi) + " names a relief that is not its own";
         if (b.incumbent >= 0 && b.incumbent == b.relief)
             return "billet " + std::to_string(bi) + " has the same person as incumbent and relief";
+        if (b.incumbent >= 0 &&
+            persons_[static_cast<std::size_t>(b.incumbent)].state == PersonState::on_duty)
+            ++filled[static_cast<std::size_t>(b.contingent)];
     }
+    for (std::size_t c = 0; c < nc; ++c)
+        if (filled[c] != filled_[c])
+            return "contingent " + std::to_string(c) + ": filled count is " +
+                   std::to_string(filled_[c]) + ", recount " + std::to_string(filled[c]);
     for (std::size_t c = 0; c < nc; ++c) {
         std::int64_t sum = 0;
         for (int s = 0; s < kPersonStateCount; ++s) {

@@ -148,6 +148,11 @@ public:
     std::int64_t in_theatre_total() const { return in_theatre_total_; }
     /// Everyone inbound (in_transit_in).
     std::int64_t inbound_total() const { return inbound_total_; }
+    /// Billets of contingent c whose incumbent is on duty (DESIGN §3 `filled`).
+    std::int64_t filled(int c) const { return filled_[static_cast<std::size_t>(c)]; }
+    /// Gives person `p` the role `r` towards their billet. The billet's incumbent and relief
+    /// fields are the caller's to set; this keeps the filled counts in step.
+    void set_role(std::int32_t p, BilletRole r);
 
     /// The people of contingent c in theatre (unordered; order is deterministic).
     const std::vector<std::int32_t>& theatre(int c) const {
@@ -174,6 +179,7 @@ private:
     std::vector<std::int64_t> generated_;
     std::vector<std::vector<std::int32_t>> theatre_;
     std::vector<std::int32_t> duty_;
+    std::vector<std::int64_t> filled_;  ///< [contingent] incumbents on duty
     std::int64_t in_theatre_total_ = 0;
     std::int64_t inbound_total_ = 0;
 };

@@ -53,6 +53,12 @@ Process<> wait_on(Simulation& sim, Airports& airports, AirportId a, Sleeper& s, 
     log.push_back({name + " woken", sim.now()});
 }
 
+/// The share of the day ending at `end_h` open to every class (the day's closed shares are
+/// taken and dropped).
+float open_share(Airports& ap, AirportId a, double end_h) {
+    float closed[kClosureClassCount];
+    return ap.take_day(a, end_h, closed);
+}
 }  // namespace
 
 TEST_CASE("airports are built from the configuration", "[model][airports]") {
@@ -184,20 +190,57 @@ TEST_CASE("the share of a day open to every class: a closure from 6 h to 18 h gi
         ap.change_closure(pap, kMilitary, -1);
     }
     w.sim.run_until(24.0);
-    CHECK(ap.take_open_share(pap, 24.0) == 0.5f);
-    CHECK(ap.take_open_share(cap, 24.0) == 1.0f);
+    CHECK(open_share(ap, pap, 24.0) == 0.5f);
+    CHECK(open_share(ap, cap, 24.0) == 1.0f);
     // The next day starts a new count.
     w.sim.run_until(48.0);
-    CHECK(ap.take_open_share(pap, 48.0) == 1.0f);
+    CHECK(open_share(ap, pap, 48.0) == 1.0f);
     // A closure in force across midnight is split between the days.
     w.sim.run_until(60.0);
     ap.change_closure(pap, kAllClasses, +1);
     w.sim.run_until(72.0);
-    CHECK(ap.take_open_share(pap, 72.0) == 0.5f);
+    CHECK(open_share(ap, pap, 72.0) == 0.5f);
     w.sim.run_until(84.0);
     ap.change_closure(pap, kAllClasses, -1);
     w.sim.run_until(96.0);
-    CHECK(ap.take_open_share(pap, 96.0) == 0.5f);
+    CHECK(open_share(ap, pap, 96.0) == 0.5f);
+}
+
+TEST_CASE("the share of a day closed to each class: all-class closures apart from bans",
+          "[model][airports]") {
+    const ModelConfig m = two_airports();
+    World w(m);
+    Airports& ap = w.airports;
+    const AirportId pap = ap.gateway();
+    // A commercial ban from 0 h to 12 h, an all-class closure from 6 h to 9 h, a military
+    // closure from 20 h across midnight to 30 h.
+    ap.change_closure(pap, kCommercial, +1);
+    w.sim.run_until(6.0);
+    ap.change_closure(pap, kAllClasses, +1);
+    w.sim.run_until(9.0);
+    ap.change_closure(pap, kAllClasses, -1);
+    w.sim.run_until(12.0);
+    ap.change_closure(pap, kCommercial, -1);
+    w.sim.run_until(20.0);
+    ap.change_closure(pap, kMilitary, +1);
+    w.sim.run_until(24.0);
+    float closed[kClosureClassCount];
+    REQUIRE(closure_class_names() ==
+            std::vector<std::string>{"all", "charter", "military", "commercial"});
+    // Open to every class: 12 h to 20 h.
+    CHECK(ap.take_day(pap, 24.0, closed) == Approx(8.0 / 24.0));
+    CHECK(closed[0] == Approx(3.0 / 24.0));   // all classes at once: 6 h to 9 h
+    CHECK(closed[1] == Approx(3.0 / 24.0));   // charter: 6 h to 9 h
+    CHECK(closed[2] == Approx(7.0 / 24.0));   // military: 6 h to 9 h and 20 h to 24 h
+    CHECK(closed[3] == Approx(12.0 / 24.0));  // commercial: 0 h to 12 h
+    w.sim.run_until(30.0);
+    ap.change_closure(pap, kMilitary, -1);
+    w.sim.run_until(48.0);
+    CHECK(ap.take_day(pap, 48.0, closed) == Approx(18.0 / 24.0));
+    CHECK(closed[0] == 0.0f);
+    CHECK(closed[1] == 0.0f);
+    CHECK(closed[2] == Approx(6.0 / 24.0));
+    CHECK(closed[3] == 0.0f);
 }
 
 TEST_CASE("closed days count only time closed to every class", "[model][airports]") {

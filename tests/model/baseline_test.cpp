@@ -63,8 +63,12 @@ TEST_CASE("golden run: baseline, seed 20240601, replication 1", "[model][baselin
     const std::vector<std::pair<std::string, double>> golden = {
         {"days_to_ioc", 142},
         {"days_to_foc", 221},
+        {"mean_filled_frac", 0.8072958904109588},
         {"mean_strength_frac", 0.827934794520548},
+        {"shortfall_billet_days", 351685},
         {"gap_person_days", 0},
+        {"days_below_floor", 0},
+        {"min_filled_frac", 0.9944},
         {"overstay_person_days", 273.7227121156213},
         {"flights_flown", 162},
         {"flights_diverted", 0},

@@ -21,12 +21,13 @@ KpiConfig thresholds(double ioc, double foc, double floor) {
     return c;
 }
 
-/// One contingent whose strength and on-duty series are given.
-DailySeries one(std::vector<double> strength, std::vector<double> on_duty) {
+/// One contingent whose headcount and filled-billet series are given.
+DailySeries one(std::vector<double> strength, std::vector<double> filled) {
     DailySeries s;
     s.contingent_strength = {strength};
+    s.contingent_filled = {filled};
     s.strength = std::move(strength);
-    s.on_duty = std::move(on_duty);
+    s.filled = std::move(filled);
     return s;
 }
 
@@ -100,7 +101,7 @@ TEST_CASE("readiness KPIs are NaN when a threshold is never reached, or with no 
     SECTION("no contingents") {
         DailySeries s;
         s.strength = {0, 0};
-        s.on_duty = {0, 0};
+        s.filled = {0, 0};
         const Result r = kpis(cfg, {}, s);
         CHECK(std::isnan(r.k.days_to_ioc));
         CHECK(std::isnan(r.k.mean_strength_frac));
@@ -118,22 +119,46 @@ TEST_CASE("readiness KPIs are NaN when a threshold is never reached, or with no 
     }
 }
 
-TEST_CASE("the gap counts the on-duty shortfall below the floor from FOC on only", "[model][kpi]") {
-    // 100 billets, FOC 95, floor 90. Before FOC (days 0 and 1) the shortfall is not counted;
-    // from FOC on it is the floor minus those on duty (not in theatre): the injured of day 4
-    // are in strength but not on duty.
+TEST_CASE("the dip after FOC: gap, days below the floor and the lowest share, on filled billets",
+          "[model][kpi]") {
+    // 100 billets, FOC 95, floor 90. Before FOC (days 0 and 1) nothing counts; from FOC on the
+    // gap is the floor minus the filled billets (not the headcount: on day 4 the headcount is
+    // 100 during a relief's overlap, but 20 billets have an injured incumbent).
     const Result r = kpis(thresholds(0.5, 0.95, 0.9), {100},
-                          one({0, 50, 95, 100, 100, 100}, {0, 50, 85, 100, 80, 95}));
+                          one({0, 50, 95, 100, 100, 100}, {0, 50, 95, 88, 80, 95}));
     CHECK(r.k.days_to_foc == 2);
-    CHECK(r.k.gap_person_days == Approx(5.0 + 10.0));
+    CHECK(r.k.gap_person_days == Approx(2.0 + 10.0));
+    CHECK(r.k.days_below_floor == 2);
+    CHECK(r.k.min_filled_frac == Approx(0.80));
+    // Every day counts in the shortfall: 100 + 50 + 5 + 12 + 20 + 5.
+    CHECK(r.k.shortfall_billet_days == Approx(192.0));
+    CHECK(r.k.mean_filled_frac == Approx(408.0 / 600.0).epsilon(1e-12));
+    CHECK(r.k.mean_strength_frac == Approx(445.0 / 600.0).epsilon(1e-12));
+}
+
+TEST_CASE("readiness is read on filled billets, not on headcount", "[model][kpi]") {
+    // Headcount reaches 100 on day 1 (incumbents and their reliefs overlapping, or waiting
+    // for lift home), but filled billets never pass 94: no FOC, so no gap, no dip.
+    const Result r =
+        kpis(thresholds(0.5, 0.95, 0.9), {100}, one({60, 100, 110, 120}, {60, 80, 94, 90}));
+    CHECK(r.k.days_to_ioc == 0);
+    CHECK(std::isnan(r.k.days_to_foc));
+    CHECK(std::isnan(r.k.gap_person_days));
+    CHECK(std::isnan(r.k.days_below_floor));
+    CHECK(std::isnan(r.k.min_filled_frac));
+    CHECK(r.k.shortfall_billet_days == Approx(40.0 + 20.0 + 6.0 + 10.0));
+    CHECK(r.k.mean_strength_frac == Approx(390.0 / 400.0).epsilon(1e-12));
+    CHECK(r.c[0].mean_filled_frac == Approx(324.0 / 400.0).epsilon(1e-12));
+    CHECK(std::isnan(r.c[0].days_to_foc));
 }
 
 TEST_CASE("per-contingent KPIs use each contingent's own billets", "[model][kpi]") {
     // Billets 60, 40 and 0: A = 100. The third contingent has nothing to measure.
     DailySeries s;
-    s.contingent_strength = {{0, 30, 57, 60}, {0, 38, 38, 40}, {0, 0, 0, 0}};
-    s.strength = {0, 68, 95, 100};
-    s.on_duty = {0, 68, 95, 100};
+    s.contingent_strength = {{0, 30, 60, 62}, {0, 38, 38, 41}, {0, 0, 0, 0}};
+    s.contingent_filled = {{0, 30, 57, 60}, {0, 38, 38, 40}, {0, 0, 0, 0}};
+    s.strength = {0, 68, 98, 103};
+    s.filled = {0, 68, 95, 100};
     RunKpis k;
     k.pax_in = 7;  // counted KPIs are left as they are
     k.overstay_person_days = 3;
@@ -141,15 +166,21 @@ TEST_CASE("per-contingent KPIs use each contingent's own billets", "[model][kpi]
     readiness_kpis(thresholds(0.5, 0.95, 0.9), {60, 40, 0}, s, k, c);
     CHECK(k.days_to_ioc == 1);
     CHECK(k.days_to_foc == 2);
-    CHECK(k.mean_strength_frac == Approx(263.0 / 400.0).epsilon(1e-12));
+    CHECK(k.mean_filled_frac == Approx(263.0 / 400.0).epsilon(1e-12));
+    CHECK(k.mean_strength_frac == Approx(269.0 / 400.0).epsilon(1e-12));
     CHECK(k.gap_person_days == 0);
+    CHECK(k.days_below_floor == 0);
+    CHECK(k.min_filled_frac == Approx(0.95));
     CHECK(k.pax_in == 7);
     CHECK(k.overstay_person_days == 3);
     REQUIRE(c.size() == 3);
     CHECK(c[0].days_to_foc == 2);  // 0.95 x 60 = 57
     CHECK(c[1].days_to_foc == 1);  // 0.95 x 40 = 38
-    CHECK(c[0].mean_strength_frac == Approx(147.0 / 240.0).epsilon(1e-12));
-    CHECK(c[1].mean_strength_frac == Approx(116.0 / 160.0).epsilon(1e-12));
+    CHECK(c[0].mean_filled_frac == Approx(147.0 / 240.0).epsilon(1e-12));
+    CHECK(c[1].mean_filled_frac == Approx(116.0 / 160.0).epsilon(1e-12));
+    CHECK(c[0].mean_strength_frac == Approx(152.0 / 240.0).epsilon(1e-12));
+    CHECK(c[1].mean_strength_frac == Approx(117.0 / 160.0).epsilon(1e-12));
     CHECK(std::isnan(c[2].days_to_foc));
+    CHECK(std::isnan(c[2].mean_filled_frac));
     CHECK(std::isnan(c[2].mean_strength_frac));
 }

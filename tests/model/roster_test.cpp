@@ -70,7 +70,7 @@ TEST_CASE("labels of operator classes, event kinds and KPI columns", "[model]") 
     CHECK(kinds.size() == static_cast<std::size_t>(kEventKindCount));
     CHECK(kinds.count("unknown") == 0);
     const auto& cols = kpi_columns();
-    REQUIRE(cols.size() == 16);
+    REQUIRE(cols.size() == 20);
     CHECK(std::string(cols.front().name) == "days_to_ioc");
     CHECK(std::string(cols.back().name) == "cost_usd");
     RunKpis k;
