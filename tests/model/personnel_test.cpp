@@ -277,3 +277,49 @@ TEST_CASE("an officer waiting for lift home who is medevacked counts once as a m
     CHECK(queues.medevacs(home) == 1);
     CHECK(queues.medevac_first(home));
 }
+
+TEST_CASE(
+    "filled billets: an injured incumbent, a medevac and an officer waiting for lift home "
+    "are in theatre but do not fill their billets",
+    "[model][personnel][filled]") {
+    // Three billets of K, incumbents a, b, c in theatre; no drawdown, so a released billet's
+    // relief is requested.
+    ModelConfig m = simple_config(3, 10, 1);
+    m.contingents[0].rotation.max_extension_days = 0.0;
+    mss::kernel::Simulation sim;
+    mss::kernel::StreamFactory streams(1, 0);
+    MemoryObserver obs;
+    EventLog log(sim, obs);
+    Roster roster({3});
+    Agenda agenda(m.scenario.horizon_days);
+    Airports airports(m, sim, streams, log);
+    Queues queues(airports.size(), roster);
+    Base base(std::nullopt, roster);
+    Personnel personnel(m, sim, streams, roster, agenda, airports, queues, base, log);
+    std::int32_t id[3];
+    for (int i = 0; i < 3; ++i) {
+        id[i] = roster.add(0, roster.first_billet(0) + i, BilletRole::incumbent);
+        CHECK(roster.filled(0) == i);  // the new incumbent is pledged: not in theatre
+        personnel.arrive_theatre(id[i]);
+    }
+    CHECK(roster.filled(0) == 3);
+    CHECK(roster.in_theatre(0) == 3);
+    // a is wounded and recovers in theatre: still the incumbent, but not on duty.
+    personnel.wound(id[0], false, 24.0);
+    CHECK(roster.filled(0) == 2);
+    CHECK(roster.in_theatre(0) == 3);
+    personnel.recover(id[0]);
+    CHECK(roster.filled(0) == 3);
+    // b is wounded and evacuated: released at once (a relief is requested), waits in theatre.
+    personnel.wound(id[1], true, 0.0);
+    CHECK(roster.person(id[1]).role == BilletRole::none);
+    CHECK(roster.billet(roster.person(id[1]).billet).relief >= 0);
+    CHECK(roster.filled(0) == 2);
+    CHECK(roster.in_theatre(0) == 3);
+    // c's tour ends with no relief in sight and no extension: released, waits for lift home.
+    personnel.tour_end(id[2], roster.person(id[2]).tour_stamp);
+    CHECK(roster.person(id[2]).leaving);
+    CHECK(roster.filled(0) == 1);
+    CHECK(roster.in_theatre(0) == 3);
+    CHECK(roster.check() == "");
+}

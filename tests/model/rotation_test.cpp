@@ -53,6 +53,21 @@ std::vector<double> on_duty_by_day(const MemoryObserver& obs) {
     return v;
 }
 
+std::vector<double> filled_by_day(const MemoryObserver& obs) {
+    std::vector<double> v;
+    for (const DaySnapshot& d : obs.days)
+        v.push_back(d.filled[0]);
+    return v;
+}
+
+/// `before` for days [0, from), then `after` up to `days`.
+std::vector<double> step(int days, int from, double before, double after) {
+    std::vector<double> v(static_cast<std::size_t>(days), after);
+    for (int d = 0; d < from; ++d)
+        v[static_cast<std::size_t>(d)] = before;
+    return v;
+}
+
 }  // namespace
 
 TEST_CASE("with ample lift strength never falls below the billets after FOC", "[model][rotation]") {
@@ -101,6 +116,13 @@ TEST_CASE("relief that cannot arrive in time with no extension leaves a hand-com
         expected[static_cast<std::size_t>(d)] = 100;
     CHECK(on_duty_by_day(r.obs) == expected);
     CHECK(r.kpis.gap_person_days == Approx(450.0));
+    // The billets are empty while nobody holds them: filled is on duty here, and the dip
+    // after FOC is to 0 for 5 days.
+    CHECK(filled_by_day(r.obs) == expected);
+    CHECK(r.kpis.days_below_floor == 5);
+    CHECK(r.kpis.min_filled_frac == 0.0);
+    CHECK(r.kpis.shortfall_billet_days == Approx(10 * 100.0 + 5 * 100.0));
+    CHECK(r.kpis.mean_filled_frac == Approx(2500.0 / 4000.0).epsilon(1e-12));
     // Overstay: 742 - 730 = 12 h each.
     CHECK(r.kpis.overstay_person_days == Approx(100 * 12.0 / 24.0));
     CHECK(r.kpis.pax_in == 200);
@@ -122,6 +144,15 @@ TEST_CASE("overstay is the time in theatre beyond the tour end, counted exactly"
     CHECK(strength[35] == 200);  // relief and outgoing together during the overlap
     CHECK(strength[36] == 200);  // day 36 ends at 888 h; they board at 896 h
     CHECK(strength[37] == 100);
+    // Each billet counts once: through its extended incumbent until the relief lands (860 h,
+    // day 35), then through the relief, while the outgoing hand over (to 884 h) and wait for
+    // the aircraft (to 896 h). Filled is 100 from FOC on, headcount 200 on days 35 and 36.
+    CHECK(filled_by_day(r.obs) == step(40, 10, 0.0, 100.0));
+    CHECK(r.kpis.min_filled_frac == 1.0);
+    CHECK(r.kpis.days_below_floor == 0);
+    CHECK(r.kpis.shortfall_billet_days == Approx(1000.0));
+    CHECK(r.kpis.mean_filled_frac == Approx(0.75).epsilon(1e-12));
+    CHECK(r.kpis.mean_strength_frac > r.kpis.mean_filled_frac);
     // Per-contingent KPIs agree with the totals.
     REQUIRE(r.obs.contingent_kpis.size() == 1);
     CHECK(r.obs.contingent_kpis[0].overstay_person_days == Approx(r.kpis.overstay_person_days));
