@@ -24,7 +24,7 @@ int run_merge(const MergeOptions& o, std::ostream& out, std::ostream& err) {
     prov.extra = o.versions;
     std::vector<std::filesystem::path> shards(o.shards.begin(), o.shards.end());
     const auto t0 = std::chrono::steady_clock::now();
-    // SIGINT or SIGTERM: stop, remove OUT.part and exit 130 or 143.
+    // SIGINT or SIGTERM: stop, remove the temporary and exit 130 or 143.
     experiment::SignalGuard signals;
     try {
         const experiment::MergeResult r = experiment::merge_shards(

@@ -1,6 +1,7 @@
 #include "sim/experiment/files.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,6 +48,8 @@ std::string file_type_words(fs::file_type type) {
             return "a block device";
         case fs::file_type::socket:
             return "a socket";
+        case fs::file_type::symlink:
+            return "a symbolic link";
         default:
             return "a special file";
     }
@@ -133,12 +136,34 @@ void durable_rename(const fs::path& from, const fs::path& to, bool from_synced, 
     sync_directory(directory_of(to));
 }
 
-TempFile TempFile::beside(const fs::path& final_path) {
+namespace {
+/// This machine's name as it goes into a file name.
+std::string host_for_names() {
     char host[256] = "host";
     if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "host");
     host[sizeof host - 1] = '\0';
     for (char* c = host; *c != '\0'; ++c)  // a file name, whatever the host name holds
         if (*c == '/' || std::isspace(static_cast<unsigned char>(*c))) *c = '_';
+    return host;
+}
+/// True while process `pid` runs: it exists and is not a zombie (a killed process nobody has
+/// reaped yet, as an MPI rank orphaned by its launcher in a container without an init that
+/// reaps, still answers kill(pid, 0)).
+bool process_runs(pid_t pid) {
+    if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+    std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    if (f == nullptr) return true;  // no /proc: take kill()'s word
+    char buf[512];
+    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = '\0';
+    const char* close = std::strrchr(buf, ')');  // "PID (COMM) STATE ..."
+    return close == nullptr || close[1] != ' ' || (close[2] != 'Z' && close[2] != 'X');
+}
+}  // namespace
+
+TempFile TempFile::beside(const fs::path& final_path) {
+    const std::string host = host_for_names();
     std::random_device rd;
     for (int attempt = 0;; ++attempt) {
         char suffix[16];
@@ -154,6 +179,29 @@ TempFile TempFile::beside(const fs::path& final_path) {
         if (errno != EEXIST || attempt >= 100)
             throw output::OutputError("cannot create " + p.string() + ": " + std::strerror(errno));
     }
+}
+
+int TempFile::remove_stale(const fs::path& final_path) {
+    const std::string prefix = final_path.filename().string() + ".tmp-" + host_for_names() + "-";
+    std::error_code ec;
+    int removed = 0;
+    for (const fs::directory_entry& e : fs::directory_iterator(directory_of(final_path), ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        // PID-RANDOM: the PID is all digits up to the next '-'.
+        const std::size_t dash = name.find('-', prefix.size());
+        if (dash == std::string::npos || dash == prefix.size() || dash - prefix.size() > 9)
+            continue;
+        const std::string digits = name.substr(prefix.size(), dash - prefix.size());
+        if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        const auto pid = static_cast<pid_t>(std::stol(digits));
+        if (pid == ::getpid() || process_runs(pid)) continue;
+        struct stat st {};
+        if (::lstat(e.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid())
+            continue;  // only our own regular files: never a link, never another user's
+        if (::unlink(e.path().c_str()) == 0) ++removed;
+    }
+    return removed;
 }
 
 TempFile::~TempFile() {

@@ -50,6 +50,11 @@ public:
     /// process may run on another node), and it is created exclusively, so that it is never
     /// another process's file. Throws output::OutputError naming the path.
     static TempFile beside(const std::filesystem::path& final_path);
+    /// Removes the temporaries beside `final_path` that a process of this host which no longer
+    /// runs left (killed by SIGKILL, or its node rebooted): `FINAL.tmp-HOST-PID-RANDOM` with
+    /// this host's name, a PID no process has, a regular file (never a link) of this user.
+    /// Another host's temporaries, or a live process's, are never touched. Returns how many.
+    static int remove_stale(const std::filesystem::path& final_path);
     TempFile(TempFile&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
     ~TempFile();
     TempFile(const TempFile&) = delete;

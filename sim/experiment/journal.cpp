@@ -349,7 +349,7 @@ Journal Journal::create(const std::filesystem::path& path, const JournalHeader& 
 }
 
 Journal Journal::open(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) throw JournalError("cannot open journal " + path.string() + ": " + errno_text());
     lock_or_conflict(fd, path);
     char hb[kHeaderBytes];

@@ -190,7 +190,11 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     prov.scenario_toml = shards[0].info.provenance.scenario_toml;
     prov.sweep_toml = shards[0].info.provenance.sweep_toml;
     prov.sweep_hash = hash;
-    const fs::path part = output.string() + ".part";
+    // Created exclusively under a fresh name beside the output: never a link followed, never
+    // another process's file.
+    TempFile::remove_stale(output);  // an earlier merge's, killed on this host
+    TempFile part_file = TempFile::beside(output);
+    const fs::path part = part_file.path();
     MergeResult result;
     result.runs = total;
     result.points = P;
@@ -233,6 +237,7 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     }
     try {
         durable_rename(part, output, false, force);
+        part_file.release();
     } catch (...) {
         fs::remove(part, ec);
         throw;

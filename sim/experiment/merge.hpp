@@ -22,7 +22,7 @@ public:
 };
 
 /// Raised when the stop flag given to merge_shards is set (SIGINT, SIGTERM): the temporary
-/// OUT.part has been removed and nothing was written.
+/// the temporary has been removed and nothing was written.
 class MergeInterrupted : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -37,10 +37,10 @@ struct MergeResult {
 };
 
 /// Checks `shards` and writes `output` in run order, a block of rows at a time (bounded
-/// memory), under the temporary name OUT.part renamed when complete. `provenance` brings the
+/// memory), under a temporary name (TempFile::beside) renamed when complete. `provenance` brings the
 /// command line and versions; the scenario and sweep texts come from the shards. An existing
 /// `output` is replaced only with `force`. When `stop` becomes non-zero (a signal; see
-/// SignalGuard), throws MergeInterrupted after removing OUT.part.
+/// SignalGuard), throws MergeInterrupted after removing the temporary.
 MergeResult merge_shards(const std::filesystem::path& output,
                          const std::vector<std::filesystem::path>& shards,
                          const output::Provenance& provenance, bool force,

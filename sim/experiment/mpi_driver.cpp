@@ -860,10 +860,10 @@ SweepRunResult run_sweep_mpi(MpiSession& mpi, const SweepPlan& plan, const Sweep
         // The other ranks wait for rank 0: take the whole job down; the journal keeps every
         // run it received.
         std::fprintf(stderr, "mss sweep: %s\n", e.what());
-        // MPI_Abort runs no destructor: remove OUT.part here, and the journal when it holds no
-        // run (EmptyJournalRemover's rule).
+        // MPI_Abort runs no destructor: remove the temporary here, and the journal when it
+        // holds no run (EmptyJournalRemover's rule).
         std::error_code ec;
-        std::filesystem::remove(plan.output.string() + ".part", ec);
+        std::filesystem::remove(follower.part_path(), ec);
         try {
             if (journal->records() == 0)
                 journal->remove();
@@ -873,6 +873,9 @@ SweepRunResult run_sweep_mpi(MpiSession& mpi, const SweepPlan& plan, const Sweep
         }
         mpi.abort(1);
     }
+    // A stopped sweep's temporary goes now: MPI_Finalize may not return once a rank was
+    // killed, or the launcher may kill this rank after it exits.
+    if (stopped || SignalGuard::received() != 0) follower.abandon();
     // 5. Every rank has been released: MPI is no longer needed for the final write.
     mpi.finalize();
     if (stopped || !journal->complete() || SignalGuard::received() != 0 ||

@@ -249,8 +249,9 @@ std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions
                                     SweepRunResult& result) {
     std::error_code ec;
     // A journal is a regular file: anything else in its place is refused before it is opened
-    // (a FIFO would block the open, a directory fail it).
-    if (const fs::file_status st = fs::status(plan.journal, ec);
+    // (a FIFO would block the open, a directory fail it, a symbolic link could point at
+    // another file, which a resume would write to).
+    if (const fs::file_status st = fs::symlink_status(plan.journal, ec);
         fs::exists(st) && !fs::is_regular_file(st))
         throw SweepInputError(plan.journal.string() + " is " + file_type_words(st.type()) +
                               ", not a regular file: the sweep's journal goes there; remove it, "
@@ -258,6 +259,9 @@ std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions
     // A journal without a complete header (a full disk or a kill as it was created) holds no
     // run: it is removed and the sweep starts afresh, with or without --resume.
     remove_headerless_journal(plan.journal);
+    // Temporaries of this output that a killed sweep of this host left (a resumed batch job
+    // would otherwise leave one per kill).
+    TempFile::remove_stale(plan.output);
     const bool have_journal = fs::exists(plan.journal, ec);
     const bool have_output = fs::exists(plan.output, ec);
     if (have_journal) {
@@ -331,6 +335,7 @@ constexpr std::size_t kWakeBytes = std::size_t{4} << 20;
 struct ResultsFollower::State {
     const SweepPlan& plan;
     fs::path journal_path;
+    TempFile part_file;  // OUT.tmp-HOST-PID-RANDOM, created exclusively (never a link followed)
     fs::path part;
     std::int64_t from_journal;  // records 0 .. from_journal - 1 are read from the journal file
     std::mutex m;
@@ -351,7 +356,8 @@ struct ResultsFollower::State {
     State(const SweepPlan& p, fs::path j, std::int64_t journaled)
         : plan(p),
           journal_path(std::move(j)),
-          part(p.output.string() + ".part"),
+          part_file(TempFile::beside(p.output)),
+          part(part_file.path()),
           from_journal(journaled) {}
 
     /// The payload of record n: from the journal file for the records it held at the start,
@@ -438,7 +444,15 @@ ResultsFollower::ResultsFollower(const SweepPlan& plan, const Journal& journal)
     state_->thread = std::thread([s = state_.get()] { s->body(); });
 }
 
+const fs::path& ResultsFollower::part_path() const {
+    return state_->part;
+}
+
 ResultsFollower::~ResultsFollower() {
+    abandon();
+}
+
+void ResultsFollower::abandon() {
     if (!state_ || !state_->thread.joinable()) return;
     {
         std::lock_guard lock(state_->m);
@@ -488,7 +502,7 @@ bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
         while (!s.done && !s.error) {
             if (stop != nullptr && stop->load() != 0) {
                 lock.unlock();
-                return false;  // the destructor abandons OUT.part; the journal stays
+                return false;  // the destructor removes the temporary; the journal stays
             }
             s.cv.wait_for(lock, std::chrono::milliseconds(50));
         }
@@ -502,6 +516,7 @@ bool ResultsFollower::finish(Journal& journal, SweepRunResult& result,
     // Durable before the rename, and the rename durable before the journal goes.
     try {
         durable_rename(s.part, s.plan.output, /*from_synced=*/true, s.plan.replace_output);
+        s.part_file.release();
     } catch (...) {
         std::error_code ec;
         fs::remove(s.part, ec);  // the journal stays: --resume writes the file again

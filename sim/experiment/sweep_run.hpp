@@ -10,7 +10,7 @@
 //
 // Life of a sweep: the journal OUT.journal (journal.hpp) is created, or reopened with
 // --resume; runs not yet in it are simulated and appended in run order. The results file is
-// written under the temporary name OUT.part by a thread that follows the journal as it grows
+// written under a temporary name (TempFile::beside) by a thread that follows the journal as it grows
 // (ResultsFollower: each record once journaled, handed over in memory; bounded memory); when
 // the journal holds every run, the file is completed, made durable, renamed to OUT, and the
 // journal is removed. A signal (SIGINT, SIGTERM) stops the sweep with the journal kept, and
@@ -146,13 +146,14 @@ std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions
                                     SweepRunResult& result);
 
 /// Writes the results file from the journal while the journal grows: a thread takes each
-/// record once the journal holds it and appends it to OUT.part, so that the HDF5 writing and
+/// record once the journal holds it and appends it to a temporary beside OUT
+/// (TempFile::beside: created exclusively under a fresh name, so that the HDF5 writing and
 /// compression overlap the simulation instead of following it. The records the journal held
 /// when the follower started (a resumed sweep's) are read from the journal file; every later
 /// one is handed over in memory by whoever appended it (advance()), so nothing is read back.
 /// When every run is in, finish() completes the file, makes it durable, renames it to OUT and
 /// removes the journal. Memory: at most kHandoverBytes of records waiting, plus the writer's
-/// block of rows. Destroyed unfinished, it removes OUT.part (the journal stays).
+/// block of rows. Destroyed unfinished, it removes the temporary (the journal stays).
 class ResultsFollower {
 public:
     /// Starts the thread on `journal`'s file (the journal must outlive this object).
@@ -175,9 +176,14 @@ public:
     static constexpr std::size_t kHandoverBytes = std::size_t{32} << 20;
     /// Waits until every record is written, then completes, syncs and renames the file and
     /// removes the journal; fills result.points, result.failed and result.final_write_s (the
-    /// seconds from this call to the rename). Returns false, with OUT.part removed and the
+    /// seconds from this call to the rename). Returns false, with the temporary removed and the
     /// journal kept, when `stop` becomes non-zero first. Rethrows the thread's error.
     bool finish(Journal& journal, SweepRunResult& result, const std::atomic<int>* stop);
+    /// Stops writing and removes the temporary (the journal stays), as the destructor does;
+    /// finish() may not be called after it.
+    void abandon();
+    /// The temporary the file is written to until finish() renames it.
+    const std::filesystem::path& part_path() const;
 
 private:
     struct State;

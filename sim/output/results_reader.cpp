@@ -319,8 +319,12 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
                 r.kpis.*(col.member) = kpi_cols[k++][i];
             for (hsize_t c = 0; c < C; ++c) {
                 const CkRow& row = ckrows[i * C + c];
-                r.contingent_kpis.push_back({row.days_to_foc, row.mean_strength_frac,
-                                             row.overstay_person_days, row.pax_in});
+                model::ContingentKpis ck;
+                ck.days_to_foc = row.days_to_foc;
+                ck.mean_strength_frac = row.mean_strength_frac;
+                ck.overstay_person_days = row.overstay_person_days;
+                ck.pax_in = row.pax_in;
+                r.contingent_kpis.push_back(ck);
             }
             std::vector<float>* dst[] = {&r.strength, &r.on_duty, &r.waiting_at_origin,
                                          &r.in_transit};

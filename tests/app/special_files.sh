@@ -5,7 +5,7 @@
 # it is never replaced by a regular file. A FIFO given to summary or merge as a results file is
 # refused, not opened (that would wait for a writer). An existing trace file is replaced only
 # with --force, and never when it is the scenario file; nor is -o. Nothing is left behind (no
-# OUT.part, .tmp-HOST-PID-RANDOM or journal). Runs in a temporary directory; started from the source root.
+# OUT.tmp-HOST-PID-RANDOM or journal). Runs in a temporary directory; started from the source root.
 set -u
 mss=$1
 root=$(pwd)

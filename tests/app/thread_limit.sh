@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/app/thread_limit.sh MSS SANITIZED — threads the system refuses (-j 1024 for 1024 runs
 # under a 1 GB address-space limit: 8 MB of stack each) end run and sweep in order: exit 1 with a
-# message saying so, no temporary, journal or OUT.part left. And no more threads than runs are
+# message saying so, no temporary, or journal left. And no more threads than runs are
 # started. Skipped (77) in sanitizer builds, which cannot start under ulimit -v. Runs in a
 # temporary directory; started from the source root.
 set -u

@@ -46,7 +46,7 @@ def test_three_shards_merged_give_identical_results(reference, tmp_path):
     r = mss("merge", merged, shards[2], shards[0], shards[1])   # any order
     assert "16 runs" in r.stdout
     assert_identical(reference, merged)
-    assert not (tmp_path / "merged.h5.part").exists()
+    assert not list(tmp_path.glob("merged.h5.tmp-*"))
 
 
 @pytest.mark.skipif(mpiexec() is None, reason="mss built without MPI")

@@ -29,7 +29,7 @@ def reference(tmp_path_factory):
 def resume(out, *extra):
     r = sweep(out, "-j", 2, *REPS, "--resume", *extra)
     assert not os.path.exists(f"{out}.journal"), "the journal is removed when the file is done"
-    assert not os.path.exists(f"{out}.part")
+    assert not list(out.parent.glob(out.name + ".tmp-*")), "stale temporaries are removed"
     return r
 
 
@@ -58,7 +58,6 @@ def test_sigkill_then_resume_is_identical(reference, tmp_path, moment):
 def kill_during_the_final_write(out):
     """SIGKILLs a sweep into OUT after its last run is journaled and before the file is renamed
     (tries up to 10 times): a complete journal, no results file."""
-    part = out.with_name(out.name + ".part")
     for attempt in range(10):
         p = start_sweep(out, "-j", 2, *REPS)
         caught = wait_for(lambda: journal_records(journal_of(out)) == RUNS, p, step=0.0005)
@@ -66,7 +65,7 @@ def kill_during_the_final_write(out):
         if caught and os.path.exists(journal_of(out)) and not out.exists():
             print(f"caught on attempt {attempt + 1}")
             return   # every run journaled, the file not yet renamed
-        for f in (out, part):
+        for f in (out, *out.parent.glob(out.name + ".tmp-*")):
             f.unlink(missing_ok=True)
         if os.path.exists(journal_of(out)):
             os.unlink(journal_of(out))
@@ -80,10 +79,10 @@ def test_sigkill_during_the_final_write_then_resume_is_identical(reference, tmp_
     the kill is taken to land between the rename and the journal's removal: the finished file
     and the complete journal are both there, and --resume writes the file again."""
     out = tmp_path / "k.h5"
-    part = tmp_path / "k.h5.part"
     kill_during_the_final_write(out)
     if renamed:
-        part.unlink(missing_ok=True)
+        for part in tmp_path.glob("k.h5.tmp-*"):
+            part.unlink()
         out.write_bytes(reference.read_bytes())
     r = resume(out)
     assert "600 runs resumed" in r.stdout
@@ -107,12 +106,14 @@ def test_a_full_disk_during_the_final_write_keeps_the_journal(reference, tmp_pat
     """A complete journal, and no room for the results file: exit 1, the journal intact."""
     out = tmp_path / "f.h5"
     kill_during_the_final_write(out)
-    (tmp_path / "f.h5.part").unlink(missing_ok=True)
+    # The killed sweep's temporary (f.h5.tmp-HOST-PID-RANDOM, its PID gone) is removed by the
+    # resume: only the journal is left below.
     r = sweep(out, "-j", 2, *REPS, "--resume", check=False,
               preexec_fn=file_size_limit(100_000))
     assert r.returncode == 1, r.stderr      # HDF5 1.10 used to crash here (exit -11)
     last = r.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"mss sweep: cannot write results file {out}.part (File too large)")
+    assert last.startswith(f"mss sweep: cannot write results file {out}.tmp-"), last
+    assert "(File too large)" in last, last
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.h5.journal"]
     assert journal_records(journal_of(out)) == RUNS
     resume(out)
@@ -127,7 +128,7 @@ def test_signal_keeps_the_journal_and_resume_is_identical(reference, tmp_path, s
     rc, _, err = kill_and_reap(p, sig)
     assert rc == code, err
     assert "--resume" in err and "interrupted" in err
-    assert not out.exists() and not (tmp_path / "t.h5.part").exists()
+    assert not out.exists() and not list(tmp_path.glob("t.h5.tmp-*"))
     resume(out)
     assert_identical(reference, out)
 

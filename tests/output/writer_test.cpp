@@ -50,7 +50,7 @@ RunRecord record(std::int64_t run, std::size_t events, bool noisy) {
         r.airport_open.push_back(value(i) / 1000.0f);
     for (std::size_t d = 0; d < D; ++d)
         r.regime.push_back(static_cast<std::int8_t>(d % 2));
-    r.contingent_kpis.assign(C, mss::model::ContingentKpis{1.0, 0.5, 0.0, 10.0});
+    r.contingent_kpis.assign(C, mss::model::ContingentKpis{1.0, 0.5, 0.5, 0.0, 10.0});
     r.kpis.cost_usd = 1000.0 + static_cast<double>(run);
     for (std::size_t e = 0; e < events; ++e)
         r.events.push_back({0.5 * static_cast<double>(e), mss::model::EventKind::landed,
