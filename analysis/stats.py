@@ -1,13 +1,17 @@
-"""Statistics over replications: the KPI table of `mss summary`, paired differences, and the
-sensitivity ranking of sweep factors.
+"""Statistics over replications.
 
-`summarise` reproduces sim/experiment/summary.cpp operation for operation: Welford's running
-mean and sum of squared deviations (kernel::Tally::add) over the values that are not NaN,
-sample sd with divisor n - 1, and the Student-t 95% interval mean ± t(0.975, n-1)·sd/√n
-(scipy's quantile, refined, where the simulator uses Boost.Math's: see t975). Python floats
-are IEEE doubles and the simulator is built with -ffp-contract=off, so n, mean, sd, min and
-max are bit-identical to the simulator's; the interval bounds agree to ~1e-14 relative (the
-two t quantiles differ in the last few bits).
+The statistics a person reads (docs/statistics.md, the contract `mss summary` implements in
+C++ too): `KPIS`/`KPI_RANGE` (each KPI's unit, range and first-day flag, as
+`model::kpi_columns()`), `format_number` (the one number format), `kpi_stats` (one KPI over
+the `ok` runs of one design point), `summary_table` and `contrast_table` (the CSV columns of
+`mss summary --csv` and `mss summary --vs R --csv`). They are pure functions of arrays and
+DataFrames, independent of the results file format, and use scipy and statsmodels for every
+number those give (`ttest_1samp`/`ttest_rel(...).confidence_interval()`,
+`proportion_confint(method="wilson")`, `np.quantile(method="linear")`).
+
+Below them, the former table of `mss summary` (`summarise`, `summarise_runs`, pooled
+intervals clustered by replication), paired differences of two files, the sensitivity
+ranking of sweep factors, and closures: what `analysis.report` and `analysis.plots` draw.
 """
 
 from __future__ import annotations
@@ -19,10 +23,398 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+from statsmodels.stats.proportion import proportion_confint
 
 from analysis.results import InputError
 
 NAN = float("nan")
+NEVER = math.inf
+
+
+# ------------------------------------------------------------------------------------------
+# What each KPI is (model::kpi_columns() in sim/model/observer.cpp)
+
+@dataclass(frozen=True)
+class Kpi:
+    """A KPI column: its name, unit (`day`, `1` or `USD`), long name, the range its values
+    can take (an interval never leaves it) and whether it is a first day that some runs never
+    reach (NaN = never, beyond the horizon)."""
+
+    name: str
+    unit: str
+    long_name: str
+    lower: float = 0.0
+    upper: float = math.inf
+    first_day: bool = False
+
+
+#: The run KPI columns of /runs in order, as `model::kpi_columns()` (a test parses that list
+#: out of sim/model/observer.cpp and compares).
+KPIS: tuple[Kpi, ...] = (
+    Kpi("days_to_ioc", "day", "first day filled billets reach the IOC share of billets",
+        0.0, math.inf, True),
+    Kpi("days_to_foc", "day", "first day filled billets reach the FOC share of billets",
+        0.0, math.inf, True),
+    Kpi("mean_filled_frac", "1", "mean share of billets filled by an incumbent on duty",
+        0.0, 1.0),
+    Kpi("mean_strength_frac", "1", "mean headcount in theatre as a share of billets"),
+    Kpi("shortfall_billet_days", "day", "billet-days not filled by an incumbent on duty"),
+    Kpi("gap_person_days", "day", "billet-days below the floor after FOC"),
+    Kpi("days_below_floor", "day", "days below the floor after FOC"),
+    Kpi("min_filled_frac", "1", "lowest share of billets filled after FOC (the deepest dip)",
+        0.0, 1.0),
+    Kpi("overstay_person_days", "day", "person-days in theatre beyond tour end"),
+    Kpi("flights_flown", "1", "sorties that landed in Haiti"),
+    Kpi("flights_diverted", "1", "sorties that landed at an alternate"),
+    Kpi("flights_cancelled", "1", "sorties that returned without landing in Haiti"),
+    Kpi("pax_in", "1", "personnel who reached theatre"),
+    Kpi("pax_out", "1", "personnel who landed home"),
+    Kpi("airport_closed_days", "day", "days the main gateway was closed to every class"),
+    Kpi("injured", "1", "personnel wounded"),
+    Kpi("killed", "1", "personnel killed"),
+    Kpi("medevacs", "1", "personnel evacuated by air"),
+    Kpi("attrited", "1", "personnel lost to non-combat attrition"),
+    Kpi("cost_usd", "USD", "airlift, transfer and per-diem cost"),
+)
+
+#: The per-contingent KPI columns of /contingent_kpis, as `model::contingent_kpi_columns()`.
+CONTINGENT_KPIS: tuple[Kpi, ...] = (
+    Kpi("days_to_foc", "day", "first day the contingent's filled billets reach the FOC share",
+        0.0, math.inf, True),
+    Kpi("mean_filled_frac", "1", "mean share of the contingent's billets filled", 0.0, 1.0),
+    Kpi("mean_strength_frac", "1", "mean headcount as a share of the contingent's billets"),
+    Kpi("overstay_person_days", "day", "person-days in theatre beyond tour end"),
+    Kpi("pax_in", "1", "personnel who reached theatre"),
+)
+
+#: KPI name -> its Kpi.
+KPI_META: dict[str, Kpi] = {k.name: k for k in KPIS}
+#: KPI name -> (lower, upper): the range a value, and so an interval, can take.
+KPI_RANGE: dict[str, tuple[float, float]] = {k.name: (k.lower, k.upper) for k in KPIS}
+#: The first-day KPIs (NaN = never reached within the horizon).
+FIRST_DAY: frozenset[str] = frozenset(k.name for k in KPIS if k.first_day)
+
+#: The KPIs of the one-row-per-design-point sweep table when `--kpi` is not given.
+DEFAULT_SWEEP_KPIS = ("days_to_foc", "mean_filled_frac", "min_filled_frac", "gap_person_days",
+                      "cost_usd")
+
+#: Columns of `summary_table` (and of `mss summary --csv`), docs/statistics.md.
+SUMMARY_CSV_COLUMNS = ["point", "kpi", "unit", "runs", "n", "reached", "reached_low",
+                       "reached_high", "mean", "ci_low", "ci_high", "sd", "p10", "p50", "p90",
+                       "min", "max"]
+#: Columns of `contrast_table` (and of `mss summary --vs R --csv`).
+CONTRAST_CSV_COLUMNS = ["point", "reference", "kpi", "unit", "pairs", "diff", "diff_low",
+                        "diff_high", "reached_pairs", "reached_diff", "reached_diff_low",
+                        "reached_diff_high"]
+
+QUANTILES = (0.1, 0.5, 0.9)
+
+
+def kpi_meta(name: str, unit: str = "") -> Kpi:
+    """The Kpi of `name`; for a column the table does not know (a newer file), `unit` and no
+    range (-inf, inf), not a first day."""
+    return KPI_META.get(name) or Kpi(name, unit, name, -math.inf, math.inf, False)
+
+
+# ------------------------------------------------------------------------------------------
+# The one number format
+
+def format_number(x) -> str:
+    """A number as every table prints it (docs/statistics.md "One number format"): NaN `-`,
+    +inf `never`, zero `0`; |x| >= 1000 after rounding to 4 significant digits: the integer
+    (`%.0f`, ties to even) with commas; else 4 significant digits, trailing zeros and point
+    removed; below 1e-4 (decimal exponent < -4) `%.3e`."""
+    x = float(x)
+    if x != x:
+        return "-"
+    if x == math.inf:
+        return "never"
+    if x == -math.inf:
+        return "-inf"
+    if x == 0.0:
+        return "0"
+    e = int(format(x, ".3e").rsplit("e", 1)[1])
+    if e >= 3:
+        return format(x, ",.0f")
+    if e < -4:
+        return format(x, ".3e")
+    text = format(x, f".{3 - e}f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def csv_number(v) -> str:
+    """A number as `--csv` prints it: an integer as is, a float with 17 significant digits
+    (`format(x, ".17g")`), empty for NaN, `inf` for never."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(int(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    v = float(v)
+    return "" if v != v else format(v, ".17g")
+
+
+def kpi_date(start_date: str, value: float) -> str:
+    """A day index as a calendar date: start + floor(value) days (day 0 is the start date);
+    `-` for NaN, `never` for inf."""
+    import datetime as dt
+    v = float(value)
+    if v != v:
+        return "-"
+    if v == math.inf:
+        return "never"
+    return (dt.date.fromisoformat(start_date) + dt.timedelta(days=math.floor(v))).isoformat()
+
+
+# ------------------------------------------------------------------------------------------
+# One KPI over the ok runs of one design point
+
+def never_quantile(values, p: float) -> float:
+    """numpy's `linear` quantile (Hyndman and Fan type 7) of `values` where NaN is "never", a
+    value beyond every other: sorted with the nevers last, h = (n - 1) p, the value is
+    x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]), and inf (never) when the
+    interpolation gives any weight to a never value. numpy cannot do this itself: its
+    interpolation makes 0 * inf = NaN. On finite data it is numpy's quantile up to the
+    last bits (numpy computes h as n p + 1 - p - 1 and interpolates from the nearer end).
+    NaN when `values` is empty."""
+    x = np.sort(np.where(np.isnan(np.asarray(values, np.float64)), math.inf,
+                         np.asarray(values, np.float64)))
+    n = x.size
+    if n == 0:
+        return NAN
+    h = (n - 1) * p
+    j = int(math.floor(h))
+    g = h - j
+    lo = float(x[j])
+    if g == 0.0:
+        return lo
+    hi = float(x[j + 1])
+    if math.isinf(lo) or math.isinf(hi):
+        return math.inf
+    return lo + g * (hi - lo)
+
+
+def _clip(lo: float, hi: float, lower: float, upper: float) -> tuple[float, float]:
+    return float(max(lo, lower)), float(min(hi, upper))
+
+
+def _mean_sd_ci(x: np.ndarray, lower: float, upper: float) -> tuple[float, float, float, float]:
+    """(mean, sd, ci_low, ci_high) of the finite values `x`: the arithmetic mean, the sample
+    sd and the Student-t 95% interval of the mean (scipy `ttest_1samp(...)
+    .confidence_interval()`), clipped to [lower, upper]. sd and the interval are NaN when
+    n < 2. When every value is the same the mean is that value and sd 0 exactly (summation
+    would leave rounding dust that prints as 1e-17)."""
+    n = x.size
+    if n == 0:
+        return NAN, NAN, NAN, NAN
+    if float(x.min()) == float(x.max()):
+        v = float(x[0])
+        return (v, NAN, NAN, NAN) if n < 2 else (v, 0.0, v, v)
+    mean = float(np.mean(x))
+    if n < 2:
+        return mean, NAN, NAN, NAN
+    sd = float(np.std(x, ddof=1))
+    ci = sps.ttest_1samp(x, 0.0).confidence_interval(0.95)
+    lo, hi = _clip(float(ci.low), float(ci.high), lower, upper)
+    return mean, sd, lo, hi
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """The 95% Wilson score interval of k successes in n trials (statsmodels
+    `proportion_confint(k, n, alpha=0.05, method="wilson")`), exactly 0 at the low end when
+    k = 0 and 1 at the high end when k = n, and within [0, 1]; NaN when n = 0."""
+    if n == 0:
+        return NAN, NAN
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+    lo = 0.0 if k == 0 else min(max(float(lo), 0.0), 1.0)
+    hi = 1.0 if k == n else min(max(float(hi), 0.0), 1.0)
+    return lo, hi
+
+
+def kpi_stats(values, lower: float = -math.inf, upper: float = math.inf,
+              first_day: bool = False) -> dict:
+    """The statistics of one KPI over the `ok` runs of one design point (`values`, one per
+    run, NaN = no value; for a first-day KPI NaN = never reached), as docs/statistics.md
+    "Per KPI": runs, n, reached, reached_low, reached_high, mean, ci_low, ci_high, sd, p10,
+    p50, p90, min, max. For a first-day KPI, n is the number of runs reaching it, mean, sd
+    and the interval are over those (conditional), and the quantiles, min and max are over
+    all runs with never = inf; for any other KPI every statistic is over the n runs with a
+    value (reached* NaN)."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    runs = int(v.size)
+    has = ~np.isnan(v)
+    x = v[has]
+    n = int(x.size)
+    mean, sd, ci_low, ci_high = _mean_sd_ci(x, lower, upper)
+    out = {"runs": runs, "n": n, "reached": NAN, "reached_low": NAN, "reached_high": NAN,
+           "mean": mean, "ci_low": ci_low, "ci_high": ci_high, "sd": sd}
+    if first_day:
+        if runs:
+            out["reached"] = n / runs
+            out["reached_low"], out["reached_high"] = wilson(n, runs)
+        qs = [never_quantile(v, p) for p in QUANTILES]
+        mn = float(x.min()) if n else (math.inf if runs else NAN)
+        mx = (math.inf if n < runs else float(x.max())) if runs else NAN
+    else:
+        qs = ([float(q) for q in np.quantile(x, QUANTILES, method="linear")] if n
+              else [NAN] * len(QUANTILES))
+        mn, mx = (float(x.min()), float(x.max())) if n else (NAN, NAN)
+    out.update({"p10": qs[0], "p50": qs[1], "p90": qs[2], "min": mn, "max": mx})
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Tables over a runs table (one row per run: point, replication, status, KPI columns)
+
+def ok_mask(runs: pd.DataFrame) -> np.ndarray:
+    """Runs whose status is ok: status 0, or the text `ok`."""
+    st = runs["status"]
+    if st.dtype.kind in "biu":
+        return st.to_numpy() == 0
+    return np.array([(s.decode() if isinstance(s, bytes) else str(s)) in ("ok", "0")
+                     for s in st])
+
+
+def kpi_columns_of(runs: pd.DataFrame) -> list[str]:
+    """The KPI columns of a runs table: those of KPIS it has, in its order."""
+    return [c for c in runs.columns if c in KPI_META]
+
+
+def _check_kpis(runs: pd.DataFrame, kpis) -> list[str]:
+    kpis = kpi_columns_of(runs) if kpis is None else list(kpis)
+    missing = [k for k in kpis if k not in runs.columns]
+    if missing:
+        raise ValueError(f"no KPI column {', '.join(missing)} in the runs table")
+    return kpis
+
+
+def summary_table(runs, kpis=None, *, ok=None, points=None, units=None, by_point=False,
+                  mask=None) -> pd.DataFrame:
+    """One row per design point and KPI with the columns of `mss summary --csv`
+    (SUMMARY_CSV_COLUMNS): `kpi_stats` of the KPI over the point's ok runs.
+
+    `runs` is a DataFrame with `point`, `replication`, `status` (0 or `ok` = ok; or give `ok`,
+    a boolean mask) and the KPI columns; `kpis` the KPI columns to summarise (default: every
+    KPIS column it has, in its order); `points` the design points (default: those of `runs`,
+    ascending; a point without runs has runs = 0); `units` KPI -> unit for columns KPIS does
+    not know.
+
+    Given a Results instead of a DataFrame (as `analysis.report` and `Results.summary` call
+    it, with `by_point` and `mask`), returns the former table, `kpi_summary_table`."""
+    if not isinstance(runs, pd.DataFrame):
+        return kpi_summary_table(runs, by_point=by_point, mask=mask)
+    kpis = _check_kpis(runs, kpis)
+    okm = ok_mask(runs) if ok is None else np.asarray(ok, bool)
+    pts = sorted(int(p) for p in pd.unique(runs["point"])) if points is None else \
+        [int(p) for p in points]
+    pcol = runs["point"].to_numpy()
+    rows = []
+    for p in pts:
+        sel = okm & (pcol == p)
+        for k in kpis:
+            m = kpi_meta(k, (units or {}).get(k, ""))
+            s = kpi_stats(runs[k].to_numpy(np.float64)[sel], m.lower, m.upper, m.first_day)
+            rows.append({"point": p, "kpi": k, "unit": m.unit, **s})
+    t = pd.DataFrame(rows, columns=SUMMARY_CSV_COLUMNS)
+    return t.astype({"point": "int64", "runs": "int64", "n": "int64"})
+
+
+def _paired_ci(a: np.ndarray, b: np.ndarray, lower: float, upper: float):
+    """(mean of a - b, low, high): the paired t-interval (scipy `ttest_rel(a, b)
+    .confidence_interval()`) clipped to [lower, upper]; the interval NaN with fewer than 2
+    pairs, [d, d] when every difference is d."""
+    d = a - b
+    m = d.size
+    if m == 0:
+        return NAN, NAN, NAN
+    if float(d.min()) == float(d.max()):
+        v = float(d[0])
+        return (v, NAN, NAN) if m < 2 else (v, v, v)
+    mean = float(np.mean(d))
+    if m < 2:
+        return mean, NAN, NAN
+    ci = sps.ttest_rel(a, b).confidence_interval(0.95)
+    lo, hi = _clip(float(ci.low), float(ci.high), lower, upper)
+    return mean, lo, hi
+
+
+def contrast_table(runs, reference: int, kpis=None, *, ok=None, points=None,
+                   units=None) -> pd.DataFrame:
+    """Paired contrasts of each design point against `reference` under common random numbers
+    (docs/statistics.md "Paired contrasts"): one row per point other than the reference (or
+    those of `points`) and KPI, with the columns of `mss summary --vs R --csv`
+    (CONTRAST_CSV_COLUMNS). Run (P, r) is paired with run (R, r). `pairs`, `diff*`: the
+    differences KPI(P, r) - KPI(R, r) over the replications where both runs are ok and have a
+    value, their mean and paired t-interval clipped to [lower - upper, upper - lower]. For a
+    first-day KPI also `reached_*`: over the replications where both runs are ok, the mean
+    difference of the indicators "reached" and its paired t-interval clipped to [-1, 1].
+    Arguments as `summary_table`; ValueError when the reference has no runs or a point has
+    two runs of one replication."""
+    kpis = _check_kpis(runs, kpis)
+    okm = ok_mask(runs) if ok is None else np.asarray(ok, bool)
+    reference = int(reference)
+    all_points = sorted(int(p) for p in pd.unique(runs["point"]))
+    if reference not in all_points:
+        raise ValueError(f"reference point {reference} has no runs (points: "
+                         f"{', '.join(map(str, all_points))})")
+    pts = [p for p in all_points if p != reference] if points is None else \
+        [int(p) for p in points]
+    if runs.duplicated(["point", "replication"]).any():
+        raise ValueError("the runs table has two runs of one (point, replication)")
+    keep = ["replication"] + kpis
+    ok_runs = runs[okm]
+    ref = ok_runs[ok_runs["point"] == reference][keep]
+    rows = []
+    for p in pts:
+        pair = ok_runs[ok_runs["point"] == p][keep].merge(ref, on="replication",
+                                                          suffixes=("_p", "_r"))
+        for k in kpis:
+            m = kpi_meta(k, (units or {}).get(k, ""))
+            vp = pair[f"{k}_p"].to_numpy(np.float64)
+            vr = pair[f"{k}_r"].to_numpy(np.float64)
+            both = ~np.isnan(vp) & ~np.isnan(vr)
+            diff, lo, hi = _paired_ci(vp[both], vr[both], m.lower - m.upper,
+                                      m.upper - m.lower)
+            row = {"point": p, "reference": reference, "kpi": k, "unit": m.unit,
+                   "pairs": int(both.sum()), "diff": diff, "diff_low": lo, "diff_high": hi,
+                   "reached_pairs": NAN, "reached_diff": NAN, "reached_diff_low": NAN,
+                   "reached_diff_high": NAN}
+            if m.first_day:
+                ip = (~np.isnan(vp)).astype(np.float64)
+                ir = (~np.isnan(vr)).astype(np.float64)
+                rd, rlo, rhi = _paired_ci(ip, ir, -1.0, 1.0)
+                row.update({"reached_pairs": len(pair), "reached_diff": rd,
+                            "reached_diff_low": rlo, "reached_diff_high": rhi})
+            rows.append(row)
+    t = pd.DataFrame(rows, columns=CONTRAST_CSV_COLUMNS)
+    return t.astype({"point": "int64", "reference": "int64", "pairs": "int64",
+                     "reached_pairs": "float64"})
+
+
+def excludes_zero(low: float, high: float) -> bool:
+    """True when the interval [low, high] lies wholly on one side of 0 (a contrast marked
+    `*`); False when either end is NaN."""
+    return (low > 0.0 and high > 0.0) or (low < 0.0 and high < 0.0)
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """CSV text of a table: a header, then every number as `csv_number` (text columns as
+    they are)."""
+    cols = list(table.columns)
+    lines = [",".join(cols)]
+    for row in table.itertuples(index=False):
+        cells = []
+        for c, v in zip(cols, row):
+            if isinstance(v, str):
+                cells.append(v)
+            elif c in ("runs", "n", "pairs", "reached_pairs", "point", "reference") and \
+                    isinstance(v, float) and v == v and v.is_integer():
+                cells.append(str(int(v)))
+            else:
+                cells.append(csv_number(v))
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
 
 SUMMARY_COLUMNS = ["kpi", "unit", "mean", "sd", "ci95_low", "ci95_high", "min", "max", "n",
                    "runs"]
@@ -133,11 +525,13 @@ def summarise_runs(kpi: str, unit: str, values, points, replications) -> KpiSumm
     return s
 
 
-def summary_table(res, by_point: bool = False, mask=None) -> pd.DataFrame:
-    """The KPI table of `mss summary` for a Results: one row per KPI (with `point` first
-    when by_point). `mask` selects runs (default: all runs, as `mss summary`). A table over
-    several design points (a sweep pooled) has the interval of `summarise_runs`: clustered
-    by replication, from the replication means over points."""
+def kpi_summary_table(res, by_point: bool = False, mask=None) -> pd.DataFrame:
+    """The former KPI table of a Results (SUMMARY_COLUMNS; Welford means, unclipped
+    intervals): one row per KPI (with `point` first when by_point). `mask` selects runs
+    (default: all runs). A table over several design points (a sweep pooled) has the
+    interval of `summarise_runs`: clustered by replication, from the replication means over
+    points. `analysis.report` and `Results.summary` show it until they move to the contract's
+    `summary_table`."""
     runs = res.runs if mask is None else res.runs[np.asarray(mask)]
     rows = []
     groups = runs.groupby("point", sort=True) if by_point else [(None, runs)]
@@ -150,14 +544,6 @@ def summary_table(res, by_point: bool = False, mask=None) -> pd.DataFrame:
             rows.append(d)
     cols = (["point"] if by_point else []) + SUMMARY_COLUMNS
     return pd.DataFrame(rows, columns=cols)
-
-
-def csv_number(v) -> str:
-    """A number as `mss summary --csv` prints it: %.17g, empty for NaN."""
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    v = float(v)
-    return "" if v != v else "%.17g" % v
 
 
 def summary_csv(table: pd.DataFrame) -> str:
