@@ -16,10 +16,15 @@ examples:
   /usr/bin/python3 -m analysis report runs/fleet-vs-tour.h5 -o sweep-report/ --sweep
   /usr/bin/python3 -m analysis compare runs/a.h5 runs/b.h5 -o compare/
   /usr/bin/python3 -m analysis summary runs/baseline.h5 --csv
+  /usr/bin/python3 -m analysis summary runs/fleet-vs-tour.h5 --vs 0 --kpi days_to_foc,cost_usd
   /usr/bin/python3 -m analysis plot strength runs/baseline.h5 -o strength.png --total-only
 """
 
 PLOTS = ("strength", "airport", "kpis", "sweep", "sensitivity")
+
+#: The KPIs of the readable sweep table and contrasts without --kpi (docs/statistics.md).
+DEFAULT_SWEEP_KPIS = ("days_to_foc", "mean_filled_frac", "min_filled_frac", "gap_person_days",
+                      "cost_usd")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,19 +66,27 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--out", metavar="DIR", help="output directory for files")
     c.add_argument("--csv", action="store_true", help="print CSV instead of a table")
 
-    s = sub.add_parser("summary", help="the KPI table of `mss summary`",
-                       description="Mean, sd, 95% CI, min, max and n/runs of each KPI: the "
-                       "same numbers as `mss summary`, over all runs of a plain run and per "
-                       "design point for a sweep. With --pooled over a sweep's points, the CI "
-                       "is computed from the replication means (common random numbers make a "
-                       "replication's runs at different points correlated).")
+    s = sub.add_parser("summary", help="the statistics of `mss summary` (docs/statistics.md)",
+                       description="Per KPI over the ok runs of a design point: n/runs, mean "
+                       "and its 95%% CI (clipped to the KPI's range), sd, P10/P50/P90, min, "
+                       "max; for a first-day KPI (days_to_ioc, days_to_foc) first the share "
+                       "of runs reaching it with its Wilson interval, the mean if reached, "
+                       "and `never` beyond the horizon; days also as dates. A plain run "
+                       "prints its table; a sweep one row per design point (mean and CI, or "
+                       "share reaching, of the --kpi list), --point P the full table of P, "
+                       "--vs R paired contrasts against point R (common random numbers). "
+                       "The same numbers as `mss summary`.")
     s.add_argument("file")
     s.add_argument("--csv", action="store_true",
-                   help="CSV as `mss summary --csv` prints it (17 significant digits; a "
-                   "leading `point` column for a sweep)")
-    s.add_argument("--pooled", action="store_true",
-                   help="one table over all runs, even for a sweep (its CI from the "
-                   "replication means over points)")
+                   help="CSV as `mss summary --csv`: one line per design point and KPI (with "
+                   "--vs: per point other than R and KPI), every KPI unless --kpi, 17 "
+                   "significant digits, empty = no value, inf = never")
+    s.add_argument("--kpi", metavar="LIST",
+                   help="comma-separated KPIs (default: all; the sweep table and the "
+                   "readable contrasts: " + ",".join(DEFAULT_SWEEP_KPIS) + ")")
+    s.add_argument("--point", type=int, metavar="P", help="only design point P")
+    s.add_argument("--vs", type=int, metavar="R",
+                   help="paired contrasts of each design point (or P) against point R")
 
     pl = sub.add_parser("plot", help="one figure as a PNG",
                         description="Draws one figure of the report: " + ", ".join(PLOTS) +
@@ -98,6 +111,201 @@ def _table(df, cols) -> str:
     return "\n".join("  ".join(cell.ljust(w) if lft else cell.rjust(w)
                                for cell, w, lft in zip(r, widths, left))
                      for r in rows) + "\n"
+
+
+# ------------------------------------------------------------------------------------------
+# summary
+
+def _kpi_list(res, text: str | None, default) -> list[str]:
+    """The KPIs of --kpi (InputError for an empty or unknown name), else `default` (those of
+    the file)."""
+    from analysis.results import InputError
+    if text is None:
+        return [k for k in default if k in res.kpi_names]
+    names = [k.strip() for k in text.split(",")]
+    if any(not k for k in names):
+        raise InputError(f"--kpi {text!r}: an empty KPI name (give a comma-separated list, "
+                         "e.g. --kpi days_to_foc,cost_usd)")
+    unknown = [k for k in names if k not in res.kpi_names]
+    if unknown:
+        raise InputError(f"--kpi: unknown KPI {unknown[0]!r} (this file has: "
+                         + ", ".join(res.kpi_names) + ")")
+    return list(dict.fromkeys(names))
+
+
+def _start_date(res) -> str:
+    start = getattr(res, "start_date", "") or ""
+    if not start:
+        sc = res.scenario.get("scenario", {}) if isinstance(res.scenario, dict) else {}
+        start = str(sc.get("start", "")) if isinstance(sc, dict) else ""
+    return start
+
+
+def _point_label(res, p: int) -> list[str]:
+    from analysis import stats
+    if not res.factors:
+        return []
+    fv, fl = res.factor_values, res.factor_labels
+    out = []
+    for f in res.factors:
+        v = fv.loc[p, f]
+        out.append(fl[f].get(v, stats.format_number(v)) if f in fl else stats.format_number(v))
+    return out
+
+
+def _interval(v: float, lo: float, hi: float) -> str:
+    from analysis import stats
+    fn = stats.format_number
+    if v != v:
+        return "-"
+    if lo != lo:
+        return fn(v)
+    return f"{fn(v)} [{fn(lo)}, {fn(hi)}]"
+
+
+def _align(rows: list[list[str]], left: int) -> str:
+    """Rows as columns separated by two spaces: the first `left` columns left-aligned, the
+    others right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) if i < left else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+                     for r in rows) + "\n"
+
+
+def summary_text(res, csv: bool = False, kpi: str | None = None, point: int | None = None,
+                 vs: int | None = None) -> str:
+    """What `python3 -m analysis summary` prints (docs/statistics.md): the CSV of
+    `stats.summary_table`/`stats.contrast_table`, or readable tables with
+    `stats.format_number`. InputError for a bad --kpi, --point or --vs."""
+    from analysis import stats
+    from analysis.results import InputError
+    runs = res.runs
+    points = sorted(int(p) for p in res.points["point"])
+    for flag, p in (("--point", point), ("--vs", vs)):
+        if p is not None and p not in points:
+            raise InputError(f"{flag} {p}: no such design point (the file has points "
+                             f"{points[0]}..{points[-1]})" if points else
+                             f"{flag} {p}: the file has no design point")
+        if p is not None and not (runs["point"] == p).any():
+            raise InputError(f"{flag} {p}: no run of design point {p} in this file (a shard "
+                             "holds only its slice of the runs)")
+    sweep = res.is_sweep or len(points) > 1
+    readable_default = DEFAULT_SWEEP_KPIS if (sweep and point is None) or vs is not None \
+        else res.kpi_names
+    kpis = _kpi_list(res, kpi, res.kpi_names if csv else readable_default)
+    if not kpis:
+        raise InputError(f"{res.path}: none of the KPIs {', '.join(readable_default)} is in "
+                         "this file; name some with --kpi")
+    ok = res.ok
+    units = res.kpi_units
+    if vs is not None:
+        if len(points) < 2:
+            raise InputError(f"--vs {vs}: the file has a single design point, so nothing to "
+                             "compare it with")
+        if point is not None and point == vs:
+            raise InputError(f"--point {point} and --vs {vs} name the same design point")
+        t = stats.contrast_table(runs, vs, kpis, ok=ok, units=units,
+                                 points=None if point is None else [point])
+        return stats.csv_text(t) if csv else _contrast_text(res, t, vs)
+    sel = [point] if point is not None else points
+    t = stats.summary_table(runs, kpis, ok=ok, units=units, points=sel)
+    if csv:
+        return stats.csv_text(t)
+    if sweep and point is None:
+        return _sweep_text(res, t, kpis)
+    return _point_text(res, t, point if point is not None else sel[0])
+
+
+def _point_text(res, t, point: int) -> str:
+    from analysis import stats
+    fn = stats.format_number
+    start = _start_date(res)
+    head = f"{res.path}: "
+    if res.is_sweep:
+        desc = ", ".join(f"{f} = {v}" for f, v in zip(res.factors, _point_label(res, point)))
+        head += f"design point {point}" + (f" ({desc})" if desc else "")
+    else:
+        head += f"scenario {res.scenario_name}"
+    sub = t[t["point"] == point]
+    runs = int(sub["runs"].iloc[0]) if len(sub) else 0
+    lines = [head + f"; {runs} ok runs" + (f"; day 0 = {start}" if start else "")]
+    rows = [["KPI", "unit", "n/runs", "reached [95% CI]", "mean [95% CI]", "sd", "P10", "P50",
+             "P90", "min", "max"]]
+    notes = set()
+    for r in sub.itertuples(index=False):
+        first = stats.kpi_meta(r.kpi).first_day
+        mean = _interval(r.mean, r.ci_low, r.ci_high)
+        if first:
+            mean += " if reached"
+        elif 0 < r.n < r.runs:
+            mean += " *"
+            notes.add("* mean over the runs with a value (conditional)")
+        rows.append([r.kpi, r.unit, f"{r.n}/{r.runs}",
+                     _interval(r.reached, r.reached_low, r.reached_high) if first else "",
+                     mean, fn(r.sd), fn(r.p10), fn(r.p50), fn(r.p90), fn(r.min), fn(r.max)])
+        if first and start:
+            d = lambda v: stats.kpi_date(start, v)  # noqa: E731
+            dm = "-" if r.mean != r.mean else d(r.mean) + (
+                "" if r.ci_low != r.ci_low else f" [{d(r.ci_low)}, {d(r.ci_high)}]")
+            rows.append(["  as dates", "", "", "", dm, "", d(r.p10), d(r.p50), d(r.p90),
+                         d(r.min), d(r.max)])
+    out = "\n".join(lines) + "\n" + _align(rows, 2)
+    if any(stats.kpi_meta(k).first_day for k in sub["kpi"]):
+        notes.add("first-day KPIs: share of runs reaching it [Wilson 95% CI]; mean, CI and "
+                  "sd over the runs reaching it; `never` = not within the horizon")
+    return out + "".join(n + "\n" for n in sorted(notes))
+
+
+def _sweep_text(res, t, kpis) -> str:
+    from analysis import stats
+    rows = [["point"] + list(res.factors) + ["runs"] +
+            [f"{k} reached [95% CI]" if stats.kpi_meta(k).first_day else f"{k} [95% CI]"
+             for k in kpis]]
+    for p, sub in t.groupby("point", sort=True):
+        sub = sub.set_index("kpi")
+        cells = [str(p)] + _point_label(res, int(p)) + [str(int(sub["runs"].iloc[0]))]
+        for k in kpis:
+            r = sub.loc[k]
+            if stats.kpi_meta(k).first_day:
+                cells.append(_interval(r["reached"], r["reached_low"], r["reached_high"]))
+            else:
+                cells.append(_interval(r["mean"], r["ci_low"], r["ci_high"])
+                             + (" *" if 0 < r["n"] < r["runs"] else ""))
+        rows.append(cells)
+    out = f"{res.path}: {res.n_points} design points; mean [95% CI] over the ok runs, " \
+          "for a first-day KPI the share of runs reaching it [Wilson 95% CI]\n"
+    out += _align(rows, 1 + len(res.factors))
+    if any(c.endswith(" *") for r in rows[1:] for c in r):
+        out += "* mean over the runs with a value (conditional)\n"
+    return out
+
+
+def _contrast_text(res, t, vs: int) -> str:
+    from analysis import stats
+    rows = [["point"] + list(res.factors) + ["KPI", "unit", "pairs", "P − R [95% CI]",
+                                             "pairs ok", "reached P − R [95% CI]"]]
+    for r in t.itertuples(index=False):
+        d = _interval(r.diff, r.diff_low, r.diff_high)
+        if stats.excludes_zero(r.diff_low, r.diff_high):
+            d += " *"
+        if r.reached_pairs == r.reached_pairs:
+            rd = _interval(r.reached_diff, r.reached_diff_low, r.reached_diff_high)
+            if stats.excludes_zero(r.reached_diff_low, r.reached_diff_high):
+                rd += " *"
+            rp = str(int(r.reached_pairs))
+        else:
+            rd = rp = ""
+        rows.append([str(r.point)] + _point_label(res, int(r.point)) +
+                    [r.kpi, r.unit, str(r.pairs), d, rp, rd])
+    desc = ", ".join(f"{f} = {v}" for f, v in zip(res.factors, _point_label(res, vs)))
+    out = (f"{res.path}: paired contrasts against design point R = {vs}"
+           + (f" ({desc})" if desc else "") + ": run (P, r) minus run (R, r), common random "
+           "numbers\n")
+    out += _align(rows, 3 + len(res.factors))
+    out += ("pairs: replications where both runs have a value; for a first-day KPI P − R is "
+            "the day if both reached it, and `reached` the difference in the share reaching "
+            "it over the pairs of ok runs. * the interval excludes 0\n")
+    return out
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -137,24 +345,8 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "summary":
         with load(args.file) as res:
-            # As `mss summary`: per design point when the file has several or has factors.
-            by_point = (res.n_points > 1 or bool(res.factors)) and not args.pooled
-            t = stats.summary_table(res, by_point=by_point)
-        if args.csv:
-            sys.stdout.write(stats.summary_csv(t))
-        else:
-            t = t.assign(**{"n/runs": [f"{n}/{r}" for n, r in zip(t["n"], t["runs"])]})
-            cols = (["point"] if by_point else []) + ["kpi", "unit", "mean", "sd",
-                                                          "ci95_low", "ci95_high", "min", "max",
-                                                          "n/runs"]
-            if by_point:
-                t["point"] = t["point"].astype(str)
-            sys.stdout.write(_table(t, cols))
-            if not by_point and res.runs["point"].nunique() > 1:
-                print("95% CI pooled over design points: from the replication means (values "
-                      "averaged over the points within each replication, t over "
-                      "replications), as common random numbers correlate a replication's "
-                      "runs across points; mean, sd, min, max and n are over the runs.")
+            sys.stdout.write(summary_text(res, csv=args.csv, kpi=args.kpi, point=args.point,
+                                          vs=args.vs))
         return 0
     if args.command == "plot":
         with load(args.file) as res:
