@@ -94,10 +94,6 @@ KPI_RANGE: dict[str, tuple[float, float]] = {k.name: (k.lower, k.upper) for k in
 #: The first-day KPIs (NaN = never reached within the horizon).
 FIRST_DAY: frozenset[str] = frozenset(k.name for k in KPIS if k.first_day)
 
-#: The KPIs of the one-row-per-design-point sweep table when `--kpi` is not given.
-DEFAULT_SWEEP_KPIS = ("days_to_foc", "mean_filled_frac", "min_filled_frac", "gap_person_days",
-                      "cost_usd")
-
 #: Columns of `summary_table` (and of `mss summary --csv`), docs/statistics.md.
 SUMMARY_CSV_COLUMNS = ["point", "kpi", "unit", "runs", "n", "reached", "reached_low",
                        "reached_high", "mean", "ci_low", "ci_high", "sd", "p10", "p50", "p90",
