@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("summary", help="the statistics of `mss summary` (docs/statistics.md)",
                        description="Per KPI over the ok runs of a design point: n/runs, mean "
-                       "and its 95%% CI (clipped to the KPI's range), sd, P10/P50/P90, min, "
+                       "and its 95% CI (clipped to the KPI's range), sd, P10/P50/P90, min, "
                        "max; for a first-day KPI (days_to_ioc, days_to_foc) first the share "
                        "of runs reaching it with its Wilson interval, the mean if reached, "
                        "and `never` beyond the horizon; days also as dates. A plain run "
