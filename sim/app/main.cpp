@@ -205,13 +205,31 @@ Command add_summary(CLI::App& app) {
     auto o = std::make_shared<mss::app::SummaryOptions>();
     CLI::App* cmd = app.add_subcommand(
         "summary",
-        "KPI table of a results file: mean, sd, 95% CI of the mean, min, max, runs with a "
-        "value\n  e.g.  mss summary runs/baseline.h5 --csv");
+        "statistics of a results file (docs/statistics.md): per KPI n/runs, mean, 95% CI, sd, "
+        "P10/P50/P90, min, max; a sweep: one row per design point; --vs: paired contrasts\n"
+        "  e.g.  mss summary runs/fleet-vs-tour.h5 --vs 0 --kpi days_to_foc,cost_usd");
     cmd->add_option("file", o->file, "results file (.h5)")
         ->required()
         ->type_name("OUT.h5")
         ->check(path_value("FILE"));
-    cmd->add_flag("--csv", o->csv, "comma-separated values for machines");
+    cmd->add_flag("--csv", o->csv,
+                  "comma-separated values for machines: one line per design point and KPI, 17 "
+                  "significant digits");
+    cmd->add_option("--kpi", o->kpis,
+                    "the KPIs to show, comma-separated (default: a sweep's table "
+                    "days_to_foc,mean_filled_frac,min_filled_frac,gap_person_days,cost_usd; "
+                    "otherwise all)")
+        ->type_name("K,...");
+    cmd->add_option("--point", o->point, "the full per-KPI table of design point P only")
+        ->type_name("P")
+        ->check(integer_in("--point", 0, std::numeric_limits<std::int64_t>::max(),
+                           "a design point number (0, 1, ...)"));
+    cmd->add_option("--vs", o->vs,
+                    "paired contrasts of every other design point (or --point P) against "
+                    "design point R (replication by replication: common random numbers)")
+        ->type_name("R")
+        ->check(integer_in("--vs", 0, std::numeric_limits<std::int64_t>::max(),
+                           "a design point number (0, 1, ...)"));
     return {cmd, [o] { return mss::app::run_summary(*o, std::cout, std::cerr); }};
 }
 

@@ -211,7 +211,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         char secs[32];
         std::snprintf(secs, sizeof secs, "%.1f", wall);
         out << "wrote " << out_path.string() << " in " << secs << " s\n\n";
-        out << experiment::format_table(r.kpis);
+        out << experiment::format_kpi_table(r.kpis, cfg.scenario.start_days_since_epoch);
         if (r.failed > 0) {
             err << "mss run: " << r.failed
                 << " run(s) failed (status 1 in /runs); first: " << r.first_failure << "\n";

@@ -22,61 +22,27 @@ namespace {
 namespace fs = std::filesystem;
 namespace ex = mss::experiment;
 
-// Up to this many design points the closing report has a full KPI table per point; beyond it
-// one line per point with the headline KPIs (`mss summary OUT` has the full tables).
-constexpr std::size_t kFullTablesUpTo = 8;
-
-std::string abbreviate(std::string s, std::size_t n) {
-    if (s.size() > n) s = s.substr(0, n - 3) + "...";
-    return s;
-}
-
-/// The closing per-point report.
+/// The closing report: one row per design point with the default KPIs (docs/statistics.md;
+/// `mss summary OUT --point P` has a point's full table).
 void print_points(const std::vector<ex::PointSummary>& points, std::ostream& out) {
-    if (points.size() <= kFullTablesUpTo) {
-        for (const auto& p : points) {
-            out << "\ndesign point " << p.point;
-            for (std::size_t i = 0; i < p.assignments.size(); ++i)
-                out << (i == 0 ? ": " : ", ") << p.assignments[i];
-            out << "\n" << ex::format_table(p.kpis);
-        }
-        return;
-    }
-    // Headline KPIs: mean and half-width of the 95% CI.
-    const char* headline[] = {"days_to_foc", "mean_strength_frac", "gap_person_days", "cost_usd"};
-    char line[512];
-    std::string keys;
+    if (points.empty()) return;
+    std::vector<std::string> factor_names;
     for (const auto& a : points.front().assignments)
-        keys += (keys.empty() ? "values of " : ", ") + a.substr(0, a.find('='));
-    std::snprintf(line, sizeof line, "\n%6s %6s  %-22s %-22s %-24s %-26s  %s\n", "point", "runs",
-                  "days_to_foc", "mean_strength_frac", "gap_person_days", "cost_usd", keys.c_str());
-    out << line;
+        factor_names.push_back(a.substr(0, a.find('=')));
+    std::vector<ex::PointRow> rows;
     for (const auto& p : points) {
-        std::string cells[4];
-        std::int64_t runs = 0;
-        for (std::size_t h = 0; h < 4; ++h) {
-            for (const auto& k : p.kpis) {
-                if (k.name != headline[h]) continue;
-                runs = k.runs;
-                const double half = (k.ci_high - k.ci_low) / 2;
-                const int digits = h == 1 ? 3 : h == 3 ? 0 : 1;
-                cells[h] = ex::format_mean_ci(k.mean, half, digits);
-                if (k.n < k.runs) cells[h] += " (" + std::to_string(k.n) + ")";
-            }
-        }
-        std::string factors;
-        for (std::size_t i = 0; i < p.assignments.size(); ++i) {
-            const auto eq = p.assignments[i].find('=');
-            factors += (i ? ", " : "") + abbreviate(p.assignments[i].substr(eq + 1), 24);
-        }
-        std::snprintf(line, sizeof line, "%6lld %6lld  %-22s %-22s %-24s %-26s  %s\n",
-                      static_cast<long long>(p.point), static_cast<long long>(runs),
-                      cells[0].c_str(), cells[1].c_str(), cells[2].c_str(), cells[3].c_str(),
-                      abbreviate(factors, 80).c_str());
-        out << line;
+        ex::PointRow row;
+        row.point = p.point;
+        for (const auto& a : p.assignments)
+            row.factors.push_back(ex::factor_cell(a.substr(a.find('=') + 1), 0.0));
+        for (const auto& name : ex::default_point_kpis())
+            for (const auto& k : p.kpis)
+                if (k.kpi.name == name) row.kpis.push_back(k);
+        row.runs = p.kpis.empty() ? 0 : p.kpis.front().runs;
+        rows.push_back(std::move(row));
     }
-    out << "(mean ±95% CI half-width; (n): runs with a value when fewer than all; full tables: "
-           "mss summary OUT.h5)\n";
+    out << "\n" << ex::format_point_table(factor_names, rows);
+    out << "(a point's full table: mss summary OUT.h5 --point P; paired contrasts: --vs P)\n";
 }
 
 /// `s` quoted for a POSIX shell when it needs it.

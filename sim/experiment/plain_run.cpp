@@ -18,21 +18,11 @@
 
 namespace mss::experiment {
 
-namespace {
-
-const char* unit_of(const std::string& name) {
-    for (const auto& k : model::kpi_columns())
-        if (name == k.name) return k.unit;
-    return "";
-}
-
-}  // namespace
-
-std::vector<KpiSummary> summarise_runs(const std::vector<std::string>& names,
-                                       const std::vector<std::vector<double>>& columns) {
-    std::vector<KpiSummary> out;
-    for (std::size_t k = 0; k < names.size(); ++k)
-        out.push_back(summarise(names[k], unit_of(names[k]), columns[k]));
+std::vector<KpiStats> model_kpi_stats(const std::vector<std::vector<double>>& columns) {
+    std::vector<KpiStats> out;
+    std::size_t k = 0;
+    for (const auto& c : model::kpi_columns())
+        out.push_back(kpi_stats(kpi_info(c.name), columns.at(k++)));
     return out;
 }
 
@@ -74,10 +64,14 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
             return rec;
         };
         auto sink = [&](output::RunRecord&& rec) {
-            std::size_t k = 0;
-            for (const auto& col : model::kpi_columns())
-                kpi_values[k++].push_back(rec.kpis.*(col.member));
-            if (rec.status != output::RunStatus::ok) ++result.failed;
+            // Statistics over the ok runs (docs/statistics.md).
+            if (rec.status == output::RunStatus::ok) {
+                std::size_t k = 0;
+                for (const auto& col : model::kpi_columns())
+                    kpi_values[k++].push_back(rec.kpis.*(col.member));
+            } else {
+                ++result.failed;
+            }
             writer.append(std::move(rec));
         };
         result.runs = run_all(runs, simulate, sink, ro);
@@ -91,10 +85,7 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
     }
     durable_rename(temp.path(), final_path, false, options.replace);
     temp.release();
-    std::vector<std::string> names;
-    for (const auto& k : model::kpi_columns())
-        names.push_back(k.name);
-    result.kpis = summarise_runs(names, kpi_values);
+    result.kpis = model_kpi_stats(kpi_values);
     return result;
 }
 

@@ -26,12 +26,12 @@ struct PlainRunOptions {
 };
 
 struct PlainRunResult {
-    bool interrupted = false;      ///< a signal stopped it; no file was left
-    int signal_exit_code = 0;      ///< 130 or 143 when interrupted
-    std::int64_t runs = 0;         ///< runs written
-    std::int64_t failed = 0;       ///< runs whose model failed (status failed)
-    std::string first_failure;     ///< message of the first failure
-    std::vector<KpiSummary> kpis;  ///< over all runs, in kpi_columns() order
+    bool interrupted = false;    ///< a signal stopped it; no file was left
+    int signal_exit_code = 0;    ///< 130 or 143 when interrupted
+    std::int64_t runs = 0;       ///< runs written
+    std::int64_t failed = 0;     ///< runs whose model failed (status failed)
+    std::string first_failure;   ///< message of the first failure
+    std::vector<KpiStats> kpis;  ///< over the ok runs, in kpi_columns() order
 };
 
 /// Runs and writes `final_path` atomically: the file is written as a temporary beside it
@@ -55,8 +55,8 @@ struct TraceResult {
 TraceResult trace_to_file(const model::ModelConfig& cfg, std::uint64_t seed, std::int64_t run,
                           const std::filesystem::path& final_path, bool replace = false);
 
-/// KPI summaries of a runs table (same statistics as run_to_file's).
-std::vector<KpiSummary> summarise_runs(const std::vector<std::string>& names,
-                                       const std::vector<std::vector<double>>& columns);
+/// The statistics of every model::kpi_columns() KPI over `columns` (one per KPI in that order:
+/// the values of the ok runs).
+std::vector<KpiStats> model_kpi_stats(const std::vector<std::vector<double>>& columns);
 
 }  // namespace mss::experiment

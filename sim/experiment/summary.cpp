@@ -1,107 +1,386 @@
+// sim/experiment/summary.cpp — see the header.
 #include "sim/experiment/summary.hpp"
 
-#include <boost/math/distributions/students_t.hpp>
+#include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <limits>
+#include <cstdlib>
+#include <map>
 
-#include "sim/kernel/statistics.hpp"
+#include "sim/model/dates.hpp"
 
 namespace mss::experiment {
 
-KpiSummary summarise(std::string name, std::string unit, const std::vector<double>& values) {
-    KpiSummary s;
-    s.name = std::move(name);
-    s.unit = std::move(unit);
-    s.runs = static_cast<std::int64_t>(values.size());
-    kernel::Tally t;
-    for (double v : values)
-        if (!std::isnan(v)) t.add(v);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    s.n = static_cast<std::int64_t>(t.count());
-    s.mean = t.count() > 0 ? t.mean() : nan;
-    s.sd = t.count() > 1 ? t.sd() : nan;
-    s.min = t.count() > 0 ? t.min() : nan;
-    s.max = t.count() > 0 ? t.max() : nan;
-    if (t.count() > 1) {
-        const boost::math::students_t dist(static_cast<double>(t.count() - 1));
-        const double half =
-            boost::math::quantile(dist, 0.975) * t.sd() / std::sqrt(static_cast<double>(t.count()));
-        s.ci_low = s.mean - half;
-        s.ci_high = s.mean + half;
-    } else {
-        s.ci_low = s.ci_high = nan;
-    }
-    return s;
-}
-
 namespace {
 
-std::string num(double v) {
-    if (std::isnan(v)) return "-";
-    char buf[64];
-    const double a = std::fabs(v);
-    if (a != 0.0 && (a >= 1e6 || a < 1e-3))
-        std::snprintf(buf, sizeof buf, "%.4g", v);
-    else if (a != 0.0 && a < 1.0)
-        // At least 3 significant digits below 1 (0.00274, not 0.00): "%#.3g" keeps trailing
-        // zeros (0.500) and can round up to "1.00".
-        std::snprintf(buf, sizeof buf, "%#.3g", v);
-    else
-        std::snprintf(buf, sizeof buf, "%.2f", v);
-    return buf;
+/// Columns aligned to their widest cell (the first `left` columns to the left, the others to
+/// the right), two spaces apart; a `span` row is printed as it is.
+class TextTable {
+public:
+    explicit TextTable(std::size_t left) : left_(left) {}
+    void row(std::vector<std::string> cells) { rows_.push_back({std::move(cells), false}); }
+    void span(std::string line) { rows_.push_back({{std::move(line)}, true}); }
+    std::string str() const {
+        std::vector<std::size_t> width;
+        for (const auto& r : rows_) {
+            if (r.span) continue;
+            width.resize(std::max(width.size(), r.cells.size()), 0);
+            for (std::size_t c = 0; c < r.cells.size(); ++c)
+                width[c] = std::max(width[c], display_width(r.cells[c]));
+        }
+        std::string out;
+        for (const auto& r : rows_) {
+            std::string line;
+            if (r.span) {
+                line = r.cells.front();
+            } else {
+                for (std::size_t c = 0; c < r.cells.size(); ++c) {
+                    const std::string pad(width[c] - display_width(r.cells[c]), ' ');
+                    if (c > 0) line += "  ";
+                    line += c < left_ ? r.cells[c] + pad : pad + r.cells[c];
+                }
+            }
+            line.erase(line.find_last_not_of(' ') + 1);
+            out += line + "\n";
+        }
+        return out;
+    }
+
+private:
+    /// Characters, not bytes (UTF-8 in factor values).
+    static std::size_t display_width(const std::string& s) {
+        return static_cast<std::size_t>(
+            std::count_if(s.begin(), s.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+    }
+    struct Row {
+        std::vector<std::string> cells;
+        bool span;
+    };
+    std::size_t left_;
+    std::vector<Row> rows_;
+};
+
+std::string num(double x) {
+    return format_number(x);
 }
 
-std::string csv_num(double v) {
-    if (std::isnan(v)) return "";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
+std::string interval(const Interval& i) {
+    if (std::isnan(i.low)) return "-";
+    return "[" + num(i.low) + ", " + num(i.high) + "]";
+}
+
+/// "value [low, high]", "-" when there is no value.
+std::string value_interval(double value, const Interval& i) {
+    if (std::isnan(value)) return "-";
+    return num(value) + (std::isnan(i.low) ? "" : " " + interval(i));
+}
+
+/// Day index x as the date start + floor(x); `-` for NaN, `never` for +inf.
+std::string date_of(double x, std::int64_t start_day) {
+    if (std::isnan(x)) return "-";
+    if (std::isinf(x)) return x > 0 ? "never" : "-";
+    return model::civil_from_days(start_day + static_cast<std::int64_t>(std::floor(x)));
+}
+
+std::string date_interval(const Interval& i, std::int64_t start_day) {
+    if (std::isnan(i.low)) return "-";
+    return "[" + date_of(i.low, start_day) + ", " + date_of(i.high, start_day) + "]";
+}
+
+std::string count_of(std::int64_t k, std::int64_t n) {
+    return std::to_string(k) + "/" + std::to_string(n);
+}
+
+std::string unit_cell(const std::string& unit) {
+    return unit.empty() ? "-" : unit;
+}
+
+/// A contrast cell: "diff [low, high]", `*` when the interval excludes 0, "(m)" when fewer
+/// than `all` pairs had values.
+std::string contrast_cell(double diff, const Interval& ci, std::int64_t m, std::int64_t all) {
+    std::string s = value_interval(diff, ci);
+    if (ci.excludes_zero()) s += "*";
+    if (m < all) s += " (" + std::to_string(m) + ")";
+    return s;
 }
 
 }  // namespace
 
-std::string format_table(const std::vector<KpiSummary>& rows) {
-    std::string out;
-    char line[512];
-    std::snprintf(line, sizeof line, "%-22s %-12s %12s %11s %25s %12s %12s %9s\n", "KPI", "unit",
-                  "mean", "sd", "95% CI of the mean", "min", "max", "n/runs");
-    out += line;
-    for (const auto& r : rows) {
-        const std::string ci =
-            std::isnan(r.ci_low) ? "-" : "[" + num(r.ci_low) + ", " + num(r.ci_high) + "]";
-        const std::string nr = std::to_string(r.n) + "/" + std::to_string(r.runs);
-        std::snprintf(line, sizeof line, "%-22s %-12s %12s %11s %25s %12s %12s %9s\n",
-                      r.name.c_str(), r.unit.c_str(), num(r.mean).c_str(), num(r.sd).c_str(),
-                      ci.c_str(), num(r.min).c_str(), num(r.max).c_str(), nr.c_str());
-        out += line;
+std::vector<PointRuns> ok_runs_by_point(const output::RunsTable& table, std::size_t points) {
+    std::vector<PointRuns> out(points);
+    for (std::size_t p = 0; p < points; ++p) {
+        out[p].point = static_cast<std::int64_t>(p);
+        out[p].values.resize(table.kpi_names.size());
+    }
+    // Rows by (point, replication): a point's runs in replication order, whatever the row
+    // order of the file.
+    std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> rows;
+    for (std::size_t i = 0; i < table.run.size(); ++i) {
+        if (table.status[i] != 0) continue;
+        if (table.point[i] < 0 || static_cast<std::size_t>(table.point[i]) >= points) continue;
+        rows.emplace(std::make_pair(table.point[i], table.replication[i]), i);
+    }
+    for (const auto& [key, i] : rows) {
+        PointRuns& p = out[static_cast<std::size_t>(key.first)];
+        p.replications.push_back(key.second);
+        for (std::size_t k = 0; k < table.kpi_names.size(); ++k)
+            p.values[k].push_back(table.kpis[k][i]);
     }
     return out;
 }
 
-std::string format_mean_ci(double mean, double half, int decimals) {
-    // %.*f of the largest double is 309 digits: each number gets its own buffer.
-    const auto fixed = [decimals](double v) {
-        char buf[512];
-        std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-        return std::string(buf);
-    };
-    if (std::isnan(mean)) return "-";
-    if (std::isnan(half)) return fixed(mean);
-    if (half > 0.0 && half < 0.5 * std::pow(10.0, -decimals)) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, " ±%.1g", half);
-        return fixed(mean) + buf;
-    }
-    return fixed(mean) + " ±" + fixed(half);
+std::vector<KpiStats> point_stats(const PointRuns& runs, const std::vector<std::string>& kpi_names,
+                                  const std::vector<std::size_t>& kpis) {
+    std::vector<KpiStats> out;
+    for (std::size_t k : kpis)
+        out.push_back(kpi_stats(kpi_info(kpi_names[k]), runs.values[k]));
+    return out;
 }
 
-std::string format_csv(const std::vector<KpiSummary>& rows) {
-    std::string out = "kpi,unit,mean,sd,ci95_low,ci95_high,min,max,n,runs\n";
-    for (const auto& r : rows)
-        out += r.name + "," + r.unit + "," + csv_num(r.mean) + "," + csv_num(r.sd) + "," +
-               csv_num(r.ci_low) + "," + csv_num(r.ci_high) + "," + csv_num(r.min) + "," +
-               csv_num(r.max) + "," + std::to_string(r.n) + "," + std::to_string(r.runs) + "\n";
+std::vector<Contrast> point_contrasts(const PointRuns& p, const PointRuns& r,
+                                      const std::vector<std::string>& kpi_names,
+                                      const std::vector<std::size_t>& kpis) {
+    // The positions of the replications both ran ok (both lists are ascending).
+    std::vector<std::pair<std::size_t, std::size_t>> both;
+    for (std::size_t i = 0, j = 0; i < p.replications.size() && j < r.replications.size();) {
+        if (p.replications[i] < r.replications[j]) {
+            ++i;
+        } else if (r.replications[j] < p.replications[i]) {
+            ++j;
+        } else {
+            both.emplace_back(i++, j++);
+        }
+    }
+    std::vector<Contrast> out;
+    for (std::size_t k : kpis) {
+        std::vector<double> a, b;
+        for (const auto& [i, j] : both) {
+            a.push_back(p.values[k][i]);
+            b.push_back(r.values[k][j]);
+        }
+        out.push_back(paired_contrast(kpi_info(kpi_names[k]), a, b));
+    }
+    return out;
+}
+
+std::int64_t ok_pairs(const PointRuns& p, const PointRuns& r) {
+    std::int64_t n = 0;
+    for (std::int64_t rep : p.replications)
+        n += std::binary_search(r.replications.begin(), r.replications.end(), rep) ? 1 : 0;
+    return n;
+}
+
+const std::vector<std::string>& default_point_kpis() {
+    static const std::vector<std::string> names = {
+        "days_to_foc", "mean_filled_frac", "min_filled_frac", "gap_person_days", "cost_usd"};
+    return names;
+}
+
+std::string factor_cell(const std::string& text, double value) {
+    if (text.empty()) return format_number(value);
+    char* end = nullptr;
+    const double x = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() && *end == '\0' && std::isfinite(x)) return format_number(x);
+    return text;
+}
+
+std::string format_kpi_table(const std::vector<KpiStats>& rows, std::int64_t start_day) {
+    bool starred = false, first_day = false;
+    for (const auto& s : rows) {
+        starred = starred || (!s.kpi.first_day && s.conditional() && s.n > 0);
+        first_day = first_day || s.kpi.first_day;
+    }
+    // A column for the `*` of conditional means keeps the numbers aligned.
+    const auto mean_cells = [&](const KpiStats& s, bool star) {
+        std::vector<std::string> cells = {num(s.mean)};
+        if (starred) cells.push_back(star ? "*" : "");
+        return cells;
+    };
+    TextTable t(2);
+    {
+        std::vector<std::string> head = {"KPI", "unit", "n/runs", "mean"};
+        if (starred) head.push_back("");
+        for (const char* h : {"95% CI of the mean", "sd", "P10", "P50", "P90", "min", "max"})
+            head.push_back(h);
+        t.row(head);
+    }
+    for (const auto& s : rows) {
+        std::vector<std::string> cells;
+        if (s.kpi.first_day) {
+            // The lead line: the share reaching it, then the conditional statistics.
+            std::string lead = s.kpi.name + ": reached " + count_of(s.n, s.runs);
+            if (s.runs > 0)
+                lead += " = " + num(s.reached) + ", 95% CI " + interval(s.reached_ci) + " (Wilson)";
+            t.span(lead);
+            cells = {"  mean if reached", unit_cell(s.kpi.unit), count_of(s.n, s.runs)};
+        } else {
+            cells = {s.kpi.name, unit_cell(s.kpi.unit), count_of(s.n, s.runs)};
+        }
+        for (auto& c : mean_cells(s, !s.kpi.first_day && s.conditional() && s.n > 0))
+            cells.push_back(std::move(c));
+        for (const auto& c : {interval(s.ci), num(s.sd), num(s.p10), num(s.p50), num(s.p90),
+                              num(s.min), num(s.max)})
+            cells.push_back(c);
+        t.row(cells);
+        if (s.kpi.first_day) {
+            std::vector<std::string> dates = {"  date", "", "", date_of(s.mean, start_day)};
+            if (starred) dates.emplace_back("");
+            for (const auto& c :
+                 {date_interval(s.ci, start_day), std::string(), date_of(s.p10, start_day),
+                  date_of(s.p50, start_day), date_of(s.p90, start_day), date_of(s.min, start_day),
+                  date_of(s.max, start_day)})
+                dates.push_back(c);
+            t.row(dates);
+        }
+    }
+    std::string out = t.str();
+    if (first_day)
+        out +=
+            "reached: share of runs reaching the day, 95% Wilson interval; mean, CI and sd over "
+            "the "
+            "runs reaching it; P10-max over all runs, never = not within the horizon\n";
+    if (starred) out += "* mean over the n runs with a value (n < runs)\n";
+    return out;
+}
+
+std::string format_point_table(const std::vector<std::string>& factor_names,
+                               const std::vector<PointRow>& rows) {
+    TextTable t(1 + factor_names.size());
+    std::vector<std::string> head = {"point"};
+    for (const auto& f : factor_names)
+        head.push_back(f);
+    head.emplace_back("runs");
+    std::vector<std::string> what(head.size(), "");
+    bool first_day = false, starred = false;
+    if (!rows.empty()) {
+        for (const auto& s : rows.front().kpis) {
+            head.push_back(s.kpi.name);
+            what.push_back(s.kpi.first_day ? "reached [95% CI]" : "mean [95% CI]");
+            first_day = first_day || s.kpi.first_day;
+        }
+    }
+    t.row(head);
+    t.row(what);
+    for (const auto& r : rows) {
+        std::vector<std::string> cells = {std::to_string(r.point)};
+        for (const auto& f : r.factors)
+            cells.push_back(f);
+        cells.push_back(std::to_string(r.runs));
+        for (const auto& s : r.kpis) {
+            if (s.kpi.first_day) {
+                cells.push_back(value_interval(s.reached, s.reached_ci));
+            } else if (s.conditional() && s.n > 0) {
+                starred = true;
+                cells.push_back(num(s.mean) + "*" +
+                                (std::isnan(s.ci.low) ? "" : " " + interval(s.ci)));
+            } else {
+                cells.push_back(value_interval(s.mean, s.ci));
+            }
+        }
+        t.row(cells);
+    }
+    std::string out = t.str();
+    if (first_day) out += "reached: share of runs reaching the day, 95% Wilson interval\n";
+    if (starred) out += "* mean over the runs with a value (fewer than all)\n";
+    return out;
+}
+
+std::string format_contrast_table(const std::vector<std::string>& factor_names,
+                                  const std::vector<ContrastRow>& rows) {
+    TextTable t(1 + factor_names.size());
+    std::vector<std::string> head = {"point"};
+    for (const auto& f : factor_names)
+        head.push_back(f);
+    head.emplace_back("pairs");
+    std::vector<std::string> what(head.size(), "");
+    bool partial = false;
+    if (!rows.empty()) {
+        for (const auto& c : rows.front().kpis) {
+            if (c.kpi.first_day) {
+                head.push_back(c.kpi.name);
+                what.emplace_back("reached");
+                head.emplace_back("");
+                what.emplace_back("day if both reached");
+            } else {
+                head.push_back(c.kpi.name);
+                what.emplace_back("");
+            }
+        }
+    }
+    t.row(head);
+    t.row(what);
+    for (const auto& r : rows) {
+        std::vector<std::string> cells = {std::to_string(r.point)};
+        for (const auto& f : r.factors)
+            cells.push_back(f);
+        cells.push_back(std::to_string(r.pairs));
+        for (const auto& c : r.kpis) {
+            if (c.kpi.first_day)
+                cells.push_back(
+                    contrast_cell(c.reached_diff, c.reached_diff_ci, c.reached_pairs, r.pairs));
+            cells.push_back(contrast_cell(c.diff, c.diff_ci, c.pairs, r.pairs));
+            partial = partial || c.pairs < r.pairs;
+        }
+        t.row(cells);
+    }
+    std::string out = t.str();
+    out += "difference point - reference [paired 95% CI]; * the interval excludes 0";
+    out += partial ? "; (m) pairs with both values when fewer than all\n" : "\n";
+    return out;
+}
+
+std::string format_contrast_kpi_table(const ContrastRow& row) {
+    TextTable t(2);
+    t.row({"KPI", "unit", "pairs", "difference", "95% CI", ""});
+    for (const auto& c : row.kpis) {
+        const auto mark = [](const Interval& i) {
+            return std::string(i.excludes_zero() ? "*" : "");
+        };
+        if (c.kpi.first_day) {
+            t.row({c.kpi.name + ": reached", "1", count_of(c.reached_pairs, row.pairs),
+                   num(c.reached_diff), interval(c.reached_diff_ci), mark(c.reached_diff_ci)});
+            t.row({"  day if both reached", unit_cell(c.kpi.unit), count_of(c.pairs, row.pairs),
+                   num(c.diff), interval(c.diff_ci), mark(c.diff_ci)});
+        } else {
+            t.row({c.kpi.name, unit_cell(c.kpi.unit), count_of(c.pairs, row.pairs), num(c.diff),
+                   interval(c.diff_ci), mark(c.diff_ci)});
+        }
+    }
+    return t.str() +
+           "difference point - reference over the replications both ran (pairs with values / "
+           "all); paired 95% CI; * the interval excludes 0\n";
+}
+
+std::string format_stats_csv(const std::vector<PointRow>& rows) {
+    std::string out =
+        "point,kpi,unit,runs,n,reached,reached_low,reached_high,mean,ci_low,ci_high,sd,p10,p50,"
+        "p90,min,max\n";
+    const auto c = [](double x) { return "," + format_csv_number(x); };
+    for (const auto& r : rows) {
+        for (const auto& s : r.kpis) {
+            out += std::to_string(r.point) + "," + s.kpi.name + "," + s.kpi.unit + "," +
+                   std::to_string(s.runs) + "," + std::to_string(s.n) + c(s.reached) +
+                   c(s.reached_ci.low) + c(s.reached_ci.high) + c(s.mean) + c(s.ci.low) +
+                   c(s.ci.high) + c(s.sd) + c(s.p10) + c(s.p50) + c(s.p90) + c(s.min) + c(s.max) +
+                   "\n";
+        }
+    }
+    return out;
+}
+
+std::string format_contrast_csv(std::int64_t reference, const std::vector<ContrastRow>& rows) {
+    std::string out =
+        "point,reference,kpi,unit,pairs,diff,diff_low,diff_high,reached_pairs,reached_diff,"
+        "reached_diff_low,reached_diff_high\n";
+    const auto c = [](double x) { return "," + format_csv_number(x); };
+    for (const auto& r : rows) {
+        for (const auto& k : r.kpis) {
+            out += std::to_string(r.point) + "," + std::to_string(reference) + "," + k.kpi.name +
+                   "," + k.kpi.unit + "," + std::to_string(k.pairs) + c(k.diff) + c(k.diff_ci.low) +
+                   c(k.diff_ci.high) + "," +
+                   (k.kpi.first_day ? std::to_string(k.reached_pairs) : std::string()) +
+                   c(k.reached_diff) + c(k.reached_diff_ci.low) + c(k.reached_diff_ci.high) + "\n";
+        }
+    }
     return out;
 }
 

@@ -35,14 +35,8 @@ std::string shard_words(const JournalHeader& h) {
            runs + ")";
 }
 
-std::vector<std::string> kpi_names() {
-    std::vector<std::string> names;
-    for (const auto& k : model::kpi_columns())
-        names.emplace_back(k.name);
-    return names;
-}
-
-/// Per-point KPI statistics of records arriving in run order.
+/// Per-point KPI statistics of records arriving in run order (a point's runs together),
+/// over the runs with status ok.
 class PointAccumulator {
 public:
     PointAccumulator(const SweepPlan& plan, std::vector<PointSummary>& out)
@@ -52,6 +46,7 @@ public:
             flush();
             point_ = r.point;
         }
+        if (r.status != output::RunStatus::ok) return;
         std::size_t k = 0;
         for (const auto& c : model::kpi_columns())
             cols_[k++].push_back(r.kpis.*(c.member));
@@ -62,7 +57,7 @@ public:
         s.point = point_;
         if (point_ < static_cast<std::int64_t>(plan_.sweep->points.size()))
             s.assignments = plan_.sweep->points[static_cast<std::size_t>(point_)].assignments();
-        s.kpis = summarise_runs(kpi_names(), cols_);
+        s.kpis = model_kpi_stats(cols_);
         out_.push_back(std::move(s));
         for (auto& c : cols_)
             c.clear();
@@ -109,6 +104,7 @@ std::vector<PointSummary> summaries_from_file(const SweepPlan& plan, std::int64_
     for (std::size_t i = 0; i < runs.run.size(); ++i) {
         output::RunRecord r;
         r.point = runs.point[i];
+        r.status = static_cast<output::RunStatus>(runs.status[i]);
         for (const auto& c : model::kpi_columns()) {
             const auto it = std::find(runs.kpi_names.begin(), runs.kpi_names.end(), c.name);
             r.kpis.*(c.member) =

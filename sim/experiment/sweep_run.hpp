@@ -115,7 +115,7 @@ struct SweepRunOptions {
 struct PointSummary {
     std::int64_t point = 0;
     std::vector<std::string> assignments;  ///< `key=value` of each factor
-    std::vector<KpiSummary> kpis;          ///< in model::kpi_columns() order
+    std::vector<KpiStats> kpis;            ///< over the ok runs, in model::kpi_columns() order
 };
 
 struct SweepRunResult {

@@ -1,43 +1,155 @@
-// sim/experiment/summary: the one-line "mean ±half-width" cells of `mss sweep`'s per-point
-// report.
+// sim/experiment/summary: the tables and CSV of statistics (docs/statistics.md): which runs
+// count, pairing by replication, and the shape of what is printed.
 #include <catch2/catch.hpp>
 
-#include <cmath>
-#include <cstring>
 #include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "sim/experiment/summary.hpp"
 
-using mss::experiment::format_mean_ci;
+namespace ex = mss::experiment;
 
-TEST_CASE("mean and half-width share the column's decimals", "[summary]") {
-    CHECK(format_mean_ci(0.84213, 0.0123, 3) == "0.842 ±0.012");
-    CHECK(format_mean_ci(221.55, 6.68, 1) == "221.6 ±6.7");
-    CHECK(format_mean_ci(1.513e8, 3.1e6, 0) == "151300000 ±3100000");
-    CHECK(format_mean_ci(5.0, 0.0, 1) == "5.0 ±0.0");  // no spread at all
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
 }
 
-TEST_CASE("a half-width too small for the decimals keeps one significant digit", "[summary]") {
-    // Thousands of replications: the interval of mean_strength_frac is narrower than 0.0005.
-    CHECK(format_mean_ci(0.84213, 0.00043, 3) == "0.842 ±0.0004");
-    CHECK(format_mean_ci(0.84213, 0.0000071, 3) == "0.842 ±7e-06");
-    CHECK(format_mean_ci(12.0, 0.03, 1) == "12.0 ±0.03");
-    CHECK(format_mean_ci(12.0, 0.05, 1) == "12.0 ±0.1");  // shows at the column's decimals
+/// Two points x three replications, rows out of order; run (1, 2) failed.
+mss::output::RunsTable two_points() {
+    mss::output::RunsTable t;
+    t.kpi_names = {"days_to_foc", "cost_usd"};
+    const struct {
+        std::int64_t point, rep;
+        std::int8_t status;
+        double foc, cost;
+    } rows[] = {{0, 1, 0, 100, 2000},  {0, 0, 0, 90, 1000}, {0, 2, 0, kNaN, 3000},
+                {1, 2, 1, kNaN, kNaN}, {1, 0, 0, 80, 1500}, {1, 1, 0, 95, 2600}};
+    t.kpis.resize(2);
+    std::int64_t run = 0;
+    for (const auto& r : rows) {
+        t.run.push_back(run++);
+        t.point.push_back(r.point);
+        t.replication.push_back(r.rep);
+        t.seed.push_back(1);
+        t.status.push_back(r.status);
+        t.kpis[0].push_back(r.foc);
+        t.kpis[1].push_back(r.cost);
+    }
+    return t;
 }
 
-TEST_CASE("huge values are printed whole", "[summary]") {
-    const std::string s = format_mean_ci(1e300, 1e299, 0);
-    const auto pm = s.find(" ±");
-    REQUIRE(pm != std::string::npos);
-    CHECK(pm == 301);                                 // 1e300: 301 digits
-    CHECK(s.size() - pm - std::strlen(" ±") == 300);  // 1e299: 300 digits
-    // "-", 309 digits, ".00", " ±", "1.00"
-    CHECK(format_mean_ci(-1.7976931348623157e308, 1.0, 2).size() ==
-          1 + 309 + 3 + std::strlen(" ±") + 4);
+}  // namespace
+
+TEST_CASE("failed runs are left out; a point's runs are in replication order", "[summary]") {
+    const auto by_point = ex::ok_runs_by_point(two_points(), 2);
+    REQUIRE(by_point.size() == 2);
+    CHECK(by_point[0].replications == std::vector<std::int64_t>{0, 1, 2});
+    CHECK(by_point[0].values[1] == std::vector<double>{1000, 2000, 3000});
+    CHECK(by_point[1].replications == std::vector<std::int64_t>{0, 1});
+    const auto stats = ex::point_stats(by_point[1], {"days_to_foc", "cost_usd"}, {0, 1});
+    CHECK(stats[0].runs == 2);  // ok runs only
+    CHECK(stats[1].mean == 2050.0);
 }
 
-TEST_CASE("no value and no interval", "[summary]") {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    CHECK(format_mean_ci(nan, nan, 1) == "-");
-    CHECK(format_mean_ci(210.0, nan, 1) == "210.0");  // one run: no interval
+TEST_CASE("contrasts pair run (P, r) with run (R, r)", "[summary]") {
+    const auto by_point = ex::ok_runs_by_point(two_points(), 2);
+    CHECK(ex::ok_pairs(by_point[1], by_point[0]) == 2);
+    const auto c =
+        ex::point_contrasts(by_point[1], by_point[0], {"days_to_foc", "cost_usd"}, {0, 1});
+    // Replication 0: 1500 - 1000, replication 1: 2600 - 2000.
+    CHECK(c[1].pairs == 2);
+    CHECK(c[1].diff == 550.0);
+    CHECK(c[0].pairs == 2);  // both reached FOC in replications 0 and 1
+    CHECK(c[0].diff == -7.5);
+    CHECK(c[0].reached_pairs == 2);
+}
+
+TEST_CASE("the per-KPI table: a first-day KPI leads with its share, then a date line",
+          "[summary]") {
+    const auto by_point = ex::ok_runs_by_point(two_points(), 2);
+    auto stats = ex::point_stats(by_point[0], {"days_to_foc", "cost_usd"}, {0, 1});
+    stats.push_back(ex::kpi_stats(ex::kpi_info("gap_person_days"), {4.0, kNaN, 6.0}));
+    // Day 0 is 2024-06-01 (19875 days since 1970-01-01).
+    const std::string table = ex::format_kpi_table(stats, 19875);
+    INFO(table);
+    const auto lines = lines_of(table);
+    REQUIRE(lines.size() == 8);
+    CHECK(lines[0].rfind("KPI ", 0) == 0);
+    CHECK(lines[0].find("n/runs") != std::string::npos);
+    CHECK(lines[0].find("95% CI of the mean") != std::string::npos);
+    CHECK(lines[1] == "days_to_foc: reached 2/3 = 0.6667, 95% CI [0.2077, 0.9385] (Wilson)");
+    CHECK(lines[2].rfind("  mean if reached", 0) == 0);
+    CHECK(lines[2].find(" 95 ") != std::string::npos);       // the mean of 90 and 100
+    CHECK(lines[2].substr(lines[2].size() - 5) == "never");  // the max
+    CHECK(lines[3].rfind("  date", 0) == 0);
+    CHECK(lines[3].find("2024-09-04") != std::string::npos);  // 2024-06-01 + 95
+    CHECK(lines[4].rfind("cost_usd ", 0) == 0);
+    CHECK(lines[4].find("2,000") != std::string::npos);
+    CHECK(lines[5].rfind("gap_person_days ", 0) == 0);
+    CHECK(lines[5].find("2/3") != std::string::npos);
+    CHECK(lines[5].find("5  *") != std::string::npos);  // a conditional mean
+    CHECK(lines[6].rfind("reached: share of runs", 0) == 0);
+    CHECK(lines[7].rfind("* mean over", 0) == 0);
+}
+
+TEST_CASE("a sweep's table has one row per point", "[summary]") {
+    const auto by_point = ex::ok_runs_by_point(two_points(), 2);
+    std::vector<ex::PointRow> rows;
+    for (std::size_t p = 0; p < 2; ++p)
+        rows.push_back({static_cast<std::int64_t>(p),
+                        {ex::factor_cell(p == 0 ? "4" : "0.85000000000000009", 0.0)},
+                        static_cast<std::int64_t>(by_point[p].replications.size()),
+                        ex::point_stats(by_point[p], {"days_to_foc", "cost_usd"}, {0, 1})});
+    const std::string table = ex::format_point_table({"fleet"}, rows);
+    INFO(table);
+    const auto lines = lines_of(table);
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[0].rfind("point  fleet  runs", 0) == 0);
+    CHECK(lines[0].find("days_to_foc") != std::string::npos);
+    CHECK(lines[1].find("reached [95% CI]") != std::string::npos);
+    CHECK(lines[1].find("mean [95% CI]") != std::string::npos);
+    CHECK(lines[2].rfind("0      4         3  ", 0) == 0);
+    CHECK(lines[2].find("0.6667 [0.2077, 0.9385]") != std::string::npos);
+    CHECK(lines[3].rfind("1      0.85      2  ", 0) == 0);        // 17 digits in, 4 significant out
+    CHECK(lines[3].find("1 [0.3424, 1]") != std::string::npos);  // pc(2, 2, method='wilson')
+}
+
+TEST_CASE("CSV: one line per point and KPI, empty for no value, inf for never", "[summary]") {
+    ex::PointRow row;
+    row.point = 3;
+    row.kpis = {ex::kpi_stats(ex::kpi_info("days_to_foc"), {kNaN, 10.0})};
+    const auto lines = lines_of(ex::format_stats_csv({row}));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] ==
+          "point,kpi,unit,runs,n,reached,reached_low,reached_high,mean,ci_low,ci_high,sd,p10,p50,"
+          "p90,min,max");
+    // One reached: no sd, no interval of the mean; P10 h = 0.1 gives never weight.
+    CHECK(lines[1].rfind("3,days_to_foc,day,2,1,0.5,", 0) == 0);
+    CHECK(lines[1].substr(lines[1].find(",10,")) == ",10,,,,inf,inf,inf,10,inf");
+}
+
+TEST_CASE("contrast CSV: reached columns only for first-day KPIs", "[summary]") {
+    const auto by_point = ex::ok_runs_by_point(two_points(), 2);
+    ex::ContrastRow row;
+    row.point = 1;
+    row.pairs = 2;
+    row.kpis = ex::point_contrasts(by_point[1], by_point[0], {"days_to_foc", "cost_usd"}, {0, 1});
+    const auto lines = lines_of(ex::format_contrast_csv(0, {row}));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] ==
+          "point,reference,kpi,unit,pairs,diff,diff_low,diff_high,reached_pairs,reached_diff,"
+          "reached_diff_low,reached_diff_high");
+    CHECK(lines[1].rfind("1,0,days_to_foc,day,2,-7.5,", 0) == 0);
+    CHECK(lines[1].substr(lines[1].size() - 8) == ",2,0,0,0");
+    CHECK(lines[2].rfind("1,0,cost_usd,USD,2,550,", 0) == 0);
+    CHECK(lines[2].substr(lines[2].size() - 4) == ",,,,");
 }
