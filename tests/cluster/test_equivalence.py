@@ -1,6 +1,7 @@
 """A sweep gives identical results (DESIGN §2) however it is run: one thread, two threads,
 three shards merged, two MPI ranks; a one-point sweep equals `mss run`; run ids, /points and
 common random numbers are as documented."""
+import re
 import shutil
 
 import h5py
@@ -150,9 +151,15 @@ def test_first_replications_of_a_larger_sweep_are_the_same_runs(reference, tmp_p
 
 
 def test_summary_per_design_point_is_printed(tmp_path):
+    """One row per design point (docs/statistics.md): the point, its factor values, its runs."""
     r = sweep(tmp_path / "s.h5", "-j", 2)
+    lines = r.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("point "))
+    assert lines[head].split()[:4] == ["point", "aircraft.B787-charter.count",
+                                       "contingent.Kenya.tour_days", "runs"]
     for p in range(P):
-        assert f"design point {p}: aircraft.B787-charter.count=" in r.stdout
+        row = lines[head + 2 + p]
+        assert row.split()[:2] == [str(p), str(1 + p // 2)], row
     assert "16 runs" in r.stdout
 
 
@@ -163,11 +170,15 @@ def test_the_sweep_header_counts_the_threads_started(tmp_path):
 
 def test_mss_summary_reads_a_sweep(reference):
     r = mss("summary", reference)
-    assert "design point 3" in r.stdout
+    rows = r.stdout.splitlines()[2:2 + P]
+    assert [int(row.split()[0]) for row in rows] == list(range(P))
     # Factor values as `mss sweep` prints them: a distribution as its table, not its index.
-    assert ('design point 1: aircraft.B787-charter.count=1, contingent.Kenya.tour_days='
-            '{ dist = "normal", lower = 300.0, mean = 365.0, sd = 15.0, upper = 430.0 }\n'
-            in r.stdout)
+    assert re.match(r'1 +1 +\{ dist = "normal", lower = 300.0, mean = 365.0, sd = 15.0, '
+                    r'upper = 430.0 \} +4 ', rows[1]), rows[1]
+    r = mss("summary", reference, "--point", 1)
+    assert r.stdout.startswith(
+        'design point 1: aircraft.B787-charter.count=1, contingent.Kenya.tour_days='
+        '{ dist = "normal", lower = 300.0, mean = 365.0, sd = 15.0, upper = 430.0 }\n')
 
 
 def test_mss_summary_without_a_readable_sweep_text_shows_points(reference, tmp_path):
@@ -176,14 +187,17 @@ def test_mss_summary_without_a_readable_sweep_text_shows_points(reference, tmp_p
     shutil.copy(reference, copy)
     with h5py.File(copy, "r+") as f:
         f["scenario"].attrs["sweep_toml"] = "[sweep\n"
-    r = mss("summary", copy)
-    assert ("design point 1: aircraft.B787-charter.count=1, contingent.Kenya.tour_days=1\n"
-            in r.stdout)
+    r = mss("summary", copy, "--point", 1)
+    assert r.stdout.startswith(
+        "design point 1: aircraft.B787-charter.count=1, contingent.Kenya.tour_days=1\n")
+    rows = mss("summary", copy).stdout.splitlines()[2:2 + P]
+    assert [row.split()[:3] for row in rows] == [["0", "1", "0"], ["1", "1", "1"],
+                                                 ["2", "2", "0"], ["3", "2", "1"]]
 
 
-def test_more_than_eight_points_get_one_line_each(tmp_path):
-    """Beyond 8 design points `mss sweep` closes with one line per point: the headline KPIs as
-    mean ±95% CI half-width, then the point's factor values."""
+def test_nine_points_get_one_line_each(tmp_path):
+    """`mss sweep` closes with one line per point: the point, its factor values, its runs, then
+    the default KPIs as mean [95% CI] (first-day KPIs: share reaching [95% CI])."""
     sweep_file = tmp_path / "nine.toml"
     sweep_file.write_text(f"""
 [sweep]
@@ -201,11 +215,12 @@ integer = true
 """)
     r = mss("sweep", sweep_file, "-o", tmp_path / "nine.h5", "--quiet")
     lines = r.stdout.splitlines()
-    head = next(i for i, line in enumerate(lines) if line.split()[:2] == ["point", "runs"])
-    assert "values of aircraft.B787-charter.count" in lines[head]
-    rows = lines[head + 1:head + 10]
+    head = next(i for i, line in enumerate(lines) if line.startswith("point "))
+    assert lines[head].split()[:3] == ["point", "aircraft.B787-charter.count", "runs"]
+    rows = lines[head + 2:head + 11]
     assert [int(row.split()[0]) for row in rows] == list(range(9))
     for row in rows:
-        assert int(row.split()[1]) == 2 and row.count("±") == 4, row
-    assert lines[head + 10].startswith("(mean ±95% CI half-width")
+        cells = row.split()
+        assert cells[1] in ("1", "2", "3") and cells[2] == "2", row
+        assert row.count("[") == 5, row  # five KPIs, each with its interval
     assert "design point 0" not in r.stdout  # no full tables
