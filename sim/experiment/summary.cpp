@@ -307,7 +307,8 @@ std::string format_contrast_table(const std::vector<std::string>& factor_names,
         }
     }
     t.row(head);
-    t.row(what);
+    if (std::any_of(what.begin(), what.end(), [](const std::string& w) { return !w.empty(); }))
+        t.row(what);  // only with a first-day KPI
     for (const auto& r : rows) {
         std::vector<std::string> cells = {std::to_string(r.point)};
         for (const auto& f : r.factors)

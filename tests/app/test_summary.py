@@ -139,6 +139,9 @@ def test_a_paired_contrast_is_scipys(swept):
     table = mss("summary", out, "--vs", 0).stdout.splitlines()
     assert table[0].startswith("paired contrasts against design point 0: ")
     assert [int(line.split()[0]) for line in table[3:3 + POINTS - 1]] == [1, 2, 3]
+    # Without a first-day KPI there is no second header line.
+    table = mss("summary", out, "--vs", 0, "--kpi", "cost_usd").stdout.splitlines()
+    assert [int(line.split()[0]) for line in table[2:2 + POINTS - 1]] == [1, 2, 3]
     one = mss("summary", out, "--vs", 0, "--point", 2).stdout.splitlines()
     assert one[1].startswith("design point 2: ")
     assert one[2].split()[:4] == ["KPI", "unit", "pairs", "difference"]
