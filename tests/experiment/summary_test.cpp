@@ -119,7 +119,7 @@ TEST_CASE("a sweep's table has one row per point", "[summary]") {
     CHECK(lines[1].find("mean [95% CI]") != std::string::npos);
     CHECK(lines[2].rfind("0      4         3  ", 0) == 0);
     CHECK(lines[2].find("0.6667 [0.2077, 0.9385]") != std::string::npos);
-    CHECK(lines[3].rfind("1      0.85      2  ", 0) == 0);        // 17 digits in, 4 significant out
+    CHECK(lines[3].rfind("1      0.85      2  ", 0) == 0);       // 17 digits in, 4 significant out
     CHECK(lines[3].find("1 [0.3424, 1]") != std::string::npos);  // pc(2, 2, method='wilson')
 }
 
