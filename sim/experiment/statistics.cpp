@@ -75,9 +75,16 @@ std::vector<double> without_nan(const std::vector<double>& v) {
     return out;
 }
 
-/// The variance numpy's var(ddof=1) gives.
+/// True when every value equals the first (statistics of a constant are exact: no rounding
+/// dust such as an sd of 1.7e-17 for three 0.1s, which would print).
+bool constant(const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); });
+}
+
+/// The variance numpy's var(ddof=1) gives; exactly 0 for a constant.
 double variance_of(const std::vector<double>& v) {
     if (v.size() < 2) return kNaN;
+    if (constant(v)) return 0.0;
     const double m = mean_of(v);
     std::vector<double> sq(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -131,6 +138,7 @@ Interval wilson_interval(std::int64_t k, std::int64_t n) {
 
 double mean_of(const std::vector<double>& values) {
     if (values.empty()) return kNaN;
+    if (constant(values)) return values.front();
     return sum_of(values) / static_cast<double>(values.size());
 }
 
