@@ -27,7 +27,9 @@ namespace {
 
 constexpr char kMagic[8] = {'M', 'S', 'S', 'J', 'N', 'L', '0', '1'};
 constexpr std::uint32_t kHeaderBytes = 80;
-constexpr std::uint32_t kVersion = 4;  // 3: record codec v3 payloads (events by column); 4: CRC-64
+// 3: record codec v3 payloads (events by column); 4: CRC-64; 5: record codec v4 payloads
+// (filled and airport_closed series, five contingent KPIs: results format mss-sim/2)
+constexpr std::uint32_t kVersion = 5;
 constexpr std::uint32_t kRecordMagic = 0x5253534dU;  // "MSSR" read as little-endian u32
 constexpr std::size_t kFrameBytes = 32;
 // A record is at most a few MB (series of a long horizon plus events); anything larger is a

@@ -2,8 +2,8 @@
 // holds every completed run of a sweep, in run order, so that no finished run is lost whatever
 // kills the process.
 //
-// Format (version 4, native little-endian; docs/sweeps.md restates it):
-//   header, 80 bytes: magic "MSSJNL01"; u32 header size (80); u32 version (4); the sweep's
+// Format (version 5, native little-endian; docs/sweeps.md restates it):
+//   header, 80 bytes: magic "MSSJNL01"; u32 header size (80); u32 version (5); the sweep's
 //     identity hash (16 ASCII hex digits); i64 total runs of the sweep; i64 shard index,
 //     i64 shard count; i64 first run id and i64 run count of this journal (its slice);
 //     u64 FNV-1a 64 of the 72 bytes before it.

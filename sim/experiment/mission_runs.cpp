@@ -25,9 +25,10 @@ output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, c
     thread_local std::size_t events_last_run = 0;
     const auto D = static_cast<std::size_t>(cfg.model.scenario.horizon_days);
     const std::size_t C = cfg.model.contingents.size(), A = cfg.model.airports.size();
-    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit})
+    for (auto* s : {&r.strength, &r.on_duty, &r.filled, &r.waiting_at_origin, &r.in_transit})
         s->reserve(D * C);
     r.airport_open.reserve(D * A);
+    r.airport_closed.reserve(D * A * model::kClosureClassCount);
     r.regime.reserve(D);
     r.events.reserve(
         std::min<std::size_t>(events_last_run + events_last_run / 8,
@@ -60,15 +61,16 @@ output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t see
     const auto D = static_cast<std::size_t>(cfg.scenario.horizon_days);
     const std::size_t C = cfg.contingents.size(), A = cfg.airports.size();
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit})
+    for (auto* s : {&r.strength, &r.on_duty, &r.filled, &r.waiting_at_origin, &r.in_transit})
         s->assign(D * C, nan);
     r.airport_open.assign(D * A, nan);
+    r.airport_closed.assign(D * A * model::kClosureClassCount, nan);
     r.regime.assign(D, -1);
     // Every KPI of a failed run is missing, per contingent too (not the zeros a run starts
     // counting from: summaries would count them as measured values).
     model::ContingentKpis missing;
-    missing.days_to_foc = missing.mean_strength_frac = model::kNaN;
-    missing.overstay_person_days = missing.pax_in = model::kNaN;
+    for (const auto& k : model::contingent_kpi_columns())
+        missing.*(k.member) = model::kNaN;
     r.contingent_kpis.assign(C, missing);
     for (const auto& k : model::kpi_columns())
         r.kpis.*(k.member) = model::kNaN;

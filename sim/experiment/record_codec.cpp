@@ -13,7 +13,9 @@ static_assert(std::endian::native == std::endian::little,
 
 namespace {
 
-constexpr std::uint8_t kVersion = 3;     // 3: events column by column
+// 3: events column by column; 4: filled and airport_closed series, the contingent KPIs of
+// model::contingent_kpi_columns() (format mss-sim/2)
+constexpr std::uint8_t kVersion = 4;
 constexpr std::size_t kEventBytes = 17;  // f64 t_h, u8 kind, i16 contingent, i16 airport, i32 count
 
 template <class T>
@@ -85,7 +87,7 @@ void encode_record(const output::RunRecord& r, std::string& out) {
     output::PackedSeries local;
     const output::PackedSeries& packed =
         r.packed.empty() ? (local = output::pack_series(r)) : r.packed;
-    out.reserve(out.size() + 256 + cols.size() * 8 + r.contingent_kpis.size() * 32 +
+    out.reserve(out.size() + 256 + cols.size() * 8 + r.contingent_kpis.size() * 48 +
                 packed.bytes.size() + r.events.size() * 17);
     put<std::uint8_t>(out, kVersion);
     put<std::int64_t>(out, r.run);
@@ -99,13 +101,12 @@ void encode_record(const output::RunRecord& r, std::string& out) {
         put<double>(out, r.kpis.*(k.member));
     put<std::uint64_t>(out, r.kpis.events_handled);
     put<std::int64_t>(out, r.events_dropped);
+    const auto& ccols = model::contingent_kpi_columns();
     put<std::uint32_t>(out, static_cast<std::uint32_t>(r.contingent_kpis.size()));
-    for (const auto& c : r.contingent_kpis) {
-        put<double>(out, c.days_to_foc);
-        put<double>(out, c.mean_strength_frac);
-        put<double>(out, c.overstay_person_days);
-        put<double>(out, c.pax_in);
-    }
+    put<std::uint32_t>(out, static_cast<std::uint32_t>(ccols.size()));
+    for (const auto& c : r.contingent_kpis)
+        for (const auto& k : ccols)
+            put<double>(out, c.*(k.member));
     put<std::uint8_t>(out, packed.deflated);
     for (std::size_t i = 0; i < output::PackedSeries::kCount; ++i) {
         put<std::uint32_t>(out, packed.raw_size[i]);
@@ -148,13 +149,13 @@ output::RunRecord decode_record(std::string_view bytes, output::EventSlices* eve
     r.events_dropped = c.get<std::int64_t>();
     const auto nc = c.get<std::uint32_t>();
     if (nc > 100000) Cursor::fail("too many contingents");
+    const auto& ccols = model::contingent_kpi_columns();
+    if (c.get<std::uint32_t>() != ccols.size())
+        Cursor::fail("contingent KPI count differs from this build");
     r.contingent_kpis.resize(nc);
-    for (auto& k : r.contingent_kpis) {
-        k.days_to_foc = c.get<double>();
-        k.mean_strength_frac = c.get<double>();
-        k.overstay_person_days = c.get<double>();
-        k.pax_in = c.get<double>();
-    }
+    for (auto& k : r.contingent_kpis)
+        for (const auto& col : ccols)
+            k.*(col.member) = c.get<double>();
     output::PackedSeries& p = r.packed;
     p.deflated = c.get<std::uint8_t>();
     std::uint64_t total = 0;

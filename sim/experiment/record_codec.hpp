@@ -2,16 +2,16 @@
 // (mpi_driver.hpp). Everything the results file stores is kept, bit for bit (NaN payloads
 // included), so a record that went through the codec writes the same rows as the original.
 //
-// Layout, version 3, in the machine's byte order (little-endian only: journals and MPI jobs
+// Layout, version 4, in the machine's byte order (little-endian only: journals and MPI jobs
 // stay on one architecture; DESIGN §2 limits identity to one binary anyway):
-//   u8 version = 3
+//   u8 version = 4
 //   i64 run, point, replication; u64 seed; i8 status; f64 wall_s
 //   u32 K, then K f64: the KPIs in model::kpi_columns() order; u64 events_handled
 //   i64 events_dropped
-//   u32 C, then C x 4 f64: contingent KPIs (days_to_foc, mean_strength_frac,
-//       overstay_person_days, pax_in)
+//   u32 C, u32 K2, then C x K2 f64: the contingent KPIs in model::contingent_kpi_columns()
+//       order, contingent by contingent
 //   the series as the results file stores them (output::PackedSeries: shuffled and deflated
-//   chunks, encoded on the worker that simulated the run): u8 deflated mask, 6 x (u32 raw size,
+//   chunks, encoded on the worker that simulated the run): u8 deflated mask, 8 x (u32 raw size,
 //   u32 encoded size), u64 n then the n bytes of the chunks. A record with raw series only is
 //   packed while encoding; a decoded record carries the packed series only.
 //   u64 E, then the E events column by column (output::EventColumns): E f64 t_h, E u8 kind,

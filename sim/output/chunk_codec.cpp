@@ -335,8 +335,7 @@ bool encode_chunk(const void* data, std::size_t n, std::size_t element_size,
 
 PackedSeries pack_series(const RunRecord& r) {
     PackedSeries p;
-    const std::vector<float>* f32[] = {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit,
-                                       &r.airport_open};
+    const auto f32 = r.float_series();
     std::size_t raw = r.regime.size();
     for (const auto* s : f32)
         raw += s->size() * sizeof(float);
@@ -344,9 +343,10 @@ PackedSeries pack_series(const RunRecord& r) {
     std::size_t before = 0;
     for (int i = 0; i < PackedSeries::kCount; ++i) {
         const bool regime = i == PackedSeries::kCount - 1;
-        const void* data = regime ? static_cast<const void*>(r.regime.data())
-                                  : static_cast<const void*>(f32[i]->data());
-        const std::size_t n = regime ? r.regime.size() : f32[i]->size();
+        const void* data = regime
+                               ? static_cast<const void*>(r.regime.data())
+                               : static_cast<const void*>(f32[static_cast<std::size_t>(i)]->data());
+        const std::size_t n = regime ? r.regime.size() : f32[static_cast<std::size_t>(i)]->size();
         const std::size_t element = regime ? 1 : sizeof(float);
         if (encode_chunk(data, n, element, p.bytes))
             p.deflated |= static_cast<std::uint8_t>(1u << i);
@@ -360,9 +360,7 @@ PackedSeries pack_series(const RunRecord& r) {
 void pack(RunRecord& r) {
     if (!r.packed.empty()) return;
     r.packed = pack_series(r);
-    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit, &r.airport_open})
-        *s = {};
-    r.regime = {};
+    r.drop_raw_series();
 }
 
 #ifdef MSS_HAVE_ISAL

@@ -1,4 +1,4 @@
-// Reads mss-sim/1 files with the HDF5 C++ API. Every failure becomes an OutputError naming the
+// Reads mss-sim/2 files with the HDF5 C++ API. Every failure becomes an OutputError naming the
 // file, so a wrong or damaged file is a clear message, never a crash.
 #include "sim/output/results_reader.hpp"
 
@@ -7,6 +7,7 @@
 #include "sim/model/dates.hpp"
 
 #include <cstring>
+#include <iterator>
 #include <map>
 
 namespace mss::output {
@@ -48,32 +49,6 @@ hsize_t rows_of(const H5::DataSet& ds) {
     return dims[0];
 }
 
-/// Reads one double column of a compound dataset.
-std::vector<double> read_double_column(const H5::DataSet& ds, const std::string& name,
-                                       hsize_t first, hsize_t count) {
-    H5::CompType t(sizeof(double));
-    t.insertMember(name, 0, PredType::NATIVE_DOUBLE);
-    std::vector<double> out(count);
-    H5::DataSpace fs = ds.getSpace();
-    fs.selectHyperslab(H5S_SELECT_SET, &count, &first);
-    H5::DataSpace ms(1, &count);
-    if (count > 0) ds.read(out.data(), t, ms, fs);
-    return out;
-}
-
-template <class T>
-std::vector<T> read_column(const H5::DataSet& ds, const std::string& name, const H5::PredType& p,
-                           hsize_t first, hsize_t count) {
-    H5::CompType t(sizeof(T));
-    t.insertMember(name, 0, p);
-    std::vector<T> out(count);
-    H5::DataSpace fs = ds.getSpace();
-    fs.selectHyperslab(H5S_SELECT_SET, &count, &first);
-    H5::DataSpace ms(1, &count);
-    if (count > 0) ds.read(out.data(), t, ms, fs);
-    return out;
-}
-
 template <class T>
 std::vector<T> read_block(const H5::DataSet& ds, const H5::PredType& p, std::vector<hsize_t> start,
                           std::vector<hsize_t> count) {
@@ -100,17 +75,17 @@ H5::H5File open_results(const std::filesystem::path& path) {
         throw OutputError(path.string() +
                           ": is not a regular file (a FIFO, device or socket), not a results file");
     H5::Exception::dontPrint();
+    const std::string want = kFormat;
     if (H5Fis_hdf5(path.string().c_str()) <= 0)
-        throw OutputError(path.string() +
-                          ": not an HDF5 file (expected an mss-sim/1 results file)");
+        throw OutputError(path.string() + ": not an HDF5 file (expected an " + want +
+                          " results file)");
     H5::H5File f(path.string(), H5F_ACC_RDONLY);
     H5::Group root = f.openGroup("/");
     if (!has_attr(root, "format"))
-        throw OutputError(path.string() +
-                          ": not an mss-sim/1 results file (no format attribute \"mss-sim/1\")");
-    if (const std::string format = read_string_attr(root, "format"); format != "mss-sim/1")
-        throw OutputError(path.string() + ": format attribute \"" + format +
-                          "\", expected \"mss-sim/1\" (a file of another format or version)");
+        throw OutputError(path.string() + ": not an " + want +
+                          " results file (no root attribute `format`)");
+    if (const std::string format = read_string_attr(root, "format"); format != want)
+        throw OutputError(path.string() + " is format " + format + "; this mss reads " + want);
     return f;
 }
 
@@ -126,6 +101,14 @@ auto guarded(const std::filesystem::path& path, F&& f) {
                           (at.empty() ? std::string() : ": cannot read " + at) + " (" +
                           e.getDetailMsg() + ")");
     }
+}
+
+/// Rows [first, first + count) of the 1-D variable `name` of `where` (its `at` for messages).
+template <class T>
+std::vector<T> read_rows(const H5::Group& where, const std::string& name, const H5::PredType& p,
+                         hsize_t first, hsize_t count, std::string& at) {
+    at = where.getObjName() == "/" ? "/" + name : where.getObjName() + "/" + name;
+    return read_block<T>(where.openDataSet(name), p, {first}, {count});
 }
 
 }  // namespace
@@ -146,57 +129,44 @@ ResultsInfo read_info(const std::filesystem::path& path) {
             info.provenance.sweep_hash = read_string_attr(sc, "sweep_hash");
         }
         FileLayout& l = info.layout;
+        const std::string start = read_string_attr(sc, "start_date");
+        const auto d0 = model::days_from_iso(start);
+        if (!d0) throw OutputError(path.string() + ": /scenario start_date is not a date");
+        l.start_days_since_epoch = static_cast<std::int32_t>(*d0);
         at = "/series";
         H5::Group series = f.openGroup("/series");
         at = "/series/contingent";
         l.contingents = read_strings(series.openDataSet("contingent"));
         at = "/series/airport";
         l.airports = read_strings(series.openDataSet("airport"));
-        at = "/series/day";
-        l.days = static_cast<std::int32_t>(rows_of(series.openDataSet("day")));
-        at = "/runs";
-        H5::DataSet runs = f.openDataSet("/runs");
-        l.rows = static_cast<std::int64_t>(rows_of(runs));
-        // start date: day 0's ISO date, parsed back to days since epoch
-        at = "/series/date";
-        const std::vector<std::string> dates = read_strings(series.openDataSet("date"));
-        if (!dates.empty()) {
-            if (const auto d = model::days_from_iso(dates[0]))
-                l.start_days_since_epoch = static_cast<std::int32_t>(*d);
-        }
-        // regimes
+        at = "/series/time";
+        l.days = static_cast<std::int32_t>(rows_of(series.openDataSet("time")));
+        at = "/run";
+        l.rows = static_cast<std::int64_t>(rows_of(root.openDataSet("run")));
         at = "/regimes";
-        H5::DataSet reg = f.openDataSet("/regimes");
-        const hsize_t nr = rows_of(reg);
-        if (nr > 0) {
-            struct Row {
-                char* name;
-                double share;
-            };
-            H5::StrType st(PredType::C_S1, H5T_VARIABLE);
-            st.setCset(H5T_CSET_UTF8);
-            H5::CompType t(sizeof(Row));
-            t.insertMember("name", HOFFSET(Row, name), st);
-            t.insertMember("stationary_share", HOFFSET(Row, share), PredType::NATIVE_DOUBLE);
-            std::vector<Row> rows(nr);
-            reg.read(rows.data(), t);
-            for (auto& r : rows) {
-                l.regimes.emplace_back(r.name != nullptr ? r.name : "");
-                l.regime_shares.push_back(r.share);
-            }
-            H5::DataSpace space = reg.getSpace();
-            H5Dvlen_reclaim(t.getId(), space.getId(), H5P_DEFAULT, rows.data());
+        H5::Group reg = f.openGroup("/regimes");
+        at = "/regimes/regime";
+        l.regimes = read_strings(reg.openDataSet("regime"));
+        at = "/regimes/stationary_share";
+        l.regime_shares = read_block<double>(reg.openDataSet("stationary_share"),
+                                             PredType::NATIVE_DOUBLE, {0}, {l.regimes.size()});
+        at = "/design_point";
+        H5::DataSet dp = root.openDataSet("design_point");
+        const hsize_t np = rows_of(dp);
+        if (has_attr(dp, "factors")) {
+            H5::Attribute a = dp.openAttribute("factors");
+            const hssize_t nf = a.getSpace().getSimpleExtentNpoints();
+            std::vector<char*> ptrs(static_cast<std::size_t>(nf), nullptr);
+            H5::StrType t(PredType::C_S1, H5T_VARIABLE);
+            if (nf > 0) a.read(t, ptrs.data());
+            for (char* p : ptrs)
+                l.factor_names.emplace_back(p != nullptr ? p : "");
+            if (nf > 0) H5Dvlen_reclaim(t.getId(), a.getSpace().getId(), H5P_DEFAULT, ptrs.data());
         }
-        // points
-        at = "/points";
-        H5::DataSet pts = f.openDataSet("/points");
-        H5::CompType pt = pts.getCompType();
-        const hsize_t np = rows_of(pts);
-        for (int i = 1; i < pt.getNmembers(); ++i)
-            l.factor_names.push_back(pt.getMemberName(i));
         l.points.assign(np, std::vector<double>(l.factor_names.size()));
         for (std::size_t k = 0; k < l.factor_names.size(); ++k) {
-            const auto col = read_double_column(pts, l.factor_names[k], 0, np);
+            const auto col =
+                read_rows<double>(root, l.factor_names[k], PredType::NATIVE_DOUBLE, 0, np, at);
             for (hsize_t p = 0; p < np; ++p)
                 l.points[p][k] = col[p];
         }
@@ -207,36 +177,31 @@ ResultsInfo read_info(const std::filesystem::path& path) {
 RunsTable read_runs(const std::filesystem::path& path) {
     return guarded(path, [&](std::string& at) {
         H5::H5File f = open_results(path);
-        at = "/runs";
-        H5::DataSet runs = f.openDataSet("/runs");
-        const hsize_t n = rows_of(runs);
+        H5::Group root = f.openGroup("/");
+        at = "/run";
+        const hsize_t n = rows_of(root.openDataSet("run"));
         RunsTable t;
-        t.run = read_column<std::int64_t>(runs, "run", PredType::NATIVE_INT64, 0, n);
-        t.point = read_column<std::int64_t>(runs, "point", PredType::NATIVE_INT64, 0, n);
+        t.run = read_rows<std::int64_t>(root, "run", PredType::NATIVE_INT64, 0, n, at);
+        t.point = read_rows<std::int64_t>(root, "point", PredType::NATIVE_INT64, 0, n, at);
         t.replication =
-            read_column<std::int64_t>(runs, "replication", PredType::NATIVE_INT64, 0, n);
-        t.seed = read_column<std::uint64_t>(runs, "seed", PredType::NATIVE_UINT64, 0, n);
-        t.status = read_column<std::int8_t>(runs, "status", PredType::NATIVE_INT8, 0, n);
-        const std::map<std::string, int> fixed = {
-            {"run", 0},    {"point", 0},  {"replication", 0},   {"seed", 0},
-            {"status", 0}, {"wall_s", 0}, {"events_dropped", 0}};
-        H5::CompType ct = runs.getCompType();
-        for (int i = 0; i < ct.getNmembers(); ++i) {
-            const std::string name = ct.getMemberName(i);
-            if (fixed.count(name) != 0) continue;
-            t.kpi_names.push_back(name);
-            t.kpis.push_back(read_double_column(runs, name, 0, n));
+            read_rows<std::int64_t>(root, "replication", PredType::NATIVE_INT64, 0, n, at);
+        t.seed = read_rows<std::uint64_t>(root, "seed", PredType::NATIVE_UINT64, 0, n, at);
+        t.status = read_rows<std::int8_t>(root, "status", PredType::NATIVE_INT8, 0, n, at);
+        for (const auto& k : model::kpi_columns()) {
+            t.kpi_names.emplace_back(k.name);
+            t.kpis.push_back(read_rows<double>(root, k.name, PredType::NATIVE_DOUBLE, 0, n, at));
         }
-        // Every run's design point is a row of /points (`mss summary` prints its values).
-        at = "/points";
-        const hsize_t np = rows_of(f.openDataSet("/points"));
+        // Every run's design point is a design_point of the file (`mss summary` prints its
+        // factor values).
+        at = "/design_point";
+        const hsize_t np = rows_of(root.openDataSet("design_point"));
         for (std::size_t i = 0; i < t.point.size(); ++i) {
             const std::int64_t p = t.point[i];
             if (p >= 0 && static_cast<hsize_t>(p) < np) continue;
             throw OutputError(
-                path.string() + ": damaged or inconsistent results file: /runs row " +
-                std::to_string(i) + " (run " + std::to_string(t.run[i]) + ") has point " +
-                std::to_string(p) + ", but /points " +
+                path.string() + ": damaged or inconsistent results file: row " + std::to_string(i) +
+                " (run " + std::to_string(t.run[i]) + ") has point " + std::to_string(p) +
+                ", but /design_point " +
                 (np == 0 ? std::string("is empty") : "has points 0-" + std::to_string(np - 1)));
         }
         return t;
@@ -248,60 +213,52 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
     const ResultsInfo info = read_info(path);
     return guarded(path, [&](std::string& at) {
         H5::H5File f = open_results(path);
+        H5::Group root = f.openGroup("/");
         const FileLayout& l = info.layout;
         if (first < 0 || count < 0 || first + count > l.rows)
             throw OutputError(path.string() + ": rows out of range");
         const hsize_t r0 = static_cast<hsize_t>(first), n = static_cast<hsize_t>(count);
         const hsize_t D = static_cast<hsize_t>(l.days), C = l.contingents.size(),
-                      A = l.airports.size();
+                      A = l.airports.size(), K = model::kClosureClassCount;
         std::vector<RunRecord> out(n);
-        at = "/runs";
-        H5::DataSet runs = f.openDataSet("/runs");
-        const auto run = read_column<std::int64_t>(runs, "run", PredType::NATIVE_INT64, r0, n);
-        const auto point = read_column<std::int64_t>(runs, "point", PredType::NATIVE_INT64, r0, n);
+        const auto run = read_rows<std::int64_t>(root, "run", PredType::NATIVE_INT64, r0, n, at);
+        const auto point =
+            read_rows<std::int64_t>(root, "point", PredType::NATIVE_INT64, r0, n, at);
         const auto rep =
-            read_column<std::int64_t>(runs, "replication", PredType::NATIVE_INT64, r0, n);
-        const auto seed = read_column<std::uint64_t>(runs, "seed", PredType::NATIVE_UINT64, r0, n);
-        const auto status = read_column<std::int8_t>(runs, "status", PredType::NATIVE_INT8, r0, n);
-        const auto wall = read_double_column(runs, "wall_s", r0, n);
+            read_rows<std::int64_t>(root, "replication", PredType::NATIVE_INT64, r0, n, at);
+        const auto seed =
+            read_rows<std::uint64_t>(root, "seed", PredType::NATIVE_UINT64, r0, n, at);
+        const auto status =
+            read_rows<std::int8_t>(root, "status", PredType::NATIVE_INT8, r0, n, at);
+        const auto wall = read_rows<double>(root, "wall_s", PredType::NATIVE_DOUBLE, r0, n, at);
         const auto dropped =
-            read_column<std::int64_t>(runs, "events_dropped", PredType::NATIVE_INT64, r0, n);
+            read_rows<std::int64_t>(root, "events_dropped", PredType::NATIVE_INT64, r0, n, at);
         std::vector<std::vector<double>> kpi_cols;
         for (const auto& k : model::kpi_columns())
-            kpi_cols.push_back(read_double_column(runs, k.name, r0, n));
-        // contingent KPIs
-        at = "/contingent_kpis";
-        H5::DataSet ck = f.openDataSet("/contingent_kpis");
-        struct CkRow {
-            double days_to_foc, mean_strength_frac, overstay_person_days, pax_in;
-        };
-        H5::CompType ckt(sizeof(CkRow));
-        ckt.insertMember("days_to_foc", HOFFSET(CkRow, days_to_foc), PredType::NATIVE_DOUBLE);
-        ckt.insertMember("mean_strength_frac", HOFFSET(CkRow, mean_strength_frac),
-                         PredType::NATIVE_DOUBLE);
-        ckt.insertMember("overstay_person_days", HOFFSET(CkRow, overstay_person_days),
-                         PredType::NATIVE_DOUBLE);
-        ckt.insertMember("pax_in", HOFFSET(CkRow, pax_in), PredType::NATIVE_DOUBLE);
-        std::vector<CkRow> ckrows(n * C);
-        {
-            H5::DataSpace fs = ck.getSpace();
-            const hsize_t start[2] = {r0, 0}, cnt[2] = {n, C};
-            fs.selectHyperslab(H5S_SELECT_SET, cnt, start);
-            H5::DataSpace ms(2, cnt);
-            if (n > 0) ck.read(ckrows.data(), ckt, ms, fs);
+            kpi_cols.push_back(read_rows<double>(root, k.name, PredType::NATIVE_DOUBLE, r0, n, at));
+        std::vector<std::vector<double>> ck_cols;
+        for (const auto& k : model::contingent_kpi_columns()) {
+            const std::string name = std::string("contingent_") + k.name;
+            at = "/" + name;
+            ck_cols.push_back(read_block<double>(root.openDataSet(name), PredType::NATIVE_DOUBLE,
+                                                 {r0, 0}, {n, C}));
         }
         at = "/series";
         H5::Group series = f.openGroup("/series");
-        const char* f32[] = {"strength", "on_duty", "waiting_at_origin", "in_transit"};
+        const char* f32[] = {"strength",   "on_duty",      "filled",        "waiting_at_origin",
+                             "in_transit", "airport_open", "airport_closed"};
+        const hsize_t cols[] = {C, C, C, C, C, A, A * K};
         std::vector<std::vector<float>> blocks;
-        for (const char* name : f32) {
-            at = std::string("/series/") + name;
-            blocks.push_back(read_block<float>(series.openDataSet(name), PredType::NATIVE_FLOAT,
-                                               {r0, 0, 0}, {n, D, C}));
+        for (std::size_t s = 0; s < std::size(f32); ++s) {
+            at = std::string("/series/") + f32[s];
+            H5::DataSet ds = series.openDataSet(f32[s]);
+            std::vector<hsize_t> start{r0, 0, 0}, cnt{n, D, cols[s]};
+            if (s == 6) {
+                start = {r0, 0, 0, 0};
+                cnt = {n, D, A, K};
+            }
+            blocks.push_back(read_block<float>(ds, PredType::NATIVE_FLOAT, start, cnt));
         }
-        at = "/series/airport_open";
-        const auto open = read_block<float>(series.openDataSet("airport_open"),
-                                            PredType::NATIVE_FLOAT, {r0, 0, 0}, {n, D, A});
         at = "/series/regime";
         const auto regime = read_block<std::int8_t>(series.openDataSet("regime"),
                                                     PredType::NATIVE_INT8, {r0, 0}, {n, D});
@@ -317,28 +274,25 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
             std::size_t k = 0;
             for (const auto& col : model::kpi_columns())
                 r.kpis.*(col.member) = kpi_cols[k++][i];
-            for (hsize_t c = 0; c < C; ++c) {
-                const CkRow& row = ckrows[i * C + c];
-                model::ContingentKpis ck;
-                ck.days_to_foc = row.days_to_foc;
-                ck.mean_strength_frac = row.mean_strength_frac;
-                ck.overstay_person_days = row.overstay_person_days;
-                ck.pax_in = row.pax_in;
-                r.contingent_kpis.push_back(ck);
+            r.contingent_kpis.resize(C);
+            k = 0;
+            for (const auto& col : model::contingent_kpi_columns()) {
+                for (hsize_t c = 0; c < C; ++c)
+                    r.contingent_kpis[c].*(col.member) = ck_cols[k][i * C + c];
+                ++k;
             }
-            std::vector<float>* dst[] = {&r.strength, &r.on_duty, &r.waiting_at_origin,
-                                         &r.in_transit};
-            for (std::size_t s = 0; s < 4; ++s)
-                dst[s]->assign(blocks[s].begin() + static_cast<std::ptrdiff_t>(i * D * C),
-                               blocks[s].begin() + static_cast<std::ptrdiff_t>((i + 1) * D * C));
-            r.airport_open.assign(open.begin() + static_cast<std::ptrdiff_t>(i * D * A),
-                                  open.begin() + static_cast<std::ptrdiff_t>((i + 1) * D * A));
+            const auto dst = r.float_series();
+            for (std::size_t s = 0; s < dst.size(); ++s) {
+                const auto w = static_cast<std::ptrdiff_t>(D * cols[s]);
+                dst[s]->assign(blocks[s].begin() + static_cast<std::ptrdiff_t>(i) * w,
+                               blocks[s].begin() + static_cast<std::ptrdiff_t>(i + 1) * w);
+            }
             r.regime.assign(regime.begin() + static_cast<std::ptrdiff_t>(i * D),
                             regime.begin() + static_cast<std::ptrdiff_t>((i + 1) * D));
         }
         // events of these runs (the table is in run order)
-        at = "/events";
-        H5::DataSet ev = f.openDataSet("/events");
+        at = "/tables/events";
+        H5::DataSet ev = f.openDataSet("/tables/events");
         const hsize_t ne = rows_of(ev);
         if (ne > 0 && n > 0) {
             struct EvRow {

@@ -1,4 +1,4 @@
-// Reading mss-sim/1 results files back: for `mss summary`, `mss merge`, resume and tests.
+// Reading mss-sim/2 results files back: for `mss summary`, `mss merge`, resume and tests.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@ namespace mss::output {
 
 /// A results file's shape and provenance.
 struct ResultsInfo {
-    std::string format;  ///< "mss-sim/1"
+    std::string format;  ///< kFormat ("mss-sim/2")
     FileLayout layout;   ///< layout.rows = rows in the file
     Provenance provenance;
 };
@@ -26,9 +26,10 @@ struct RunsTable {
     std::vector<std::vector<double>> kpis;  ///< [kpi][row]
 };
 
-/// Opens `path` and checks it is an mss-sim/1 file (OutputError otherwise, naming the file).
+/// Opens `path` and checks it is an mss-sim/2 file (OutputError otherwise, naming the file and,
+/// for a file of another format version, the version found and the one expected).
 ResultsInfo read_info(const std::filesystem::path& path);
-/// The /runs table.
+/// The per-run variables of the root (run, point, replication, seed, status, the KPIs).
 RunsTable read_runs(const std::filesystem::path& path);
 /// Rows [first, first + count) as complete records (series, KPIs, events).
 std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int64_t first,

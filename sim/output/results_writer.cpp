@@ -1,5 +1,6 @@
-// HDF5 writing of the mss-sim/1 format. The C++ API (H5Cpp.h) for files, datasets and types;
-// the high-level C library (H5DS) for netCDF-4 style dimension scales, which has no C++
+// HDF5 writing of the mss-sim/2 format (docs/results.md): netCDF-4 style, following the CF
+// conventions, so that xarray (h5netcdf) opens it. The C++ API (H5Cpp.h) for files, datasets
+// and types; the high-level C library (H5DS) for netCDF-4 dimension scales, which has no C++
 // wrapper. Object timestamps are off so that identical runs give identical datasets.
 #include "sim/output/results_writer.hpp"
 
@@ -89,6 +90,43 @@ H5::Group make_group(H5::H5File& file, const char* name) {
     return group;
 }
 
+void int8_list_attr(H5::H5Object& obj, const std::string& name,
+                    const std::vector<std::int8_t>& values) {
+    const hsize_t n = values.size();
+    H5::Attribute a = obj.createAttribute(name, PredType::NATIVE_INT8, H5::DataSpace(1, &n));
+    if (n > 0) a.write(PredType::NATIVE_INT8, values.data());
+}
+
+/// Makes `ds` a dimension scale (a netCDF dimension) named `name`.
+void make_scale(H5::DataSet& ds, const std::string& name) {
+    check(H5DSset_scale(ds.getId(), name.c_str()), "H5DSset_scale");
+}
+
+/// Attaches dimension scale `scale` to dimension `dim` of `ds`.
+void attach(H5::DataSet& ds, const H5::DataSet& scale, unsigned dim) {
+    check(H5DSattach_scale(ds.getId(), scale.getId(), dim), "H5DSattach_scale");
+}
+
+/// The `name` of the `[scenario]` table of a resolved scenario text (written by
+/// scenario::resolved_toml: one key per line), or "unnamed".
+std::string scenario_name(const std::string& toml) {
+    std::size_t at = toml.find("\n[scenario]\n");
+    if (at == std::string::npos) return "unnamed";
+    at = toml.find("\nname = \"", at);
+    if (at == std::string::npos) return "unnamed";
+    at += 8;  // the opening quote
+    const std::size_t end = toml.find('\n', at);
+    std::string v = toml.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (v.size() < 2 || v.back() != '"') return "unnamed";
+    return v.substr(1, v.size() - 2);
+}
+
+/// "mss ARGS" of a command line "PROGRAM ARGS" (the CF `history` entry).
+std::string history_command(const std::string& command_line) {
+    const std::size_t blank = command_line.find(' ');
+    return blank == std::string::npos ? std::string("mss") : "mss" + command_line.substr(blank);
+}
+
 H5::DataSet string_dataset(H5::Group& where, const std::string& name,
                            const std::vector<std::string>& values) {
     std::vector<const char*> ptrs;
@@ -141,8 +179,7 @@ void put(std::vector<unsigned char>& buf, std::size_t row_start, std::size_t off
 }
 
 constexpr hsize_t kEventChunkRows = 8192;
-
-constexpr const char* kSeriesF32[] = {"strength", "on_duty", "waiting_at_origin", "in_transit"};
+constexpr hsize_t kRunChunkRows = 1024;
 
 constexpr std::size_t kWritebackBytes = std::size_t{8} << 20;
 
@@ -178,14 +215,21 @@ struct ResultsWriter::Impl {
     H5::H5File file;
     bool closed = false;     ///< close_file() was called
     bool left_open = false;  ///< ... and could not close everything (see close_file)
-    H5::DataSet runs, contingent_kpis, events, regime;
-    std::array<H5::DataSet, 4> series_f32;
-    H5::DataSet airport_open;
-    RowLayout run_layout, ck_layout, event_layout;
-    std::vector<RunRecord> buffer;  ///< rows waiting for /runs and /contingent_kpis
-    /// The /events chunk being filled, as the byte planes it is stored in (HDF5's shuffle: plane
-    /// j of a column that starts at byte offset o of a row holds byte j of every row's value,
-    /// at (o + j) * kEventChunkRows).
+    /// Root variables over `run`, in the order flush() writes them: the run scale, point,
+    /// replication, seed, status, wall_s, events_dropped.
+    H5::DataSet run_scale, point, replication, seed, status, wall_s, events_dropped;
+    std::vector<H5::DataSet> kpis;             ///< model::kpi_columns() order
+    std::vector<H5::DataSet> contingent_kpis;  ///< model::contingent_kpi_columns() order
+    /// /series: its run scale and the point and replication coordinates.
+    H5::DataSet series_run, series_point, series_replication;
+    /// /series variables in PackedSeries order (the seven float series, then regime).
+    std::array<H5::DataSet, PackedSeries::kCount> series;
+    H5::DataSet events;
+    RowLayout event_layout;
+    std::vector<RunRecord> buffer;  ///< rows waiting for the per-run variables
+    /// The /tables/events chunk being filled, as the byte planes it is stored in (HDF5's
+    /// shuffle: plane j of a column that starts at byte offset o of a row holds byte j of every
+    /// row's value, at (o + j) * kEventChunkRows).
     std::vector<std::uint8_t> planes;
     std::size_t event_rows = 0;         ///< rows in `planes`
     std::vector<std::uint8_t> encoded;  ///< scratch: an /events chunk, encoded
@@ -200,6 +244,7 @@ struct ResultsWriter::Impl {
     std::size_t C() const { return layout.contingents.size(); }
     std::size_t A() const { return layout.airports.size(); }
     std::size_t D() const { return static_cast<std::size_t>(layout.days); }
+    static constexpr std::size_t K() { return model::kClosureClassCount; }
 
     static H5::H5File create_file(const std::filesystem::path& path, const FileLayout& l) {
         if (l.rows <= 0 || l.days <= 0 || l.contingents.empty() || l.airports.empty())
@@ -225,12 +270,12 @@ struct ResultsWriter::Impl {
     void init(const Provenance& prov) {
         io(
             [&] {
+                check_names();
                 write_root_attributes(prov);
                 write_scenario(prov);
+                create_run_variables();
                 write_points();
                 write_regimes();
-                create_runs();
-                create_contingent_kpis();
                 create_series();
                 create_events();
                 fd = posix_descriptor(file);
@@ -258,6 +303,21 @@ struct ResultsWriter::Impl {
         return OutputError(msg + ": " + detail);
     }
 
+    /// Every dataset this writer keeps open.
+    std::vector<H5::DataSet*> open_datasets() {
+        std::vector<H5::DataSet*> out{
+            &run_scale, &point,          &replication, &seed,         &status,
+            &wall_s,    &events_dropped, &series_run,  &series_point, &series_replication,
+            &events};
+        for (auto& d : kpis)
+            out.push_back(&d);
+        for (auto& d : contingent_kpis)
+            out.push_back(&d);
+        for (auto& d : series)
+            out.push_back(&d);
+        return out;
+    }
+
     /// Closes the datasets, then the file; throws OutputError if that fails. HDF5 1.10 cannot
     /// close a file whose metadata it could not write (a full disk, a file size limit): H5Fclose
     /// fails and leaves the file registered half torn down, and any later attempt to close it
@@ -268,9 +328,7 @@ struct ResultsWriter::Impl {
     void close_file() {
         if (closed) return;
         closed = true;  // never twice
-        for (H5::DataSet* d :
-             {&runs, &contingent_kpis, &events, &regime, &series_f32[0], &series_f32[1],
-              &series_f32[2], &series_f32[3], &airport_open, &run_scale_}) {
+        for (H5::DataSet* d : open_datasets()) {
             try {
                 d->close();
             } catch (const H5::Exception&) {
@@ -295,9 +353,41 @@ struct ResultsWriter::Impl {
         }
     }
 
+    /// Sweep factors become root variables named by their keys: none may clash with another
+    /// root name, be empty or contain '/' (an HDF5 path separator).
+    void check_names() const {
+        std::vector<std::string> taken{"run",          "point",    "replication",    "seed",
+                                       "status",       "wall_s",   "events_dropped", "contingent",
+                                       "design_point", "scenario", "series",         "regimes",
+                                       "tables"};
+        for (const auto& k : model::kpi_columns())
+            taken.emplace_back(k.name);
+        for (const auto& k : model::contingent_kpi_columns())
+            taken.push_back(std::string("contingent_") + k.name);
+        for (const auto& f : layout.factor_names) {
+            if (f.empty() || f.find('/') != std::string::npos || f == "." ||
+                std::find(taken.begin(), taken.end(), f) != taken.end())
+                throw OutputError("sweep factor \"" + f +
+                                  "\" cannot name a variable of the results file (empty, has a "
+                                  "'/' or is taken)");
+            taken.push_back(f);
+        }
+        if (layout.points.empty()) throw OutputError("results file layout: no design point");
+    }
+
     void write_root_attributes(const Provenance& prov) {
         H5::Group root = file.openGroup("/");
-        string_attr(root, "format", "mss-sim/1");
+        const std::string now = utc_now();
+        string_attr(root, "format", kFormat);
+        string_attr(root, "Conventions", "CF-1.8");
+        string_attr(root, "title", title(prov));
+        string_attr(root, "institution", "mss-sim");
+        string_attr(root, "source",
+                    std::string("mss ") + build_info::version + " (git " +
+                        build_info::git_commit() + "), discrete-event simulation");
+        string_attr(root, "history", now + " " + history_command(prov.command_line));
+        string_attr(root, "references",
+                    std::string("docs/results.md of mss-sim: the ") + kFormat + " format");
         string_attr(root, "mss_version", build_info::version);
         string_attr(root, "git_commit", build_info::git_commit());
         string_attr(root, "build_type", build_info::build_type);
@@ -306,10 +396,18 @@ struct ResultsWriter::Impl {
         string_attr(root, "boost_version", build_info::boost_version);
         string_attr(root, "eigen_version", build_info::eigen_version);
         string_attr(root, "deflate_encoder", deflate_encoder_version());
-        string_attr(root, "created_utc", utc_now());
+        string_attr(root, "created_utc", now);
         string_attr(root, "command_line", prov.command_line);
         for (const auto& [k, v] : prov.extra)
             string_attr(root, k, v);
+    }
+
+    std::string title(const Provenance& prov) const {
+        std::string t = "mss-sim results: scenario \"" + scenario_name(prov.scenario_toml) + "\"";
+        if (!prov.sweep_hash.empty())
+            t += ", sweep " + prov.sweep_hash + " of " + std::to_string(layout.points.size()) +
+                 " design points";
+        return t;
     }
 
     void write_scenario(const Provenance& prov) {
@@ -322,41 +420,9 @@ struct ResultsWriter::Impl {
         string_attr(g, "start_date", iso_date(layout.start_days_since_epoch));
     }
 
-    void write_points() {
-        RowLayout rl;
-        rl.add("point", PredType::NATIVE_INT64);
-        for (const auto& f : layout.factor_names)
-            rl.add(f, PredType::NATIVE_DOUBLE);
-        const hsize_t n = layout.points.size();
-        std::vector<unsigned char> buf(rl.size * n);
-        for (std::size_t p = 0; p < n; ++p) {
-            put<std::int64_t>(buf, p * rl.size, 0, static_cast<std::int64_t>(p));
-            for (std::size_t f = 0; f < layout.factor_names.size(); ++f)
-                put<double>(buf, p * rl.size, rl.columns[f + 1].offset, layout.points[p].at(f));
-        }
-        H5::DataSet ds =
-            file.createDataSet("/points", rl.compound(), H5::DataSpace(1, &n), dataset_props());
-        if (n > 0) ds.write(buf.data(), rl.compound());
-    }
-
-    void write_regimes() {
-        RowLayout rl;
-        rl.add("name", utf8_string());
-        rl.add("stationary_share", PredType::NATIVE_DOUBLE);
-        const hsize_t n = layout.regimes.size();
-        std::vector<unsigned char> buf(rl.size * n);
-        for (std::size_t i = 0; i < n; ++i) {
-            put<const char*>(buf, i * rl.size, 0, layout.regimes[i].c_str());
-            put<double>(buf, i * rl.size, rl.columns[1].offset, layout.regime_shares.at(i));
-        }
-        H5::DataSet ds =
-            file.createDataSet("/regimes", rl.compound(), H5::DataSpace(1, &n), dataset_props());
-        if (n > 0) ds.write(buf.data(), rl.compound());
-    }
-
     /// Chunked, with the pipeline [shuffle, deflate level 1]. Deflate is readable everywhere,
-    /// unlike szip. The series and /events chunks are encoded by chunk_codec (ISA-L) and written
-    /// with H5Dwrite_chunk; the small tables go through HDF5's own pipeline (zlib).
+    /// unlike szip. The series and /tables/events chunks are encoded by chunk_codec (ISA-L) and
+    /// written with H5Dwrite_chunk; the per-run variables go through HDF5's own pipeline (zlib).
     H5::DSetCreatPropList chunked(std::vector<hsize_t> chunk) {
         H5::DSetCreatPropList p = dataset_props();
         p.setChunk(static_cast<int>(chunk.size()), chunk.data());
@@ -365,121 +431,235 @@ struct ResultsWriter::Impl {
         return p;
     }
 
+    /// Rows per chunk of a per-run variable: a few kB of doubles, written block by block
+    /// through HDF5's chunk cache.
     hsize_t row_chunk() const {
-        return std::min<hsize_t>(block_rows, static_cast<hsize_t>(layout.rows));
+        return std::min<hsize_t>(kRunChunkRows, static_cast<hsize_t>(layout.rows));
     }
 
-    void create_runs() {
-        run_layout.add("run", PredType::NATIVE_INT64);
-        run_layout.add("point", PredType::NATIVE_INT64);
-        run_layout.add("replication", PredType::NATIVE_INT64);
-        run_layout.add("seed", PredType::NATIVE_UINT64);
-        run_layout.add("status", PredType::NATIVE_INT8);
-        run_layout.add("wall_s", PredType::NATIVE_DOUBLE);
-        for (const auto& k : model::kpi_columns())
-            run_layout.add(k.name, PredType::NATIVE_DOUBLE);
-        run_layout.add("events_dropped", PredType::NATIVE_INT64);
-        const hsize_t n = static_cast<hsize_t>(layout.rows);
-        runs = file.createDataSet("/runs", run_layout.compound(), H5::DataSpace(1, &n),
-                                  chunked({row_chunk()}));
-        string_list_attr(runs, "status_labels", {"ok", "failed"});
-        std::vector<std::string> units;
-        for (const auto& k : model::kpi_columns())
-            units.push_back(std::string(k.name) + ":" + k.unit);
-        string_list_attr(runs, "kpi_units", units);
+    /// A per-run variable of `where` over (run) or (run, contingent).
+    H5::DataSet run_variable(H5::Group& where, const std::string& name, const H5::PredType& type,
+                             H5::DataSet& run_dim, const H5::DataSet* contingent_dim,
+                             const std::string& long_name, const char* units,
+                             const char* coordinates) {
+        const hsize_t rows = static_cast<hsize_t>(layout.rows);
+        std::vector<hsize_t> dims{rows}, chunk{row_chunk()};
+        if (contingent_dim != nullptr) {
+            dims.push_back(C());
+            chunk.push_back(C());
+        }
+        H5::DataSet ds = where.createDataSet(
+            name, type, H5::DataSpace(static_cast<int>(dims.size()), dims.data()), chunked(chunk));
+        attach(ds, run_dim, 0);
+        if (contingent_dim != nullptr) attach(ds, *contingent_dim, 1);
+        string_attr(ds, "long_name", long_name);
+        if (units != nullptr) string_attr(ds, "units", units);
+        if (coordinates != nullptr) string_attr(ds, "coordinates", coordinates);
+        return ds;
     }
 
-    void create_contingent_kpis() {
-        ck_layout.add("days_to_foc", PredType::NATIVE_DOUBLE);
-        ck_layout.add("mean_strength_frac", PredType::NATIVE_DOUBLE);
-        ck_layout.add("overstay_person_days", PredType::NATIVE_DOUBLE);
-        ck_layout.add("pax_in", PredType::NATIVE_DOUBLE);
-        const hsize_t dims[2] = {static_cast<hsize_t>(layout.rows), C()};
-        contingent_kpis = file.createDataSet("/contingent_kpis", ck_layout.compound(),
-                                             H5::DataSpace(2, dims), chunked({row_chunk(), C()}));
-        string_list_attr(contingent_kpis, "contingent_labels", layout.contingents);
+    /// The root's per-run variables: the run dimension, its coordinates point, replication,
+    /// seed and status, wall_s, events_dropped, one variable per KPI and one per contingent KPI.
+    void create_run_variables() {
+        H5::Group root = file.openGroup("/");
+        const hsize_t rows = static_cast<hsize_t>(layout.rows);
+        run_scale = root.createDataSet("run", PredType::NATIVE_INT64, H5::DataSpace(1, &rows),
+                                       chunked({row_chunk()}));
+        make_scale(run_scale, "run");
+        string_attr(run_scale, "long_name", "run id = point * replications + replication");
+        H5::DataSet contingent_scale = string_dataset(root, "contingent", layout.contingents);
+        make_scale(contingent_scale, "contingent");
+        string_attr(contingent_scale, "long_name", "contingent (troop-contributing country)");
+
+        point = run_variable(root, "point", PredType::NATIVE_INT64, run_scale, nullptr,
+                             "design point of the run", nullptr, nullptr);
+        replication =
+            run_variable(root, "replication", PredType::NATIVE_INT64, run_scale, nullptr,
+                         "replication of the run within its design point", nullptr, nullptr);
+        seed = run_variable(root, "seed", PredType::NATIVE_UINT64, run_scale, nullptr,
+                            "master seed of the run's random streams", nullptr, nullptr);
+        status = run_variable(root, "status", PredType::NATIVE_INT8, run_scale, nullptr,
+                              "outcome of the run", nullptr, nullptr);
+        int8_list_attr(status, "flag_values", {0, 1});
+        string_attr(status, "flag_meanings", "ok failed");
+        const char* coords = "point replication seed status";
+        wall_s = run_variable(root, "wall_s", PredType::NATIVE_DOUBLE, run_scale, nullptr,
+                              "wall-clock time the run took (not part of the results' identity)",
+                              "s", coords);
+        events_dropped = run_variable(
+            root, "events_dropped", PredType::NATIVE_INT64, run_scale, nullptr,
+            "events beyond the scenario's max_events_per_run, not recorded", "1", coords);
+        for (const auto& k : model::kpi_columns()) {
+            kpis.push_back(run_variable(root, k.name, PredType::NATIVE_DOUBLE, run_scale, nullptr,
+                                        k.long_name, k.unit, coords));
+            kpi_attributes(kpis.back(), k);
+        }
+        for (const auto& k : model::contingent_kpi_columns()) {
+            contingent_kpis.push_back(run_variable(root, std::string("contingent_") + k.name,
+                                                   PredType::NATIVE_DOUBLE, run_scale,
+                                                   &contingent_scale, k.long_name, k.unit, coords));
+            kpi_attributes(contingent_kpis.back(), k);
+        }
+    }
+
+    template <class Column>
+    static void kpi_attributes(H5::DataSet& ds, const Column& k) {
+        if (k.first_day)
+            string_attr(ds, "comment",
+                        "day index since the scenario start; NaN: not reached within the horizon");
+        else
+            string_attr(ds, "comment", "NaN: no value (a failed run, or no value by definition)");
+    }
+
+    /// The `design_point` dimension (point ids) and one variable per sweep factor over it.
+    void write_points() {
+        H5::Group root = file.openGroup("/");
+        std::vector<std::int64_t> ids(layout.points.size());
+        for (std::size_t p = 0; p < ids.size(); ++p)
+            ids[p] = static_cast<std::int64_t>(p);
+        H5::DataSet dp = vector_dataset(root, "design_point", PredType::NATIVE_INT64, ids);
+        make_scale(dp, "design_point");
+        string_attr(dp, "long_name", "design point id (the `point` of a run)");
+        string_list_attr(dp, "factors", layout.factor_names);
+        for (std::size_t f = 0; f < layout.factor_names.size(); ++f) {
+            std::vector<double> values(ids.size());
+            for (std::size_t p = 0; p < ids.size(); ++p)
+                values[p] = layout.points[p].at(f);
+            H5::DataSet ds =
+                vector_dataset(root, layout.factor_names[f], PredType::NATIVE_DOUBLE, values);
+            attach(ds, dp, 0);
+            string_attr(ds, "long_name",
+                        "sweep factor " + layout.factor_names[f] +
+                            " (its value, or its level's index when the level is not a number)");
+            string_attr(ds, "units", "1");
+        }
+    }
+
+    /// /regimes: the `regime` dimension (names) and the stationary shares.
+    void write_regimes() {
+        H5::Group g = make_group(file, "/regimes");
+        H5::DataSet names = string_dataset(g, "regime", layout.regimes);
+        make_scale(names, "regime");
+        string_attr(names, "long_name", "violence regime");
+        H5::DataSet shares =
+            vector_dataset(g, "stationary_share", PredType::NATIVE_DOUBLE, layout.regime_shares);
+        attach(shares, names, 0);
+        string_attr(shares, "long_name", "expected share of time in the violence regime");
+        string_attr(shares, "units", "1");
     }
 
     void create_series() {
         H5::Group g = make_group(file, "/series");
         // Dimension scales (coordinate variables in netCDF terms).
-        std::vector<std::int64_t> run_ids(static_cast<std::size_t>(layout.rows));
-        H5::DataSet run_scale = vector_dataset(g, "run", PredType::NATIVE_INT64, run_ids);
-        std::vector<std::int32_t> day_numbers(D());
-        std::vector<std::string> dates(D());
-        for (std::size_t d = 0; d < D(); ++d) {
-            day_numbers[d] = static_cast<std::int32_t>(d);
-            dates[d] = iso_date(layout.start_days_since_epoch + static_cast<std::int32_t>(d));
-        }
-        H5::DataSet day_scale = vector_dataset(g, "day", PredType::NATIVE_INT32, day_numbers);
-        H5::DataSet contingent_scale = string_dataset(g, "contingent", layout.contingents);
-        H5::DataSet airport_scale = string_dataset(g, "airport", layout.airports);
-        H5::DataSet date = string_dataset(g, "date", dates);
-        string_attr(day_scale, "long_name",
-                    "day index since the scenario start (day 0 = " +
-                        iso_date(layout.start_days_since_epoch) + ")");
-        string_attr(date, "long_name", "ISO date of the day (UTC)");
-        string_attr(run_scale, "long_name", "run id = point * replications + replication");
-        for (auto* ds : {&run_scale, &day_scale, &contingent_scale, &airport_scale}) {
-            const std::string name = ds->getObjName().substr(ds->getObjName().rfind('/') + 1);
-            check(H5DSset_scale(ds->getId(), name.c_str()), "H5DSset_scale");
-        }
-        check(H5DSattach_scale(date.getId(), day_scale.getId(), 0), "H5DSattach_scale");
-        run_scale_ = run_scale;
-
         const hsize_t rows = static_cast<hsize_t>(layout.rows);
-        auto make = [&](const char* name, const H5::PredType& type, std::size_t cols,
-                        H5::DataSet* col_scale, const char* col_label) {
-            const int rank = col_scale != nullptr ? 3 : 2;
+        series_run = g.createDataSet("run", PredType::NATIVE_INT64, H5::DataSpace(1, &rows),
+                                     chunked({row_chunk()}));
+        make_scale(series_run, "run");
+        string_attr(series_run, "long_name", "run id = point * replications + replication");
+        series_point = run_variable(g, "point", PredType::NATIVE_INT64, series_run, nullptr,
+                                    "design point of the run", nullptr, nullptr);
+        series_replication =
+            run_variable(g, "replication", PredType::NATIVE_INT64, series_run, nullptr,
+                         "replication of the run within its design point", nullptr, nullptr);
+
+        std::vector<std::int32_t> days(D());
+        std::vector<std::int32_t> bounds(2 * D());
+        for (std::size_t d = 0; d < D(); ++d) {
+            days[d] = static_cast<std::int32_t>(d);
+            bounds[2 * d] = static_cast<std::int32_t>(d);
+            bounds[2 * d + 1] = static_cast<std::int32_t>(d + 1);
+        }
+        const std::string since = "days since " + iso_date(layout.start_days_since_epoch);
+        H5::DataSet time = vector_dataset(g, "time", PredType::NATIVE_INT32, days);
+        make_scale(time, "time");
+        string_attr(time, "standard_name", "time");
+        string_attr(time, "long_name", "end-of-day snapshot, labelled by 00:00 UTC of its day");
+        string_attr(time, "units", since);
+        string_attr(time, "calendar", "standard");
+        string_attr(time, "axis", "T");
+        string_attr(time, "bounds", "time_bnds");
+        // nv: a netCDF dimension without a variable (the bounds' two ends).
+        const std::vector<std::int32_t> two{0, 0};
+        H5::DataSet nv = vector_dataset(g, "nv", PredType::NATIVE_INT32, two);
+        make_scale(nv, "This is a netCDF dimension but not a netCDF variable.         2");
+        const hsize_t bdims[2] = {D(), 2};
+        H5::DataSet bnds = g.createDataSet("time_bnds", PredType::NATIVE_INT32,
+                                           H5::DataSpace(2, bdims), dataset_props());
+        bnds.write(bounds.data(), PredType::NATIVE_INT32);
+        attach(bnds, time, 0);
+        attach(bnds, nv, 1);
+
+        H5::DataSet contingent_scale = string_dataset(g, "contingent", layout.contingents);
+        make_scale(contingent_scale, "contingent");
+        string_attr(contingent_scale, "long_name", "contingent (troop-contributing country)");
+        H5::DataSet airport_scale = string_dataset(g, "airport", layout.airports);
+        make_scale(airport_scale, "airport");
+        string_attr(airport_scale, "long_name", "airport (ICAO or IATA code as in the scenario)");
+        H5::DataSet class_scale = string_dataset(g, "operator_class", model::closure_class_names());
+        make_scale(class_scale, "operator_class");
+        string_attr(class_scale, "long_name",
+                    "closure class: `all` (closed to every operator class at once), then each "
+                    "operator class");
+
+        auto make = [&](const char* name, const H5::PredType& type,
+                        std::vector<const H5::DataSet*> more, const std::string& long_name,
+                        const char* units) {
             // One chunk per run and series: encoded by the worker that simulated the run.
             std::vector<hsize_t> dims{rows, D()};
             std::vector<hsize_t> chunk{1, D()};
-            if (rank == 3) {
-                dims.push_back(cols);
-                chunk.push_back(cols);
+            for (const H5::DataSet* m : more) {
+                const hsize_t n = static_cast<hsize_t>(m->getSpace().getSimpleExtentNpoints());
+                dims.push_back(n);
+                chunk.push_back(n);
             }
-            H5::DataSet ds =
-                g.createDataSet(name, type, H5::DataSpace(rank, dims.data()), chunked(chunk));
-            check(H5DSattach_scale(ds.getId(), run_scale.getId(), 0), "H5DSattach_scale");
-            check(H5DSattach_scale(ds.getId(), day_scale.getId(), 1), "H5DSattach_scale");
-            check(H5DSset_label(ds.getId(), 0, "run"), "H5DSset_label");
-            check(H5DSset_label(ds.getId(), 1, "day"), "H5DSset_label");
-            if (rank == 3) {
-                check(H5DSattach_scale(ds.getId(), col_scale->getId(), 2), "H5DSattach_scale");
-                check(H5DSset_label(ds.getId(), 2, col_label), "H5DSset_label");
-            }
-            string_attr(ds, "coordinates", "date");
+            H5::DataSet ds = g.createDataSet(
+                name, type, H5::DataSpace(static_cast<int>(dims.size()), dims.data()),
+                chunked(chunk));
+            attach(ds, series_run, 0);
+            attach(ds, time, 1);
+            for (std::size_t i = 0; i < more.size(); ++i)
+                attach(ds, *more[i], static_cast<unsigned>(i + 2));
+            string_attr(ds, "long_name", long_name);
+            string_attr(ds, "units", units);
+            string_attr(ds, "coordinates", "point replication");
             return ds;
         };
-        const char* units_people = "personnel";
-        for (std::size_t i = 0; i < 4; ++i) {
-            series_f32[i] =
-                make(kSeriesF32[i], PredType::NATIVE_FLOAT, C(), &contingent_scale, "contingent");
-            string_attr(series_f32[i], "units", units_people);
-        }
-        airport_open = make("airport_open", PredType::NATIVE_FLOAT, A(), &airport_scale, "airport");
-        string_attr(airport_open, "units", "fraction of the day open to all classes");
-        regime = make("regime", PredType::NATIVE_INT8, 0, nullptr, nullptr);
-        std::vector<std::int8_t> flags;
-        std::string meanings;
+        const std::vector<const H5::DataSet*> by_contingent{&contingent_scale};
+        series[0] = make("strength", PredType::NATIVE_FLOAT, by_contingent,
+                         "personnel in theatre (on duty or injured) at the end of the day", "1");
+        series[1] = make("on_duty", PredType::NATIVE_FLOAT, by_contingent,
+                         "personnel in theatre and not injured at the end of the day", "1");
+        series[2] = make("filled", PredType::NATIVE_FLOAT, by_contingent,
+                         "billets whose incumbent is on duty at the end of the day", "1");
+        series[3] =
+            make("waiting_at_origin", PredType::NATIVE_FLOAT, by_contingent,
+                 "personnel ready at origin and not yet launched at the end of the day", "1");
+        series[4] = make("in_transit", PredType::NATIVE_FLOAT, by_contingent,
+                         "personnel airborne, at an alternate or on a transfer link at the end "
+                         "of the day",
+                         "1");
+        series[5] = make("airport_open", PredType::NATIVE_FLOAT, {&airport_scale},
+                         "fraction of the day the airport was open to every operator class", "1");
+        series[6] = make("airport_closed", PredType::NATIVE_FLOAT, {&airport_scale, &class_scale},
+                         "fraction of the day the airport was closed to the operator class", "1");
+        H5::DataSet& regime = series[7];
+        regime = make("regime", PredType::NATIVE_INT8, {},
+                      "violence regime at the end of the day (-1: violence off)", "1");
+        // CF flags: -1 means violence is off (the scenario has no regimes), then the regimes by
+        // index. flag_meanings are words: blanks in a regime name become underscores.
+        std::vector<std::int8_t> flags{-1};
+        std::string meanings = "violence_off";
         for (std::size_t i = 0; i < layout.regimes.size(); ++i) {
             flags.push_back(static_cast<std::int8_t>(i));
-            meanings += (i ? " " : "") + layout.regimes[i];
+            std::string word = layout.regimes[i];
+            std::replace_if(
+                word.begin(), word.end(), [](unsigned char ch) { return std::isspace(ch) != 0; },
+                '_');
+            meanings += " " + word;
         }
-        const hsize_t nf = flags.size();
-        if (nf > 0) {
-            H5::Attribute fv =
-                regime.createAttribute("flag_values", PredType::NATIVE_INT8, H5::DataSpace(1, &nf));
-            fv.write(PredType::NATIVE_INT8, flags.data());
-            string_attr(regime, "flag_meanings", meanings);
-        }
-        std::int8_t fill = -1;
-        (void)fill;
-        string_attr(regime, "long_name",
-                    "violence regime at the end of the day (-1: violence off)");
+        int8_list_attr(regime, "flag_values", flags);
+        string_attr(regime, "flag_meanings", meanings);
     }
-
-    H5::DataSet run_scale_;
 
     void create_events() {
         H5::EnumType kind(PredType::NATIVE_UINT8);
@@ -493,16 +673,21 @@ struct ResultsWriter::Impl {
         event_layout.add("contingent", PredType::NATIVE_INT16);
         event_layout.add("airport", PredType::NATIVE_INT16);
         event_layout.add("count", PredType::NATIVE_INT32);
+        H5::Group tables = make_group(file, "/tables");
         const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
         events =
-            file.createDataSet("/events", event_layout.compound(),
-                               H5::DataSpace(1, &zero, &unlimited), chunked({kEventChunkRows}));
+            tables.createDataSet("events", event_layout.compound(),
+                                 H5::DataSpace(1, &zero, &unlimited), chunked({kEventChunkRows}));
         std::vector<std::string> kinds;
         for (int k = 0; k < model::kEventKindCount; ++k)
             kinds.push_back(model::to_string(static_cast<model::EventKind>(k)));
         string_list_attr(events, "kind_labels", kinds);
         string_list_attr(events, "contingent_labels", layout.contingents);
         string_list_attr(events, "airport_labels", layout.airports);
+        string_attr(events, "long_name",
+                    "recorded events: run, t_h (hours since the scenario start), kind, "
+                    "contingent and airport (indices into the label attributes, -1: none), "
+                    "count");
     }
 
     /// Bytes of each series chunk of one run, in PackedSeries order.
@@ -512,7 +697,9 @@ struct ResultsWriter::Impl {
                 dc,
                 dc,
                 dc,
+                dc,
                 static_cast<std::uint32_t>(D() * A() * sizeof(float)),
+                static_cast<std::uint32_t>(D() * A() * K() * sizeof(float)),
                 static_cast<std::uint32_t>(D())};
     }
 
@@ -522,11 +709,10 @@ struct ResultsWriter::Impl {
         if (!r.packed.empty()) {
             ok = ok && r.packed.raw_size == expected;
         } else {
-            const std::vector<float>* f32[] = {&r.strength, &r.on_duty, &r.waiting_at_origin,
-                                               &r.in_transit, &r.airport_open};
-            for (std::size_t i = 0; i < 5; ++i)
+            const auto f32 = r.float_series();
+            for (std::size_t i = 0; i < f32.size(); ++i)
                 ok = ok && f32[i]->size() * sizeof(float) == expected[i];
-            ok = ok && r.regime.size() == expected[5];
+            ok = ok && r.regime.size() == expected[PackedSeries::kCount - 1];
         }
         if (!ok)
             throw OutputError("run " + std::to_string(r.run) +
@@ -546,11 +732,9 @@ struct ResultsWriter::Impl {
 #endif
     }
 
-    /// Writes row `row`'s six series chunks as they are (direct chunk writes).
+    /// Writes row `row`'s series chunks as they are (direct chunk writes).
     void write_series(hsize_t row, const PackedSeries& p) {
-        H5::DataSet* targets[] = {&series_f32[0], &series_f32[1], &series_f32[2],
-                                  &series_f32[3], &airport_open,  &regime};
-        const hsize_t offset[3] = {row, 0, 0};
+        const hsize_t offset[4] = {row, 0, 0, 0};
         std::size_t at = 0;
         for (int i = 0; i < PackedSeries::kCount; ++i) {
             const std::size_t n = p.size[static_cast<std::size_t>(i)];
@@ -558,17 +742,16 @@ struct ResultsWriter::Impl {
                 throw OutputError("run in row " + std::to_string(row) + ": bad packed series");
             // Filter mask bit 1: the pipeline's second filter (deflate) was not applied.
             const std::uint32_t mask = (p.deflated >> i) & 1u ? 0u : 2u;
-            check(H5Dwrite_chunk(targets[i]->getId(), H5P_DEFAULT, mask, offset, n,
-                                 p.bytes.data() + at),
+            check(H5Dwrite_chunk(series[static_cast<std::size_t>(i)].getId(), H5P_DEFAULT, mask,
+                                 offset, n, p.bytes.data() + at),
                   "H5Dwrite_chunk (series)");
             at += n;
         }
         written_bytes(at);
     }
-
-    /// Appends the events of `r` to the pending /events chunk, writing every chunk that fills:
-    /// each column slice is shuffled straight into its planes; the run id, the same on every
-    /// row of the run, fills its planes byte by byte.
+    /// Appends the events of `r` to the pending /tables/events chunk, writing every chunk that
+    /// fills: each column slice is shuffled straight into its planes; the run id, the same on
+    /// every row of the run, fills its planes byte by byte.
     void add_events(std::int64_t run_id, const EventSlices& e) {
         if (e.n == 0) return;
         constexpr auto R = static_cast<std::size_t>(kEventChunkRows);
@@ -595,8 +778,8 @@ struct ResultsWriter::Impl {
         }
     }
 
-    /// Writes the pending /events rows as the next chunk (the last one padded with zero rows,
-    /// which the dataset's extent hides).
+    /// Writes the pending /tables/events rows as the next chunk (the last one padded with zero
+    /// rows, which the dataset's extent hides).
     void write_event_chunk() {
         if (event_rows == 0) return;
         constexpr auto R = static_cast<std::size_t>(kEventChunkRows);
@@ -616,49 +799,50 @@ struct ResultsWriter::Impl {
     }
 
     /// Writes the buffered rows of /runs, /contingent_kpis and the run scale (through io()).
+
+    /// Writes the buffered rows of the per-run variables (through io()).
     void flush() {
         if (buffer.empty()) return;
-        const hsize_t n = buffer.size();
+        const std::size_t n = buffer.size();
         const hsize_t r0 = static_cast<hsize_t>(written);
-        // /runs
-        {
-            std::vector<unsigned char> buf(run_layout.size * n);
-            for (std::size_t i = 0; i < n; ++i) {
-                const RunRecord& r = buffer[i];
-                const std::size_t s = i * run_layout.size;
-                std::size_t c = 0;
-                put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.run);
-                put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.point);
-                put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.replication);
-                put<std::uint64_t>(buf, s, run_layout.columns[c++].offset, r.seed);
-                put<std::int8_t>(buf, s, run_layout.columns[c++].offset,
-                                 static_cast<std::int8_t>(r.status));
-                put<double>(buf, s, run_layout.columns[c++].offset, r.wall_s);
-                for (const auto& k : model::kpi_columns())
-                    put<double>(buf, s, run_layout.columns[c++].offset, r.kpis.*(k.member));
-                put<std::int64_t>(buf, s, run_layout.columns[c++].offset, r.events_dropped);
-            }
-            write_rows(runs, run_layout.compound(), buf.data(), {r0}, {n});
-        }
-        // /contingent_kpis
-        {
-            std::vector<unsigned char> buf(ck_layout.size * n * C());
+        std::vector<std::int64_t> i64(n);
+        auto ints = [&](std::int64_t RunRecord::*m, std::initializer_list<H5::DataSet*> to) {
             for (std::size_t i = 0; i < n; ++i)
-                for (std::size_t c = 0; c < C(); ++c) {
-                    const auto& k = buffer[i].contingent_kpis[c];
-                    const std::size_t s = (i * C() + c) * ck_layout.size;
-                    put<double>(buf, s, ck_layout.columns[0].offset, k.days_to_foc);
-                    put<double>(buf, s, ck_layout.columns[1].offset, k.mean_strength_frac);
-                    put<double>(buf, s, ck_layout.columns[2].offset, k.overstay_person_days);
-                    put<double>(buf, s, ck_layout.columns[3].offset, k.pax_in);
-                }
-            write_rows(contingent_kpis, ck_layout.compound(), buf.data(), {r0, 0}, {n, C()});
+                i64[i] = buffer[i].*m;
+            for (H5::DataSet* ds : to)
+                write_rows(*ds, PredType::NATIVE_INT64, i64.data(), {r0}, {n});
+        };
+        ints(&RunRecord::run, {&run_scale, &series_run});
+        ints(&RunRecord::point, {&point, &series_point});
+        ints(&RunRecord::replication, {&replication, &series_replication});
+        ints(&RunRecord::events_dropped, {&events_dropped});
+        std::vector<std::uint64_t> u64(n);
+        for (std::size_t i = 0; i < n; ++i)
+            u64[i] = buffer[i].seed;
+        write_rows(seed, PredType::NATIVE_UINT64, u64.data(), {r0}, {n});
+        std::vector<std::int8_t> i8(n);
+        for (std::size_t i = 0; i < n; ++i)
+            i8[i] = static_cast<std::int8_t>(buffer[i].status);
+        write_rows(status, PredType::NATIVE_INT8, i8.data(), {r0}, {n});
+        std::vector<double> f64(n);
+        for (std::size_t i = 0; i < n; ++i)
+            f64[i] = buffer[i].wall_s;
+        write_rows(wall_s, PredType::NATIVE_DOUBLE, f64.data(), {r0}, {n});
+        std::size_t k = 0;
+        for (const auto& col : model::kpi_columns()) {
+            for (std::size_t i = 0; i < n; ++i)
+                f64[i] = buffer[i].kpis.*(col.member);
+            write_rows(kpis[k++], PredType::NATIVE_DOUBLE, f64.data(), {r0}, {n});
         }
-        // run ids scale
-        std::vector<std::int64_t> ids;
-        for (const RunRecord& r : buffer)
-            ids.push_back(r.run);
-        write_rows(run_scale_, PredType::NATIVE_INT64, ids.data(), {r0}, {n});
+        f64.resize(n * C());
+        k = 0;
+        for (const auto& col : model::contingent_kpi_columns()) {
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t c = 0; c < C(); ++c)
+                    f64[i * C() + c] = buffer[i].contingent_kpis[c].*(col.member);
+            write_rows(contingent_kpis[k++], PredType::NATIVE_DOUBLE, f64.data(), {r0, 0},
+                       {n, C()});
+        }
         written += static_cast<std::int64_t>(n);
         buffer.clear();
     }
@@ -708,10 +892,7 @@ void ResultsWriter::append(RunRecord record, const EventSlices* events) {
     });
     // Only the per-run tables wait for a block of rows: drop the bulk now.
     record.packed = PackedSeries{};
-    for (auto* s : {&record.strength, &record.on_duty, &record.waiting_at_origin,
-                    &record.in_transit, &record.airport_open})
-        *s = {};
-    record.regime = {};
+    record.drop_raw_series();
     record.events = {};
     w.buffer.push_back(std::move(record));
     ++w.appended;

@@ -1,4 +1,4 @@
-// The HDF5 results recorder: writes the `mss-sim/1` format (DESIGN §5, docs/results.md).
+// The HDF5 results recorder: writes the `mss-sim/2` format (DESIGN §5, docs/results.md).
 // One writer owns the file; runs arrive in row order and are written a block of rows at a
 // time, so memory stays bounded however many runs a file holds.
 #pragma once
@@ -14,6 +14,9 @@
 #include "sim/output/run_record.hpp"
 
 namespace mss::output {
+
+/// The format this program writes and reads: the root attribute `format`.
+inline constexpr const char* kFormat = "mss-sim/2";
 
 /// Raised for any failure to create or write a results file (exit code 1 in `mss`).
 class OutputError : public std::runtime_error {

@@ -15,12 +15,13 @@ namespace mss::output {
 /// Outcome of a run, stored in /runs `status`.
 enum class RunStatus : std::int8_t { ok = 0, failed = 1 };
 
-/// A run's six series as the results file stores them, one chunk each, in the order strength,
-/// on_duty, waiting_at_origin, in_transit, airport_open, regime: byte-shuffled, then deflated
+/// A run's eight series as the results file stores them, one chunk each, in the order strength,
+/// on_duty, filled, waiting_at_origin, in_transit, airport_open, airport_closed, regime
+/// (RunRecord::float_series() order, then regime): byte-shuffled, then deflated
 /// unless that would not shrink them (output/chunk_codec.hpp). Encoded on the worker thread
 /// that simulated the run, so the writer thread only copies bytes.
 struct PackedSeries {
-    static constexpr int kCount = 6;
+    static constexpr int kCount = 8;
     std::vector<std::uint8_t> bytes;               ///< the chunks, back to back
     std::array<std::uint32_t, kCount> size{};      ///< encoded bytes of each chunk
     std::array<std::uint32_t, kCount> raw_size{};  ///< bytes of each chunk before encoding
@@ -101,14 +102,34 @@ struct RunRecord {
     double wall_s = 0.0;  ///< wall-clock seconds (excluded from identity checks)
     model::RunKpis kpis;
     std::vector<model::ContingentKpis> contingent_kpis;
-    std::vector<float> strength, on_duty, waiting_at_origin, in_transit;  ///< [day][contingent]
-    std::vector<float> airport_open;                                      ///< [day][airport]
-    std::vector<std::int8_t> regime;                                      ///< [day]
+    std::vector<float> strength, on_duty, filled, waiting_at_origin,
+        in_transit;                     ///< [day][contingent]
+    std::vector<float> airport_open;    ///< [day][airport]
+    std::vector<float> airport_closed;  ///< [day][airport][closure class]
+    std::vector<std::int8_t> regime;    ///< [day]
     /// The series encoded for the file; when set, the raw series above may be empty (a record
     /// that travelled through a journal or an MPI message carries only this).
     PackedSeries packed;
     EventColumns events;
     std::int64_t events_dropped = 0;  ///< beyond the scenario's max_events_per_run
+
+    /// Number of float series (all but regime), in PackedSeries order.
+    static constexpr std::size_t kFloatSeries = PackedSeries::kCount - 1;
+    /// The float series in PackedSeries order (regime, the last chunk, is not a float).
+    std::array<std::vector<float>*, kFloatSeries> float_series() noexcept {
+        return {&strength,   &on_duty,      &filled,        &waiting_at_origin,
+                &in_transit, &airport_open, &airport_closed};
+    }
+    std::array<const std::vector<float>*, kFloatSeries> float_series() const noexcept {
+        return {&strength,   &on_duty,      &filled,        &waiting_at_origin,
+                &in_transit, &airport_open, &airport_closed};
+    }
+    /// Releases the raw series (once they are packed).
+    void drop_raw_series() noexcept {
+        for (auto* s : float_series())
+            *s = {};
+        regime = {};
+    }
 };
 
 /// Collects a RunRecord from the model's reports.
@@ -123,9 +144,11 @@ public:
     void on_day(const model::DaySnapshot& s) override {
         append(r_.strength, s.strength);
         append(r_.on_duty, s.on_duty);
+        append(r_.filled, s.filled);
         append(r_.waiting_at_origin, s.waiting_at_origin);
         append(r_.in_transit, s.in_transit);
         append(r_.airport_open, s.airport_open);
+        append(r_.airport_closed, s.airport_closed);
         r_.regime.push_back(s.regime);
     }
     void on_event(const model::EventRecord& e) override {

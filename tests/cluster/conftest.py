@@ -90,7 +90,7 @@ def journal_header(path):
     if len(raw) < HEADER.size:
         return None
     magic, size, version, ident, total, si, sc, first, count, _ = HEADER.unpack(raw)
-    assert magic == b"MSSJNL01" and size == 80 and version == 4
+    assert magic == b"MSSJNL01" and size == 80 and version == 5
     return dict(identity=ident.decode(), total=total, shard=(si, sc), first=first, count=count)
 
 

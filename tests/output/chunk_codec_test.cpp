@@ -90,22 +90,24 @@ TEST_CASE("packing a record keeps every series chunk and releases the raw series
     RunRecord r;
     r.strength.assign(10 * 3, 600.0f);
     r.on_duty.assign(10 * 3, 590.0f);
+    r.filled.assign(10 * 3, 580.0f);
     r.waiting_at_origin.assign(10 * 3, 0.0f);
     r.in_transit.assign(10 * 3, 0.0f);
     r.airport_open.assign(10 * 2, 1.0f);
+    r.airport_closed.assign(10 * 2 * 4, 0.0f);
+    r.airport_closed[17] = 0.25f;
     r.regime.assign(10, 1);
     const PackedSeries p = pack_series(r);
-    CHECK(p.raw_size == std::array<std::uint32_t, 6>{120, 120, 120, 120, 80, 10});
+    CHECK(p.raw_size == std::array<std::uint32_t, 8>{120, 120, 120, 120, 120, 80, 320, 10});
     std::size_t at = 0;
-    const std::vector<float>* f32[] = {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit,
-                                       &r.airport_open};
-    for (std::size_t i = 0; i < 6; ++i) {
+    const auto f32 = r.float_series();
+    for (std::size_t i = 0; i < 8; ++i) {
         std::vector<std::uint8_t> raw(p.raw_size[i]);
-        if (i < 5)
+        if (i < 7)
             std::memcpy(raw.data(), f32[i]->data(), raw.size());
         else
             std::memcpy(raw.data(), r.regime.data(), raw.size());
-        const std::size_t k = i < 5 ? 4 : 1;
+        const std::size_t k = i < 7 ? 4 : 1;
         std::vector<std::uint8_t> stored;
         if ((p.deflated >> i) & 1u)
             stored = inflate_all(p.bytes.data() + at, p.size[i], p.raw_size[i]);
@@ -119,6 +121,8 @@ TEST_CASE("packing a record keeps every series chunk and releases the raw series
     RunRecord q = r;
     pack(q);
     CHECK(q.strength.empty());
+    CHECK(q.filled.empty());
+    CHECK(q.airport_closed.empty());
     CHECK(q.regime.empty());
     CHECK(q.packed.bytes == p.bytes);
     pack(q);  // packing twice keeps the packed series

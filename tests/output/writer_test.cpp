@@ -1,6 +1,7 @@
 // sim/output/results_writer.hpp: what the writer stores through direct chunk writes reads back
 // through HDF5's stock filters (results_reader), value for value: packed or raw series,
-// incompressible chunks, /events across chunk boundaries and a partial last chunk.
+// incompressible chunks, /tables/events across chunk boundaries and a partial last chunk; the
+// per-run variables across their chunks; the format version check.
 #include "sim/output/results_writer.hpp"
 
 #include <unistd.h>
@@ -10,6 +11,8 @@
 #include <filesystem>
 #include <random>
 
+#include <H5Cpp.h>
+
 #include "sim/output/chunk_codec.hpp"
 #include "sim/output/results_reader.hpp"
 
@@ -18,7 +21,7 @@ using namespace mss::output;
 
 namespace {
 
-constexpr std::size_t D = 5, C = 2, A = 3;
+constexpr std::size_t D = 5, C = 2, A = 3, K = mss::model::kClosureClassCount;
 
 FileLayout small_layout(std::int64_t rows) {
     FileLayout l;
@@ -43,15 +46,23 @@ RunRecord record(std::int64_t run, std::size_t events, bool noisy) {
     auto value = [&](std::size_t i) {
         return noisy ? u(g) : static_cast<float>(100 * run + static_cast<std::int64_t>(i % 4));
     };
-    for (auto* s : {&r.strength, &r.on_duty, &r.waiting_at_origin, &r.in_transit})
+    for (auto* s : {&r.strength, &r.on_duty, &r.filled, &r.waiting_at_origin, &r.in_transit})
         for (std::size_t i = 0; i < D * C; ++i)
             s->push_back(value(i));
     for (std::size_t i = 0; i < D * A; ++i)
         r.airport_open.push_back(value(i) / 1000.0f);
+    for (std::size_t i = 0; i < D * A * K; ++i)
+        r.airport_closed.push_back(i % 7 == 0 ? value(i) / 1000.0f : 0.0f);
     for (std::size_t d = 0; d < D; ++d)
         r.regime.push_back(static_cast<std::int8_t>(d % 2));
-    r.contingent_kpis.assign(C, mss::model::ContingentKpis{1.0, 0.5, 0.5, 0.0, 10.0});
-    r.kpis.cost_usd = 1000.0 + static_cast<double>(run);
+    for (std::size_t c = 0; c < C; ++c)
+        r.contingent_kpis.push_back(mss::model::ContingentKpis{
+            1.0 + static_cast<double>(c), 0.5, 0.25, 0.0, 10.0 * static_cast<double>(run)});
+    r.contingent_kpis[0].days_to_foc = mss::model::kNaN;
+    double k = 0.0;
+    for (const auto& col : mss::model::kpi_columns())
+        r.kpis.*(col.member) = 1000.0 * static_cast<double>(run) + ++k;
+    r.kpis.days_to_foc = mss::model::kNaN;
     for (std::size_t e = 0; e < events; ++e)
         r.events.push_back({0.5 * static_cast<double>(e), mss::model::EventKind::landed,
                             static_cast<std::int16_t>(e % C), static_cast<std::int16_t>(e % A),
@@ -68,15 +79,30 @@ struct TempFile {
     }
 };
 
+bool same_double(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
 void check_same(const RunRecord& a, const RunRecord& b) {
     CHECK(a.run == b.run);
     CHECK(a.strength == b.strength);
+    CHECK(a.point == b.point);
+    CHECK(a.replication == b.replication);
+    CHECK(a.seed == b.seed);
     CHECK(a.on_duty == b.on_duty);
+    CHECK(a.filled == b.filled);
     CHECK(a.waiting_at_origin == b.waiting_at_origin);
     CHECK(a.in_transit == b.in_transit);
     CHECK(a.airport_open == b.airport_open);
+    CHECK(a.airport_closed == b.airport_closed);
     CHECK(a.regime == b.regime);
-    CHECK(a.kpis.cost_usd == b.kpis.cost_usd);
+    for (const auto& col : mss::model::kpi_columns())
+        CHECK(same_double(a.kpis.*(col.member), b.kpis.*(col.member)));
+    REQUIRE(a.contingent_kpis.size() == b.contingent_kpis.size());
+    for (std::size_t c = 0; c < a.contingent_kpis.size(); ++c)
+        for (const auto& col : mss::model::contingent_kpi_columns())
+            CHECK(same_double(a.contingent_kpis[c].*(col.member),
+                              b.contingent_kpis[c].*(col.member)));
     REQUIRE(a.events.size() == b.events.size());
     for (std::size_t i = 0; i < a.events.size(); ++i) {
         CHECK(a.events[i].t_h == b.events[i].t_h);
@@ -168,4 +194,74 @@ TEST_CASE("the writer refuses series of the wrong shape, packed or raw", "[outpu
     pack(packed);
     CHECK_THROWS_AS(w.append(packed), OutputError);
     CHECK(w.rows_appended() == 0);
+}
+
+TEST_CASE("the per-run variables and the layout read back across chunks of rows", "[output]") {
+    TempFile f;
+    FileLayout l = small_layout(1100);  // more rows than one chunk of a per-run variable
+    l.factor_names = {"fleet.size", "contingent.Kenya.billets"};
+    l.points.clear();
+    for (int p = 0; p < 2; ++p)
+        l.points.push_back({2.0 + p, 1000.0 - 100.0 * p});
+    Provenance prov;
+    prov.scenario_toml = "[scenario]\nname = \"small\"\n";
+    prov.sweep_toml = "[sweep]\n";
+    prov.sweep_hash = "0123456789abcdef";
+    std::vector<RunRecord> runs;
+    {
+        ResultsWriter w(f.path, l, prov);
+        for (std::int64_t i = 0; i < 1100; ++i) {
+            RunRecord r = record(i, 1, false);
+            r.point = i / 550;
+            r.replication = i % 550;
+            r.seed = 7 + static_cast<std::uint64_t>(i);
+            r.status = i == 1030 ? RunStatus::failed : RunStatus::ok;
+            runs.push_back(r);
+            w.append(std::move(r));
+        }
+        w.finish();
+    }
+    const ResultsInfo info = read_info(f.path);
+    CHECK(info.format == "mss-sim/2");
+    CHECK(info.layout.rows == 1100);
+    CHECK(info.layout.days == static_cast<std::int32_t>(D));
+    CHECK(info.layout.start_days_since_epoch == 19900);
+    CHECK(info.layout.contingents == l.contingents);
+    CHECK(info.layout.airports == l.airports);
+    CHECK(info.layout.regimes == l.regimes);
+    CHECK(info.layout.regime_shares == l.regime_shares);
+    CHECK(info.layout.factor_names == l.factor_names);
+    CHECK(info.layout.points == l.points);
+    CHECK(info.provenance.sweep_hash == prov.sweep_hash);
+    CHECK(info.provenance.scenario_toml == prov.scenario_toml);
+    const RunsTable t = read_runs(f.path);
+    REQUIRE(t.run.size() == 1100);
+    REQUIRE(t.kpi_names.size() == mss::model::kpi_columns().size());
+    for (std::size_t i = 0; i < 1100; ++i) {
+        CHECK(t.run[i] == runs[i].run);
+        CHECK(t.point[i] == runs[i].point);
+        CHECK(t.replication[i] == runs[i].replication);
+        CHECK(t.seed[i] == runs[i].seed);
+        CHECK(t.status[i] == static_cast<std::int8_t>(runs[i].status));
+        std::size_t k = 0;
+        for (const auto& col : mss::model::kpi_columns())
+            CHECK(same_double(t.kpis[k++][i], runs[i].kpis.*(col.member)));
+    }
+    const auto back = read_records(f.path, 1020, 10);
+    for (std::size_t i = 0; i < back.size(); ++i)
+        check_same(runs[1020 + i], back[i]);
+}
+
+TEST_CASE("a file of another format version is refused, naming both versions", "[output]") {
+    TempFile f;
+    {
+        H5::H5File h(f.path.string(), H5F_ACC_TRUNC);
+        H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
+        H5::Attribute a = h.openGroup("/").createAttribute("format", t, H5::DataSpace(H5S_SCALAR));
+        a.write(t, std::string("mss-sim/1"));
+    }
+    const std::string want = f.path.string() + " is format mss-sim/1; this mss reads mss-sim/2";
+    CHECK_THROWS_WITH(read_info(f.path), want);
+    CHECK_THROWS_WITH(read_runs(f.path), want);
+    CHECK_THROWS_WITH(read_records(f.path, 0, 1), want);
 }
