@@ -1,11 +1,11 @@
-"""Offline analysis of mss-sim results files (format mss-sim/1): reports, plots, comparisons.
+"""Offline analysis of mss-sim results files (format mss-sim/2): reports, plots, comparisons.
 
 Library use::
 
     import analysis
     res = analysis.load("runs/baseline.h5")
-    res.runs            # pandas DataFrame of /runs (one row per run, KPI columns)
-    res.series          # xarray Dataset of /series (dims run, day, contingent, airport; `date`)
+    res.runs            # pandas DataFrame of the per-run root variables (one row per run, KPI columns)
+    res.series          # xarray Dataset of /series (dims run, time, contingent, airport, operator_class)
     res.points, res.events, res.scenario, res.info
     res.summary()       # the KPI table of `mss summary`
 

@@ -2,7 +2,7 @@
 
 Every function takes a `Results` (and for some a run mask) and returns a Figure of fixed size;
 `save` writes it as PNG at `DPI`. Legends sit in a row of their own below the axes so that
-they never cover data; time axes show dates (the `date` coordinate of /series).
+they never cover data; time axes show dates (the decoded `time` coordinate of /series).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Reading mss-sim/1 results files (docs/results.md) into pandas and xarray.
+"""Reading mss-sim/2 results files (docs/results.md) into pandas and xarray.
 
-`load(path)` checks the file and returns a `Results`: the /runs table as a DataFrame, the
-/series group as an xarray Dataset with named dimensions (run, day, contingent, airport) and
-the `date` coordinate, the design points, the events with their labels, and the resolved
-scenario parsed with tomllib. Everything the plots need that is not in the arrays
+`load(path)` checks the file and returns a `Results`: the root's per-run variables as a
+DataFrame (`runs`), the /series group as an xarray Dataset with named dimensions (run, time,
+contingent, airport, operator_class; `time` decoded to dates), the design points, the events
+with their labels, and the resolved scenario parsed with tomllib. Everything the plots need that is not in the arrays
 (authorised strength, the floor, the main airport) is derived here, once.
 """
 
@@ -25,19 +25,27 @@ import pandas as pd
 if TYPE_CHECKING:
     import xarray as xr
 
-FORMAT = "mss-sim/1"
+FORMAT = "mss-sim/2"
 
-#: Columns of /runs that are not KPIs (docs/results.md).
+#: Per-run root variables that are not KPIs (docs/results.md), in `runs` column order.
 RUN_ID_COLUMNS = ("run", "point", "replication", "seed", "status", "wall_s")
-#: The trailing non-KPI column of /runs.
+#: The trailing non-KPI column of `runs`.
 RUN_TAIL_COLUMNS = ("events_dropped",)
-#: Columns of /runs that the analysis reads (`wall_s` and `events_dropped` may be absent).
+#: Per-run root variables that the analysis reads (`wall_s` and `events_dropped` may be
+#: absent).
 RUN_REQUIRED = ("run", "point", "replication", "seed", "status")
-#: Columns of /events (docs/results.md).
+#: Prefix of the per-contingent KPI variables (`contingent_days_to_foc`, ...).
+CONTINGENT_PREFIX = "contingent_"
+#: Columns of /tables/events (docs/results.md).
 EVENT_COLUMNS = ("run", "t_h", "kind", "contingent", "airport", "count")
+EVENTS = "tables/events"
 #: The /series variables the plots read, with their dimensions (docs/results.md).
-SERIES_DIMS = {"strength": ("run", "day", "contingent"), "on_duty": ("run", "day", "contingent"),
-               "airport_open": ("run", "day", "airport"), "regime": ("run", "day")}
+SERIES_DIMS = {"strength": ("run", "time", "contingent"),
+               "on_duty": ("run", "time", "contingent"),
+               "filled": ("run", "time", "contingent"),
+               "airport_open": ("run", "time", "airport"),
+               "airport_closed": ("run", "time", "airport", "operator_class"),
+               "regime": ("run", "time")}
 
 #: Defaults of the [kpis] table (docs/scenario.md, sim/model/config.hpp KpiConfig).
 KPI_DEFAULTS = {"ioc_frac": 0.5, "foc_frac": 0.95, "floor_frac": 0.9}
@@ -45,7 +53,7 @@ KPI_DEFAULTS = {"ioc_frac": 0.5, "foc_frac": 0.95, "floor_frac": 0.9}
 #: Default of `main_gateway` (docs/scenario.md).
 MAIN_GATEWAY_DEFAULT = "PAP"
 
-REQUIRED = ("scenario", "points", "runs", "series")
+REQUIRED = ("scenario", "run", "design_point", "series", "regimes")
 
 
 class InputError(Exception):
@@ -90,6 +98,22 @@ def _table(path: Path, f, name: str, columns=(), ndim: int = 1, text=()) -> np.n
         raise InputError(f"{path}: cannot read /{name}: {e}") from e
 
 
+def _column(path: Path, f, name: str, ndim: int = 1) -> np.ndarray:
+    """The numeric variable /name, read whole. InputError naming it unless it is numeric with
+    `ndim` dimensions, or when HDF5 cannot read it (a damaged file)."""
+    ds = f.get(name)
+    if not isinstance(ds, h5py.Dataset) or ds.dtype.names is not None:
+        raise InputError(f"{path}: /{name} is missing or not a variable")
+    if ds.ndim != ndim:
+        raise InputError(f"{path}: /{name} has {ds.ndim} dimensions, expected {ndim}")
+    if ds.dtype.kind not in "biuf":
+        raise InputError(f"{path}: /{name} is not numeric ({ds.dtype})")
+    try:
+        return ds[()]
+    except OSError as e:
+        raise InputError(f"{path}: cannot read /{name}: {e}") from e
+
+
 def _str_list(v) -> list[str]:
     if v is None:
         return []
@@ -105,7 +129,7 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 
 def check_file(path: str | Path) -> Path:
-    """Raises InputError unless `path` is an existing mss-sim/1 results file."""
+    """Raises InputError unless `path` is an existing mss-sim/2 results file."""
     p = Path(path)
     if not os.path.exists(p):   # also for a name too long or a symlink loop (no OSError)
         raise InputError(f"{p}: no such file")
@@ -123,7 +147,7 @@ def check_file(path: str | Path) -> Path:
                                  f"`format`)")
             fmt = _str(fmt, "replace")
             if fmt != FORMAT:
-                raise InputError(f"{p}: not an {FORMAT} results file (format is {fmt!r})")
+                raise InputError(f"{p} is format {fmt}; this mss reads {FORMAT}")
             missing = [name for name in REQUIRED if name not in f]
             if missing:
                 raise InputError(f"{p}: malformed {FORMAT} file: missing "
@@ -143,7 +167,7 @@ class KpiSettings:
 
 
 class Results:
-    """One mss-sim/1 results file. Tables are read on first use; `series` keeps the file
+    """One mss-sim/2 results file. Tables are read on first use; `series` keeps the file
     open until `close()` (or the end of a `with` block)."""
 
     def __init__(self, path: str | Path):
@@ -165,17 +189,40 @@ class Results:
             self.sweep_toml: str | None = _attr_str(p, sc, "sweep_toml", None)
             self.sweep_hash: str | None = _attr_str(p, sc, "sweep_hash", None)
             self.start_date: str = _attr_str(p, sc, "start_date")
-            #: /points as a DataFrame: `point` and one column per sweep factor.
-            self.points: pd.DataFrame = pd.DataFrame(_table(p, f, "points", ["point"]))
-            self.runs: pd.DataFrame = pd.DataFrame(_table(p, f, "runs", RUN_REQUIRED))
-            runs = f["runs"]
             try:
-                units = _str_list(runs.attrs.get("kpi_units"))
-                self.status_labels: list[str] = _str_list(runs.attrs.get("status_labels"))
+                factors = _str_list(f["design_point"].attrs.get("factors"))
+                kpis = _str_list(f["run"].attrs.get("kpis"))
+                ckpis = _str_list(f["contingent"].attrs.get("kpis")) if "contingent" in f else []
+                self.status_labels: list[str] = _str(
+                    f["status"].attrs.get("flag_meanings", "ok failed")).split() \
+                    if "status" in f else ["ok", "failed"]
+                units = {k: _str(f[k].attrs.get("units", "")) for k in kpis if k in f}
             except (UnicodeDecodeError, OSError) as e:
-                raise InputError(f"{p}: /runs attrs are not UTF-8 text: {e}") from e
-            self._regimes = (_table(p, f, "regimes", ["name", "stationary_share"],
-                                    text=["name"]) if "regimes" in f else None)
+                raise InputError(f"{p}: attributes of the root variables are not UTF-8 text: "
+                                 f"{e}") from e
+            #: The design points as a DataFrame: `point` and one column per sweep factor.
+            points = {"point": _column(p, f, "design_point")}
+            for k in factors:
+                points[k] = _column(p, f, k)
+            self.points: pd.DataFrame = pd.DataFrame(points)
+            #: One row per run: run, point, replication, seed, status, wall_s, the KPIs,
+            #: events_dropped (the root's per-run variables).
+            cols = {}
+            n = None
+            for k in RUN_ID_COLUMNS + tuple(kpis) + RUN_TAIL_COLUMNS:
+                if k not in f and k not in RUN_REQUIRED:
+                    continue
+                cols[k] = _column(p, f, k)
+                if n is not None and len(cols[k]) != n:
+                    raise InputError(f"{p}: /{k} has {len(cols[k])} rows, /run has {n}")
+                n = len(cols[k])
+            self.runs: pd.DataFrame = pd.DataFrame(cols)
+            self._contingent_kpi_names = [k for k in ckpis if k in f]
+            g = f["regimes"]
+            self._regimes = None
+            if isinstance(g, h5py.Group) and "regime" in g:
+                self._regimes = {"name": [_str(x, "replace") for x in g["regime"][()]],
+                                 "stationary_share": _column(p, g, "stationary_share")}
         try:
             #: The resolved scenario as a dict (tomllib).
             self.scenario: dict = tomllib.loads(self.scenario_toml) if self.scenario_toml else {}
@@ -185,28 +232,17 @@ class Results:
             self.sweep: dict | None = tomllib.loads(self.sweep_toml) if self.sweep_toml else None
         except tomllib.TOMLDecodeError:
             self.sweep = None
-        #: KPI name -> unit (from the /runs attr `kpi_units`, entries "name:unit").
-        self.kpi_units: dict[str, str] = {}
-        for u in units:
-            name, _, unit = u.partition(":")
-            if name in self.runs.columns:
-                self.kpi_units[name] = unit
-        #: KPI column names of /runs, in file order: those named in `kpi_units`, else every
-        #: float column that is not an id, the wall clock or events_dropped.
-        if self.kpi_units:
-            self.kpi_names: list[str] = [c for c in self.runs.columns if c in self.kpi_units]
-        else:
-            self.kpi_names = [c for c in self.runs.columns
-                              if c not in RUN_ID_COLUMNS + RUN_TAIL_COLUMNS
-                              and self.runs[c].dtype.kind == "f"]
-            self.kpi_units = {k: "" for k in self.kpi_names}
+        #: KPI name -> unit (each KPI variable's `units`).
+        self.kpi_units: dict[str, str] = dict(units)
+        #: KPI names in file order (the `kpis` attribute of /run).
+        self.kpi_names: list[str] = [c for c in self.runs.columns if c in self.kpi_units]
         if self.points["point"].duplicated().any():
-            raise InputError(f"{self.path}: /points lists a design point twice")
+            raise InputError(f"{self.path}: /design_point lists a design point twice")
         stray = sorted(set(self.runs["point"]) - set(self.points["point"]))
         if stray:
-            raise InputError(f"{self.path}: /runs has runs of design point {stray[0]}, which "
-                             "/points does not list")
-        #: Sweep factor names (the /points columns other than `point`), in file order.
+            raise InputError(f"{self.path}: /point has runs of design point {stray[0]}, which "
+                             "/design_point does not list")
+        #: Sweep factor names (the `factors` of /design_point), in file order.
         self.factors: list[str] = [c for c in self.points.columns if c != "point"]
         self._series = None  # xarray.Dataset, opened on first use
 
@@ -248,7 +284,7 @@ class Results:
             idx = levels.get(f)
             if not isinstance(values, list) or idx is None:
                 continue
-            # Levels that are all plain numbers are the /points column itself; for the others
+            # Levels that are all plain numbers are the factor variable itself; for the others
             # (distribution tables, strings) `mss` stores the level's index there (NaN in
             # older files), and the sweep text says what each level is.
             plain = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
@@ -285,7 +321,7 @@ class Results:
     def factor_values(self) -> pd.DataFrame:
         """Numeric value of each sweep factor at each design point (index `point`): the
         /points column, or, for a factor whose values are not numbers (distributions,
-        strings: /points holds the level's index, or NaN in older files), the level's `mean`
+        strings: the factor variable holds the level's index, or NaN in older files), the level's `mean`
         (or `median`, `value`) from the sweep text, else the level's index 0, 1, ..."""
         return self._factor_info[0]
 
@@ -299,8 +335,9 @@ class Results:
 
     @property
     def series(self) -> "xr.Dataset":
-        """The /series group: strength, on_duty, waiting_at_origin, in_transit [run, day,
-        contingent], airport_open [run, day, airport], regime [run, day]; `date` coordinate."""
+        """The /series group: strength, on_duty, filled, waiting_at_origin, in_transit [run,
+        time, contingent], airport_open [run, time, airport], airport_closed [run, time,
+        airport, operator_class], regime [run, time]; `time` holds the dates."""
         if self._series is None:
             import xarray as xr
             try:
@@ -317,7 +354,7 @@ class Results:
 
     def _check_series(self, ds) -> None:
         """InputError unless the variables the plots read have their dimensions, a numeric
-        type and one row per run of /runs; reads them (a damaged chunk fails here)."""
+        type and one row per run; reads them (a damaged chunk fails here)."""
         for name, dims in SERIES_DIMS.items():
             if name not in ds.variables:
                 raise InputError(f"{self.path}: /series/{name} is missing")
@@ -329,7 +366,7 @@ class Results:
             if v.dtype.kind not in "biuf":
                 raise InputError(f"{self.path}: /series/{name} is not numeric ({v.dtype})")
         if ds.sizes["run"] != self.n_runs:
-            raise InputError(f"{self.path}: /series has {ds.sizes['run']} runs but /runs has "
+            raise InputError(f"{self.path}: /series has {ds.sizes['run']} runs but /run has "
                              f"{self.n_runs}")
         for name in SERIES_DIMS:
             try:
@@ -339,23 +376,16 @@ class Results:
 
     @cached_property
     def dates(self) -> pd.DatetimeIndex:
-        """The date of each day (from the `date` coordinate)."""
-        s = self.series
-        try:
-            if "date" in s.coords or "date" in s:
-                return pd.to_datetime([_str(x) for x in s["date"].values])
-        except Exception as e:  # noqa: BLE001 - unreadable or not ISO dates
-            raise InputError(f"{self.path}: /series/date does not hold ISO dates: {e}") from e
-        try:
-            start = pd.Timestamp(self.start_date)
-            return start + pd.to_timedelta(s["day"].values, unit="D")
-        except Exception as e:  # noqa: BLE001
-            raise InputError(f"{self.path}: no /series/date, and /scenario attr `start_date` "
-                             f"{self.start_date!r} with /series/day gives no dates: {e}") from e
+        """The date of each day (the decoded `time` coordinate: 00:00 of the day)."""
+        t = self.series["time"].values
+        if t.dtype.kind != "M":
+            raise InputError(f"{self.path}: /series/time is not a CF time axis (units "
+                             f"{self.series['time'].attrs.get('units')!r})")
+        return pd.DatetimeIndex(t)
 
     @property
     def days(self) -> int:
-        return int(self.series.sizes["day"])
+        return int(self.series.sizes["time"])
 
     @cached_property
     def contingents(self) -> list[str]:
@@ -367,17 +397,17 @@ class Results:
 
     @cached_property
     def events(self) -> pd.DataFrame:
-        """/events: run, t_h (hours since start), kind, contingent, airport (labels as
+        """/tables/events: run, t_h (hours since start), kind, contingent, airport (labels as
         pandas categoricals; -1 = none becomes NaN), count."""
         with h5py.File(self.path, "r") as f:
-            if "events" not in f:
+            if EVENTS not in f:
                 return pd.DataFrame({"run": pd.Series(dtype="int64"),
                                      "t_h": pd.Series(dtype="float64"),
                                      "kind": pd.Categorical([]), "contingent": pd.Categorical([]),
                                      "airport": pd.Categorical([]),
                                      "count": pd.Series(dtype="int32")})
-            raw = _table(self.path, f, "events", EVENT_COLUMNS)
-            ds = f["events"]
+            raw = _table(self.path, f, EVENTS, EVENT_COLUMNS)
+            ds = f[EVENTS]
             try:
                 kinds = _str_list(ds.attrs.get("kind_labels"))
                 cont = _str_list(ds.attrs.get("contingent_labels"))
@@ -412,49 +442,43 @@ class Results:
 
     @cached_property
     def contingent_kpis(self) -> pd.DataFrame:
-        """/contingent_kpis in long form: run, contingent, days_to_foc, mean_strength_frac,
-        overstay_person_days, pax_in."""
+        """The per-contingent KPIs (root variables `contingent_<kpi>` [run, contingent]) in long
+        form: run, contingent, then one column per KPI named without the prefix
+        (days_to_foc, mean_filled_frac, ...)."""
+        if not self._contingent_kpi_names:
+            return pd.DataFrame()
+        labels = self.contingents
+        out = {"run": np.repeat(self.runs["run"].to_numpy(), len(labels)),
+               "contingent": pd.Categorical(np.tile(labels, self.n_runs), categories=labels)}
         with h5py.File(self.path, "r") as f:
-            if "contingent_kpis" not in f:
-                return pd.DataFrame()
-            raw = _table(self.path, f, "contingent_kpis", ndim=2)
-            try:
-                labels = _str_list(f["contingent_kpis"].attrs.get("contingent_labels"))
-            except (UnicodeDecodeError, OSError) as e:
-                raise InputError(f"{self.path}: /contingent_kpis attr `contingent_labels` is "
-                                 f"not UTF-8 text: {e}") from e
-        labels = labels or self.contingents
-        if len(set(labels)) != len(labels):
-            raise InputError(f"{self.path}: /contingent_kpis attr `contingent_labels` repeats "
-                             "a label")
-        n, c = raw.shape
-        if n != self.n_runs or c != len(labels):
-            raise InputError(f"{self.path}: /contingent_kpis is {n} × {c}, expected one row "
-                             f"per run ({self.n_runs}) and one column per contingent "
-                             f"({len(labels)})")
-        out = {"run": np.repeat(self.runs["run"].to_numpy(), c),
-               "contingent": pd.Categorical(np.tile(labels, n), categories=labels)}
-        for name in raw.dtype.names:
-            out[name] = raw[name].reshape(-1)
+            for name in self._contingent_kpi_names:
+                raw = _column(self.path, f, name, ndim=2)
+                if raw.shape != (self.n_runs, len(labels)):
+                    raise InputError(f"{self.path}: /{name} is {raw.shape[0]} × {raw.shape[1]}, "
+                                     f"expected one row per run ({self.n_runs}) and one column "
+                                     f"per contingent ({len(labels)})")
+                out[name[len(CONTINGENT_PREFIX):]] = raw.reshape(-1)
         return pd.DataFrame(out)
 
     @property
     def regimes(self) -> pd.DataFrame:
         """/regimes: name, stationary_share (empty when violence is off)."""
-        if self._regimes is None or len(self._regimes) == 0:
+        if self._regimes is None or len(self._regimes["name"]) == 0:
             return pd.DataFrame({"name": pd.Series(dtype=object),
                                  "stationary_share": pd.Series(dtype=float)})
-        return pd.DataFrame({"name": [_str(x) for x in self._regimes["name"]],
-                             "stationary_share": self._regimes["stationary_share"]})
+        return pd.DataFrame(self._regimes)
 
     @cached_property
     def regime_names(self) -> list[str]:
-        """Regime names by index: /regimes, else the CF `flag_meanings` of /series/regime."""
+        """Regime names by index: /regimes, else the CF flags of /series/regime (without
+        `violence_off`, the flag of -1)."""
         names = list(self.regimes["name"])
         if names:
             return names
         attrs = self.series["regime"].attrs
-        return _str(attrs.get("flag_meanings", "")).split()
+        values = np.atleast_1d(attrs.get("flag_values", []))
+        meanings = _str(attrs.get("flag_meanings", "")).split()
+        return [m for v, m in zip(values, meanings) if int(v) >= 0]
 
     # ----------------------------------------------------------------------------------
     # What the scenario says
@@ -502,7 +526,7 @@ class Results:
         """Billets per contingent and kpis.floor_frac of the runs selected by `mask` (default:
         all runs): the base scenario's, with the values a sweep factor gives them at the
         selected design points. A factor whose key is `contingent.<name>.billets` or
-        `kpis.floor_frac` is read from the point's /points column (a plain number). When the
+        `kpis.floor_frac` is read from the factor variable at the point (a plain number). When the
         selected points disagree (a sweep pooled over points whose billets differ), or a
         factor changes billets or floor_frac in a way that cannot be resolved from the file
         (another key form, a value that is not a plain number), the value is None and `note`
@@ -688,7 +712,7 @@ def _level_label(v) -> str:
 
 
 def load(path: str | Path) -> Results:
-    """Opens an mss-sim/1 results file; raises InputError if it is missing or not one."""
+    """Opens an mss-sim/2 results file; raises InputError if it is missing or not one."""
     return Results(path)
 
 

@@ -1,15 +1,12 @@
 """DESIGN §2 identity of two results files, shared by the results and cluster tests: every
-dataset equal value for value (NaN == NaN) except /runs `wall_s`, /scenario attributes equal,
+dataset equal value for value (NaN == NaN) except `wall_s`, /scenario attributes equal,
 root attributes equal except those recording the invocation."""
 import h5py
 import numpy as np
 
+#: Datasets (root variables) and compound columns that record the wall clock.
 VOLATILE_COLUMNS = {"wall_s"}
-VOLATILE_ATTRS = {"created_utc", "command_line"}
-# Datasets with one row per run (compared on a prefix with `rows`).
-PER_RUN = {"runs", "contingent_kpis", "series/strength", "series/on_duty",
-           "series/waiting_at_origin", "series/in_transit", "series/airport_open",
-           "series/regime", "series/run"}
+VOLATILE_ATTRS = {"created_utc", "command_line", "history"}
 
 
 def _equal(a, b) -> bool:
@@ -24,10 +21,27 @@ def _equal(a, b) -> bool:
     return bool(np.array_equal(a, b))
 
 
+def _per_run(obj) -> bool:
+    """True for a dataset whose first dimension is `run` (or the run scale itself)."""
+    if obj.name in ("/run", "/series/run"):
+        return True
+    if obj.ndim == 0 or obj.name == "/tables/events":
+        return False
+    return any(s.name in ("/run", "/series/run") for s in obj.dims[0].values())
+
+
 def datasets(f: h5py.File) -> dict:
+    """Dataset name -> values, but the volatile ones (wall_s)."""
     out = {}
     f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
-                 if isinstance(obj, h5py.Dataset) else None)
+                 if isinstance(obj, h5py.Dataset) and name not in VOLATILE_COLUMNS else None)
+    return out
+
+
+def per_run_datasets(f: h5py.File) -> set:
+    out = set()
+    f.visititems(lambda name, obj: out.add(name)
+                 if isinstance(obj, h5py.Dataset) and _per_run(obj) else None)
     return out
 
 
@@ -36,12 +50,13 @@ def assert_identical(path_a, path_b, rows=None, ignore_attrs=(), scenario_attrs=
     `ignore_attrs` are further root attributes to skip (e.g. a shard's slice)."""
     with h5py.File(path_a, "r") as fa, h5py.File(path_b, "r") as fb:
         da, db = datasets(fa), datasets(fb)
+        per_run = per_run_datasets(fb)
         assert da.keys() == db.keys()
         for name in da:
             a, b = da[name], db[name]
-            if rows is not None and name in PER_RUN:
+            if rows is not None and name in per_run:
                 b = b[:rows]
-            if rows is not None and name == "events":
+            if rows is not None and name == "tables/events":
                 b = b[b["run"] < rows]
             assert _equal(a, b), f"dataset {name} differs"
         if scenario_attrs:

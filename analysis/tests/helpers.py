@@ -72,17 +72,30 @@ def t975_reference(df: int) -> float:
                            rtol=8.9e-16, maxiter=500)
 
 
+def runs_table(path: Path):
+    """The root's per-run variables of an mss-sim/2 file as one numpy structured array (run,
+    point, replication, seed, status, wall_s, the KPIs of /run `kpis`, events_dropped), and
+    KPI name -> units."""
+    with h5py.File(path, "r") as f:
+        kpis = [k.decode() if isinstance(k, bytes) else str(k) for k in f["run"].attrs["kpis"]]
+        names = ["run", "point", "replication", "seed", "status", "wall_s", *kpis,
+                 "events_dropped"]
+        cols = {k: f[k][()] for k in names if k in f}
+        units = {}
+        for k in kpis:
+            u = f[k].attrs.get("units", "")
+            units[k] = u.decode() if isinstance(u, bytes) else str(u)
+    out = np.zeros(len(cols["run"]), [(k, v.dtype) for k, v in cols.items()])
+    for k, v in cols.items():
+        out[k] = v
+    return out, units
+
+
 def reference_summary(path: Path, by_point: bool = False) -> pd.DataFrame:
     """KPI statistics computed directly from /runs with numpy and scipy (independently of
     the analysis package): n non-NaN, mean, sd (n-1), Student-t 95% CI, min, max; with
     by_point, one block per design point with a leading `point` column."""
-    with h5py.File(path, "r") as f:
-        runs = f["runs"][()]
-        units = {}
-        for u in f["runs"].attrs["kpi_units"]:
-            u = u.decode() if isinstance(u, bytes) else str(u)
-            k, _, unit = u.partition(":")
-            units[k] = unit
+    runs, units = runs_table(path)
     skip = {"run", "point", "replication", "seed", "status", "wall_s", "events_dropped"}
     if by_point or len(np.unique(runs["point"])) < 2:
         pass

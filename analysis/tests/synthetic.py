@@ -1,9 +1,10 @@
-"""Synthetic mss-sim/1 results files for tests of the analysis code itself.
+"""Synthetic mss-sim/2 results files for tests of the analysis code itself.
 
-The layout follows docs/results.md and sim/output/results_writer.cpp exactly: root
-attributes, /scenario attrs, compound /points, /runs, /contingent_kpis, /regimes, /events
-(with an HDF5 enum for `kind`), and /series with netCDF-4 style dimension scales (`run`,
-`day`, `contingent`, `airport`) and a `date` variable on the `day` dimension. The numbers
+The layout follows docs/results.md and sim/output/results_writer.cpp: root attributes,
+/scenario attrs, the root's per-run variables over the `run` dimension (KPIs, `contingent_*`
+over run x contingent), factors over `design_point`, the /regimes group, /tables/events (with
+an HDF5 enum for `kind`), and /series with netCDF-4 style dimension scales (`run`, `time` with
+CF units, `contingent`, `airport`, `operator_class`). The numbers
 come from a toy model (a logistic build-up dented by airport closures) so that plots have
 something to show; they mean nothing. Tests that compare with the simulator itself use the
 real binary instead (see conftest.py).
@@ -68,8 +69,8 @@ class Spec:
     kpi_shift: dict = dataclasses.field(default_factory=dict)   # kpi -> added constant
     nan_kpi: dict = dataclasses.field(default_factory=dict)     # kpi -> run ids set to NaN
     closures_in_series: bool = True       # False: closures only in /events (airport_open = 1)
-    points_nan: tuple = ()                # factors whose /points column is written as NaN
-    format: str = "mss-sim/1"
+    points_nan: tuple = ()                # factors whose variable is written as NaN
+    format: str = "mss-sim/2"
 
 
 def _iso(start: str, d: int) -> str:
@@ -274,86 +275,92 @@ def write(path: str | Path, spec: Spec | None = None, **overrides) -> Path:
         _string_attr(g, "start_date", _iso(spec.start, 0))
         del start_days
 
-        pt = np.dtype([("point", "<i8")] + [(k, "<f8") for k in spec.factors])
-        prow = np.zeros(P, pt)
-        prow["point"] = np.arange(P)
-        for j, k in enumerate(spec.factors):
-            prow[k] = np.nan if k in spec.points_nan else points[:, j]
-        f.create_dataset("points", data=prow)
-
-        rt = np.dtype([("name", s_utf8), ("stationary_share", "<f8")])
-        names = list(spec.regimes) if spec.violence else []
-        share = np.full(len(names), 1.0 / max(1, len(names)))
-        f.create_dataset("regimes", data=np.array(list(zip(names, share)), dtype=rt))
-
-        run_dt = np.dtype([("run", "<i8"), ("point", "<i8"), ("replication", "<i8"),
-                           ("seed", "<u8"), ("status", "i1"), ("wall_s", "<f8")]
-                          + [(k, "<f8") for k, _ in KPI_COLUMNS] + [("events_dropped", "<i8")])
-        runs = np.zeros(N, run_dt)
-        runs["run"] = np.arange(N)
-        runs["point"] = np.arange(N) // R
-        runs["replication"] = np.arange(N) % R
-        runs["seed"] = spec.seed
-        runs["status"] = status
-        runs["wall_s"] = rng.uniform(0.01, 0.05, N)
-        for k, _ in KPI_COLUMNS:
-            runs[k] = kpis[k]
-        chunk = (min(N, 64),)
-        ds = f.create_dataset("runs", data=runs, chunks=chunk, shuffle=True, compression=4)
-        _string_list_attr(ds, "status_labels", ["ok", "failed"])
-        _string_list_attr(ds, "kpi_units", [f"{k}:{u}" for k, u in KPI_COLUMNS])
-
-        ck_dt = np.dtype([("days_to_foc", "<f8"), ("mean_strength_frac", "<f8"),
-                          ("overstay_person_days", "<f8"), ("pax_in", "<f8")])
-        ck = np.zeros((N, C), ck_dt)
-        ck["days_to_foc"] = kpis["days_to_foc"][:, None] + np.arange(C)
-        ck["mean_strength_frac"] = strength.mean(axis=1, dtype=np.float64) / billets
-        ck["overstay_person_days"] = rng.poisson(5, (N, C))
-        ck["pax_in"] = strength.max(axis=1)
-        ds = f.create_dataset("contingent_kpis", data=ck, chunks=(min(N, 64), C), shuffle=True,
-                              compression=4)
-        _string_list_attr(ds, "contingent_labels", [n for n, _ in spec.contingents])
-
-        s = f.create_group("series")
-        run_scale = s.create_dataset("run", data=np.arange(N, dtype="<i8"))
-        day_scale = s.create_dataset("day", data=np.arange(D, dtype="<i4"))
-        cont_scale = s.create_dataset("contingent", data=np.array([n for n, _ in spec.contingents],
-                                                                  dtype=object), dtype=s_utf8)
-        ap_scale = s.create_dataset("airport", data=np.array(list(spec.airports), dtype=object),
-                                    dtype=s_utf8)
-        date = s.create_dataset("date", data=np.array([_iso(spec.start, d) for d in range(D)],
-                                                      dtype=object), dtype=s_utf8)
-        _string_attr(day_scale, "long_name",
-                     f"day index since the scenario start (day 0 = {_iso(spec.start, 0)})")
-        _string_attr(date, "long_name", "ISO date of the day (UTC)")
-        _string_attr(run_scale, "long_name", "run id = point * replications + replication")
-        for sc, name in ((run_scale, "run"), (day_scale, "day"), (cont_scale, "contingent"),
-                         (ap_scale, "airport")):
-            sc.make_scale(name)
-        date.dims[0].attach_scale(day_scale)
-
-        def make(name, data, col_scale=None, col_label=None):
-            chunks = (min(N, 64), D) + ((data.shape[2],) if data.ndim == 3 else ())
-            v = s.create_dataset(name, data=data, chunks=chunks, shuffle=True, compression=4)
-            v.dims[0].attach_scale(run_scale)
-            v.dims[1].attach_scale(day_scale)
-            v.dims[0].label = "run"
-            v.dims[1].label = "day"
-            if col_scale is not None:
-                v.dims[2].attach_scale(col_scale)
-                v.dims[2].label = col_label
-            _string_attr(v, "coordinates", "date")
+        def scale(where, name, data, dtype=None):
+            v = where.create_dataset(name, data=data, dtype=dtype)
+            v.make_scale(name)
             return v
 
+        def names_of(xs):
+            return np.array(list(xs), dtype=object)
+
+        run_scale = scale(f, "run", np.arange(N, dtype="<i8"))
+        _string_list_attr(run_scale, "kpis", [k for k, _ in KPI_COLUMNS])
+        cont_root = scale(f, "contingent", names_of(n for n, _ in spec.contingents), s_utf8)
+        ck_names = ["days_to_foc", "mean_strength_frac", "overstay_person_days", "pax_in"]
+        _string_list_attr(cont_root, "kpis", ["contingent_" + k for k in ck_names])
+        dp = scale(f, "design_point", np.arange(P, dtype="<i8"))
+        _string_list_attr(dp, "factors", list(spec.factors))
+        for j, k in enumerate(spec.factors):
+            v = f.create_dataset(k, data=np.full(P, np.nan) if k in spec.points_nan
+                                 else points[:, j].astype("<f8"))
+            v.dims[0].attach_scale(dp)
+
+        def run_var(name, data, units=None, where=f, scale_=run_scale, col=None):
+            v = where.create_dataset(name, data=data, chunks=(min(N, 64),) + data.shape[1:],
+                                     shuffle=True, compression=4)
+            v.dims[0].attach_scale(scale_)
+            if col is not None:
+                v.dims[1].attach_scale(col)
+            if units is not None:
+                _string_attr(v, "units", units)
+                _string_attr(v, "coordinates", "point replication seed status")
+            return v
+
+        run_var("point", (np.arange(N) // R).astype("<i8"))
+        run_var("replication", (np.arange(N) % R).astype("<i8"))
+        run_var("seed", np.full(N, spec.seed, "<u8"))
+        st = run_var("status", status)
+        st.attrs.create("flag_values", np.array([0, 1], "i1"))
+        _string_attr(st, "flag_meanings", "ok failed")
+        run_var("wall_s", rng.uniform(0.01, 0.05, N), "s")
+        for k, u in KPI_COLUMNS:
+            run_var(k, np.asarray(kpis[k], "<f8"), u)
+        run_var("events_dropped", np.zeros(N, "<i8"), "1")
+        ck = {"days_to_foc": kpis["days_to_foc"][:, None] + np.arange(C),
+              "mean_strength_frac": strength.mean(axis=1, dtype=np.float64) / billets,
+              "overstay_person_days": rng.poisson(5, (N, C)).astype(float),
+              "pax_in": strength.max(axis=1).astype(float)}
+        for k in ck_names:
+            run_var("contingent_" + k, np.asarray(ck[k], "<f8"), "1", col=cont_root)
+
+        g = f.create_group("regimes")
+        names = list(spec.regimes) if spec.violence else []
+        share = np.full(len(names), 1.0 / max(1, len(names)))
+        rs = scale(g, "regime", names_of(names), s_utf8)
+        g.create_dataset("stationary_share", data=share).dims[0].attach_scale(rs)
+
+        s = f.create_group("series")
+        srun = scale(s, "run", np.arange(N, dtype="<i8"))
+        time = scale(s, "time", np.arange(D, dtype="<i4"))
+        _string_attr(time, "units", f"days since {_iso(spec.start, 0)}")
+        _string_attr(time, "calendar", "standard")
+        cont_scale = scale(s, "contingent", names_of(n for n, _ in spec.contingents), s_utf8)
+        ap_scale = scale(s, "airport", names_of(spec.airports), s_utf8)
+        cls_scale = scale(s, "operator_class",
+                          names_of(["all", "charter", "military", "commercial"]), s_utf8)
+        run_var("point", (np.arange(N) // R).astype("<i8"), where=s, scale_=srun)
+        run_var("replication", (np.arange(N) % R).astype("<i8"), where=s, scale_=srun)
+
+        def make(name, data, *cols):
+            chunks = (1,) + data.shape[1:]
+            v = s.create_dataset(name, data=data, chunks=chunks, shuffle=True, compression=4)
+            for i, sc in enumerate((srun, time) + cols):
+                v.dims[i].attach_scale(sc)
+            _string_attr(v, "coordinates", "point replication")
+            _string_attr(v, "units", "1")
+            return v
+
+        closed = np.zeros((N, D, A, 4), np.float32)
+        closed[:, :, :, 0] = 1.0 - airport_open
         for name, arr in (("strength", strength), ("on_duty", on_duty),
+                          ("filled", np.minimum(on_duty, billets[None, None, :])),
                           ("waiting_at_origin", waiting), ("in_transit", transit)):
-            _string_attr(make(name, arr, cont_scale, "contingent"), "units", "personnel")
-        v = make("airport_open", airport_open, ap_scale, "airport")
-        _string_attr(v, "units", "fraction of the day open to all classes")
+            make(name, arr, cont_scale)
+        make("airport_open", airport_open, ap_scale)
+        make("airport_closed", closed, ap_scale, cls_scale)
         v = make("regime", regime)
-        if names:
-            v.attrs.create("flag_values", np.arange(len(names), dtype="i1"))
-            _string_attr(v, "flag_meanings", " ".join(names))
+        v.attrs.create("flag_values", np.arange(-1, len(names), dtype="i1"))
+        _string_attr(v, "flag_meanings", " ".join(["violence_off"] + names))
         _string_attr(v, "long_name", "violence regime at the end of the day (-1: violence off)")
 
         kind_t = h5py.enum_dtype({k: i for i, k in enumerate(EVENT_KINDS)}, basetype="u1")
@@ -371,8 +378,8 @@ def write(path: str | Path, spec: Spec | None = None, **overrides) -> Path:
                 evs.sort(key=lambda e: e[0])
                 rows += [(run, *e) for e in evs]
         ev = np.array(rows, dtype=ev_dt) if rows else np.zeros(0, ev_dt)
-        ds = f.create_dataset("events", data=ev, maxshape=(None,), chunks=(8192,), shuffle=True,
-                              compression=4)
+        ds = f.create_dataset("tables/events", data=ev, maxshape=(None,), chunks=(8192,),
+                              shuffle=True, compression=4)
         _string_list_attr(ds, "kind_labels", EVENT_KINDS)
         _string_list_attr(ds, "contingent_labels", [n for n, _ in spec.contingents])
         _string_list_attr(ds, "airport_labels", list(spec.airports))

@@ -88,8 +88,8 @@ def test_an_input_name_too_long_is_no_such_file(tmp_path, capsys):
 
 def test_damaged_chunks_name_the_dataset(copy, tmp_path, capsys):
     runs = copy("runs.h5")
-    _corrupt_first_chunk(runs, "runs")
-    _fails(capsys, "summary", runs, says=[str(runs), "cannot read /runs"])
+    _corrupt_first_chunk(runs, "pax_in")
+    _fails(capsys, "summary", runs, says=[str(runs), "cannot read /pax_in"])
     strength = copy("strength.h5")
     _corrupt_first_chunk(strength, "series/strength")
     _fails(capsys, "report", strength, "-o", tmp_path / "r",
@@ -97,68 +97,65 @@ def test_damaged_chunks_name_the_dataset(copy, tmp_path, capsys):
     assert not (tmp_path / "r").exists()
     _no_leftovers(tmp_path)
     ck = copy("ck.h5")
-    _corrupt_first_chunk(ck, "contingent_kpis")
-    _fails(capsys, "report", ck, "-o", tmp_path / "r", says=[str(ck), "/contingent_kpis"])
+    _corrupt_first_chunk(ck, "contingent_pax_in")
+    _fails(capsys, "report", ck, "-o", tmp_path / "r", says=[str(ck), "/contingent_pax_in"])
     assert not (tmp_path / "r").exists()
 
 
 @pytest.mark.parametrize("column", ["status", "replication", "seed"])
 def test_runs_without_an_id_column(copy, capsys, column):
     p = copy()
-    with h5py.File(p, "r") as f:
-        runs = f["runs"][()]
-    _rewrite(p, "runs", rfn.drop_fields(runs, column))
-    _fails(capsys, "compare", p, p, says=[str(p), "/runs", f"`{column}`"])
+    with h5py.File(p, "a") as f:
+        del f[column]
+    _fails(capsys, "compare", p, p, says=[str(p), f"/{column} is missing"])
 
 
 def test_tables_of_the_wrong_kind(copy, capsys):
-    p = copy("runs_float.h5")
-    _rewrite(p, "runs", np.zeros(3))
-    _fails(capsys, "summary", p, says=[str(p), "/runs is not a table"])
     p = copy("runs_2d.h5")
     with h5py.File(p, "r") as f:
-        runs = f["runs"][()]
-    _rewrite(p, "runs", np.stack([runs, runs]))
-    _fails(capsys, "summary", p, says=[str(p), "/runs has 2 dimensions"])
+        runs = f["point"][()]
+    _rewrite(p, "point", np.stack([runs, runs]))
+    _fails(capsys, "summary", p, says=[str(p), "/point has 2 dimensions"])
     p = copy("points.h5")
-    _rewrite(p, "points", np.zeros(1, [("x", "f8")]))
-    _fails(capsys, "summary", p, says=[str(p), "/points has no column `point`"])
+    with h5py.File(p, "a") as f:
+        del f["design_point"]
+    _fails(capsys, "summary", p, says=[str(p), "/design_point"])
     p = copy("kpi_text.h5")
     with h5py.File(p, "r") as f:
-        runs = f["runs"][()]
-    dt = [(n, "S4" if n == "pax_in" else runs.dtype[n]) for n in runs.dtype.names]
-    text = np.zeros(len(runs), dt)
-    for n in runs.dtype.names:
-        text[n] = b"many" if n == "pax_in" else runs[n]
-    _rewrite(p, "runs", text)
-    _fails(capsys, "summary", p, says=[str(p), "/runs column `pax_in` is not numeric"])
+        n = len(f["pax_in"])
+    _rewrite(p, "pax_in", np.array([b"many"] * n))
+    _fails(capsys, "summary", p, says=[str(p), "/pax_in is not numeric"])
+    p = copy("runs_rows.h5")
+    with h5py.File(p, "r") as f:
+        n = len(f["pax_in"])
+    _rewrite(p, "pax_in", np.zeros(n + 1))
+    _fails(capsys, "summary", p, says=[str(p), f"/pax_in has {n + 1} rows"])
     p = copy("regimes.h5")
-    _rewrite(p, "regimes", np.zeros(3))
+    _rewrite(p, "regimes/stationary_share", np.array([b"x"] * 3))
     _fails(capsys, "plot", "airport", p, "-o", p.with_suffix(".png"),
-           says=[str(p), "/regimes is not a table"])
+           says=[str(p), "/stationary_share is not numeric"])
 
 
 def test_runs_of_a_point_that_points_does_not_list(copy, capsys):
     p = copy()
     with h5py.File(p, "a") as f:
-        runs = f["runs"][()]
-        runs["point"] = 7
-        f["runs"][...] = runs
-    _fails(capsys, "summary", p, says=[str(p), "design point 7", "/points"])
+        f["point"][...] = 7
+    _fails(capsys, "summary", p, says=[str(p), "design point 7", "/design_point"])
 
 
 def test_events_and_contingent_kpis_of_the_wrong_shape(copy, tmp_path, capsys):
     p = copy("events.h5")
     with h5py.File(p, "r") as f:
-        ev = f["events"][()]
-    _rewrite(p, "events", rfn.drop_fields(ev, "t_h"))
+        ev = f["tables/events"][()]
+    _rewrite(p, "tables/events", rfn.drop_fields(ev, "t_h"))
     _fails(capsys, "plot", "strength", p, "-o", tmp_path / "s.png",
-           says=[str(p), "/events has no column `t_h`"])
+           says=[str(p), "/tables/events has no column `t_h`"])
     p = copy("ck.h5")
     with h5py.File(p, "r") as f:
-        ck = f["contingent_kpis"][()]
-    _rewrite(p, "contingent_kpis", ck[:2])
-    _fails(capsys, "report", p, "-o", tmp_path / "r", says=[str(p), "/contingent_kpis is 2 × 3"])
+        ck = f["contingent_pax_in"][()]
+    _rewrite(p, "contingent_pax_in", ck[:2])
+    _fails(capsys, "report", p, "-o", tmp_path / "r",
+           says=[str(p), "/contingent_pax_in is 2 × 3"])
     assert not (tmp_path / "r").exists() and not (tmp_path / "s.png").exists()
 
 
@@ -174,21 +171,21 @@ def test_a_missing_series_variable_is_named(copy, tmp_path, capsys, variable):
 def test_series_of_another_run_count(copy, tmp_path, capsys):
     p = copy()
     with h5py.File(p, "a") as f:
-        runs = f["runs"][()]
-        attrs = dict(f["runs"].attrs)
-        del f["runs"]
-        f["runs"] = runs[:2]
-        for k, v in attrs.items():
-            f["runs"].attrs[k] = v
+        keep = [k for k in f if isinstance(f[k], h5py.Dataset) and f[k].ndim >= 1
+                and f[k].shape[0] == 3 and k not in ("contingent", "design_point")]
+    for k in keep:
+        with h5py.File(p, "r") as f:
+            data = f[k][()]
+        _rewrite(p, k, data[:2])
     _fails(capsys, "plot", "strength", p, "-o", tmp_path / "s.png",
-           says=[str(p), "/series has 3 runs but /runs has 2"])
+           says=[str(p), "/series has 3 runs but /run has 2"])
 
 
 def test_text_that_is_not_utf8(copy, capsys):
     p = copy("fmt.h5")
     with h5py.File(p, "a") as f:
         f.attrs.create("format", np.array(b"\xffmss", dtype="S4"))
-    _fails(capsys, "summary", p, says=[str(p), "not an mss-sim/1 results file"])
+    _fails(capsys, "summary", p, says=[str(p), "this mss reads mss-sim/2"])
     p = copy("toml.h5")
     with h5py.File(p, "a") as f:
         f["scenario"].attrs.create("toml", np.array(b"a = \xff", dtype="S5"))
@@ -229,9 +226,9 @@ def test_scenario_table_that_is_a_string(copy, tmp_path, capsys):
 def test_dates_that_are_not_dates(copy, tmp_path, capsys):
     p = copy()
     with h5py.File(p, "a") as f:
-        f["series/date"][0] = "not-a-date"
+        f["series/time"].attrs["units"] = "furlongs"
     _fails(capsys, "plot", "strength", p, "-o", tmp_path / "s.png",
-           says=[str(p), "/series/date"])
+           says=[str(p), "/series/time"])
 
 
 def test_series_all_nan_in_ok_runs_still_plots(copy, tmp_path, capsys):
@@ -244,9 +241,8 @@ def test_series_all_nan_in_ok_runs_still_plots(copy, tmp_path, capsys):
 
 def test_runs_without_events_dropped_still_report(copy, tmp_path, capsys):
     p = copy()
-    with h5py.File(p, "r") as f:
-        runs = f["runs"][()]
-    _rewrite(p, "runs", rfn.drop_fields(runs, "events_dropped"))
+    with h5py.File(p, "a") as f:
+        del f["events_dropped"]
     code, err = _exit(capsys, "report", p, "-o", tmp_path / "r")
     assert code == 0, err
     assert "| **events dropped** | ? " in (tmp_path / "r" / "report.md").read_text()
@@ -255,27 +251,21 @@ def test_runs_without_events_dropped_still_report(copy, tmp_path, capsys):
 def test_compare_with_repeated_runs_or_no_kpi_in_common(copy, capsys):
     p = copy("dup.h5")
     with h5py.File(p, "a") as f:
-        runs = f["runs"][()]
-        runs["replication"] = 0
-        f["runs"][...] = runs
+        f["replication"][...] = 0
     _fails(capsys, "compare", p, p, says=[str(p), "same (point, replication)"])
     p = copy("nokpi.h5")
-    with h5py.File(p, "r") as f:
-        runs = f["runs"][()]
-    _rewrite(p, "runs", rfn.repack_fields(runs[["run", "point", "replication", "seed",
-                                                "status"]]))
     with h5py.File(p, "a") as f:
-        del f["runs"].attrs["kpi_units"]
+        for k in f["run"].attrs["kpis"]:
+            del f[k.decode() if isinstance(k, bytes) else k]
+        del f["run"].attrs["kpis"]
     _fails(capsys, "compare", p, p, says="no KPI column in common")
 
 
 def test_a_point_with_no_run_in_the_file(tmp_path, capsys):
-    # A shard: /points lists every design point, /runs only its slice.
+    # A shard: /design_point lists every design point, /point only its slice's.
     p = synthetic.write(tmp_path / "shard.h5", factors={"x": [1, 2]}, replications=2, days=20)
     with h5py.File(p, "a") as f:
-        runs = f["runs"][()]
-        runs["point"] = 1
-        f["runs"][...] = runs
+        f["point"][...] = 1
     _fails(capsys, "plot", "kpis", p, "--point", "0", "-o", tmp_path / "k.png",
            says=[str(p), "no run of design point 0"])
     assert not (tmp_path / "k.png").exists()

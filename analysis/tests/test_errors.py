@@ -47,24 +47,24 @@ def test_missing_file_exits_2_from_the_command_line(tmp_path):
 def test_not_an_hdf5_file(tmp_path):
     p = tmp_path / "notes.h5"
     p.write_text("hello\n")
-    _fails("report", p, "-o", tmp_path / "r", says=[str(p), "not an HDF5 file", "mss-sim/1"])
+    _fails("report", p, "-o", tmp_path / "r", says=[str(p), "not an HDF5 file", "mss-sim/2"])
 
 
 def test_hdf5_file_without_format_or_with_another_format(tmp_path):
     bare = tmp_path / "bare.h5"
     with h5py.File(bare, "w") as f:
         f["x"] = [1, 2, 3]
-    _fails("report", bare, "-o", tmp_path / "r", says=["not an mss-sim/1 results file",
+    _fails("report", bare, "-o", tmp_path / "r", says=["not an mss-sim/2 results file",
                                                         "no root attribute `format`"])
-    other = synthetic.write(tmp_path / "other.h5", format="mss-sim/2")
-    _fails("summary", other, says=["not an mss-sim/1 results file", "'mss-sim/2'"])
+    other = synthetic.write(tmp_path / "other.h5", format="mss-sim/1")
+    _fails("summary", other, says=[f"{other} is format mss-sim/1; this mss reads mss-sim/2"])
 
 
 def test_malformed_file(tmp_path):
     p = tmp_path / "half.h5"
     with h5py.File(p, "w") as f:
-        f.attrs["format"] = "mss-sim/1"
-    _fails("summary", p, says=["malformed", "/runs"])
+        f.attrs["format"] = "mss-sim/2"
+    _fails("summary", p, says=["malformed", "/run"])
 
 
 def test_sweep_plots_from_a_plain_run(syn_plain, tmp_path):

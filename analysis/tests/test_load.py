@@ -17,22 +17,22 @@ def test_load_gives_runs_series_points_events_scenario_info(syn_plain):
         assert res.kpi_units["gap_person_days"] == "person-day"
         assert len(res.runs) == 6 and res.replications == 6 and not res.is_sweep
         s = res.series
-        assert set(s["strength"].dims) == {"run", "day", "contingent"}
-        assert s["strength"].dims == ("run", "day", "contingent")
-        assert s["airport_open"].dims == ("run", "day", "airport")
-        assert s["regime"].dims == ("run", "day")
-        assert "date" in s.coords and s["date"].dims == ("day",)
-        assert str(s["date"].values[0]) == "2024-06-25"
+        assert s["strength"].dims == ("run", "time", "contingent")
+        assert s["filled"].dims == ("run", "time", "contingent")
+        assert s["airport_open"].dims == ("run", "time", "airport")
+        assert s["airport_closed"].dims == ("run", "time", "airport", "operator_class")
+        assert s["regime"].dims == ("run", "time")
+        assert s["time"].values[0] == np.datetime64("2024-06-25")
         assert res.dates[0] == pd.Timestamp("2024-06-25") and len(res.dates) == 90
         assert list(s["contingent"].values) == ["Kenya", "Jamaica", "Bahamas"]
         k = s.strength.sel(contingent="Kenya").median("run")
-        assert k.dims == ("day",)
+        assert k.dims == ("time",)
         assert list(res.points.columns) == ["point"] and len(res.points) == 1
         ev = res.events
         assert {"closure_start", "closure_end"} <= set(ev["kind"].astype(str))
         assert ev["airport"].cat.categories.tolist() == ["PAP", "CAP", "SDQ"]
         assert res.scenario["scenario"]["name"] == "synthetic"
-        assert res.info["format"] == "mss-sim/1"
+        assert res.info["format"] == "mss-sim/2"
         assert res.billets == {"Kenya": 1000, "Jamaica": 200, "Bahamas": 150}
         ck = res.contingent_kpis
         assert len(ck) == 6 * 3 and list(ck["contingent"].cat.categories) == res.contingents

@@ -33,11 +33,14 @@ def test_simulator_file_loads_with_named_dimensions_and_dates(sim_plain):
     with analysis.load(sim_plain) as res:
         assert res.n_runs == 8 and not res.is_sweep
         s = res.series
-        assert s["strength"].dims == ("run", "day", "contingent")
-        assert s["airport_open"].dims == ("run", "day", "airport")
-        assert s["regime"].dims == ("run", "day")
-        assert s.sizes["day"] == 120
-        assert str(s["date"].values[0]) == res.start_date
+        assert s["strength"].dims == ("run", "time", "contingent")
+        assert s["filled"].dims == ("run", "time", "contingent")
+        assert s["airport_open"].dims == ("run", "time", "airport")
+        assert s["airport_closed"].dims == ("run", "time", "airport", "operator_class")
+        assert s["regime"].dims == ("run", "time")
+        assert s.sizes["time"] == 120
+        assert s["time"].values[0] == np.datetime64(res.start_date)
+        assert res.dates[0] == pd.Timestamp(res.start_date)
         assert res.contingents == [c["name"] for c in res.scenario["contingent"]]
         assert res.airports == [a["code"] for a in res.scenario["airport"]]
         assert res.main_airport in res.airports

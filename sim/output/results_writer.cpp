@@ -402,12 +402,10 @@ struct ResultsWriter::Impl {
             string_attr(root, k, v);
     }
 
-    std::string title(const Provenance& prov) const {
-        std::string t = "mss-sim results: scenario \"" + scenario_name(prov.scenario_toml) + "\"";
-        if (!prov.sweep_hash.empty())
-            t += ", sweep " + prov.sweep_hash + " of " + std::to_string(layout.points.size()) +
-                 " design points";
-        return t;
+    /// The same for every file of one scenario, whatever its runs (identity, DESIGN §2: a
+    /// one-point sweep is a plain run).
+    static std::string title(const Provenance& prov) {
+        return "mss-sim results: scenario \"" + scenario_name(prov.scenario_toml) + "\"";
     }
 
     void write_scenario(const Provenance& prov) {
@@ -489,6 +487,15 @@ struct ResultsWriter::Impl {
         events_dropped = run_variable(
             root, "events_dropped", PredType::NATIVE_INT64, run_scale, nullptr,
             "events beyond the scenario's max_events_per_run, not recorded", "1", coords);
+        // The KPI variables in order (h5py and HDF5 list a group's members by name).
+        std::vector<std::string> names;
+        for (const auto& k : model::kpi_columns())
+            names.emplace_back(k.name);
+        string_list_attr(run_scale, "kpis", names);
+        names.clear();
+        for (const auto& k : model::contingent_kpi_columns())
+            names.push_back(std::string("contingent_") + k.name);
+        string_list_attr(contingent_scale, "kpis", names);
         for (const auto& k : model::kpi_columns()) {
             kpis.push_back(run_variable(root, k.name, PredType::NATIVE_DOUBLE, run_scale, nullptr,
                                         k.long_name, k.unit, coords));

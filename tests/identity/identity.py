@@ -58,7 +58,8 @@ def file_hashes(path) -> dict:
     out = {}
     with h5py.File(path, "r") as f:
         f.visititems(lambda name, obj: out.__setitem__(name, _digest(obj[()]))
-                     if isinstance(obj, h5py.Dataset) else None)
+                     if isinstance(obj, h5py.Dataset) and name not in VOLATILE_COLUMNS
+                     else None)
         # The root's attributes record the build and the invocation, not results.
         for k in sorted(f["scenario"].attrs):
             out[f"scenario@{k}"] = _digest(f["scenario"].attrs[k])
