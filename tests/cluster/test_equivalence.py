@@ -38,11 +38,11 @@ def test_three_shards_merged_give_identical_results(reference, tmp_path):
     bounds = [0, 5, 10, 16]
     for i, s in enumerate(shards):
         with h5py.File(s) as f:
-            assert list(f["runs"]["run"]) == list(range(bounds[i], bounds[i + 1]))
+            assert list(f["run"]) == list(range(bounds[i], bounds[i + 1]))
             assert list(f["series/run"][:]) == list(range(bounds[i], bounds[i + 1]))
             assert f.attrs["shard"] == f"{i}/3"
             assert f.attrs["sweep_runs"] == "16"
-            assert f["points"].shape == (P,)
+            assert f["design_point"].shape == (P,)
     merged = tmp_path / "merged.h5"
     r = mss("merge", merged, shards[2], shards[0], shards[1])   # any order
     assert "16 runs" in r.stdout
@@ -91,14 +91,14 @@ def test_one_node_job_uses_the_shared_memory_pml_unless_one_is_chosen(tmp_path):
 
 def test_run_ids_points_and_factor_columns(reference):
     with h5py.File(reference) as f:
-        runs = f["runs"][:]
-        assert list(runs["run"]) == list(range(P * R))
-        assert list(runs["point"]) == [i // R for i in range(P * R)]
-        assert list(runs["replication"]) == [i % R for i in range(P * R)]
-        assert set(runs["seed"]) == {11}
-        pts = f["points"][:]
-        assert pts.dtype.names == ("point", "aircraft.B787-charter.count",
-                                   "contingent.Kenya.tour_days")
+        assert list(f["run"]) == list(range(P * R))
+        assert list(f["point"]) == [i // R for i in range(P * R)]
+        assert list(f["replication"]) == [i % R for i in range(P * R)]
+        assert set(f["seed"]) == {11}
+        assert list(f["design_point"]) == list(range(P))
+        assert [k.decode() if isinstance(k, bytes) else k for k in
+                f["design_point"].attrs["factors"]] == ["aircraft.B787-charter.count",
+                                                         "contingent.Kenya.tour_days"]
         assert list(pts["aircraft.B787-charter.count"]) == [1, 1, 2, 2]   # first factor slowest
         # Distribution tables are not numbers: stored as their index in `values`.
         assert list(pts["contingent.Kenya.tour_days"]) == [0, 1, 0, 1]
@@ -143,7 +143,7 @@ def test_first_replications_of_a_larger_sweep_are_the_same_runs(reference, tmp_p
     sweep(out, "-j", 2, "--set", "sweep.replications=6")
     with h5py.File(reference) as f, h5py.File(out) as g:
         a, b = f["series/strength"][:], g["series/strength"][:]
-        ka, kb = f["runs"]["cost_usd"], g["runs"]["cost_usd"]
+        ka, kb = f["cost_usd"][:], g["cost_usd"][:]
         for p in range(P):
             for r in range(R):
                 assert np.array_equal(a[p * R + r], b[p * 6 + r], equal_nan=True)

@@ -118,8 +118,9 @@ def replace(f, name, data):
 
 
 @pytest.mark.parametrize("name,edit", [
-    ("events", lambda f: f.__delitem__("events")),
-    ("contingent_kpis", lambda f: replace(f, "contingent_kpis", f["contingent_kpis"][:1])),
+    ("tables/events", lambda f: f.__delitem__("tables/events")),
+    ("contingent_pax_in",
+     lambda f: replace(f, "contingent_pax_in", f["contingent_pax_in"][:1])),
     ("series/strength", lambda f: replace(f, "series/strength", f["series/strength"][:1])),
 ])
 def test_a_damaged_shard_is_refused(shards, tmp_path, name, edit):
@@ -129,18 +130,16 @@ def test_a_damaged_shard_is_refused(shards, tmp_path, name, edit):
 
 
 def set_point(f, value):
-    runs = f["runs"][()]
-    runs["point"][0] = value
-    f["runs"][...] = runs
+    f["point"][0] = value
 
 
 @pytest.mark.parametrize("edit,words", [
-    (lambda f: set_point(f, 99), "has point 99, but /points has points 0-3"),
-    (lambda f: set_point(f, -1), "has point -1, but /points has points 0-3"),
-    (lambda f: replace(f, "points", f["points"][:0]), "/points is empty"),
+    (lambda f: set_point(f, 99), "has point 99, but /design_point has points 0-3"),
+    (lambda f: set_point(f, -1), "has point -1, but /design_point has points 0-3"),
+    (lambda f: replace(f, "design_point", f["design_point"][:0]), "/design_point is empty"),
 ])
 def test_point_ids_not_in_points_are_refused(shards, tmp_path, edit, words):
-    """Every /runs point must be a row of /points: `mss summary` printed its values (it aborted
+    """Every run's point must be a /design_point: `mss summary` printed its values (it aborted
     on std::out_of_range) and `mss merge` copied the bad id into the merged file."""
     bad = damaged(shards[0], tmp_path / "bad.h5", edit)
     err = refused(tmp_path / "m.h5", bad, shards[1], shards[2])
@@ -152,7 +151,7 @@ def test_point_ids_not_in_points_are_refused(shards, tmp_path, edit, words):
 
 def test_summary_of_a_file_without_runs_exits_2(shards, tmp_path):
     empty = damaged(shards[0], tmp_path / "empty.h5",
-                    lambda f: replace(f, "runs", f["runs"][:0]))
+                    lambda f: replace(f, "run", f["run"][:0]))
     r = mss("summary", empty, check=False)
     assert r.returncode == 2, r.stderr
     assert f"{empty} holds no runs (/runs is empty)" in r.stderr
@@ -160,10 +159,10 @@ def test_summary_of_a_file_without_runs_exits_2(shards, tmp_path):
 
 def test_a_file_of_another_format_says_which(shards, tmp_path):
     other = damaged(shards[0], tmp_path / "other.h5",
-                    lambda f: f.attrs.modify("format", "mss-sim/2"))
+                    lambda f: f.attrs.modify("format", "mss-sim/1"))
     r = mss("summary", other, check=False)
     assert r.returncode == 2, r.stderr
-    assert f'{other}: format attribute "mss-sim/2", expected "mss-sim/1"' in r.stderr
+    assert f"{other} is format mss-sim/1; this mss reads mss-sim/2" in r.stderr
 
 
 @pytest.mark.parametrize("shard,words", [

@@ -8,9 +8,10 @@ import random
 import signal
 import struct
 
+import h5py
 import pytest
 
-from conftest import (SWEEP, assert_identical, journal_header, journal_records, kill_and_reap,
+from conftest import (HEADER, SWEEP, assert_identical, journal_header, journal_records, kill_and_reap,
                       mpiexec, mpirun, mss, start_sweep, sweep, wait_for)
 from fslimit import file_size_limit
 
@@ -365,3 +366,26 @@ def test_a_record_that_does_not_decode_is_named(tmp_path):
     assert r.returncode == 2, r.stderr
     assert f"{j}: record 3 (run {run})" in r.stderr, r.stderr
     assert "cannot be decoded" in r.stderr and "delete" in r.stderr, r.stderr
+
+
+# --- files of an older mss (results format mss-sim/2, journal version 5) ---
+
+def test_a_journal_of_an_older_version_is_refused_naming_the_file(tmp_path):
+    """An older journal holds records without the filled and airport_closed series: it is
+    refused, never misread."""
+    out = tmp_path / "old.h5"
+    j = pathlib.Path(journal_of(out))
+    j.write_bytes(HEADER.pack(b"MSSJNL01", 80, 4, b"0123456789abcdef", 4, 0, 1, 0, 4, 0))
+    r = sweep(out, "-j", 2, *SMALL, "--resume", check=False)
+    assert r.returncode == 2, r.stderr
+    assert f"{j} is a journal of another version (4; this mss reads 5)" in r.stderr, r.stderr
+    assert j.exists() and not out.exists()
+
+
+def test_resume_onto_a_final_file_of_another_format_names_both_versions(tmp_path):
+    out = tmp_path / "v1.h5"
+    with h5py.File(out, "w") as f:
+        f.attrs["format"] = "mss-sim/1"
+    r = sweep(out, "-j", 2, *SMALL, "--resume", check=False)
+    assert r.returncode == 2, r.stderr
+    assert f"{out} is format mss-sim/1; this mss reads mss-sim/2" in r.stderr, r.stderr
