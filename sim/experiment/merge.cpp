@@ -125,7 +125,7 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     const auto P = static_cast<std::int64_t>(layout0.points.size());
     if (P <= 0)
         throw MergeError(shards[0].path.string() +
-                         ": damaged or inconsistent results file: /points is empty");
+                         ": damaged or inconsistent results file: /design_point is empty");
     if (R <= 0)
         throw MergeError(shards[0].path.string() +
                          ": cannot tell the sweep's size (no `replications` in its sweep_toml)");

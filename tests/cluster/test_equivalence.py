@@ -99,9 +99,9 @@ def test_run_ids_points_and_factor_columns(reference):
         assert [k.decode() if isinstance(k, bytes) else k for k in
                 f["design_point"].attrs["factors"]] == ["aircraft.B787-charter.count",
                                                          "contingent.Kenya.tour_days"]
-        assert list(pts["aircraft.B787-charter.count"]) == [1, 1, 2, 2]   # first factor slowest
+        assert list(f["aircraft.B787-charter.count"]) == [1, 1, 2, 2]   # first factor slowest
         # Distribution tables are not numbers: stored as their index in `values`.
-        assert list(pts["contingent.Kenya.tour_days"]) == [0, 1, 0, 1]
+        assert list(f["contingent.Kenya.tour_days"]) == [0, 1, 0, 1]
         sc = f["scenario"].attrs
         assert len(sc["sweep_hash"]) == 16 and "[sweep]" in sc["sweep_toml"]
         assert "shard" not in f.attrs
