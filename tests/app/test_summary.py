@@ -1,6 +1,6 @@
 """The statistics a person reads (docs/statistics.md) as `mss run`, `mss sweep` and
 `mss summary` print them: the shape of the tables and CSV, the refusals (exit 2), and one
-paired contrast recomputed from /runs with h5py and scipy. Small scenarios (tests/cluster),
+paired contrast recomputed from the per-run variables (xarray) with scipy. Small scenarios (tests/cluster),
 a few seconds in all. Started from the source root with $MSS_BIN."""
 import csv
 import io
@@ -8,7 +8,7 @@ import os
 import pathlib
 import subprocess
 
-import h5py
+import xarray as xr
 import numpy as np
 import pytest
 import scipy.stats as st
@@ -88,23 +88,28 @@ def test_summary_point_and_kpi(swept):
     assert lines[0].split()[-2:] == ["cost_usd", "days_to_ioc"]
 
 
+def runs_table(path):
+    """The per-run table as docs/results.md reads it (format 2: one variable per column)."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.drop_dims(["contingent", "design_point"]).to_dataframe().reset_index()
+
+
 def test_summary_csv_columns(swept):
     out, _ = swept
     rows = list(csv.DictReader(io.StringIO(mss("summary", out, "--csv").stdout)))
     assert list(rows[0]) == ["point", "kpi", "unit", "runs", "n", "reached", "reached_low",
                              "reached_high", "mean", "ci_low", "ci_high", "sd", "p10", "p50",
                              "p90", "min", "max"]
-    with h5py.File(out) as f:
-        runs = f["runs"][:]
+    runs = runs_table(out)
     kpis = list(dict.fromkeys(r["kpi"] for r in rows))
-    assert kpis[:2] == ["days_to_ioc", "days_to_foc"] and set(kpis) <= set(runs.dtype.names)
+    assert kpis[:2] == ["days_to_ioc", "days_to_foc"] and set(kpis) <= set(runs.columns)
     assert len(kpis) >= 20 and len(rows) == POINTS * len(kpis)
     assert [int(r["point"]) for r in rows] == [p for p in range(POINTS) for _ in kpis]
     foc = [r for r in rows if r["kpi"] == "days_to_foc"]
     assert all(r["reached"] != "" for r in foc)
     cost = [r for r in rows if r["kpi"] == "cost_usd"]
     assert all(r["reached"] == "" and int(r["runs"]) == REPS for r in cost)
-    v = runs["cost_usd"][runs["point"] == 2]
+    v = runs["cost_usd"][runs["point"] == 2].to_numpy()
     assert float(cost[2]["mean"]) == pytest.approx(v.mean(), rel=1e-15)
     assert float(cost[2]["sd"]) == pytest.approx(v.std(ddof=1), rel=1e-12)
 
@@ -115,8 +120,7 @@ def test_a_paired_contrast_is_scipys(swept):
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [(int(x["point"]), x["kpi"]) for x in rows] == [
         (p, k) for p in range(1, POINTS) for k in ("cost_usd", "days_to_foc")]
-    with h5py.File(out) as f:
-        runs = f["runs"][:]
+    runs = runs_table(out)
     ok = runs[runs["status"] == 0]
 
     def by_rep(point, kpi):
