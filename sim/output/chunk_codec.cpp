@@ -324,8 +324,41 @@ bool deflate_planes(const std::uint8_t* data, std::size_t planes, std::size_t pl
     return true;
 }
 
+namespace {
+/// True when the `bytes` bytes at `data` are all zero.
+bool all_zero(const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    std::size_t i = 0;
+    for (; i + sizeof(std::uint64_t) <= bytes; i += sizeof(std::uint64_t)) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, sizeof w);
+        if (w != 0) return false;
+    }
+    for (; i < bytes; ++i)
+        if (p[i] != 0) return false;
+    return true;
+}
+}  // namespace
+
 bool encode_chunk(const void* data, std::size_t n, std::size_t element_size,
                   std::vector<std::uint8_t>& out) {
+    const std::size_t bytes = n * element_size;
+    if (bytes > 0 && all_zero(data, bytes)) {
+        // A chunk of zeros (airport_closed in a run without closures, waiting_at_origin when
+        // nobody waits) shuffles to zeros and deflates to the same bytes each time: encoded once
+        // per size on each thread, then copied. The same bytes as encoding it anew.
+        thread_local std::vector<std::uint8_t> zeros;
+        thread_local std::size_t zeros_bytes = 0;
+        thread_local bool zeros_deflated = false;
+        if (zeros_bytes != bytes) {
+            const std::vector<std::uint8_t> z(bytes, 0);
+            zeros.clear();
+            zeros_deflated = deflate_chunk(z.data(), bytes, zeros);
+            zeros_bytes = bytes;
+        }
+        out.insert(out.end(), zeros.begin(), zeros.end());
+        return zeros_deflated;
+    }
     thread_local std::unique_ptr<std::uint8_t[]> buf;
     thread_local std::size_t buf_size = 0;
     std::uint8_t* shuffled = scratch(buf, buf_size, n * element_size);

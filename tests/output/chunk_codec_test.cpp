@@ -246,3 +246,30 @@ TEST_CASE("crc64 is CRC-64/XZ and continues across pieces", "[output]") {
     CHECK(mss::output::crc64(damaged.data(), damaged.size()) !=
           mss::output::crc64(ab.data(), ab.size()));
 }
+
+TEST_CASE("a chunk of zeros encodes to the bytes a fresh deflate gives, whatever came before",
+          "[output][codec]") {
+    // encode_chunk keeps the encoding of a zero chunk per size and thread: it must be the
+    // bytes deflate_chunk gives for the shuffled zeros, for each size, in any order.
+    for (std::size_t n : {std::size_t{1000}, std::size_t{26280}, std::size_t{1000}}) {
+        const std::vector<float> zeros(n, 0.0f);
+        std::vector<std::uint8_t> direct;
+        const std::vector<std::uint8_t> shuffled(n * sizeof(float), 0);
+        const bool direct_deflated = deflate_chunk(shuffled.data(), shuffled.size(), direct);
+        for (int twice = 0; twice < 2; ++twice) {
+            std::vector<std::uint8_t> got{7};  // appended after what is there
+            const bool deflated = encode_chunk(zeros.data(), n, sizeof(float), got);
+            CHECK(deflated == direct_deflated);
+            REQUIRE(got.size() == direct.size() + 1);
+            CHECK(std::equal(direct.begin(), direct.end(), got.begin() + 1));
+        }
+        std::vector<float> one = zeros;
+        one[n / 2] = 1.0f;  // not all zeros: encoded anew
+        std::vector<std::uint8_t> a, b;
+        encode_chunk(one.data(), n, sizeof(float), a);
+        std::vector<std::uint8_t> sh(n * sizeof(float));
+        shuffle_bytes(one.data(), n, sizeof(float), sh.data());
+        deflate_chunk(sh.data(), sh.size(), b);
+        CHECK(a == b);
+    }
+}
