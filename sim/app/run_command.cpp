@@ -214,7 +214,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         out << experiment::format_kpi_table(r.kpis, cfg.scenario.start_days_since_epoch);
         if (r.failed > 0) {
             err << "mss run: " << r.failed
-                << " run(s) failed (status 1 in /runs); first: " << r.first_failure << "\n";
+                << " run(s) failed (status 1); first: " << r.first_failure << "\n";
             return kExitFailure;
         }
         return kExitOk;

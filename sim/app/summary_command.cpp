@@ -118,7 +118,7 @@ int run_summary(const SummaryOptions& options, std::ostream& out, std::ostream& 
         return kExitFailure;
     }
     if (runs.run.empty()) {
-        err << "mss summary: " << options.file << " holds no runs (/runs is empty)\n";
+        err << "mss summary: " << options.file << " holds no runs (its run dimension is empty)\n";
         return kExitInvalidInput;
     }
     const std::size_t points = std::max<std::size_t>(info.layout.points.size(), 1);

@@ -134,7 +134,7 @@ int run_sweep(const SweepOptions& options, std::ostream& out, std::ostream& err)
     }
     print_points(r.points, out);
     if (r.failed > 0) {
-        err << "mss sweep: " << r.failed << " run(s) failed (status 1 in /runs)"
+        err << "mss sweep: " << r.failed << " run(s) failed (status 1)"
             << (r.first_failure.empty() ? std::string() : "; first: " + r.first_failure) << "\n";
         return kExitFailure;
     }

@@ -219,7 +219,7 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
             }
             output::RunRecord& rec = s.block[static_cast<std::size_t>(row - s.block_first)];
             if (rec.run != id)
-                throw MergeError(s.path.string() + ": /runs row " + std::to_string(row) +
+                throw MergeError(s.path.string() + ": run index " + std::to_string(row) +
                                  " is not run " + std::to_string(id));
             if (rec.status != output::RunStatus::ok) ++result.failed;
             writer.append(std::move(rec));

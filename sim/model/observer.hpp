@@ -101,7 +101,7 @@ struct KpiColumnOf {
     bool first_day = false;  ///< a day index some runs never reach (NaN = never)
 };
 using KpiColumn = KpiColumnOf<RunKpis>;
-/// The run KPI columns in order (the order of /runs and of every table).
+/// The run KPI columns in order (the order of the results file's `run kpis` and of every table).
 const std::vector<KpiColumn>& kpi_columns();
 
 /// A contingent's KPIs in a run (DESIGN §3: the [run, contingent] table).
@@ -113,7 +113,7 @@ struct ContingentKpis {
     double pax_in = 0.0;
 };
 using ContingentKpiColumn = KpiColumnOf<ContingentKpis>;
-/// The per-contingent KPI columns in order (the order of /contingent_kpis).
+/// The per-contingent KPI columns in order (the order of the results file's contingent_<kpi> variables).
 const std::vector<ContingentKpiColumn>& contingent_kpi_columns();
 
 /// The closure classes of the `airport_closed` series, in order: `all` (closed to every

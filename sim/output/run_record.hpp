@@ -12,7 +12,7 @@
 
 namespace mss::output {
 
-/// Outcome of a run, stored in /runs `status`.
+/// Outcome of a run, stored in the `status` coordinate.
 enum class RunStatus : std::int8_t { ok = 0, failed = 1 };
 
 /// A run's eight series as the results file stores them, one chunk each, in the order strength,

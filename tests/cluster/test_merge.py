@@ -154,7 +154,7 @@ def test_summary_of_a_file_without_runs_exits_2(shards, tmp_path):
                     lambda f: replace(f, "run", f["run"][:0]))
     r = mss("summary", empty, check=False)
     assert r.returncode == 2, r.stderr
-    assert f"{empty} holds no runs (/runs is empty)" in r.stderr
+    assert f"{empty} holds no runs (its run dimension is empty)" in r.stderr
 
 
 def test_a_file_of_another_format_says_which(shards, tmp_path):
