@@ -4,14 +4,9 @@
 # sweep -o "", --shard ""; merge "" and a "" shard; summary "". Runs in an empty temporary
 # directory, in which nothing may appear. Started from the source root.
 set -u
-mss=$1
-root=$(pwd)
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
+. "$(pwd)/tests/app/common.sh"
 S=$root/tests/cluster/small.toml
 W=$root/tests/cluster/small_sweep.toml
-status=0
 
 expect2() {  # expect2 STDERR_RE ARGS...: exit 2, standard error matching, no file made
     re=$1

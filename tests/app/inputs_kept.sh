@@ -5,21 +5,7 @@
 # Compared as files (device and inode), so another spelling, a symbolic link or a hard link is
 # refused too. Runs in a temporary directory; started from the source root.
 set -u
-mss=$1
-root=$(pwd)
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
-status=0
-fail() {
-    echo "FAIL: $*"
-    status=1
-}
-expect() {  # expect RC STDERR_RE ARGS...
-    want=$1 re=$2
-    shift 2
-    sh "$root/tests/app/expect.sh" "$want" "" "$re" -- timeout -k 5 120 "$mss" "$@" || status=1
-}
+. "$(pwd)/tests/app/common.sh"
 
 # grand.toml <- parent.toml <- child.toml; sweep.toml's base is parent.toml; sub/link.toml is
 # a symbolic link to parent.toml, hard.toml a hard link to grand.toml. Made afresh after each

@@ -5,12 +5,7 @@
 # mss validate and mss sweep (exit 2), and the sweep writes nothing. Runs in a temporary
 # directory; started from the source root.
 set -u
-mss=$1
-root=$(pwd)
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
-status=0
+. "$(pwd)/tests/app/common.sh"
 values=$(awk 'BEGIN { for (i = 0; i < 1002; i++) printf "%s%.4f", (i ? ", " : ""), i * 0.00097 }')
 cat >grid.toml <<EOT
 [sweep]

@@ -5,23 +5,9 @@
 # creates no runs/; `values = []` is one error, not two. Runs in a temporary directory;
 # started from the source root.
 set -u
-mss=$1
-root=$(pwd)
-dir=$(mktemp -d)
-trap 'chmod -R u+w "$dir"; rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
+. "$(pwd)/tests/app/common.sh"
 S=$root/tests/cluster/small.toml
 W=$root/tests/cluster/small_sweep.toml
-status=0
-fail() {
-    echo "FAIL: $*"
-    status=1
-}
-expect() {  # expect RC STDERR_RE ARGS...
-    want=$1 re=$2
-    shift 2
-    sh "$root/tests/app/expect.sh" "$want" "" "$re" -- timeout -k 5 120 "$mss" "$@" || status=1
-}
 
 # A key of a million characters: one line of error, the key cut.
 {

@@ -7,24 +7,9 @@
 # with --force, and never when it is the scenario file; nor is -o. Nothing is left behind (no
 # OUT.tmp-HOST-PID-RANDOM or journal). Runs in a temporary directory; started from the source root.
 set -u
-mss=$1
-root=$(pwd)
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
+. "$(pwd)/tests/app/common.sh"
 S=$root/tests/cluster/small.toml
 W=$root/tests/cluster/small_sweep.toml
-status=0
-fail() {
-    echo "FAIL: $*"
-    status=1
-}
-
-expect() {  # expect RC STDERR_RE ARGS...
-    want=$1 re=$2
-    shift 2
-    sh "$root/tests/app/expect.sh" "$want" "" "$re" -- timeout -k 5 60 "$mss" "$@" || status=1
-}
 
 # Only what the test made may be in the directory.
 only() {  # only NAME...

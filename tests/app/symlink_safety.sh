@@ -6,23 +6,9 @@
 # at; temporaries left by a killed process of this host are removed by the next sweep or
 # merge, and nothing else is. Runs in a temporary directory; started from the source root.
 set -u
-mss=$1
-root=$(pwd)
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
+. "$(pwd)/tests/app/common.sh"
 W=$root/tests/cluster/small_sweep.toml
 S=$root/tests/cluster/small.toml
-status=0
-fail() {
-    echo "FAIL: $*"
-    status=1
-}
-expect() {  # expect RC STDERR_RE ARGS...
-    want=$1 re=$2
-    shift 2
-    sh "$root/tests/app/expect.sh" "$want" "" "$re" -- timeout -k 5 120 "$mss" "$@" || status=1
-}
 host=$(hostname | tr '/ \t' '___')
 printf 'precious\n' >victim
 chmod 600 victim

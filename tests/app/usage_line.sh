@@ -5,15 +5,10 @@
 # "Command-line errors"). Runs in an empty temporary directory, in which nothing may appear.
 # Started from the source root.
 set -u
-mss=$1
-root=$(pwd)
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
+. "$(pwd)/tests/app/common.sh"
 S=$root/tests/cluster/small.toml
 W=$root/tests/cluster/small_sweep.toml
 usage="Run 'mss --help' or 'mss COMMAND --help' for usage."
-status=0
 
 expect_usage() {  # expect_usage STDERR_RE ARGS...: exit 2, a line matching, the usage line last
     re=$1

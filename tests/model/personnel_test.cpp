@@ -80,6 +80,29 @@ ModelConfig small(int n) {
     return m;
 }
 
+/// The personnel component wired by hand to the components it works with, as the Mission
+/// wires them, for tests that call it directly.
+struct Wired {
+    Wired(const ModelConfig& m, const std::vector<std::int32_t>& billets)
+        : log(sim, obs),
+          roster(billets),
+          agenda(m.scenario.horizon_days),
+          airports(m, sim, streams, log),
+          queues(airports.size(), roster),
+          base(std::nullopt, roster),
+          personnel(m, sim, streams, roster, agenda, airports, queues, base, log) {}
+    mss::kernel::Simulation sim;
+    mss::kernel::StreamFactory streams{1, 0};
+    MemoryObserver obs;
+    EventLog log;
+    Roster roster;
+    Agenda agenda;
+    Airports airports;
+    Queues queues;
+    Base base;
+    Personnel personnel;
+};
+
 }  // namespace
 
 TEST_CASE("an unrealised pledge generates nobody; a realised one is shifted by its delay",
@@ -256,16 +279,11 @@ TEST_CASE("an officer waiting for lift home who is medevacked counts once as a m
     // in the queue, so the queue counted -1 + 1 = 0 medevacs and no dedicated flight came.)
     ModelConfig m = simple_config(1, 10, 1);
     m.contingents[0].drawdown_day = 0.0;
-    mss::kernel::Simulation sim;
-    mss::kernel::StreamFactory streams(1, 0);
-    MemoryObserver obs;
-    EventLog log(sim, obs);
-    Roster roster({1});
-    Agenda agenda(m.scenario.horizon_days);
-    Airports airports(m, sim, streams, log);
-    Queues queues(airports.size(), roster);
-    Base base(std::nullopt, roster);
-    Personnel personnel(m, sim, streams, roster, agenda, airports, queues, base, log);
+    Wired w(m, {1});
+    Roster& roster = w.roster;
+    Queues& queues = w.queues;
+    Airports& airports = w.airports;
+    Personnel& personnel = w.personnel;
     const std::int32_t id = roster.add(0, roster.first_billet(0), BilletRole::incumbent);
     personnel.arrive_theatre(id);
     personnel.tour_end(id, roster.person(id).tour_stamp);
@@ -286,16 +304,11 @@ TEST_CASE(
     // relief is requested.
     ModelConfig m = simple_config(3, 10, 1);
     m.contingents[0].rotation.max_extension_days = 0.0;
-    mss::kernel::Simulation sim;
-    mss::kernel::StreamFactory streams(1, 0);
-    MemoryObserver obs;
-    EventLog log(sim, obs);
-    Roster roster({3});
-    Agenda agenda(m.scenario.horizon_days);
-    Airports airports(m, sim, streams, log);
-    Queues queues(airports.size(), roster);
-    Base base(std::nullopt, roster);
-    Personnel personnel(m, sim, streams, roster, agenda, airports, queues, base, log);
+    Wired w(m, {3});
+    Roster& roster = w.roster;
+    Queues& queues = w.queues;
+    Airports& airports = w.airports;
+    Personnel& personnel = w.personnel;
     std::int32_t id[3];
     for (int i = 0; i < 3; ++i) {
         id[i] = roster.add(0, roster.first_billet(0) + i, BilletRole::incumbent);
