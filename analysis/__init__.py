@@ -7,7 +7,7 @@ Library use::
     res.runs            # pandas DataFrame of the per-run root variables (one row per run, KPI columns)
     res.series          # xarray Dataset of /series (dims run, time, contingent, airport, operator_class)
     res.points, res.events, res.scenario, res.info
-    res.summary()       # the KPI table of `mss summary`
+    res.summary()       # the statistics of `mss summary --csv` (docs/statistics.md)
 
 Command line: `/usr/bin/python3 -m analysis {report,compare,summary,plot} ...`; see
 docs/analysis.md.
@@ -20,11 +20,12 @@ def __getattr__(name):
     if name in ("FORMAT", "InputError", "Results", "load"):
         from analysis import results
         return getattr(results, name)
-    if name in ("KpiSummary", "paired_differences", "sensitivity", "summarise"):
+    if name in ("compare_table", "contrast_table", "format_number", "kpi_stats", "match_runs",
+                "sensitivity", "summary_table"):
         from analysis import stats
         return getattr(stats, name)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
 
 
-__all__ = ["FORMAT", "InputError", "KpiSummary", "Results", "load", "paired_differences",
-           "sensitivity", "summarise"]
+__all__ = ["FORMAT", "InputError", "Results", "compare_table", "contrast_table", "format_number",
+           "kpi_stats", "load", "match_runs", "sensitivity", "summary_table"]

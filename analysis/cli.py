@@ -1,6 +1,6 @@
 """Command line of the analysis package: `python3 -m analysis {report,compare,summary,plot}`.
 
-Exit codes: 0 success; 2 bad input (a missing file, a file that is not an mss-sim/1 results
+Exit codes: 0 success; 2 bad input (a missing file, a file that is not an mss-sim/2 results
 file, a sweep plot asked of a plain run, a bad option); 1 anything else.
 """
 
@@ -22,10 +22,10 @@ examples:
 
 PLOTS = ("strength", "airport", "kpis", "sweep", "sensitivity")
 
-#: The KPIs of the readable sweep table and contrasts without --kpi (docs/statistics.md).
+#: The KPIs of the readable sweep table and contrasts without --kpi (docs/statistics.md), and
+#: of the contrast table of a sweep report.
 DEFAULT_SWEEP_KPIS = ("days_to_foc", "mean_filled_frac", "min_filled_frac", "gap_person_days",
                       "cost_usd")
-
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # exit 2 with our prefix, as argparse does
@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python3 -m analysis",
-                description="Reports and plots from mss-sim results files (format mss-sim/1).",
+                description="Reports and plots from mss-sim results files (format mss-sim/2).",
                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
                            parser_class=_Parser)
@@ -57,10 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="paired KPI differences B - A, run by run",
                        description="Matches the runs of A and B by (point, replication) and "
-                       "prints the mean paired difference B - A of each KPI with its 95% CI "
-                       "(over several design points: from the replication means of the "
-                       "differences); "
-                       "with -o also writes compare.md, compare.csv and compare.png.")
+                       "prints, per design point, the mean paired difference B - A of each KPI "
+                       "over the pairs of ok runs where both have a value, with its paired 95% "
+                       "CI (for a first-day KPI also the difference in the share reaching it; "
+                       "docs/statistics.md); with -o also writes compare.md, compare.csv and "
+                       "compare.png.")
     c.add_argument("a", metavar="A.h5")
     c.add_argument("b", metavar="B.h5")
     c.add_argument("-o", "--out", metavar="DIR", help="output directory for files")
@@ -101,18 +102,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _table(df, cols) -> str:
-    from analysis.report import fmt
-    rows = [[str(c) for c in cols]]
-    for r in df[cols].itertuples(index=False, name=None):
-        rows.append([v if isinstance(v, str) else fmt(v) for v in r])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(cols))]
-    left = [c in ("point", "kpi", "unit") for c in cols]
-    return "\n".join("  ".join(cell.ljust(w) if lft else cell.rjust(w)
-                               for cell, w, lft in zip(r, widths, left))
-                     for r in rows) + "\n"
-
-
 # ------------------------------------------------------------------------------------------
 # summary
 
@@ -131,36 +120,6 @@ def _kpi_list(res, text: str | None, default) -> list[str]:
         raise InputError(f"--kpi: unknown KPI {unknown[0]!r} (this file has: "
                          + ", ".join(res.kpi_names) + ")")
     return list(dict.fromkeys(names))
-
-
-def _start_date(res) -> str:
-    start = getattr(res, "start_date", "") or ""
-    if not start:
-        sc = res.scenario.get("scenario", {}) if isinstance(res.scenario, dict) else {}
-        start = str(sc.get("start", "")) if isinstance(sc, dict) else ""
-    return start
-
-
-def _point_label(res, p: int) -> list[str]:
-    from analysis import stats
-    if not res.factors:
-        return []
-    fv, fl = res.factor_values, res.factor_labels
-    out = []
-    for f in res.factors:
-        v = fv.loc[p, f]
-        out.append(fl[f].get(v, stats.format_number(v)) if f in fl else stats.format_number(v))
-    return out
-
-
-def _interval(v: float, lo: float, hi: float) -> str:
-    from analysis import stats
-    fn = stats.format_number
-    if v != v:
-        return "-"
-    if lo != lo:
-        return fn(v)
-    return f"{fn(v)} [{fn(lo)}, {fn(hi)}]"
 
 
 def _align(rows: list[list[str]], left: int) -> str:
@@ -208,7 +167,7 @@ def summary_text(res, csv: bool = False, kpi: str | None = None, point: int | No
                                  points=None if point is None else [point])
         return stats.csv_text(t) if csv else _contrast_text(res, t, vs)
     sel = [point] if point is not None else points
-    t = stats.summary_table(runs, kpis, ok=ok, units=units, points=sel)
+    t = res.summary(kpis, sel)
     if csv:
         return stats.csv_text(t)
     if sweep and point is None:
@@ -219,10 +178,10 @@ def summary_text(res, csv: bool = False, kpi: str | None = None, point: int | No
 def _point_text(res, t, point: int) -> str:
     from analysis import stats
     fn = stats.format_number
-    start = _start_date(res)
+    start = stats.start_date_of(res)
     head = f"{res.path}: "
     if res.is_sweep:
-        desc = ", ".join(f"{f} = {v}" for f, v in zip(res.factors, _point_label(res, point)))
+        desc = ", ".join(f"{f} = {v}" for f, v in zip(res.factors, stats.factor_text(res, point)))
         head += f"design point {point}" + (f" ({desc})" if desc else "")
     else:
         head += f"scenario {res.scenario_name}"
@@ -232,23 +191,18 @@ def _point_text(res, t, point: int) -> str:
     rows = [["KPI", "unit", "n/runs", "reached [95% CI]", "mean [95% CI]", "sd", "P10", "P50",
              "P90", "min", "max"]]
     notes = set()
-    for r in sub.itertuples(index=False):
-        first = stats.kpi_meta(r.kpi).first_day
-        mean = _interval(r.mean, r.ci_low, r.ci_high)
-        if first:
-            mean += " if reached"
-        elif 0 < r.n < r.runs:
-            mean += " *"
+    for r in sub.to_dict("records"):
+        first = stats.kpi_meta(r["kpi"]).first_day
+        mean = stats.mean_text(r)
+        if mean.endswith(" *"):
             notes.add("* mean over the runs with a value (conditional)")
-        rows.append([r.kpi, r.unit, f"{r.n}/{r.runs}",
-                     _interval(r.reached, r.reached_low, r.reached_high) if first else "",
-                     mean, fn(r.sd), fn(r.p10), fn(r.p50), fn(r.p90), fn(r.min), fn(r.max)])
+        rows.append([r["kpi"], r["unit"], f"{r['n']}/{r['runs']}",
+                     stats.format_interval(r["reached"], r["reached_low"], r["reached_high"])
+                     if first else "",
+                     mean] + [fn(r[c]) for c in ("sd", "p10", "p50", "p90", "min", "max")])
         if first and start:
-            d = lambda v: stats.kpi_date(start, v)  # noqa: E731
-            dm = "-" if r.mean != r.mean else d(r.mean) + (
-                "" if r.ci_low != r.ci_low else f" [{d(r.ci_low)}, {d(r.ci_high)}]")
-            rows.append(["  as dates", "", "", "", dm, "", d(r.p10), d(r.p50), d(r.p90),
-                         d(r.min), d(r.max)])
+            dm, *dq = stats.date_texts(start, r)
+            rows.append(["  as dates", "", "", "", dm, ""] + dq)
     out = "\n".join(lines) + "\n" + _align(rows, 2)
     if any(stats.kpi_meta(k).first_day for k in sub["kpi"]):
         notes.add("first-day KPIs: share of runs reaching it [Wilson 95% CI]; mean, CI and "
@@ -263,14 +217,14 @@ def _sweep_text(res, t, kpis) -> str:
              for k in kpis]]
     for p, sub in t.groupby("point", sort=True):
         sub = sub.set_index("kpi")
-        cells = [str(p)] + _point_label(res, int(p)) + [str(int(sub["runs"].iloc[0]))]
+        cells = [str(p)] + stats.factor_text(res, int(p)) + [str(int(sub["runs"].iloc[0]))]
         for k in kpis:
             r = sub.loc[k]
             if stats.kpi_meta(k).first_day:
-                cells.append(_interval(r["reached"], r["reached_low"], r["reached_high"]))
+                cells.append(stats.format_interval(r["reached"], r["reached_low"],
+                                                   r["reached_high"]))
             else:
-                cells.append(_interval(r["mean"], r["ci_low"], r["ci_high"])
-                             + (" *" if 0 < r["n"] < r["runs"] else ""))
+                cells.append(stats.mean_text({**r, "kpi": k}))
         rows.append(cells)
     out = f"{res.path}: {res.n_points} design points; mean [95% CI] over the ok runs, " \
           "for a first-day KPI the share of runs reaching it [Wilson 95% CI]\n"
@@ -285,19 +239,15 @@ def _contrast_text(res, t, vs: int) -> str:
     rows = [["point"] + list(res.factors) + ["KPI", "unit", "pairs", "P − R [95% CI]",
                                              "pairs ok", "reached P − R [95% CI]"]]
     for r in t.itertuples(index=False):
-        d = _interval(r.diff, r.diff_low, r.diff_high)
-        if stats.excludes_zero(r.diff_low, r.diff_high):
-            d += " *"
+        d = stats.contrast_text(r.diff, r.diff_low, r.diff_high)
         if r.reached_pairs == r.reached_pairs:
-            rd = _interval(r.reached_diff, r.reached_diff_low, r.reached_diff_high)
-            if stats.excludes_zero(r.reached_diff_low, r.reached_diff_high):
-                rd += " *"
+            rd = stats.contrast_text(r.reached_diff, r.reached_diff_low, r.reached_diff_high)
             rp = str(int(r.reached_pairs))
         else:
             rd = rp = ""
-        rows.append([str(r.point)] + _point_label(res, int(r.point)) +
+        rows.append([str(r.point)] + stats.factor_text(res, int(r.point)) +
                     [r.kpi, r.unit, str(r.pairs), d, rp, rd])
-    desc = ", ".join(f"{f} = {v}" for f, v in zip(res.factors, _point_label(res, vs)))
+    desc = ", ".join(f"{f} = {v}" for f, v in zip(res.factors, stats.factor_text(res, vs)))
     out = (f"{res.path}: paired contrasts against design point R = {vs}"
            + (f" ({desc})" if desc else "") + ": run (P, r) minus run (R, r), common random "
            "numbers\n")
@@ -328,18 +278,17 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "compare":
         with load(args.a) as a, load(args.b) as b:
-            table, files = report.write_compare(a, b, args.out)
-        if args.csv:
-            sys.stdout.write(table.to_csv(index=False, float_format="%.17g"))
-        else:
-            print(f"B - A, runs matched by (point, replication): B = {args.b}, A = {args.a}")
-            sys.stdout.write(_table(table, ["kpi", "unit", "mean_a", "mean_b", "mean_diff",
-                                            "ci95_low", "ci95_high", "n", "pairs"]))
-            if table.attrs.get("points", 1) > 1:
-                print("95% CI over several design points: from the replication means of the "
-                      "differences (averaged over the points within each replication, t over "
-                      "replications), as common random numbers correlate a replication's "
-                      "pairs across points.")
+            pairs, table, files = report.write_compare(a, b, args.out)
+            if args.csv:
+                sys.stdout.write(stats.csv_text(table))
+            else:
+                print(f"B - A, runs matched by (point, replication): B = {args.b}, A = {args.a}")
+                for title, rows in report.compare_blocks(a, pairs, table):
+                    print(title)
+                    sys.stdout.write(_align([report.COMPARE_HEADER] + rows, 2))
+                print("pairs: pairs with both values / pairs of ok runs; A, B: means over "
+                      "those pairs; B − A: mean paired difference [paired 95% CI]; "
+                      "* the interval excludes 0")
         if files:
             print(f"wrote {len(files)} files to {args.out}", file=sys.stderr)
         return 0

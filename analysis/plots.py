@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -264,9 +265,13 @@ def airport_figure(res, mask=None, what: str | None = None) -> Figure:
 
 
 def kpi_figure(res, mask=None, what: str | None = None) -> Figure:
-    """One histogram per KPI over runs, with the mean and its 95% CI."""
+    """One histogram per KPI over the ok runs, with the mean and its 95% CI
+    (`stats.kpi_stats`) when the runs are those of one design point (a sweep's points are
+    never pooled into one mean)."""
     kpis = res.kpi_names
-    runs = res.runs if mask is None else res.runs[np.asarray(mask)]
+    sel = res.ok if mask is None else res.ok & np.asarray(mask)
+    runs = res.runs[sel]
+    one_point = runs["point"].nunique() <= 1
     ncols = 4
     nrows = math.ceil(len(kpis) / ncols)
     fig = new_figure(13.0, 2.6 * nrows + 1.0)
@@ -276,30 +281,33 @@ def kpi_figure(res, mask=None, what: str | None = None) -> Figure:
     for i, k in enumerate(kpis):
         ax = fig.add_subplot(gs[divmod(i, ncols)])
         v = runs[k].to_numpy(np.float64)
-        s = stats.summarise_runs(k, res.kpi_units.get(k, ""), v, runs["point"].to_numpy(),
-                                 runs["replication"].to_numpy())
+        m = stats.kpi_meta(k, res.kpi_units.get(k, ""))
+        s = stats.kpi_stats(v, m.lower, m.upper, m.first_day)
         vals = v[~np.isnan(v)]
-        ax.set_title(f"{k}  (n = {s.n}/{s.runs})", fontsize=10)
-        ax.set_xlabel(unit_label(s.unit), fontsize=9)
+        ax.set_title(f"{k}  (n = {s['n']}/{s['runs']})", fontsize=10)
+        ax.set_xlabel(unit_label(m.unit), fontsize=9)
         ax.set_ylabel("runs", fontsize=9)
         ax.tick_params(labelsize=8)
         if vals.size == 0:
-            ax.text(0.5, 0.5, f"no value in any of {s.runs} runs", transform=ax.transAxes,
+            ax.text(0.5, 0.5, f"no value in any of {s['runs']} runs", transform=ax.transAxes,
                     ha="center", va="center", fontsize=9, color="0.3")
             continue
-        if s.min == s.max:
-            width = max(abs(s.min) * 0.05, 0.5)
-            ax.bar([s.min], [vals.size], width=width, color=BAND50)
-            ax.set_xlim(s.min - 4 * width, s.max + 4 * width)
+        lo, hi = float(vals.min()), float(vals.max())
+        if lo == hi:
+            width = max(abs(lo) * 0.05, 0.5)
+            ax.bar([lo], [vals.size], width=width, color=BAND50)
+            ax.set_xlim(lo - 4 * width, hi + 4 * width)
         else:
             bins = min(30, max(5, int(np.histogram_bin_edges(vals, "auto").size - 1)))
             ax.hist(vals, bins=bins, color=BAND50, edgecolor="white", lw=0.4)
-        _mean_ci_marker(ax, s.mean, s.ci95_low, s.ci95_high)
+        if one_point:
+            _mean_ci_marker(ax, s["mean"], s["ci_low"], s["ci_high"])
         _big_number_axis(ax, vals)
     _legend_row(fig, gs[-1, :], [
-        Patch(color=BAND50, label="runs (histogram); n = runs with a value / runs"),
+        Patch(color=BAND50, label="ok runs (histogram); n = runs with a value / ok runs"),
         Line2D([], [], color=FLOOR, marker="o", lw=1.2,
-               label="mean with its 95% CI (Student t)"),
+               label="mean with its 95% CI (Student t)" if one_point else
+               "no mean: several design points (see the tables per point)"),
     ], ncol=2)
     return fig
 
@@ -334,13 +342,12 @@ def _short_label(text: str) -> str:
 
 
 def _point_stats(res, kpi, mask=None):
-    """Per design point: factor values, mean and 95% CI of the KPI."""
-    runs = res.runs if mask is None else res.runs[np.asarray(mask)]
-    rows = []
-    for p, sub in runs.groupby("point", sort=True):
-        s = stats.summarise(kpi, "", sub[kpi].to_numpy())
-        rows.append((int(p), s.mean, s.ci95_low, s.ci95_high, s.n))
-    return rows
+    """Per design point with runs: (point, mean, CI low, CI high, n) of the KPI over its ok
+    runs (`stats.summary_table`)."""
+    sel = res.ok if mask is None else res.ok & np.asarray(mask)
+    pts = sorted(int(p) for p in pd.unique(res.runs["point"][sel]))
+    t = stats.summary_table(res.runs, [kpi], ok=sel, units=res.kpi_units, points=pts)
+    return list(zip(t["point"], t["mean"], t["ci_low"], t["ci_high"], t["n"]))
 
 
 def sweep_figure(res, kpi: str, mask=None) -> Figure:
@@ -441,21 +448,27 @@ def sensitivity_figure(res, results: list) -> Figure:
     return fig
 
 
-def compare_figure(a, b, per_run, table) -> Figure:
-    """Histograms of the paired differences B − A per KPI, with mean and 95% CI."""
-    kpis = list(table["kpi"])
+def compare_figure(a, b, pairs, table) -> Figure:
+    """Histograms of the paired differences B − A per KPI over the pairs of ok runs
+    (`stats.match_runs`), with the mean difference and its paired 95% CI
+    (`stats.compare_table`) when the pairs are of one design point."""
+    ok = pairs[pairs["ok_a"].to_numpy(bool) & pairs["ok_b"].to_numpy(bool)]
+    kpis = list(dict.fromkeys(table["kpi"]))
+    one_point = table["point"].nunique() == 1
     ncols = 4
     nrows = max(1, math.ceil(len(kpis) / ncols))
     fig = new_figure(13.0, 2.6 * nrows + 1.2)
     gs = fig.add_gridspec(nrows + 1, ncols, height_ratios=[1.0] * nrows + [0.12])
     fig.suptitle(f"Paired differences B − A per run (matched by point and replication)\n"
-                 f"A = {a.path.name}, B = {b.path.name}, {len(per_run)} pairs", fontsize=11)
-    for i, row in enumerate(table.itertuples(index=False)):
+                 f"A = {a.path.name}, B = {b.path.name}, {len(ok)} pairs of ok runs",
+                 fontsize=11)
+    for i, k in enumerate(kpis):
+        row = table[table["kpi"] == k].iloc[0]
         ax = fig.add_subplot(gs[divmod(i, ncols)])
-        d = per_run[row.kpi].to_numpy(np.float64)
+        d = ok[f"{k}_b"].to_numpy(np.float64) - ok[f"{k}_a"].to_numpy(np.float64)
         d = d[~np.isnan(d)]
-        ax.set_title(f"{row.kpi}  (n = {row.n}/{row.pairs})", fontsize=10)
-        ax.set_xlabel(f"B − A ({unit_label(row.unit)})", fontsize=9)
+        ax.set_title(f"{k}  (n = {d.size}/{len(ok)})", fontsize=10)
+        ax.set_xlabel(f"B − A ({unit_label(row['unit'])})", fontsize=9)
         ax.set_ylabel("pairs", fontsize=9)
         ax.tick_params(labelsize=8)
         if d.size == 0:
@@ -470,12 +483,14 @@ def compare_figure(a, b, per_run, table) -> Figure:
             ax.hist(d, bins=min(30, max(5, d.size // 3)), color=BAND50, edgecolor="white",
                     lw=0.4)
         ax.axvline(0, color="0.3", lw=0.8, ls=":")
-        _mean_ci_marker(ax, row.mean_diff, row.ci95_low, row.ci95_high)
+        if one_point:
+            _mean_ci_marker(ax, row["diff"], row["diff_low"], row["diff_high"])
         _big_number_axis(ax, d)
     _legend_row(fig, gs[-1, :], [
         Patch(color=BAND50, label="paired differences (histogram); n = pairs with both values"),
         Line2D([], [], color=FLOOR, marker="o", lw=1.2,
-               label="mean difference with its 95% CI"),
+               label="mean difference with its paired 95% CI" if one_point else
+               "no mean: several design points (see compare.md)"),
         Line2D([], [], color="0.3", lw=0.8, ls=":", label="no difference"),
     ], ncol=3)
     return fig

@@ -7,7 +7,6 @@ and tests can find them.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import re
 import shutil
@@ -21,34 +20,6 @@ from analysis import plots, stats
 from analysis.results import InputError, iso_today, same_file
 
 
-def fmt(v) -> str:
-    """A number for Markdown tables: '–' for NaN, thousands separators from 100,000, else
-    six significant digits."""
-    if isinstance(v, (int, np.integer)):
-        return f"{int(v):,}" if abs(int(v)) >= 100_000 else str(int(v))
-    v = float(v)
-    if v != v:
-        return "–"
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    if v == 0:
-        return "0"
-    a = abs(v)
-    if 1e5 <= a < 1e15:
-        return f"{v:,.0f}"
-    if a >= 1e-3:
-        return f"{v:.6g}"
-    return f"{v:.3e}"
-
-
-def parse_fmt(cell: str) -> float:
-    """Inverse of fmt (for tests and scripts): the number a table cell shows."""
-    cell = cell.strip()
-    if cell in ("–", ""):
-        return float("nan")
-    return float(cell.replace(",", "").replace("−", "-"))
-
-
 def _md_table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
     align = align or ("l" + "r" * (len(header) - 1))
     sep = ["---:" if a == "r" else "---" for a in align]
@@ -57,14 +28,78 @@ def _md_table(header: list[str], rows: list[list[str]], align: str | None = None
     return "\n".join(out) + "\n"
 
 
-def kpi_md_table(table: pd.DataFrame) -> str:
+#: The statistics columns of the report's KPI tables (docs/statistics.md "Per KPI").
+STAT_HEADER = ["n/runs", "reached [95% CI]", "mean [95% CI]", "sd", "P10", "P50", "P90", "min",
+               "max"]
+
+
+def _stat_rows(row: dict, start: str, reached: bool) -> list[list[str]]:
+    """The statistics cells of one `stats.summary_table` row (STAT_HEADER, without the
+    `reached` column unless `reached`), and for a first-day KPI a second row: its dates
+    (mean and CI, P10, P50, P90, min, max as start + day) when the start date is known."""
+    fn = stats.format_number
+    first = stats.kpi_meta(row["kpi"]).first_day
+    cells = [f"{row['n']}/{row['runs']}"]
+    if reached:
+        cells.append(stats.format_interval(row["reached"], row["reached_low"],
+                                           row["reached_high"]) if first else "")
+    cells += [stats.mean_text(row)] + [fn(row[c]) for c in ("sd", "p10", "p50", "p90", "min",
+                                                            "max")]
+    rows = [cells]
+    if first and start:
+        mean, *rest = stats.date_texts(start, row)
+        rows.append([""] + ([""] if reached else []) + [mean, ""] + rest)
+    return rows
+
+
+def kpi_md_table(table: pd.DataFrame, start: str) -> str:
+    """The per-KPI table of one design point (rows of `stats.summary_table`) in Markdown: a
+    row per KPI, and a `date` row under each first-day KPI."""
+    recs = table.to_dict("records")
+    reached = any(stats.kpi_meta(r["kpi"]).first_day for r in recs)
+    header = ["KPI", "unit"] + [h for h in STAT_HEADER if reached or not h.startswith("reached")]
     rows = []
-    for r in table.itertuples(index=False):
-        ci = "–" if r.ci95_low != r.ci95_low else f"[{fmt(r.ci95_low)}, {fmt(r.ci95_high)}]"
-        rows.append([f"`{r.kpi}`", r.unit, fmt(r.mean), fmt(r.sd), ci, fmt(r.min), fmt(r.max),
-                     f"{r.n}/{r.runs}"])
-    return _md_table(["KPI", "unit", "mean", "sd", "95% CI of the mean", "min", "max",
-                      "n/runs"], rows, "llrrrrrr")
+    for r in recs:
+        first, *dates = _stat_rows(r, start, reached)
+        rows.append([f"`{r['kpi']}`", r["unit"]] + first)
+        rows += [["date", ""] + d for d in dates]
+    return _md_table(header, rows, "ll" + "r" * (len(header) - 2))
+
+
+def kpi_by_point_md_tables(res, table: pd.DataFrame, start: str) -> str:
+    """The statistics of several design points (rows of `stats.summary_table`) in Markdown:
+    a table per KPI with a row per design point (its factor values after `point`)."""
+    blocks = []
+    for kpi, sub in table.groupby("kpi", sort=False):
+        recs = sub.to_dict("records")
+        reached = stats.kpi_meta(kpi).first_day
+        header = (["point"] + [f"`{f}`" for f in res.factors]
+                  + [h for h in STAT_HEADER if reached or not h.startswith("reached")])
+        rows = []
+        for r in recs:
+            first, *dates = _stat_rows(r, start, reached)
+            lead = [str(r["point"])] + stats.factor_text(res, r["point"])
+            rows.append(lead + first)
+            rows += [["date"] + [""] * len(res.factors) + d for d in dates]
+        unit = recs[0]["unit"]
+        blocks.append(f"#### `{kpi}`" + (f" ({unit})" if unit else "") + "\n\n"
+                      + _md_table(header, rows, "l" * (1 + len(res.factors))
+                                  + "r" * (len(header) - 1 - len(res.factors))))
+    return "\n".join(blocks)
+
+
+KPI_NOTES = (
+    "Each design point's statistics are over its ok runs (failed runs are left out; "
+    "`runs` counts the ok ones), by the rules of docs/statistics.md, the same numbers as "
+    "`mss summary`: n/runs (runs with a value / ok runs), the mean and its 95% confidence "
+    "interval (Student t, clipped to the KPI's possible range), the sample sd, the 10th, "
+    "50th and 90th percentiles (numpy's linear definition), min and max. A KPI that some "
+    "runs never reach (`days_to_ioc`, `days_to_foc`) first gives the share of runs reaching "
+    "it with its 95% Wilson interval; its mean, CI and sd are over the runs that reached it "
+    "(`if reached`), and its percentiles, min and max count a run that never reached it as "
+    "beyond the horizon (`never`); its `date` row shows the same statistics as calendar "
+    "dates (start + day). `*` marks a mean over fewer runs than the ok runs (a KPI without a "
+    "value in some runs, e.g. the gap after an FOC some runs never reach). `-`: no value.")
 
 
 def _join(blocks: list[str]) -> str:
@@ -152,9 +187,8 @@ def write_report(res, outdir: str | Path, sweep: str = "auto", point: int | None
 def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     what = None
     if point is not None:
-        vals = res.factor_values.loc[point] if res.factors else {}
-        desc = ", ".join(f"{k} = {res.factor_labels.get(k, {}).get(v, f'{v:g}')}"
-                         for k, v in dict(vals).items())
+        desc = ", ".join(f"{k} = {v}" for k, v in zip(res.factors,
+                                                       stats.factor_text(res, point)))
         what = f"design point {point}" + (f" ({desc})" if desc else "")
     elif res.is_sweep:
         what = f"all {res.n_points} design points pooled"
@@ -165,9 +199,12 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
         written.append(path)
         return path.name
 
-    table = stats.summary_table(res, mask=mask)
-    (out / "kpis.csv").write_text(stats.summary_csv(table))
+    points = [point] if point is not None else sorted(int(p) for p in res.points["point"])
+    table = res.summary(points=points)
+    (out / "kpis.csv").write_text(stats.csv_text(table))
     written.append(out / "kpis.csv")
+    start = stats.start_date_of(res)
+    fn = stats.format_number
 
     ok_in = int(res.ok[mask].sum()) if mask is not None else int(res.ok.sum())
     n_in = int(mask.sum()) if mask is not None else res.n_runs
@@ -186,7 +223,7 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     auth = res.authorised(mask)   # billets and floor at the selected design points
     billets = auth.billets or {}
     why = f" ({auth.note})" if auth.note else ""
-    floor_txt = (f"{fmt(auth.floor)} on duty (kpis.floor_frac = {auth.floor_frac:g} × total "
+    floor_txt = (f"{fn(auth.floor)} on duty (kpis.floor_frac = {fn(auth.floor_frac)} × total "
                  "billets)" if auth.floor is not None else f"not shown: unknown{why}")
     meta = [
         ["results file", f"`{res.path}` ({info.get('format', '?')})"],
@@ -202,11 +239,11 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
                            f"({res.days} days)"],
         ["contingents (billets)", ", ".join(f"{c} ({billets.get(c, '?')})"
                                             for c in res.contingents)],
-        ["authorised strength", f"{auth.total:,} billets" if auth.total is not None
+        ["authorised strength", f"{fn(auth.total)} billets" if auth.total is not None
          else f"not shown: unknown{why}"],
         ["floor", floor_txt],
         ["main airport", f"{res.main_airport} (airports: {', '.join(res.airports)})"],
-        ["events dropped", (f"{int(res.runs['events_dropped'].sum()):,}"
+        ["events dropped", (fn(res.runs['events_dropped'].sum())
                             if "events_dropped" in res.runs else "?")
          + " (beyond output.max_events_per_run)"],
     ]
@@ -222,8 +259,8 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
                                                           if point is not None else "") + "). "
            if auth.billets is not None else
            f"No authorised-strength line: the billets are not known for this selection{why}. ")
-        + (f"In the total panel, dash-dotted red: the floor ({auth.floor_frac:g} × "
-           f"{auth.total:,} = {fmt(auth.floor)}), which the gap KPI compares with personnel "
+        + (f"In the total panel, dash-dotted red: the floor ({fn(auth.floor_frac)} × "
+           f"{fn(auth.total)} = {fn(auth.floor)}), which the gap KPI compares with personnel "
            "*on duty*. " if auth.floor is not None else f"No floor line: it is not known for this "
            f"selection{why}. ")
         + "Dotted purple: median on duty. "
@@ -241,52 +278,21 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     reg = res.regimes
     if len(reg):
         md.append("\n" + _md_table(["regime", "stationary share"],
-                                  [[str(n), f"{100 * s:.1f}%"] for n, s in
+                                  [[str(n), f"{fn(100 * s)}%"] for n, s in
                                    zip(reg["name"], reg["stationary_share"])], "lr"))
 
     md.append("\n## KPIs\n")
-    md.append(
-        "Over all runs of the selection; a KPI that is NaN in a run (for example `days_to_foc` "
-        "when full strength is never reached) has no value there, and n counts the runs with a "
-        "value. sd is the sample standard deviation (n − 1); the 95% confidence interval of the "
-        "mean is mean ± t(0.975, n − 1) · sd / √n, computed as `mss summary` does"
-        + (". **Pooled over design points, the interval is not that one**: under common random "
-           "numbers the runs of one replication at different points share their random numbers "
-           "and are correlated, so the interval is computed from the replications, not the "
-           "runs: the values are averaged over the points within each replication and the "
-           "interval is the Student-t interval of those replication means (t with replications "
-           "− 1 degrees of freedom; a replication with no value drops out; when NaN leaves "
-           "replications with different counts of values, the cluster-robust form of "
-           "docs/analysis.md, centred on the mean shown). mean, sd, min, max and n stay over "
-           "the runs" if point is None and res.n_points > 1 and
-           res.runs["point"].nunique() > 1 else "")
-        + ". `kpis.csv` "
-        "has the table to 17 significant digits in the CSV format of `mss summary --csv`"
-        + (" (`mss summary` itself prints a sweep per design point: that is "
-           "`kpis_by_point.csv`)." if res.is_sweep and point is None else ".") + "\n\n")
-    md.append(kpi_md_table(table))
+    md.append(KPI_NOTES + " `kpis.csv` has the table to 17 significant digits: what "
+              "`mss summary --csv` prints for "
+              + (f"`--point {point}`" if point is not None else "this file") + ".\n\n")
+    if len(points) == 1:
+        md.append(kpi_md_table(table, start))
+    else:
+        md.append(f"A table per KPI with a row per design point (a sweep's runs are never "
+                  f"pooled over its points).\n\n")
+        md.append(kpi_by_point_md_tables(res, table, start))
     md.append(f"\n![KPI distributions]({kpi_png})\n")
-
-    ck = res.contingent_kpis
-    if len(ck):
-        if mask is not None:
-            ck = ck[ck["run"].isin(res.runs["run"][mask])]
-        cols = [c for c in ck.columns if c not in ("run", "contingent")]
-        rows = []
-        for c in res.contingents:
-            sub = ck[ck["contingent"] == c]
-            rid = res.runs.set_index("run").loc[sub["run"].to_numpy()]
-            cells = [c]
-            for col in cols:
-                s = stats.summarise_runs(col, "", sub[col].to_numpy(), rid["point"].to_numpy(),
-                                         rid["replication"].to_numpy())
-                ci = "" if s.ci95_low != s.ci95_low else \
-                    f" [{fmt(s.ci95_low)}, {fmt(s.ci95_high)}]"
-                cells.append(f"{fmt(s.mean)}{ci} ({s.n}/{s.runs})")
-            rows.append(cells)
-        md.append("\n### Per contingent\n\nMean, [95% CI of the mean] and (n/runs) of the "
-                  "per-contingent KPIs of `/contingent_kpis`.\n\n")
-        md.append(_md_table(["contingent"] + [f"`{c}`" for c in cols], rows))
+    md += _contingent_section(res, points)
 
     if do_sweep:
         md += _sweep_sections(res, out, save, written)
@@ -298,7 +304,111 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     return written
 
 
+def _contingent_section(res, points: list[int]) -> list[str]:
+    """The per-contingent KPIs of the selected design points: a row per contingent (and
+    design point), the ok runs, and per KPI its mean and 95% CI, for a first-day KPI the share
+    reaching it [Wilson 95% CI] and the mean if reached."""
+    ck = res.contingent_kpis
+    if not len(ck):
+        return []
+    cols = [c for c in ck.columns if c not in ("run", "contingent")]
+    by_run = res.runs.assign(ok=res.ok).set_index("run")
+    multi = len(points) > 1
+    header = (["point"] + [f"`{f}`" for f in res.factors] if multi else []) + ["contingent",
+                                                                               "runs"]
+    for c in cols:
+        if stats.kpi_meta(c).first_day:
+            header += [f"`{c}` reached [95% CI]", f"`{c}` mean [95% CI]"]
+        else:
+            header.append(f"`{c}` mean [95% CI]")
+    units = {k.name: k.unit for k in stats.CONTINGENT_KPIS}
+    tables = {}
+    for c in res.contingents:
+        sub = ck[ck["contingent"] == c]
+        info = by_run.loc[sub["run"].to_numpy()]
+        frame = sub[cols].assign(point=info["point"].to_numpy(),
+                                 replication=info["replication"].to_numpy())
+        tables[c] = stats.summary_table(frame, cols, ok=info["ok"].to_numpy(bool),
+                                        points=points, units=units)
+    rows = []
+    for p in points:
+        for c in res.contingents:
+            t = tables[c]
+            recs = t[t["point"] == p].to_dict("records")
+            cells = ([str(p)] + stats.factor_text(res, p) if multi else []) + [
+                c, str(recs[0]["runs"])]
+            for r in recs:
+                if stats.kpi_meta(r["kpi"]).first_day:
+                    cells.append(stats.format_interval(r["reached"], r["reached_low"],
+                                                       r["reached_high"]))
+                cells.append(stats.mean_text(r))
+            rows.append(cells)
+    lead = len(header) - sum(1 for h in header if h.startswith("`") and "[95% CI]" in h)
+    return ["\n### Per contingent\n\nThe per-contingent KPIs (`contingent_<kpi>`) over the ok "
+            "runs, by the same rules: the mean [95% CI]; for a first-day KPI first the share of "
+            "runs reaching it [Wilson 95% CI], then its mean if reached; `*` a mean over fewer "
+            "runs than the ok runs.\n\n",
+            _md_table(header, rows, "l" * (lead - 1) + "r" * (len(header) - lead + 1))]
+
+
+def _contrast_section(res, out: Path, written) -> list[str]:
+    """The paired contrasts of every design point against the first one (point 0) under
+    common random numbers: contrasts.csv with every KPI (`mss summary --vs 0 --csv`), and a
+    table with a row per design point for the KPIs of the readable sweep table."""
+    from analysis.cli import DEFAULT_SWEEP_KPIS
+    ok_points = sorted(int(p) for p in pd.unique(res.runs["point"][res.ok]))
+    if len(ok_points) < 2:
+        return ["\n### Paired contrasts\n\nFewer than two design points have ok runs: no "
+                "contrast.\n"]
+    ref = ok_points[0]
+    t = stats.contrast_table(res.runs, ref, res.kpi_names, ok=res.ok, units=res.kpi_units)
+    (out / "contrasts.csv").write_text(stats.csv_text(t))
+    written.append(out / "contrasts.csv")
+    kpis = [k for k in DEFAULT_SWEEP_KPIS if k in res.kpi_names] or res.kpi_names
+    ok_reps = {p: set(res.runs["replication"][res.ok & (res.runs["point"] == p).to_numpy()])
+               for p in ok_points}
+    header = ["point"] + [f"`{f}`" for f in res.factors] + ["pairs"]
+    for k in kpis:
+        header += ([f"`{k}` reached", f"`{k}` day if both reached"]
+                   if stats.kpi_meta(k).first_day else [f"`{k}`"])
+    rows = []
+    partial = False
+    for p, sub in t.groupby("point", sort=True):
+        sub = sub.set_index("kpi")
+        both = len(ok_reps.get(int(p), set()) & ok_reps[ref])
+        cells = [str(p)] + stats.factor_text(res, int(p)) + [str(both)]
+        for k in kpis:
+            r = sub.loc[k]
+            if stats.kpi_meta(k).first_day:
+                cells.append(stats.contrast_text(r["reached_diff"], r["reached_diff_low"],
+                                                 r["reached_diff_high"]))
+            cell = stats.contrast_text(r["diff"], r["diff_low"], r["diff_high"])
+            if r["pairs"] < both:
+                cell += f" ({int(r['pairs'])})"
+                partial = True
+            cells.append(cell)
+        rows.append(cells)
+    desc = ", ".join(f"{f} = {v}" for f, v in zip(res.factors, stats.factor_text(res, ref)))
+    lead = 2 + len(res.factors)
+    return [f"\n### Paired contrasts against design point {ref}\n\n"
+            f"Each design point P minus the reference R = {ref}"
+            + (f" ({desc})" if desc else "") + ", replication by replication: under common "
+            "random numbers run (P, r) and run (R, r) share their random numbers, so the "
+            "difference is measured pair by pair (docs/statistics.md \"Paired contrasts\"). "
+            "A cell is the mean difference [paired 95% CI] over the replications where both "
+            "runs are ok and have a value, clipped to the range a difference can take; `pairs` "
+            "counts the replications with both runs ok"
+            + ("; `(m)` after a cell: only m of them had both values" if partial else "")
+            + ". For a first-day KPI, `reached` is the difference in the share of runs "
+            "reaching it, and `day if both reached` the difference in the day where both "
+            "reached it. `*`: the interval excludes 0. Every KPI is in `contrasts.csv` (what "
+            f"`mss summary --vs {ref} --csv` prints).\n\n",
+            _md_table(header, [r for r in rows], "l" * (lead - 1)
+                      + "r" * (len(header) - lead + 1))]
+
+
 def _sweep_sections(res, out: Path, save, written) -> list[str]:
+    fn = stats.format_number
     md = ["## Sweep"]
     md.append(f"{res.n_points} design points × {res.replications} replications; common random "
               "numbers (replication r sees the same random numbers at every point)."
@@ -306,19 +416,17 @@ def _sweep_sections(res, out: Path, save, written) -> list[str]:
     fv, fl = res.factor_values, res.factor_labels
     if len(fv) <= 40:
         md.append(_md_table(["point"] + [f"`{f}`" for f in res.factors],
-                            [[str(int(p))] + [fl[f].get(r[f], fmt(r[f])) if f in fl
-                                              else fmt(r[f]) for f in res.factors]
-                             for p, r in fv.iterrows()]))
+                            [[str(int(p))] + stats.factor_text(res, int(p)) for p in fv.index]))
     if fl:
         md.append("Factors whose values are not numbers ("
                   + ", ".join(f"`{f}`" for f in fl) + ") are plotted and ranked by the "
                   "level's mean (or median) where it has one, else by the level's index in "
                   "the sweep file.")
-    by_point = stats.summary_table(res, by_point=True)
-    (out / "kpis_by_point.csv").write_text(stats.summary_csv(by_point))
+    (out / "kpis_by_point.csv").write_text(stats.csv_text(res.summary()))
     written.append(out / "kpis_by_point.csv")
-    md.append("\nPer design point KPI statistics: `kpis_by_point.csv` (same columns as "
-              "`kpis.csv`, with `point` first).\n")
+    md.append("\nThe statistics of every design point, every KPI: `kpis_by_point.csv` (what "
+              "`mss summary --csv` prints for this file; the tables under KPIs show them).\n")
+    md += _contrast_section(res, out, written)
 
     md.append("\n### Each KPI against each factor\n\nMean and 95% CI of the mean per design "
               "point; when the design is a grid, the points that share every other factor's "
@@ -353,13 +461,13 @@ def _sweep_sections(res, out: Path, save, written) -> list[str]:
         rows = []
         for s in sens:
             if s.note:
-                rows.append([f"`{s.kpi}`", str(s.n), "–", s.note])
+                rows.append([f"`{s.kpi}`", str(s.n), "-", s.note])
                 continue
             rank = "; ".join(
-                f"{i + 1}. `{f}` {s.coef[f]:+.3f} [{s.ci95[f][0]:+.3f}, {s.ci95[f][1]:+.3f}]"
+                f"{i + 1}. `{f}` {stats.format_interval(s.coef[f], *s.ci95[f])}"
                 if s.coef[f] == s.coef[f] else f"{i + 1}. `{f}` (constant)"
                 for i, f in enumerate(s.ranking()))
-            rows.append([f"`{s.kpi}`", str(s.n), f"{s.r2:.3f}", rank])
+            rows.append([f"`{s.kpi}`", str(s.n), fn(s.r2), rank])
         md.append(_md_table(["KPI", "runs", "R²",
                              "factors ranked by absolute SRC: SRC [95% CI]"], rows, "lrrl"))
         sens_df = pd.DataFrame([{"kpi": s.kpi, "factor": f, "src": s.coef[f],
@@ -371,57 +479,95 @@ def _sweep_sections(res, out: Path, save, written) -> list[str]:
     return md
 
 
-def write_compare(a, b, outdir: str | Path | None) -> tuple[pd.DataFrame, list]:
-    """Paired differences of KPIs B − A; writes compare.md, compare.csv and compare.png into
-    outdir when given. Returns (table, files)."""
-    per_run, table = stats.paired_differences(a, b)
-    if len(per_run) == 0:
+def write_compare(a, b, outdir: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """B − A: the runs of A and B matched by (point, replication) (`stats.match_runs`) and the
+    paired differences of every KPI per design point (`stats.compare_table`); writes
+    compare.md, compare.csv and compare.png into outdir when given. Returns (pairs, table,
+    files)."""
+    pairs, kpis = stats.match_runs(a, b)
+    if len(pairs) == 0:
         raise InputError(f"{a.path} and {b.path} have no run in common (runs are matched by "
                          "design point and replication)")
-    if len(table) == 0:
+    if not kpis:
         raise InputError(f"{a.path} and {b.path} have no KPI column in common")
+    table = stats.compare_table(pairs, kpis, a.kpi_units)
     if outdir is None:
-        return table, []
+        return pairs, table, []
     with staged(outdir, [a.path, b.path]) as tmp:
-        files = _write_compare(a, b, per_run, table, tmp)
-    return table, [Path(outdir) / p.name for p in files]
+        files = _write_compare(a, b, pairs, table, tmp)
+    return pairs, table, [Path(outdir) / p.name for p in files]
 
 
-def _write_compare(a, b, per_run, table, out: Path) -> list:
+COMPARE_HEADER = ["KPI", "unit", "pairs", "A", "B", "B − A [95% CI]"]
+
+
+def compare_blocks(a, pairs: pd.DataFrame, table: pd.DataFrame,
+                   code=lambda k: k) -> list[tuple[str, list[list[str]]]]:
+    """The rows of the compare table (COMPARE_HEADER), one block per design point: (title,
+    rows). `pairs` m/ok (pairs with both values / pairs of ok runs), A and B the means over
+    those m pairs, B − A the mean paired difference [paired 95% CI], `*` when it excludes 0;
+    a first-day KPI has a `reached` row (the shares reaching it and their difference) and a
+    `day if both reached` row. `code` wraps a KPI name (backticks in Markdown)."""
+    fn = stats.format_number
+    ok = pairs[pairs["ok_a"].to_numpy(bool) & pairs["ok_b"].to_numpy(bool)]
+    blocks = []
+    for p, sub in table.groupby("point", sort=True):
+        n_ok = int((ok["point"] == p).sum())
+        rows = []
+        for r in sub.to_dict("records"):
+            if stats.kpi_meta(r["kpi"]).first_day:
+                rows.append([f"{code(r['kpi'])}: reached", "1",
+                             f"{int(r['reached_pairs'])}/{n_ok}", fn(r["reached_a"]),
+                             fn(r["reached_b"]),
+                             stats.contrast_text(r["reached_diff"], r["reached_diff_low"],
+                                                 r["reached_diff_high"])])
+                label = f"{code(r['kpi'])}: day if both reached"
+            else:
+                label = code(r["kpi"])
+            rows.append([label, r["unit"], f"{r['pairs']}/{n_ok}", fn(r["mean_a"]),
+                         fn(r["mean_b"]),
+                         stats.contrast_text(r["diff"], r["diff_low"], r["diff_high"])])
+        desc = ", ".join(f"{f} = {v}" for f, v in zip(a.factors, stats.factor_text(a, p)))
+        title = f"design point {p}" + (f" ({desc})" if desc else "") + f": {n_ok} pairs of ok runs"
+        blocks.append((title, rows))
+    return blocks
+
+
+COMPARE_NOTES = (
+    "Runs are paired by (point, replication), i.e. by run id, and only pairs where both runs "
+    "are ok count (docs/statistics.md \"Paired contrasts\", B in the place of the point and "
+    "A of the reference). Per design point and KPI: `pairs` m/ok, the pairs where both have "
+    "a value out of the pairs of ok runs; A and B the means over those m pairs; B − A the "
+    "mean paired difference with its paired 95% t-interval, clipped to the range a "
+    "difference can take. For a first-day KPI the `reached` row gives the shares of the ok "
+    "pairs reaching it and the paired difference of those shares, and the `day if both "
+    "reached` row the difference in the day over the pairs where both reached it. `*`: the "
+    "interval excludes 0; `-`: no value. Design points are never pooled.")
+
+
+def _write_compare(a, b, pairs, table, out: Path) -> list:
     files = []
-    table.to_csv(out / "compare.csv", index=False, float_format="%.17g")
+    (out / "compare.csv").write_text(stats.csv_text(table))
     files.append(out / "compare.csv")
-    files.append(plots.save(plots.compare_figure(a, b, per_run, table), out / "compare.png"))
+    files.append(plots.save(plots.compare_figure(a, b, pairs, table), out / "compare.png"))
+    same = bool((pairs["seed_a"] == pairs["seed_b"]).all())
     md = ["# mss-sim comparison: B − A",
           f"Written {iso_today()} by `python3 -m analysis compare`.",
           _md_table(["", "file", "scenario", "runs"], [
               ["**A**", f"`{a.path}`", a.scenario_name, str(a.n_runs)],
               ["**B**", f"`{b.path}`", b.scenario_name, str(b.n_runs)]], "llll"),
-          f"{len(per_run)} runs matched by (point, replication); "
-          f"{a.n_runs - len(per_run)} runs of A and {b.n_runs - len(per_run)} of B have no "
+          f"{len(pairs)} runs matched by (point, replication); "
+          f"{a.n_runs - len(pairs)} runs of A and {b.n_runs - len(pairs)} of B have no "
           "partner. " +
           ("The matched runs share their master seed, so common random numbers pair them and "
-           "the differences are tight.\n" if per_run.attrs.get("same_seeds") else
+           "the differences are tight.\n" if same else
            "**The matched runs do not all share their master seed**: the pairs are independent, "
            "the intervals remain valid but are not tightened by common random numbers.\n"),
-          "\nPer KPI: mean of A and of B over the pairs where both have a value, the mean "
-          "paired difference B − A with the sample sd of the differences and the Student-t "
-          "95% CI of the mean difference; n = pairs with both values; `only A` / `only B` "
-          "count pairs where one side has no value (NaN), e.g. full strength reached in one "
-          "but not the other. When the pairs span several design points (two sweeps of the "
-          "same design), the pairs of one replication share their random numbers across "
-          "points, so the CI is computed from the replications: the differences are averaged "
-          "over the points within each replication, and the CI is the Student-t interval of "
-          "those replication means (replications − 1 degrees of freedom; the cluster-robust "
-          "form of docs/analysis.md when NaN leaves replications with different counts). sd "
-          "is still over the pairs.\n\n"]
-    rows = []
-    for r in table.itertuples(index=False):
-        ci = "–" if r.ci95_low != r.ci95_low else f"[{fmt(r.ci95_low)}, {fmt(r.ci95_high)}]"
-        rows.append([f"`{r.kpi}`", r.unit, fmt(r.mean_a), fmt(r.mean_b), fmt(r.mean_diff),
-                     fmt(r.sd_diff), ci, f"{r.n}/{r.pairs}", str(r.only_a), str(r.only_b)])
-    md.append(_md_table(["KPI", "unit", "mean A", "mean B", "mean B − A", "sd of B − A",
-                         "95% CI of B − A", "n/pairs", "only A", "only B"], rows, "llrrrrrrrr"))
+          "\n" + COMPARE_NOTES + "\n\n"]
+    blocks = compare_blocks(a, pairs, table, code=lambda k: f"`{k}`")
+    for title, rows in blocks:
+        md.append(f"\n## {title[0].upper()}{title[1:]}\n\n")
+        md.append(_md_table(COMPARE_HEADER, rows, "llrrrr"))
     md.append("\n![Paired differences](compare.png)\n")
     (out / "compare.md").write_text(_join(md))
     files.append(out / "compare.md")

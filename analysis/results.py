@@ -607,10 +607,17 @@ class Results:
                              "shard holds only its slice of the runs)")
         return mask
 
-    def summary(self, by_point: bool = False) -> pd.DataFrame:
-        """The KPI table of `mss summary` (see analysis.stats.summary_table)."""
+    def summary(self, kpis=None, points=None) -> pd.DataFrame:
+        """The statistics of `mss summary --csv` (docs/statistics.md): one row per design point
+        and KPI with the contract's columns, over each point's ok runs
+        (`analysis.stats.summary_table`). `kpis`: the KPIs (default every KPI of the file, in
+        its order); `points`: the design points (default every point of /design_point; one
+        without runs in this file, as in a shard, has runs = 0)."""
         from analysis.stats import summary_table
-        return summary_table(self, by_point=by_point)
+        return summary_table(self.runs, self.kpi_names if kpis is None else kpis, ok=self.ok,
+                             units=self.kpi_units,
+                             points=sorted(int(p) for p in self.points["point"])
+                             if points is None else points)
 
     def close(self) -> None:
         if self._series is not None:

@@ -9,16 +9,17 @@ DataFrames, independent of the results file format, and use scipy and statsmodel
 number those give (`ttest_1samp`/`ttest_rel(...).confidence_interval()`,
 `proportion_confint(method="wilson")`, `np.quantile(method="linear")`).
 
-Below them, the former table of `mss summary` (`summarise`, `summarise_runs`, pooled
-intervals clustered by replication), paired differences of two files, the sensitivity
-ranking of sweep factors, and closures: what `analysis.report` and `analysis.plots` draw.
+`compare_table` applies the paired rules of `contrast_table` to two files (runs matched by
+design point and replication). Below them, the sensitivity ranking of sweep factors and
+closures: what `analysis.report` and `analysis.plots` draw besides the tables.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from dataclasses import asdict, dataclass
+import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -211,7 +212,9 @@ def _mean_sd_ci(x: np.ndarray, lower: float, upper: float) -> tuple[float, float
     if n < 2:
         return mean, NAN, NAN, NAN
     sd = float(np.std(x, ddof=1))
-    ci = sps.ttest_1samp(x, 0.0).confidence_interval(0.95)
+    with warnings.catch_warnings():   # "precision loss" for nearly equal values: harmless
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ci = sps.ttest_1samp(x, 0.0).confidence_interval(0.95)
     lo, hi = _clip(float(ci.low), float(ci.high), lower, upper)
     return mean, sd, lo, hi
 
@@ -285,8 +288,8 @@ def _check_kpis(runs: pd.DataFrame, kpis) -> list[str]:
     return kpis
 
 
-def summary_table(runs, kpis=None, *, ok=None, points=None, units=None, by_point=False,
-                  mask=None) -> pd.DataFrame:
+def summary_table(runs: pd.DataFrame, kpis=None, *, ok=None, points=None,
+                  units=None) -> pd.DataFrame:
     """One row per design point and KPI with the columns of `mss summary --csv`
     (SUMMARY_CSV_COLUMNS): `kpi_stats` of the KPI over the point's ok runs.
 
@@ -294,12 +297,7 @@ def summary_table(runs, kpis=None, *, ok=None, points=None, units=None, by_point
     a boolean mask) and the KPI columns; `kpis` the KPI columns to summarise (default: every
     KPIS column it has, in its order); `points` the design points (default: those of `runs`,
     ascending; a point without runs has runs = 0); `units` KPI -> unit for columns KPIS does
-    not know.
-
-    Given a Results instead of a DataFrame (as `analysis.report` and `Results.summary` call
-    it, with `by_point` and `mask`), returns the former table, `kpi_summary_table`."""
-    if not isinstance(runs, pd.DataFrame):
-        return kpi_summary_table(runs, by_point=by_point, mask=mask)
+    not know."""
     kpis = _check_kpis(runs, kpis)
     okm = ok_mask(runs) if ok is None else np.asarray(ok, bool)
     pts = sorted(int(p) for p in pd.unique(runs["point"])) if points is None else \
@@ -330,7 +328,9 @@ def _paired_ci(a: np.ndarray, b: np.ndarray, lower: float, upper: float):
     mean = float(np.mean(d))
     if m < 2:
         return mean, NAN, NAN
-    ci = sps.ttest_rel(a, b).confidence_interval(0.95)
+    with warnings.catch_warnings():   # "precision loss" for nearly equal differences
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ci = sps.ttest_rel(a, b).confidence_interval(0.95)
     lo, hi = _clip(float(ci.low), float(ci.high), lower, upper)
     return mean, lo, hi
 
@@ -367,31 +367,152 @@ def contrast_table(runs, reference: int, kpis=None, *, ok=None, points=None,
                                                           suffixes=("_p", "_r"))
         for k in kpis:
             m = kpi_meta(k, (units or {}).get(k, ""))
-            vp = pair[f"{k}_p"].to_numpy(np.float64)
-            vr = pair[f"{k}_r"].to_numpy(np.float64)
-            both = ~np.isnan(vp) & ~np.isnan(vr)
-            diff, lo, hi = _paired_ci(vp[both], vr[both], m.lower - m.upper,
-                                      m.upper - m.lower)
-            row = {"point": p, "reference": reference, "kpi": k, "unit": m.unit,
-                   "pairs": int(both.sum()), "diff": diff, "diff_low": lo, "diff_high": hi,
-                   "reached_pairs": NAN, "reached_diff": NAN, "reached_diff_low": NAN,
-                   "reached_diff_high": NAN}
-            if m.first_day:
-                ip = (~np.isnan(vp)).astype(np.float64)
-                ir = (~np.isnan(vr)).astype(np.float64)
-                rd, rlo, rhi = _paired_ci(ip, ir, -1.0, 1.0)
-                row.update({"reached_pairs": len(pair), "reached_diff": rd,
-                            "reached_diff_low": rlo, "reached_diff_high": rhi})
-            rows.append(row)
+            rows.append({"point": p, "reference": reference, "kpi": k, "unit": m.unit,
+                         **paired_contrast(pair[f"{k}_p"].to_numpy(np.float64),
+                                           pair[f"{k}_r"].to_numpy(np.float64), m)})
     t = pd.DataFrame(rows, columns=CONTRAST_CSV_COLUMNS)
     return t.astype({"point": "int64", "reference": "int64", "pairs": "int64",
                      "reached_pairs": "float64"})
+
+
+def paired_contrast(vp, vr, meta: Kpi) -> dict:
+    """One KPI's paired contrast P - R (docs/statistics.md "Paired contrasts") over pairs of
+    ok runs, vp[i] paired with vr[i] (NaN = no value; for a first-day KPI, never reached):
+    `pairs` (m, the pairs where both have a value), `diff`, `diff_low`, `diff_high` (the mean
+    of the m differences and its paired t-interval, clipped to [lower - upper, upper -
+    lower]); for a first-day KPI also `reached_pairs` (every pair), `reached_diff*` (the
+    difference in the share reaching it and its paired t-interval, clipped to [-1, 1]), NaN
+    for the others. `contrast_table` and `compare_table` build on it."""
+    vp = np.asarray(vp, np.float64)
+    vr = np.asarray(vr, np.float64)
+    both = ~np.isnan(vp) & ~np.isnan(vr)
+    diff, lo, hi = _paired_ci(vp[both], vr[both], meta.lower - meta.upper,
+                              meta.upper - meta.lower)
+    out = {"pairs": int(both.sum()), "diff": diff, "diff_low": lo, "diff_high": hi,
+           "reached_pairs": NAN, "reached_diff": NAN, "reached_diff_low": NAN,
+           "reached_diff_high": NAN}
+    if meta.first_day:
+        rd, rlo, rhi = _paired_ci((~np.isnan(vp)).astype(np.float64),
+                                  (~np.isnan(vr)).astype(np.float64), -1.0, 1.0)
+        out.update({"reached_pairs": vp.size, "reached_diff": rd, "reached_diff_low": rlo,
+                    "reached_diff_high": rhi})
+    return out
+
+
+#: Columns of `compare_table` (compare.csv of `python3 -m analysis compare`).
+COMPARE_CSV_COLUMNS = ["point", "kpi", "unit", "pairs", "mean_a", "mean_b", "diff", "diff_low",
+                       "diff_high", "reached_pairs", "reached_a", "reached_b", "reached_diff",
+                       "reached_diff_low", "reached_diff_high"]
+
+
+def match_runs(a, b) -> tuple[pd.DataFrame, list[str]]:
+    """The runs of Results `a` and `b` matched by (point, replication) (the run id when both
+    have the same replications per point): (pairs, kpis), pairs a DataFrame with point,
+    replication, then seed, ok and every KPI common to both suffixed `_a` and `_b`, one row
+    per run the two files have in common, ok or not; kpis those KPIs in `a`'s order.
+    InputError when a file has two runs of one (point, replication)."""
+    key = ["point", "replication"]
+    for res in (a, b):
+        if res.runs.duplicated(key).any():
+            raise InputError(f"{res.path}: the file has several runs of the same (point, "
+                             "replication), so runs cannot be matched")
+    kpis = [k for k in a.kpi_names if k in b.kpi_names]
+    sides = [res.runs[key + ["seed"] + kpis].assign(ok=res.ok) for res in (a, b)]
+    pairs = sides[0].merge(sides[1], on=key, suffixes=("_a", "_b"), how="inner",
+                           validate="one_to_one")
+    return pairs.sort_values(key, kind="stable").reset_index(drop=True), kpis
+
+
+def compare_table(pairs: pd.DataFrame, kpis, units=None) -> pd.DataFrame:
+    """B - A per design point and KPI (COMPARE_CSV_COLUMNS) over the pairs of `match_runs`
+    where both runs are ok, by the rules of `contrast_table` (`paired_contrast`, B in the place
+    of P and A of R): `pairs`, `diff*` over the pairs where both have a value, `reached_*`
+    for a first-day KPI over every ok pair. `mean_a`, `mean_b`: the means of A and of B over
+    the same `pairs` pairs (NaN when there is none), so diff = mean_b - mean_a up to
+    rounding; `reached_a`, `reached_b`: the shares of the ok pairs in which A, B reach a
+    first-day KPI (NaN for the others). Points in ascending order, KPIs in `kpis` order."""
+    ok = pairs[pairs["ok_a"].to_numpy(bool) & pairs["ok_b"].to_numpy(bool)]
+    rows = []
+    for p in sorted(int(x) for x in pd.unique(pairs["point"])):
+        sub = ok[ok["point"].to_numpy() == p]
+        for k in kpis:
+            m = kpi_meta(k, (units or {}).get(k, ""))
+            va = sub[f"{k}_a"].to_numpy(np.float64)
+            vb = sub[f"{k}_b"].to_numpy(np.float64)
+            both = ~np.isnan(va) & ~np.isnan(vb)
+            row = {"point": p, "kpi": k, "unit": m.unit, **paired_contrast(vb, va, m),
+                   "mean_a": float(np.mean(va[both])) if both.any() else NAN,
+                   "mean_b": float(np.mean(vb[both])) if both.any() else NAN,
+                   "reached_a": NAN, "reached_b": NAN}
+            if m.first_day and va.size:
+                row["reached_a"] = float(np.mean(~np.isnan(va)))
+                row["reached_b"] = float(np.mean(~np.isnan(vb)))
+            rows.append(row)
+    t = pd.DataFrame(rows, columns=COMPARE_CSV_COLUMNS)
+    return t.astype({"point": "int64", "pairs": "int64", "reached_pairs": "float64"})
 
 
 def excludes_zero(low: float, high: float) -> bool:
     """True when the interval [low, high] lies wholly on one side of 0 (a contrast marked
     `*`); False when either end is NaN."""
     return (low > 0.0 and high > 0.0) or (low < 0.0 and high < 0.0)
+
+
+def format_interval(v: float, lo: float, hi: float) -> str:
+    """A value and its interval as the tables print them: `v [lo, hi]` with `format_number`;
+    `v` alone when there is no interval, `-` when there is no value."""
+    if v != v:
+        return "-"
+    if lo != lo:
+        return format_number(v)
+    return f"{format_number(v)} [{format_number(lo)}, {format_number(hi)}]"
+
+
+def mean_text(row) -> str:
+    """The mean cell of a `summary_table` row (a mapping): `mean [low, high]`, followed by
+    ` if reached` for a first-day KPI (the mean over the runs reaching it) or ` *` when the
+    mean is over fewer runs than the ok runs (conditional, docs/statistics.md)."""
+    text = format_interval(row["mean"], row["ci_low"], row["ci_high"])
+    if text == "-":
+        return text
+    if kpi_meta(row["kpi"]).first_day:
+        return text + " if reached"
+    return text + " *" if 0 < row["n"] < row["runs"] else text
+
+
+def date_texts(start_date: str, row) -> list[str]:
+    """The date line of a first-day KPI's `summary_table` row (a mapping), docs/statistics.md
+    "Dates": the mean with its CI, P10, P50, P90, min and max as `kpi_date`s."""
+    def d(v):
+        return kpi_date(start_date, v)
+    mean = "-" if row["mean"] != row["mean"] else d(row["mean"]) + (
+        "" if row["ci_low"] != row["ci_low"] else f" [{d(row['ci_low'])}, {d(row['ci_high'])}]")
+    return [mean] + [d(row[c]) for c in ("p10", "p50", "p90", "min", "max")]
+
+
+def contrast_text(diff: float, low: float, high: float) -> str:
+    """A paired difference and its interval, `diff [low, high]`, with ` *` when the interval
+    excludes 0."""
+    return format_interval(diff, low, high) + (" *" if excludes_zero(low, high) else "")
+
+
+def factor_text(res, point: int) -> list[str]:
+    """The factor values of design `point` of Results `res` as the tables print them
+    (`format_number`, or the level's text for a factor whose values are not numbers); empty
+    for a plain run."""
+    fv, fl = res.factor_values, res.factor_labels
+    return [fl[f].get(fv.loc[point, f], format_number(fv.loc[point, f])) if f in fl
+            else format_number(fv.loc[point, f]) for f in res.factors]
+
+
+def start_date_of(res) -> str:
+    """The scenario's start date of Results `res` (day 0 of the date lines), from the file's
+    `start_date` attribute, else the scenario's `start`; empty when neither is known."""
+    start = getattr(res, "start_date", "") or ""
+    if not start:
+        sc = res.scenario.get("scenario", {}) if isinstance(res.scenario, dict) else {}
+        start = str(sc.get("start", "")) if isinstance(sc, dict) else ""
+    return start
 
 
 def csv_text(table: pd.DataFrame) -> str:
@@ -412,25 +533,6 @@ def csv_text(table: pd.DataFrame) -> str:
         lines.append(",".join(cells))
     return "\n".join(lines) + "\n"
 
-SUMMARY_COLUMNS = ["kpi", "unit", "mean", "sd", "ci95_low", "ci95_high", "min", "max", "n",
-                   "runs"]
-
-
-@dataclass
-class KpiSummary:
-    """One KPI over runs; NaN where undefined (mean/min/max: n == 0; sd and CI: n < 2)."""
-
-    kpi: str
-    unit: str
-    mean: float
-    sd: float
-    ci95_low: float
-    ci95_high: float
-    min: float
-    max: float
-    n: int      # runs with a value (not NaN)
-    runs: int   # runs considered
-
 
 @functools.lru_cache(maxsize=None)
 def t975(df: int) -> float:
@@ -444,165 +546,6 @@ def t975(df: int) -> float:
     for _ in range(3):
         t += (float(sps.t.sf(t, df)) - 0.025) / float(sps.t.pdf(t, df))
     return t
-
-
-def summarise(kpi: str, unit: str, values) -> KpiSummary:
-    """Mean, sd, 95% CI of the mean, min, max and counts of `values`, NaN excluded."""
-    vals = np.asarray(values, dtype=np.float64).ravel()
-    count = 0
-    mean = 0.0
-    m2 = 0.0
-    lo = math.inf
-    hi = -math.inf
-    for x in vals.tolist():
-        if x != x:  # NaN: no value
-            continue
-        count += 1
-        delta = x - mean
-        mean += delta / count
-        m2 += delta * (x - mean)
-        if x < lo:
-            lo = x
-        if x > hi:
-            hi = x
-    if count == 0:
-        return KpiSummary(kpi, unit, NAN, NAN, NAN, NAN, NAN, NAN, 0, len(vals))
-    sd = math.sqrt(m2 / (count - 1)) if count > 1 else NAN
-    if count > 1:
-        half = t975(count - 1) * sd / math.sqrt(count)
-        ci = (mean - half, mean + half)
-    else:
-        ci = (NAN, NAN)
-    return KpiSummary(kpi, unit, mean, sd, ci[0], ci[1], lo, hi, count, len(vals))
-
-
-def replication_ci(mean: float, values, replications) -> tuple[float, float, int]:
-    """The 95% interval of `mean` (the mean of the non-NaN `values`) when the values are
-    clustered by replication, as the runs of a sweep are under common random numbers (a run's
-    random numbers depend on its seed and replication, not on its design point): the runs of
-    one replication at different points are correlated, so only the replications are
-    independent. Returns (low, high, replications with a value).
-
-    The interval is mean ± t(0.975, G − 1) · se over the G replications that have at least one
-    value (a replication whose values are all NaN drops out), with the cluster-robust
-    standard error se² = G/(G − 1) · Σ_r (S_r − mean · n_r)² / N² (S_r, n_r: sum and count of
-    the values of replication r, N = Σ n_r). When every replication has the same number of
-    values (no NaN) this is exactly the Student-t interval of the G replication means, each
-    the average over the design points; with NaN it stays centred on `mean` and weights a
-    replication by its count of values. NaN bounds when G < 2."""
-    v = np.asarray(values, dtype=np.float64).ravel()
-    reps = np.asarray(replications).ravel()
-    has = ~np.isnan(v)
-    v, reps = v[has], reps[has]
-    if v.size == 0 or mean != mean:
-        return NAN, NAN, 0
-    keys, inv = np.unique(reps, return_inverse=True)
-    g = len(keys)
-    if g < 2:
-        return NAN, NAN, g
-    sums = np.bincount(inv, weights=v, minlength=g)
-    counts = np.bincount(inv, minlength=g).astype(np.float64)
-    n = float(counts.sum())
-    dev = sums - mean * counts
-    se = math.sqrt(g / (g - 1) * float(dev @ dev)) / n
-    half = t975(g - 1) * se
-    return mean - half, mean + half, g
-
-
-def summarise_runs(kpi: str, unit: str, values, points, replications) -> KpiSummary:
-    """`summarise` of the values of some runs with their design points and replications.
-    Over one design point it is `summarise` itself (as `mss summary`). Over several points
-    (a sweep pooled) mean, sd, min, max and n are still over the runs, but the 95% interval
-    of the mean is `replication_ci`: under common random numbers the runs of one replication
-    at different points are not independent."""
-    s = summarise(kpi, unit, values)
-    if len(np.unique(np.asarray(points))) > 1 and s.n > 0:
-        s.ci95_low, s.ci95_high, _ = replication_ci(s.mean, values, replications)
-    return s
-
-
-def kpi_summary_table(res, by_point: bool = False, mask=None) -> pd.DataFrame:
-    """The former KPI table of a Results (SUMMARY_COLUMNS; Welford means, unclipped
-    intervals): one row per KPI (with `point` first when by_point). `mask` selects runs
-    (default: all runs). A table over several design points (a sweep pooled) has the
-    interval of `summarise_runs`: clustered by replication, from the replication means over
-    points. `analysis.report` and `Results.summary` show it until they move to the contract's
-    `summary_table`."""
-    runs = res.runs if mask is None else res.runs[np.asarray(mask)]
-    rows = []
-    groups = runs.groupby("point", sort=True) if by_point else [(None, runs)]
-    for point, sub in groups:
-        for k in res.kpi_names:
-            d = asdict(summarise_runs(k, res.kpi_units.get(k, ""), sub[k].to_numpy(),
-                                      sub["point"].to_numpy(), sub["replication"].to_numpy()))
-            if by_point:
-                d = {"point": int(point), **d}
-            rows.append(d)
-    cols = (["point"] if by_point else []) + SUMMARY_COLUMNS
-    return pd.DataFrame(rows, columns=cols)
-
-
-def summary_csv(table: pd.DataFrame) -> str:
-    """CSV text in the format of `mss summary --csv` (extra leading columns kept)."""
-    cols = list(table.columns)
-    lines = [",".join(cols)]
-    for row in table.itertuples(index=False):
-        cells = []
-        for c, v in zip(cols, row):
-            cells.append(str(v) if c in ("kpi", "unit") else csv_number(v))
-        lines.append(",".join(cells))
-    return "\n".join(lines) + "\n"
-
-
-# ------------------------------------------------------------------------------------------
-# Paired differences (common random numbers)
-
-def paired_differences(a, b) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Matches the runs of Results `a` and `b` by (point, replication) and returns
-    (per_run, table): per_run has point, replication, and for every KPI common to both the
-    difference b - a (NaN when either has no value); table summarises each KPI's
-    difference like `summarise`, plus the means of a and b over the same pairs and the
-    counts of pairs where only one side has a value.
-
-    When the pairs span several design points (two sweeps of the same design), the pairs of
-    one replication at different points share their random numbers and are not independent:
-    the 95% interval of the mean difference is then `replication_ci` (the differences
-    averaged over points within each replication, then a t-interval over replications).
-    Over one point it is the usual t-interval of the differences."""
-    key = ["point", "replication"]
-    for res in (a, b):
-        if res.runs.duplicated(key).any():
-            raise InputError(f"{res.path}: /runs has several runs of the same (point, "
-                             "replication), so runs cannot be matched")
-    kpis = [k for k in a.kpi_names if k in b.kpi_names]
-    ra = a.runs[key + ["seed"] + kpis]
-    rb = b.runs[key + ["seed"] + kpis]
-    m = ra.merge(rb, on=key, suffixes=("_a", "_b"), how="inner", validate="one_to_one")
-    per_run = m[key].copy()
-    rows = []
-    for k in kpis:
-        va = m[f"{k}_a"].to_numpy(np.float64)
-        vb = m[f"{k}_b"].to_numpy(np.float64)
-        d = vb - va
-        per_run[k] = d
-        both = ~np.isnan(va) & ~np.isnan(vb)
-        s = summarise_runs(k, a.kpi_units.get(k, ""), d, m["point"].to_numpy(),
-                           m["replication"].to_numpy())
-        rows.append({
-            "kpi": k, "unit": s.unit,
-            "mean_a": float(np.mean(va[both])) if both.any() else NAN,
-            "mean_b": float(np.mean(vb[both])) if both.any() else NAN,
-            "mean_diff": s.mean, "sd_diff": s.sd,
-            "ci95_low": s.ci95_low, "ci95_high": s.ci95_high,
-            "min_diff": s.min, "max_diff": s.max,
-            "n": s.n, "pairs": len(d),
-            "only_a": int((~np.isnan(va) & np.isnan(vb)).sum()),
-            "only_b": int((np.isnan(va) & ~np.isnan(vb)).sum()),
-        })
-    per_run.attrs["same_seeds"] = bool((m["seed_a"] == m["seed_b"]).all())
-    table = pd.DataFrame(rows)
-    table.attrs["points"] = int(m["point"].nunique())
-    return per_run, table
 
 
 # ------------------------------------------------------------------------------------------
