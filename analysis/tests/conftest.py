@@ -125,15 +125,23 @@ def sim_sweep(sim_dir) -> Path:
     return out
 
 
-def mss_summary_csv(path: Path):
-    """`mss summary FILE --csv` parsed into a DataFrame (NaN for empty cells)."""
+def mss_text(*args) -> str:
+    """What `$MSS_BIN ARGS` prints on stdout; the test fails when the binary is missing or
+    exits non-zero."""
     exe = mss_bin()
     if not exe.exists():
-        pytest.fail(f"the simulator binary {exe} does not exist", pytrace=False)
-    p = subprocess.run([str(exe), "summary", str(path), "--csv"], cwd=REPO, capture_output=True,
-                       text=True, timeout=600)
+        pytest.fail(f"the simulator binary {exe} does not exist: build it first (`make build`) "
+                    "or point MSS_BIN at it", pytrace=False)
+    p = subprocess.run([str(exe), *map(str, args)], cwd=REPO, capture_output=True, text=True,
+                       timeout=600)
     if p.returncode != 0:
-        pytest.fail(f"`mss summary {path} --csv` exited {p.returncode}: {p.stderr}",
+        pytest.fail(f"`mss {' '.join(map(str, args))}` exited {p.returncode}: {p.stderr}",
                     pytrace=False)
-    from analysis.tests.helpers import read_summary_csv
-    return read_summary_csv(p.stdout)
+    return p.stdout
+
+
+def mss_summary_csv(path: Path):
+    """`mss summary FILE --csv` parsed into a DataFrame (NaN for empty cells, inf for
+    never)."""
+    from analysis.tests.helpers import read_csv_table
+    return read_csv_table(mss_text("summary", path, "--csv"))

@@ -1,4 +1,5 @@
-"""Helpers shared by the analysis tests: reading report.md tables back, reference stats."""
+"""Helpers shared by the analysis tests: reading CSV and report.md tables back, reference
+statistics computed from the file without the analysis package."""
 
 from __future__ import annotations
 
@@ -11,58 +12,145 @@ import pandas as pd
 from scipy import optimize
 from scipy import stats as sps
 
-from analysis.report import parse_fmt
+from analysis import stats
 
-KPI_HEADER = "| KPI | unit | mean | sd | 95% CI of the mean | min | max | n/runs |"
+#: Columns of the CSV tables that are text, and those that are counts (compared exactly).
+TEXT_COLUMNS = {"kpi", "unit"}
+COUNT_COLUMNS = {"point", "reference", "runs", "n", "pairs", "reached_pairs"}
 
 
-def read_summary_csv(source) -> pd.DataFrame:
-    """A CSV in the format of `mss summary --csv` (a path, or the text itself): exact floats,
-    NaN for empty number cells, units kept as text."""
+def read_csv_table(source) -> pd.DataFrame:
+    """A CSV in the format of `mss summary --csv` (a path, or the text itself): text columns
+    as text, every other cell a float read exactly (empty = NaN, `inf` = never)."""
+    import csv
     import io
-    if isinstance(source, str) and "\n" in source:
-        source = io.StringIO(source)
-    return pd.read_csv(source, keep_default_na=False, float_precision="round_trip",
-                       na_values={c: [""] for c in ("mean", "sd", "ci95_low", "ci95_high",
-                                                    "min", "max")},
-                       dtype={"kpi": str, "unit": str})
+    text = source if isinstance(source, str) and "\n" in source else Path(source).read_text()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    cols = text.splitlines()[0].split(",")
+    return pd.DataFrame({c: [r[c] if c in TEXT_COLUMNS else
+                             (float(r[c]) if r[c] != "" else math.nan) for r in rows]
+                         for c in cols}, columns=cols)
 
 
-def md_kpi_table(md_path: Path) -> pd.DataFrame:
-    """The KPI table of a report.md as numbers (display precision)."""
+def assert_same_table(got: pd.DataFrame, want: pd.DataFrame, rel: float = 1e-9,
+                      what: str = "") -> None:
+    """The same columns and rows: text equal, counts exactly equal, every other number equal
+    within `rel` of the larger of it and the row's mean (or diff), NaN and inf in the same
+    places."""
+    assert list(got.columns) == list(want.columns), f"{what}: columns differ"
+    assert len(got) == len(want), f"{what}: {len(got)} rows, expected {len(want)}"
+    scale_col = "mean" if "mean" in want.columns else "diff" if "diff" in want.columns else None
+    for col in want.columns:
+        g, w = list(got[col]), list(want[col])
+        if col in TEXT_COLUMNS:
+            assert g == w, f"{what} {col}: {g} vs {w}"
+            continue
+        g = np.asarray(g, np.float64)
+        w = np.asarray(w, np.float64)
+        assert np.array_equal(np.isnan(g), np.isnan(w)), f"{what} {col}: NaN pattern differs"
+        assert np.array_equal(np.isinf(g), np.isinf(w)), f"{what} {col}: inf pattern differs"
+        if col in COUNT_COLUMNS:
+            assert np.array_equal(g, w, equal_nan=True), f"{what} {col}: {g} vs {w}"
+            continue
+        ok = np.isfinite(w)
+        scale = np.abs(w)
+        if scale_col is not None:
+            sc = np.abs(np.asarray(want[scale_col], np.float64))
+            scale = np.fmax(scale, np.where(np.isfinite(sc), sc, 0.0))
+        bad = np.zeros(len(w), bool)
+        bad[ok] = np.abs(g[ok] - w[ok]) > rel * scale[ok] + 1e-300
+        assert not bad.any(), (f"{what} {col} differs for {list(np.asarray(want['kpi'])[bad])}"
+                               f": {g[bad]} vs {w[bad]}")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip()[1:-1].split(" | ")]
+
+
+def md_tables(md_path: Path) -> list[tuple[list[str], list[list[str]]]]:
+    """Every Markdown table of a file: (header cells, rows of cells)."""
     lines = Path(md_path).read_text().splitlines()
-    i = lines.index(KPI_HEADER)
-    rows = []
-    for line in lines[i + 2:]:
-        if not line.startswith("|"):
-            break
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        kpi, unit, mean, sd, ci, mn, mx, nr = cells
-        if ci == "–":
-            lo = hi = math.nan
+    out = []
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("|") and i + 1 < len(lines) and lines[i + 1].startswith("| --"):
+            header = _cells(lines[i])
+            rows = []
+            i += 2
+            while i < len(lines) and lines[i].startswith("|"):
+                rows.append(_cells(lines[i]))
+                i += 1
+            out.append((header, rows))
         else:
-            lo_s, hi_s = ci.strip("[]").split(", ")
-            lo, hi = parse_fmt(lo_s), parse_fmt(hi_s)
-        n, runs = (int(x) for x in nr.split("/"))
-        rows.append({"kpi": kpi.strip("`"), "unit": unit, "mean": parse_fmt(mean),
-                     "sd": parse_fmt(sd), "ci95_low": lo, "ci95_high": hi,
-                     "min": parse_fmt(mn), "max": parse_fmt(mx), "n": n, "runs": runs})
-    return pd.DataFrame(rows)
+            i += 1
+    return out
 
 
-def shown_equal(shown: float, exact: float) -> bool:
-    """True if `shown` is `exact` as the report displays it (6 significant digits, or a whole
-    number from 100,000, or 4 significant digits below 0.001)."""
-    if math.isnan(exact) or math.isnan(shown):
-        return math.isnan(exact) and math.isnan(shown)
-    a = abs(exact)
-    if a == 0:
-        return shown == 0
-    if 1e5 <= a < 1e15:
-        return abs(shown - exact) <= 0.5 + 1e-9 * a
-    if a >= 1e-3:
-        return abs(shown - exact) <= 5.0000001e-6 * a + 1e-12
-    return abs(shown - exact) <= 5e-4 * a
+def md_table(md_path: Path, first: list[str]) -> tuple[list[str], list[list[str]]]:
+    """The Markdown table of a file whose header starts with the cells `first`."""
+    for header, rows in md_tables(md_path):
+        if header[:len(first)] == first:
+            return header, rows
+    raise AssertionError(f"{md_path}: no table with a header starting {first}")
+
+
+def split_cell(cell: str) -> tuple[str, str | None, str | None, str]:
+    """A table cell `v [lo, hi] suffix` as (v, lo, hi, suffix); lo, hi None without an
+    interval. Numbers keep their thousands commas (the interval's ends are separated by a
+    comma and a space)."""
+    import re
+    m = re.fullmatch(r"(\S+)(?: \[(\S+), (\S+)\])?(?: (.*))?", cell)
+    assert m, f"not a value cell: {cell!r}"
+    return m.group(1), m.group(2), m.group(3), m.group(4) or ""
+
+
+def assert_stat_rows_shown(rows: list[list[str]], lead: int, want: pd.DataFrame,
+                           start: str, what: str = "") -> None:
+    """The rows of a report KPI table (after `lead` leading cells, the columns of
+    report.STAT_HEADER, with `reached` when the table has it, and a `date` row under a
+    first-day KPI) show `want` (rows of mss summary --csv, in order) through format_number
+    and kpi_date."""
+    fn = stats.format_number
+    rows = list(rows)
+    for w in want.to_dict("records"):
+        first = stats.kpi_meta(w["kpi"]).first_day
+        row = rows.pop(0)
+        cells = row[lead:]
+        has_reached = len(cells) == 9
+        assert cells[0] == f"{int(w['n'])}/{int(w['runs'])}", (what, w["kpi"], cells[0])
+        if has_reached:
+            r = cells.pop(1)
+            if first:
+                v, lo, hi, _ = split_cell(r)
+                assert (v, lo, hi) == (fn(w["reached"]),) + (
+                    (None, None) if w["reached_low"] != w["reached_low"]
+                    else (fn(w["reached_low"]), fn(w["reached_high"]))), (what, w["kpi"], r)
+            else:
+                assert r == "", (what, w["kpi"], r)
+        v, lo, hi, suffix = split_cell(cells[1])
+        assert v == fn(w["mean"]), (what, w["kpi"], "mean", v, w["mean"])
+        if w["ci_low"] == w["ci_low"]:
+            assert (lo, hi) == (fn(w["ci_low"]), fn(w["ci_high"])), (what, w["kpi"], lo, hi)
+        else:
+            assert lo is None and hi is None, (what, w["kpi"], cells[1])
+        if w["mean"] == w["mean"]:
+            assert suffix == ("if reached" if first else
+                              "*" if 0 < w["n"] < w["runs"] else ""), (what, w["kpi"], suffix)
+        for cell, col in zip(cells[2:], ("sd", "p10", "p50", "p90", "min", "max")):
+            assert cell == fn(w[col]), (what, w["kpi"], col, cell, w[col])
+        if first and start:
+            d = rows.pop(0)[lead:]
+            assert row[0] != "date" and d[0] == "", (what, w["kpi"])
+            dates = d[2 if has_reached else 1:]
+            v, lo, hi, _ = split_cell(dates[0])
+            assert v == stats.kpi_date(start, w["mean"]), (what, w["kpi"], v)
+            if w["ci_low"] == w["ci_low"]:
+                assert (lo, hi) == (stats.kpi_date(start, w["ci_low"]),
+                                    stats.kpi_date(start, w["ci_high"]))
+            assert dates[1] == ""
+            assert dates[2:] == [stats.kpi_date(start, w[c]) for c in
+                                 ("p10", "p50", "p90", "min", "max")], (what, w["kpi"], dates)
+    assert not rows, f"{what}: extra rows {rows}"
 
 
 def t975_reference(df: int) -> float:
@@ -91,112 +179,45 @@ def runs_table(path: Path):
     return out, units
 
 
-def reference_summary(path: Path, by_point: bool = False) -> pd.DataFrame:
-    """KPI statistics computed directly from /runs with numpy and scipy (independently of
-    the analysis package): n non-NaN, mean, sd (n-1), Student-t 95% CI, min, max; with
-    by_point, one block per design point with a leading `point` column."""
-    runs, units = runs_table(path)
+def reference_summary(path: Path) -> pd.DataFrame:
+    """Statistics read from the file with h5py and computed with numpy alone (not the
+    analysis package), one row per design point with runs and KPI: point, kpi, runs (ok
+    runs), n (runs with a value), reached (first-day KPIs: n / runs), and for every other KPI
+    mean, sd, p10, p50, p90, min and max over the n values (NaN where undefined)."""
+    runs, _ = runs_table(path)
+    ok = runs[runs["status"] == 0]
     skip = {"run", "point", "replication", "seed", "status", "wall_s", "events_dropped"}
-    if by_point or len(np.unique(runs["point"])) < 2:
-        pass
-    else:
-        return replication_reference(runs, _reference_rows(runs, units, skip))
-    if by_point:
-        blocks = []
-        for p in np.unique(runs["point"]):
-            b = _reference_rows(runs[runs["point"] == p], units, skip)
-            b.insert(0, "point", int(p))
-            blocks.append(b)
-        return pd.concat(blocks, ignore_index=True)
-    return _reference_rows(runs, units, skip)
-
-
-def replication_means_ci(values, replications) -> tuple[float, float]:
-    """The Student-t 95% interval over replications of the replication means (each the mean
-    of its non-NaN values over design points); replications without a value drop out. Only
-    for data where every remaining replication has the same count of values (otherwise the
-    package weights replications by their counts: see cluster_robust_ci)."""
-    df = pd.DataFrame({"v": np.asarray(values, float), "r": np.asarray(replications)})
-    df = df[~df["v"].isna()]
-    m = df.groupby("r")["v"].mean().to_numpy()
-    g = m.size
-    if g < 2:
-        return math.nan, math.nan
-    half = t975_reference(g - 1) * m.std(ddof=1) / math.sqrt(g)
-    return float(m.mean() - half), float(m.mean() + half)
-
-
-def cluster_robust_ci(values, replications) -> tuple[float, float]:
-    """Mean over the non-NaN values ± t(0.975, G − 1) times the CR1 cluster-robust standard
-    error of a mean, clusters = replications (G of them with a value), by explicit loops."""
-    v = np.asarray(values, float)
-    r = np.asarray(replications)
-    keep = ~np.isnan(v)
-    v, r = v[keep], r[keep]
-    mean = v.mean()
-    groups = sorted(set(r.tolist()))
-    g = len(groups)
-    if g < 2:
-        return math.nan, math.nan
-    acc = 0.0
-    for k in groups:
-        e = (v[r == k] - mean).sum()
-        acc += e * e
-    se = math.sqrt(acc * g / (g - 1)) / v.size
-    half = t975_reference(g - 1) * se
-    return float(mean - half), float(mean + half)
-
-
-def replication_reference(runs, table: pd.DataFrame) -> pd.DataFrame:
-    """`table` (computed over all runs as if independent) with the pooled-sweep interval:
-    clustered by replication (replication_means_ci, or cluster_robust_ci when counts
-    differ between replications)."""
-    table = table.copy()
-    for i, k in enumerate(table["kpi"]):
-        v = runs[k].astype(np.float64)
-        reps = runs["replication"]
-        counts = pd.Series(~np.isnan(v)).groupby(reps).sum()
-        counts = counts[counts > 0]
-        ci = (replication_means_ci(v, reps) if counts.nunique() <= 1
-              else cluster_robust_ci(v, reps))
-        table.loc[i, ["ci95_low", "ci95_high"]] = ci
-    return table
-
-
-def _reference_rows(runs, units, skip) -> pd.DataFrame:
     rows = []
-    for k in runs.dtype.names:
-        if k in skip:
-            continue
-        v = runs[k].astype(np.float64)
-        v = v[~np.isnan(v)]
-        n = v.size
-        mean = float(v.mean()) if n else math.nan
-        sd = float(v.std(ddof=1)) if n > 1 else math.nan
-        half = t975_reference(n - 1) * sd / math.sqrt(n) if n > 1 else math.nan
-        rows.append({"kpi": k, "unit": units.get(k, ""), "mean": mean, "sd": sd,
-                     "ci95_low": mean - half, "ci95_high": mean + half,
-                     "min": float(v.min()) if n else math.nan,
-                     "max": float(v.max()) if n else math.nan, "n": n, "runs": len(runs)})
+    for p in np.unique(runs["point"]):
+        sub = ok[ok["point"] == p]
+        for k in runs.dtype.names:
+            if k in skip:
+                continue
+            v = sub[k].astype(np.float64)
+            x = v[~np.isnan(v)]
+            row = {"point": int(p), "kpi": k, "runs": v.size, "n": x.size}
+            if k in stats.FIRST_DAY:
+                row["reached"] = x.size / v.size if v.size else math.nan
+            elif x.size:
+                q = np.quantile(x, [0.1, 0.5, 0.9])
+                row.update(mean=x.mean(), sd=x.std(ddof=1) if x.size > 1 else math.nan,
+                           p10=q[0], p50=q[1], p90=q[2], min=x.min(), max=x.max())
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
-def assert_tables_close(got: pd.DataFrame, want: pd.DataFrame, rel: float = 1e-12,
-                        what: str = "") -> None:
-    """Same KPIs in the same order (and points, if any), same n and runs, floats equal
-    within `rel`."""
+def assert_matches_reference(got: pd.DataFrame, want: pd.DataFrame, rel: float = 1e-12,
+                             what: str = "") -> None:
+    """`got` (a summary table) has the rows of `want` (reference_summary) in the same order,
+    the same counts, and the numbers `want` gives within `rel` (where `want` has them)."""
+    assert list(got["point"].astype(int)) == list(want["point"]), what
     assert list(got["kpi"]) == list(want["kpi"]), what
-    if "point" in want.columns or "point" in got.columns:
-        assert list(got["point"].astype(int)) == list(want["point"].astype(int)), what
-    assert list(got["n"].astype(int)) == list(want["n"].astype(int)), what
-    assert list(got["runs"].astype(int)) == list(want["runs"].astype(int)), what
-    for col in ("mean", "sd", "ci95_low", "ci95_high", "min", "max"):
-        g = got[col].to_numpy(np.float64)
+    for col in ("runs", "n"):
+        assert list(got[col].astype(int)) == list(want[col]), f"{what} {col}"
+    for col in ("reached", "mean", "sd", "p10", "p50", "p90", "min", "max"):
         w = want[col].to_numpy(np.float64)
-        assert np.array_equal(np.isnan(g), np.isnan(w)), f"{what} {col}: NaN pattern differs"
-        ok = ~np.isnan(w)
-        scale = np.maximum(np.abs(w[ok]), np.abs(want["mean"].to_numpy(np.float64)[ok]))
-        bad = np.abs(g[ok] - w[ok]) > rel * np.where(np.isnan(scale), 1.0, scale) + 1e-300
-        assert not bad.any(), (f"{what} {col} differs for "
-                               f"{list(np.asarray(want['kpi'])[ok][bad])}: "
-                               f"{g[ok][bad]} vs {w[ok][bad]}")
+        g = got[col].to_numpy(np.float64)
+        has = ~np.isnan(w)
+        assert has.any(), f"{what} {col}: nothing to compare"
+        np.testing.assert_allclose(g[has], w[has], rtol=rel, atol=1e-300,
+                                   err_msg=f"{what} {col}")

@@ -7,27 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 
-import pytest
 
 from analysis import stats
-from analysis.tests.conftest import REPO, mss_bin, run_analysis
+from analysis.tests.conftest import mss_text as _mss, run_analysis
 
 COUNTS = {"point", "reference", "runs", "n", "pairs", "reached_pairs"}
-
-
-def _mss(*args) -> str:
-    exe = mss_bin()
-    if not exe.exists():
-        pytest.fail(f"the simulator binary {exe} does not exist: build it first (`make build`) "
-                    "or point MSS_BIN at it", pytrace=False)
-    p = subprocess.run([str(exe), *map(str, args)], cwd=REPO, capture_output=True, text=True,
-                       timeout=600)
-    if p.returncode != 0:
-        pytest.fail(f"`mss {' '.join(map(str, args))}` exited {p.returncode}: {p.stderr}",
-                    pytrace=False)
-    return p.stdout
 
 
 def _rows(text: str) -> tuple[list[str], list[dict]]:

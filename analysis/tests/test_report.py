@@ -1,14 +1,12 @@
 """report, compare and plot on synthetic files: every file written, plots not blank and of
 their fixed size, numbers in report.md equal to those in the file."""
 
-import io
-
 import matplotlib.image as mpimg
 import pandas as pd
 import pytest
 
 import analysis
-from analysis import cli, plots, stats
+from analysis import cli, plots, report, stats
 from analysis.tests import helpers, synthetic
 from analysis.tests.conftest import assert_png_not_blank, run_analysis
 
@@ -37,36 +35,78 @@ def test_report_writes_every_file_and_no_plot_is_blank(plain_report):
     assert not list(plain_report.glob("sweep_*.png"))
 
 
+def _kpi_table(md_path):
+    """The per-KPI table of a report.md (header, rows)."""
+    return helpers.md_table(md_path, ["KPI", "unit", "n/runs"])
+
+
 def test_report_kpi_table_equals_the_file(plain_report, syn_plain):
-    want = helpers.reference_summary(syn_plain)
-    shown = helpers.md_kpi_table(plain_report / "report.md")
-    assert list(shown["kpi"]) == list(want["kpi"])
-    assert list(shown["n"]) == list(want["n"]) and list(shown["runs"]) == list(want["runs"])
-    for col in ("mean", "sd", "ci95_low", "ci95_high", "min", "max"):
-        for kpi, s, w in zip(want["kpi"], shown[col], want[col]):
-            assert helpers.shown_equal(s, w), f"{kpi} {col}: report shows {s}, file gives {w}"
-    csv = helpers.read_summary_csv(plain_report / "kpis.csv")
-    helpers.assert_tables_close(csv, want, rel=1e-12, what="kpis.csv")
+    with analysis.load(syn_plain) as res:
+        want = res.summary()
+        start = res.start_date
+    # kpis.csv is the contract's table, and it has the numbers numpy gives from the file
+    assert (plain_report / "kpis.csv").read_text() == stats.csv_text(want)
+    helpers.assert_matches_reference(helpers.read_csv_table(plain_report / "kpis.csv"),
+                                     helpers.reference_summary(syn_plain), what="kpis.csv")
+    header, rows = _kpi_table(plain_report / "report.md")
+    assert header == ["KPI", "unit"] + report.STAT_HEADER
+    helpers.assert_stat_rows_shown(rows, 2, want, start, what="report.md")
+    shown = {r[0]: r for r in rows if r[0] != "date"}
+    # days_to_foc: 2 of 6 runs never reach it; gap_person_days has no value there
+    assert shown["`days_to_foc`"][2:4] == ["4/6", "0.6667 [0.3, 0.9032]"]
+    assert shown["`days_to_foc`"][4].endswith(" if reached")
+    assert shown["`days_to_foc`"][-1] == "never"
+    assert shown["`gap_person_days`"][4].endswith(" *")
+    assert shown["`cost_usd`"][4].count(",") >= 6   # 150,189,079 [148,997,472, ...]
 
 
 def test_report_text_names_the_floor_and_main_airport(plain_report):
     md = (plain_report / "report.md").read_text()
-    assert "1215 on duty" in md and "main airport** | PAP" in md
+    assert "1,215 on duty" in md and "main airport** | PAP" in md
     assert "![Strength in theatre](strength.png)" in md
 
 
 def test_sweep_report_has_response_curves_and_a_named_sensitivity_method(sweep_report,
                                                                          syn_sweep):
-    for name in PLAIN_FILES + ["sensitivity.png", "sensitivity.csv", "kpis_by_point.csv"]:
+    for name in PLAIN_FILES + ["sensitivity.png", "sensitivity.csv", "kpis_by_point.csv",
+                               "contrasts.csv"]:
         assert (sweep_report / name).exists(), name
     for k, _ in synthetic.KPI_COLUMNS:
         assert_png_not_blank(sweep_report / f"sweep_{k}.png")
     assert_png_not_blank(sweep_report / "sensitivity.png")
     md = (sweep_report / "report.md").read_text()
     assert "standardised regression coefficients (SRC)" in md
-    by_point = helpers.read_summary_csv(sweep_report / "kpis_by_point.csv")
-    helpers.assert_tables_close(by_point, helpers.reference_summary(syn_sweep, by_point=True),
-                                what="kpis_by_point.csv")
+    with analysis.load(syn_sweep) as res:
+        want = res.summary()
+        contrasts = stats.contrast_table(res.runs, 0, res.kpi_names, ok=res.ok,
+                                         units=res.kpi_units)
+        start, n_factors = res.start_date, len(res.factors)
+    assert set(want["point"]) == set(range(6))
+    for name in ("kpis_by_point.csv", "kpis.csv"):
+        assert (sweep_report / name).read_text() == stats.csv_text(want), name
+    helpers.assert_matches_reference(want, helpers.reference_summary(syn_sweep),
+                                     what="kpis_by_point.csv")
+    # a table per KPI, a row per design point
+    tables = [t for t in helpers.md_tables(sweep_report / "report.md")
+              if t[0][0] == "point" and t[0][-1] == "max"]
+    assert len(tables) == len(synthetic.KPI_COLUMNS)
+    for (header, rows), (kpi, _) in zip(tables, synthetic.KPI_COLUMNS):
+        helpers.assert_stat_rows_shown(rows, 1 + n_factors, want[want["kpi"] == kpi], start,
+                                       what=kpi)
+    # paired contrasts against point 0: contrasts.csv and a row per other point
+    assert (sweep_report / "contrasts.csv").read_text() == stats.csv_text(contrasts)
+    assert "### Paired contrasts against design point 0" in md
+    header, rows = next(t for t in helpers.md_tables(sweep_report / "report.md")
+                        if "pairs" in t[0])
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
+    c = contrasts.set_index(["point", "kpi"])
+    col = header.index("`cost_usd`")
+    for r in rows:
+        w = c.loc[(int(r[0]), "cost_usd")]
+        assert r[col] == stats.contrast_text(w["diff"], w["diff_low"], w["diff_high"])
+    # cost_usd grows with tour_days by the same amount in every replication: a contrast
+    # marked * where tour_days differs from point 0's, 0 [0, 0] where it does not
+    assert rows[0][col].endswith(" *") and rows[1][col] == "0 [0, 0]"
     sens = pd.read_csv(sweep_report / "sensitivity.csv")
     top = sens[(sens["kpi"] == "days_to_ioc") & (sens["rank"] == 1)].iloc[0]
     assert top["factor"] == "aircraft.B787-charter.count" and top["src"] < 0
@@ -97,9 +137,15 @@ def test_factors_given_as_distributions_are_plotted_by_their_mean(tmp_path):
 def test_report_of_one_design_point(syn_sweep, tmp_path):
     assert cli.main(["report", str(syn_sweep), "-o", str(tmp_path), "--point", "2",
                      "--no-sweep"]) == 0
-    shown = helpers.md_kpi_table(tmp_path / "report.md")
-    assert (shown["runs"] == 5).all()
+    with analysis.load(syn_sweep) as res:
+        want = res.summary(points=[2])
+        start = res.start_date
+    assert (tmp_path / "kpis.csv").read_text() == stats.csv_text(want)
+    assert set(want["point"]) == {2} and (want["runs"] == 5).all()
+    header, rows = _kpi_table(tmp_path / "report.md")
+    helpers.assert_stat_rows_shown(rows, 2, want, start, what="point 2")
     assert not (tmp_path / "sensitivity.png").exists()
+    assert not (tmp_path / "contrasts.csv").exists()
     assert "design point 2" in (tmp_path / "report.md").read_text()
 
 
@@ -109,8 +155,11 @@ def test_report_without_violence_events_or_with_failed_runs(tmp_path):
     assert cli.main(["report", str(path), "-o", str(out)]) == 0
     for png in out.glob("*.png"):
         assert_png_not_blank(png)
-    shown = helpers.md_kpi_table(out / "report.md").set_index("kpi")
-    assert shown.loc["pax_in", "n"] == 4 and shown.loc["pax_in", "runs"] == 6
+    _, rows = _kpi_table(out / "report.md")
+    shown = {r[0]: r for r in rows if r[0] != "date"}
+    # failed runs are left out: 4 ok runs, every one with a value
+    assert shown["`pax_in`"][2] == "4/4"
+    assert shown["`days_to_ioc`"][3].startswith("1 [")
 
 
 def test_compare_of_a_file_with_itself_gives_zero_differences(syn_plain, tmp_path):
@@ -118,24 +167,56 @@ def test_compare_of_a_file_with_itself_gives_zero_differences(syn_plain, tmp_pat
     for f in ("compare.csv", "compare.md", "compare.png"):
         assert (tmp_path / f).exists()
     assert_png_not_blank(tmp_path / "compare.png")
-    t = pd.read_csv(tmp_path / "compare.csv")
-    has = t["n"] > 0
-    assert has.sum() == len(synthetic.KPI_COLUMNS)
-    assert (t.loc[has, ["mean_diff", "sd_diff", "ci95_low", "ci95_high", "min_diff",
-                        "max_diff"]] == 0).all().all()
-    assert (t["only_a"] == 0).all() and (t["only_b"] == 0).all()
-    printed = pd.read_csv(io.StringIO(p.stdout))
-    assert (printed.loc[printed["n"] > 0, "mean_diff"] == 0).all()
+    assert p.stdout == (tmp_path / "compare.csv").read_text()
+    t = helpers.read_csv_table(tmp_path / "compare.csv")
+    assert list(t.columns) == stats.COMPARE_CSV_COLUMNS
+    assert list(t["kpi"]) == [k for k, _ in synthetic.KPI_COLUMNS]
+    assert (t[["diff", "diff_low", "diff_high"]] == 0).all().all()
+    assert (t["mean_a"] == t["mean_b"]).all()
+    foc = t.set_index("kpi").loc["days_to_foc"]
+    assert (foc["pairs"], foc["reached_pairs"]) == (4, 6)
+    assert foc["reached_a"] == foc["reached_b"] == 4 / 6
+    assert (foc["reached_diff"], foc["reached_diff_low"], foc["reached_diff_high"]) == (0, 0, 0)
+    md = (tmp_path / "compare.md").read_text()
+    assert "| `days_to_foc`: reached | 1 | 6/6 | 0.6667 | 0.6667 | 0 [0, 0] |" in md
+    assert "| `days_to_foc`: day if both reached | day | 4/6 | 63.75 | 63.75 | 0 [0, 0] |" in md
+    printed = run_analysis("compare", syn_plain, syn_plain, check=0).stdout
+    assert "design point 0: 6 pairs of ok runs" in printed
+    assert "cost_usd" in printed and "150,189,079" in printed
 
 
 def test_compare_reports_a_shift_and_partial_matches(tmp_path):
     a = synthetic.write(tmp_path / "a.h5", replications=6)
-    b = synthetic.write(tmp_path / "b.h5", replications=4, kpi_shift={"injured": 3.0})
+    b = synthetic.write(tmp_path / "b.h5", replications=4, kpi_shift={"injured": 3.0,
+                                                                     "pax_in": 2.0})
     assert cli.main(["compare", str(a), str(b), "-o", str(tmp_path / "c")]) == 0
-    t = pd.read_csv(tmp_path / "c" / "compare.csv").set_index("kpi")
-    assert t.loc["injured", "mean_diff"] == 3.0 and t.loc["injured", "pairs"] == 4
+    t = helpers.read_csv_table(tmp_path / "c" / "compare.csv").set_index("kpi")
+    assert (t.loc["injured", "diff"], t.loc["injured", "pairs"]) == (3.0, 4)
+    assert (t.loc["injured", "diff_low"], t.loc["injured", "diff_high"]) == (3.0, 3.0)
+    assert t.loc["injured", "mean_b"] - t.loc["injured", "mean_a"] == pytest.approx(3.0)
     md = (tmp_path / "c" / "compare.md").read_text()
     assert "2 runs of A and 0 of B have no partner" in md
+    assert "| `injured` | 1 | 4/4 |" in md and "| 3 [3, 3] * |" in md
+
+
+def test_compare_follows_the_paired_contrast_rules(tmp_path):
+    """B's runs against A's, replication by replication, are what `contrast_table` gives for
+    design point 1 against point 0 of one runs table holding both: the same paired rules."""
+    a = synthetic.write(tmp_path / "a.h5", replications=6)
+    b = synthetic.write(tmp_path / "b.h5", replications=6, seed=8, failed_runs=(2,),
+                        nan_kpi={"days_to_foc": (0, 3), "gap_person_days": (0, 3)})
+    with analysis.load(a) as ra, analysis.load(b) as rb:
+        pairs, kpis = stats.match_runs(ra, rb)
+        got = stats.compare_table(pairs, kpis, ra.kpi_units)
+        both = pd.concat([ra.runs.assign(ok=ra.ok), rb.runs.assign(point=1, ok=rb.ok)],
+                         ignore_index=True)
+    want = stats.contrast_table(both, 0, kpis, ok=both["ok"].to_numpy())
+    cols = [c for c in stats.CONTRAST_CSV_COLUMNS if c not in ("point", "reference")]
+    pd.testing.assert_frame_equal(got[cols].reset_index(drop=True),
+                                  want[cols].reset_index(drop=True))
+    foc = got.set_index("kpi").loc["days_to_foc"]
+    assert foc["reached_pairs"] == 5   # replication 2 failed in B
+    assert foc["reached_b"] == pytest.approx(3 / 5) and foc["reached_a"] == 1.0
 
 
 def test_figures_have_fixed_sizes(syn_plain, tmp_path):
@@ -201,12 +282,12 @@ def test_report_of_a_point_draws_that_points_billets_and_floor(tmp_path):
     assert cli.main(["report", str(path), "-o", str(out), "--point", "3"]) == 0
     md = (out / "report.md").read_text()
     assert "| **authorised strength** | 2,350 billets |" in md
-    assert "1880 on duty (kpis.floor_frac = 0.8 × total billets)" in md
-    assert "Kenya (2000)" in md and "0.8 × 2,350 = 1880" in md
+    assert "1,880 on duty (kpis.floor_frac = 0.8 × total billets)" in md
+    assert "Kenya (2000)" in md and "0.8 × 2,350 = 1,880" in md
     out = tmp_path / "all"
     assert cli.main(["report", str(path), "-o", str(out)]) == 0
     md = (out / "report.md").read_text()
-    assert "1,350 billets" not in md and "1215" not in md
+    assert "1,350 billets" not in md and "1,215" not in md
     assert "| **authorised strength** | not shown: unknown (sweep factor " in md
 
 

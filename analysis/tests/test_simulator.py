@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import cli, stats
+from analysis import cli, report, stats
 from analysis.tests import helpers
-from analysis.tests.conftest import assert_png_not_blank, mss_summary_csv, run_analysis
+from analysis.tests.conftest import (assert_png_not_blank, mss_summary_csv, mss_text,
+                                     run_analysis)
 
 PLAIN_FILES = ["strength.png", "airport.png", "kpis.png", "kpis.csv", "report.md"]
 
@@ -53,13 +54,14 @@ def test_summary_equals_mss_summary_and_the_file(sim_plain):
     mss = mss_summary_csv(sim_plain)
     with analysis.load(sim_plain) as res:
         ours = res.summary()
-    helpers.assert_tables_close(ours, mss, rel=1e-12, what="analysis vs mss summary")
-    assert list(ours["unit"]) == list(mss["unit"])
-    helpers.assert_tables_close(ours, helpers.reference_summary(sim_plain), rel=1e-12,
-                                what="analysis vs the file")
-    # Same Welford arithmetic as the simulator: n, mean, sd, min and max agree exactly.
-    for col in ("mean", "sd", "min", "max"):
-        a, b = ours[col].to_numpy(), mss[col].to_numpy(np.float64)
+    assert list(ours.columns) == stats.SUMMARY_CSV_COLUMNS
+    helpers.assert_same_table(ours, mss, rel=1e-9, what="Results.summary() vs mss summary")
+    helpers.assert_matches_reference(ours, helpers.reference_summary(sim_plain),
+                                     what="Results.summary() vs the file")
+    # The contract's arithmetic is numpy's on both sides: means, sd, quantiles and shares are
+    # the same bits (only the t and Wilson intervals may differ in the last digits).
+    for col in ("mean", "sd", "p10", "p50", "p90", "min", "max", "reached"):
+        a, b = ours[col].to_numpy(np.float64), mss[col].to_numpy(np.float64)
         assert np.array_equal(a, b, equal_nan=True), f"{col}: {a} vs {b}"
 
 
@@ -72,56 +74,106 @@ def test_report_plots_exist_and_are_not_blank(plain_report):
 
 def test_report_numbers_equal_mss_summary(plain_report, sim_plain):
     mss = mss_summary_csv(sim_plain)
-    shown = helpers.md_kpi_table(plain_report / "report.md")
-    assert list(shown["kpi"]) == list(mss["kpi"])
-    assert list(shown["n"]) == list(mss["n"]) and list(shown["runs"]) == list(mss["runs"])
-    for col in ("mean", "sd", "ci95_low", "ci95_high", "min", "max"):
-        for kpi, s, w in zip(mss["kpi"], shown[col], mss[col]):
-            assert helpers.shown_equal(s, w), f"{kpi} {col}: report shows {s}, mss summary {w}"
-    csv = helpers.read_summary_csv(plain_report / "kpis.csv")
-    helpers.assert_tables_close(csv, mss, rel=1e-12, what="kpis.csv vs mss summary")
+    assert set(mss["point"]) == {0}
+    with analysis.load(sim_plain) as res:
+        start = res.start_date
+    assert start
+    header, rows = helpers.md_table(plain_report / "report.md", ["KPI", "unit", "n/runs"])
+    assert header == ["KPI", "unit"] + report.STAT_HEADER
+    kpis = [r[0] for r in rows if r[0] != "date"]
+    assert kpis == [f"`{k}`" for k in mss["kpi"]]
+    helpers.assert_stat_rows_shown(rows, 2, mss, start, what="report.md")
+    helpers.assert_same_table(helpers.read_csv_table(plain_report / "kpis.csv"), mss,
+                              what="kpis.csv vs mss summary")
 
 
 def test_sweep_report_plots_exist_and_are_not_blank(sweep_report, sim_sweep):
-    for name in PLAIN_FILES + ["sensitivity.png", "sensitivity.csv", "kpis_by_point.csv"]:
+    for name in PLAIN_FILES + ["sensitivity.png", "sensitivity.csv", "kpis_by_point.csv",
+                               "contrasts.csv"]:
         assert (sweep_report / name).exists(), name
     for png in sweep_report.glob("*.png"):
         assert_png_not_blank(png)
     with analysis.load(sim_sweep) as res:
         assert res.is_sweep and res.factors
         with_values = [k for k in res.kpi_names if res.runs[k].notna().any()]
-        want = helpers.reference_summary(sim_sweep)
     for k in with_values:
         assert (sweep_report / f"sweep_{k}.png").exists(), k
-    csv = helpers.read_summary_csv(sweep_report / "kpis.csv")
-    helpers.assert_tables_close(csv, want, rel=1e-12, what="sweep kpis.csv vs the file")
 
 
 def test_sweep_tables_equal_mss_summary_per_point(sweep_report, sim_sweep):
-    mss = mss_summary_csv(sim_sweep)   # a sweep: one block per design point, `point` first
-    assert "point" in mss.columns
-    by_point = helpers.read_summary_csv(sweep_report / "kpis_by_point.csv")
-    helpers.assert_tables_close(by_point, mss, rel=1e-12, what="kpis_by_point.csv vs mss")
+    mss = mss_summary_csv(sim_sweep)   # a sweep: every design point, `point` first
+    assert sorted(set(mss["point"])) == [0, 1, 2, 3]
+    for name in ("kpis_by_point.csv", "kpis.csv"):   # no --point: both are every point
+        helpers.assert_same_table(helpers.read_csv_table(sweep_report / name), mss,
+                                  what=f"{name} vs mss")
+    helpers.assert_matches_reference(mss, helpers.reference_summary(sim_sweep),
+                                     what="mss summary vs the file")
     with analysis.load(sim_sweep) as res:
         fv = res.factor_values
         assert not fv.isna().any().any(), f"factor values not numeric:\n{res.points}"
+        start = res.start_date
+        n_factors = len(res.factors)
+    # report.md: a table per KPI with a row per design point, showing mss's numbers
+    tables = [t for t in helpers.md_tables(sweep_report / "report.md")
+              if t[0][0] == "point" and t[0][-1] == "max"]
+    kpis = list(dict.fromkeys(mss["kpi"]))
+    assert len(tables) == len(kpis)
+    for (header, rows), kpi in zip(tables, kpis):
+        helpers.assert_stat_rows_shown(rows, 1 + n_factors, mss[mss["kpi"] == kpi], start,
+                                       what=f"{kpi} by point")
+
+
+def test_sweep_contrasts_equal_mss_summary_vs_0(sweep_report, sim_sweep):
+    want = helpers.read_csv_table(mss_text("summary", sim_sweep, "--vs", "0", "--csv"))
+    helpers.assert_same_table(helpers.read_csv_table(sweep_report / "contrasts.csv"), want,
+                              what="contrasts.csv vs mss summary --vs 0")
+    tables = [t for t in helpers.md_tables(sweep_report / "report.md") if "pairs" in t[0]]
+    assert len(tables) == 1
+    header, rows = tables[0]
+    assert [int(r[0]) for r in rows] == [1, 2, 3]
+    col = header.index("`cost_usd`")
+    for r in rows:
+        w = want[(want["point"] == int(r[0])) & (want["kpi"] == "cost_usd")].iloc[0]
+        shown = stats.contrast_text(w["diff"], w["diff_low"], w["diff_high"])
+        assert r[col] == shown, (r[col], shown)
+    reached = header.index("`days_to_foc` reached")
+    for r in rows:
+        w = want[(want["point"] == int(r[0])) & (want["kpi"] == "days_to_foc")].iloc[0]
+        assert r[reached] == stats.contrast_text(w["reached_diff"], w["reached_diff_low"],
+                                                 w["reached_diff_high"])
 
 
 def test_compare_of_a_simulator_file_with_itself_gives_zero_differences(sim_plain, tmp_path):
     run_analysis("compare", sim_plain, sim_plain, "-o", tmp_path, check=0)
-    t = pd.read_csv(tmp_path / "compare.csv")
-    has = t["n"] > 0
-    assert has.any()
-    assert (t.loc[has, ["mean_diff", "sd_diff", "ci95_low", "ci95_high"]] == 0).all().all()
+    t = helpers.read_csv_table(tmp_path / "compare.csv")
+    assert list(t.columns) == stats.COMPARE_CSV_COLUMNS
+    with analysis.load(sim_plain) as res:
+        assert list(t["kpi"]) == res.kpi_names and (t["point"] == 0).all()
+        n_ok = int(res.ok.sum())
+    has = t["pairs"] >= 2
+    assert has.sum() >= 10
+    assert (t.loc[has, ["diff", "diff_low", "diff_high"]] == 0).all().all()
+    assert (t.loc[has, "mean_a"] == t.loc[has, "mean_b"]).all()
+    assert t.loc[t["pairs"] == 0, ["diff", "diff_low", "mean_a"]].isna().all().all()
+    first = t["kpi"].isin(stats.FIRST_DAY)
+    assert (t.loc[first, "reached_pairs"] == n_ok).all()
+    assert (t.loc[first, ["reached_diff", "reached_diff_low", "reached_diff_high"]] == 0)\
+        .all().all()
+    assert t.loc[~first, "reached_pairs"].isna().all()
+    md = (tmp_path / "compare.md").read_text()
+    assert "| `cost_usd` | USD | " in md and " | 0 [0, 0] |" in md
     assert_png_not_blank(tmp_path / "compare.png")
 
 
 def test_compare_of_a_sweep_with_itself_gives_zero_differences(sim_sweep):
     with analysis.load(sim_sweep) as a, analysis.load(sim_sweep) as b:
-        per_run, table = stats.paired_differences(a, b)
-    assert len(per_run) == a.n_runs
-    has = table["n"] > 0
-    assert (table.loc[has, ["mean_diff", "sd_diff"]] == 0).all().all()
+        pairs, kpis = stats.match_runs(a, b)
+        table = stats.compare_table(pairs, kpis, a.kpi_units)
+    assert len(pairs) == a.n_runs
+    assert sorted(set(table["point"])) == [0, 1, 2, 3]
+    has = table["pairs"] >= 2
+    assert has.any()
+    assert (table.loc[has, ["diff", "diff_low", "diff_high"]] == 0).all().all()
 
 
 def test_sweep_plots_from_a_simulator_plain_run_exit_2(sim_plain, tmp_path):

@@ -1,38 +1,14 @@
-"""Numbers: the KPI table, paired differences, sensitivity, closures, regimes."""
+"""Numbers: the KPI table of a file, compare's paired differences, sensitivity, closures,
+regimes."""
 
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 import analysis
 from analysis import stats
 from analysis.tests import conftest, helpers, synthetic
-
-
-def test_summarise_matches_numpy_and_scipy_and_skips_nan():
-    rng = np.random.default_rng(3)
-    v = rng.normal(10, 3, 50)
-    v[[3, 17, 40]] = np.nan
-    s = stats.summarise("x", "day", v)
-    w = v[~np.isnan(v)]
-    assert (s.n, s.runs) == (47, 50)
-    assert s.mean == pytest.approx(w.mean(), rel=1e-14)
-    assert s.sd == pytest.approx(w.std(ddof=1), rel=1e-13)
-    half = helpers.t975_reference(46) * w.std(ddof=1) / math.sqrt(47)
-    assert s.ci95_low == pytest.approx(w.mean() - half, rel=1e-13)
-    assert s.ci95_high == pytest.approx(w.mean() + half, rel=1e-13)
-    assert (s.min, s.max) == (w.min(), w.max())
-
-
-def test_summarise_edge_cases_follow_mss_summary():
-    s0 = stats.summarise("x", "", [math.nan, math.nan])
-    assert s0.n == 0 and s0.runs == 2 and all(math.isnan(x) for x in
-                                              (s0.mean, s0.sd, s0.ci95_low, s0.min, s0.max))
-    s1 = stats.summarise("x", "", [math.nan, 4.0])
-    assert (s1.n, s1.mean, s1.min, s1.max) == (1, 4.0, 4.0, 4.0)
-    assert math.isnan(s1.sd) and math.isnan(s1.ci95_low) and math.isnan(s1.ci95_high)
-    sc = stats.summarise("x", "", [2.0] * 5)
-    assert (sc.sd, sc.ci95_low, sc.ci95_high) == (0.0, 2.0, 2.0)
 
 
 def test_t_quantile_is_accurate_where_scipy_ppf_is_not():
@@ -44,56 +20,102 @@ def test_t_quantile_is_accurate_where_scipy_ppf_is_not():
         assert stats.t975(df) == pytest.approx(helpers.t975_reference(df), rel=5e-15, abs=0)
 
 
-def test_summary_table_equals_the_file(syn_plain):
+def test_summary_is_the_contract_table_and_equals_the_file(syn_plain):
     with analysis.load(syn_plain) as res:
         got = res.summary()
-    want = helpers.reference_summary(syn_plain)
-    helpers.assert_tables_close(got, want, rel=1e-12, what="summary")
+        direct = stats.summary_table(res.runs, res.kpi_names, ok=res.ok, units=res.kpi_units)
+    assert list(got.columns) == stats.SUMMARY_CSV_COLUMNS
+    pd.testing.assert_frame_equal(got, direct)
+    helpers.assert_matches_reference(got, helpers.reference_summary(syn_plain), what="summary")
     row = got.set_index("kpi").loc["days_to_foc"]
-    assert (row["n"], row["runs"]) == (4, 6)
+    assert (row["n"], row["runs"], row["reached"]) == (4, 6, 4 / 6)
 
 
 def test_summary_csv_has_the_mss_summary_format(syn_plain):
     with analysis.load(syn_plain) as res:
-        text = stats.summary_csv(res.summary())
+        t = res.summary()
+    text = stats.csv_text(t)
     lines = text.splitlines()
-    assert lines[0] == "kpi,unit,mean,sd,ci95_low,ci95_high,min,max,n,runs"
+    assert lines[0] == ",".join(stats.SUMMARY_CSV_COLUMNS)
     assert len(lines) == 1 + len(synthetic.KPI_COLUMNS)
-    killed = next(line for line in lines if line.startswith("killed,"))
-    assert killed == "killed,person,0,0,0,0,0,0,6,6"
+    killed = next(line for line in lines if line.startswith("0,killed,"))
+    assert killed == "0,killed,1,6,6,,,,0,0,0,0,0,0,0,0,0"
+    foc = next(line for line in lines if line.startswith("0,days_to_foc,")).split(",")
+    assert foc[3:6] == ["6", "4", "0.66666666666666663"] and foc[-1] == "inf"
     # %.17g round-trips exactly.
-    with analysis.load(syn_plain) as res:
-        t = res.summary().set_index("kpi")
-    cells = next(line for line in lines if line.startswith("mean_strength_frac,")).split(",")
-    assert float(cells[2]) == t.loc["mean_strength_frac", "mean"]
+    cells = next(line for line in lines if line.startswith("0,mean_strength_frac,")).split(",")
+    assert float(cells[8]) == t.set_index("kpi").loc["mean_strength_frac", "mean"]
 
 
-def test_failed_runs_have_no_value(tmp_path):
+def test_failed_runs_are_left_out(tmp_path):
     path = synthetic.write(tmp_path / "f.h5", failed_runs=(2,))
     with analysis.load(path) as res:
         t = res.summary().set_index("kpi")
-        assert (t["runs"] == 6).all() and (t["n"] == 5).all()
+        assert (t["runs"] == 5).all() and (t["n"] == 5).all()
         assert res.ok.tolist() == [True, True, False, True, True, True]
 
 
-def test_paired_differences_of_a_file_with_itself_are_zero(syn_plain):
+def test_a_sweep_is_summarised_per_design_point(syn_sweep):
+    with analysis.load(syn_sweep) as res:
+        every = res.summary()
+        two = res.summary(["pax_in", "days_to_ioc"], [2])
+        runs = res.runs
+    assert list(every["point"].unique()) == list(range(6))
+    assert len(every) == 6 * len(synthetic.KPI_COLUMNS)
+    want = every[(every["point"] == 2) & every["kpi"].isin(["pax_in", "days_to_ioc"])]
+    want = want.set_index("kpi").loc[["pax_in", "days_to_ioc"]].reset_index()
+    pd.testing.assert_frame_equal(two, want[two.columns])
+    v = runs.loc[runs["point"] == 2, "pax_in"].to_numpy(np.float64)
+    row = two.iloc[0]
+    assert (row["n"], row["mean"], row["sd"]) == (5, np.mean(v), np.std(v, ddof=1))
+
+
+def test_compare_of_a_file_with_itself_is_zero(syn_plain):
     with analysis.load(syn_plain) as a, analysis.load(syn_plain) as b:
-        per_run, table = stats.paired_differences(a, b)
-    assert len(per_run) == 6 and per_run.attrs["same_seeds"]
-    has = table["n"] > 0
-    assert (table.loc[has, ["mean_diff", "sd_diff", "ci95_low", "ci95_high"]] == 0).all().all()
-    assert table.set_index("kpi").loc["days_to_foc", "n"] == 4
+        pairs, kpis = stats.match_runs(a, b)
+        table = stats.compare_table(pairs, kpis, a.kpi_units)
+    assert len(pairs) == 6 and (pairs["seed_a"] == pairs["seed_b"]).all()
+    assert list(table.columns) == stats.COMPARE_CSV_COLUMNS
+    assert (table[["diff", "diff_low", "diff_high"]] == 0).all().all()
+    assert table.set_index("kpi").loc["days_to_foc", "pairs"] == 4
 
 
-def test_paired_differences_recover_a_shift(tmp_path):
+def test_compare_recovers_a_shift(tmp_path):
     a = synthetic.write(tmp_path / "a.h5")
     b = synthetic.write(tmp_path / "b.h5", kpi_shift={"pax_in": 5.0, "days_to_foc": -2.0})
     with analysis.load(a) as ra, analysis.load(b) as rb:
-        _, table = stats.paired_differences(ra, rb)
-    t = table.set_index("kpi")
-    assert t.loc["pax_in", "mean_diff"] == 5.0 and t.loc["pax_in", "sd_diff"] == 0.0
-    assert t.loc["days_to_foc", "mean_diff"] == -2.0
-    assert t.loc["flights_flown", "mean_diff"] == 0.0
+        t = stats.compare_table(*stats.match_runs(ra, rb), ra.kpi_units).set_index("kpi")
+    assert tuple(t.loc["pax_in", ["diff", "diff_low", "diff_high"]]) == (5.0, 5.0, 5.0)
+    assert t.loc["days_to_foc", "diff"] == -2.0 and t.loc["days_to_foc", "reached_diff"] == 0
+    assert t.loc["flights_flown", "diff"] == 0.0
+
+
+def test_compare_of_sweeps_is_per_design_point_with_the_paired_t_interval(tmp_path):
+    # Another seed: each replication's draws change, identically at every point.
+    a = synthetic.write(tmp_path / "a.h5", factors=conftest.SWEEP_FACTORS, replications=5,
+                        days=60)
+    b = synthetic.write(tmp_path / "b.h5", factors=conftest.SWEEP_FACTORS, replications=5,
+                        days=60, seed=8)
+    with analysis.load(a) as ra, analysis.load(b) as rb:
+        t = stats.compare_table(*stats.match_runs(ra, rb), ra.kpi_units)
+        runs_a, runs_b = ra.runs, rb.runs
+    assert list(t["point"].unique()) == list(range(6))
+    checked = 0
+    for p in range(6):
+        for k in ["flights_flown", "pax_in", "cost_usd"]:
+            va = runs_a.loc[runs_a["point"] == p, k].to_numpy(np.float64)
+            vb = runs_b.loc[runs_b["point"] == p, k].to_numpy(np.float64)
+            row = t[(t["point"] == p) & (t["kpi"] == k)].iloc[0]
+            d = vb - va
+            assert row["pairs"] == 5 and row["diff"] == pytest.approx(d.mean(), rel=1e-12)
+            if np.ptp(d) > 0:
+                half = helpers.t975_reference(4) * d.std(ddof=1) / math.sqrt(5)
+                lo, hi = max(d.mean() - half, -math.inf), d.mean() + half
+                # counts and costs are >= 0: a difference is in [-inf, inf], no clipping
+                assert (row["diff_low"], row["diff_high"]) == pytest.approx((lo, hi),
+                                                                            rel=1e-9), (p, k)
+                checked += 1
+    assert checked > 0
 
 
 def test_src_equals_correlation_on_a_grid_and_has_the_right_sign(syn_sweep):
@@ -140,97 +162,6 @@ def test_regime_share_sums_to_one_and_is_empty_without_violence(syn_plain, tmp_p
         np.testing.assert_allclose(sh.sum(axis=1), 1.0)
     with analysis.load(synthetic.write(tmp_path / "q.h5", violence=False)) as res:
         assert stats.regime_share(res).empty
-
-
-# ------------------------------------------------------------------------------------------
-# Sweeps pooled: common random numbers make the runs of one replication correlated
-
-
-def test_pooled_sweep_interval_is_over_replication_means(syn_sweep):
-    # In the synthetic sweep, flights_flown etc. are drawn per replication (the same at every
-    # point, + 0.01 · factor): 30 runs but only 5 independent values.
-    with analysis.load(syn_sweep) as res:
-        got = stats.summary_table(res).set_index("kpi")
-        runs = res.runs
-    checked = 0
-    for k in ["flights_flown", "pax_in", "cost_usd", "airport_closed_days", "days_to_ioc",
-              "mean_strength_frac"]:
-        lo, hi = helpers.replication_means_ci(runs[k], runs["replication"])
-        assert got.loc[k, "ci95_low"] == pytest.approx(lo, rel=1e-12, abs=1e-12), k
-        assert got.loc[k, "ci95_high"] == pytest.approx(hi, rel=1e-12, abs=1e-12), k
-        # mean, sd, min, max and n stay over the runs
-        v = runs[k].to_numpy()
-        assert got.loc[k, "mean"] == pytest.approx(v.mean(), rel=1e-14)
-        assert got.loc[k, "sd"] == pytest.approx(v.std(ddof=1), rel=1e-12)
-        assert (got.loc[k, "n"], got.loc[k, "runs"]) == (30, 30)
-        checked += 1
-    # The naive interval (30 independent runs) is much narrower than the right one here.
-    naive = stats.summarise("flights_flown", "", runs["flights_flown"])
-    assert (naive.ci95_high - naive.ci95_low) < 0.6 * (got.loc["flights_flown", "ci95_high"]
-                                                        - got.loc["flights_flown", "ci95_low"])
-    assert checked == 6
-
-
-def test_pooled_interval_drops_replications_without_a_value_and_handles_nan(tmp_path):
-    R = 5
-    all_nan_rep0 = list(range(0, 6 * R, R))         # replication 0 at every point
-    path = synthetic.write(tmp_path / "n.h5", factors=conftest.SWEEP_FACTORS, replications=R,
-                           days=60, nan_kpi={"pax_in": all_nan_rep0, "pax_out": [1, 7, 8]},
-                           failed_runs=(13,))
-    with analysis.load(path) as res:
-        got = stats.summary_table(res).set_index("kpi")
-        runs = res.runs
-    assert got.loc["pax_in", "n"] == 30 - 6 - 1
-    # pax_in: replication 0 drops out, 4 replications remain (one of them lacks failed run 13)
-    lo, hi = helpers.cluster_robust_ci(runs["pax_in"], runs["replication"])
-    assert (got.loc["pax_in", "ci95_low"], got.loc["pax_in", "ci95_high"]) == \
-        pytest.approx((lo, hi), rel=1e-12)
-    # unbalanced NaN: centred on the mean over runs with a value
-    lo, hi = helpers.cluster_robust_ci(runs["pax_out"], runs["replication"])
-    row = got.loc["pax_out"]
-    assert (row["ci95_low"], row["ci95_high"]) == pytest.approx((lo, hi), rel=1e-12)
-    assert row["mean"] == pytest.approx((row["ci95_low"] + row["ci95_high"]) / 2, rel=1e-12)
-    # one replication with a value: no interval
-    only = [i for i in range(30) if i % R != 2]
-    p2 = synthetic.write(tmp_path / "one.h5", factors=conftest.SWEEP_FACTORS, replications=R,
-                         days=60, nan_kpi={"pax_in": only})
-    with analysis.load(p2) as res:
-        row = stats.summary_table(res).set_index("kpi").loc["pax_in"]
-    assert row["n"] == 6 and math.isnan(row["ci95_low"]) and math.isnan(row["ci95_high"])
-
-
-def test_one_point_of_a_sweep_keeps_the_plain_interval(syn_sweep):
-    with analysis.load(syn_sweep) as res:
-        got = stats.summary_table(res, mask=res.runs_of_point(2))
-        by_point = stats.summary_table(res, by_point=True)
-    want = by_point[by_point["point"] == 2].drop(columns="point").reset_index(drop=True)
-    helpers.assert_tables_close(got, want, rel=0, what="point 2")
-
-
-def test_paired_differences_of_sweeps_are_clustered_by_replication(tmp_path):
-    # Another seed: each replication's draws change, identically at every point.
-    a = synthetic.write(tmp_path / "a.h5", factors=conftest.SWEEP_FACTORS, replications=5,
-                        days=60)
-    b = synthetic.write(tmp_path / "b.h5", factors=conftest.SWEEP_FACTORS, replications=5,
-                        days=60, seed=8)
-    with analysis.load(a) as ra, analysis.load(b) as rb:
-        per_run, table = stats.paired_differences(ra, rb)
-        # one design point: the plain t-interval of the differences
-        pa = ra.runs[ra.runs["point"] == 1]
-        pb = rb.runs[rb.runs["point"] == 1]
-    t = table.set_index("kpi")
-    for k in ["flights_flown", "pax_in", "cost_usd"]:
-        lo, hi = helpers.replication_means_ci(per_run[k], per_run["replication"])
-        assert (t.loc[k, "ci95_low"], t.loc[k, "ci95_high"]) == pytest.approx((lo, hi),
-                                                                              rel=1e-12), k
-        assert t.loc[k, "n"] == 30
-        d = per_run[k].to_numpy()
-        assert t.loc[k, "mean_diff"] == pytest.approx(d.mean(), rel=1e-12)
-    d1 = pb["pax_in"].to_numpy() - pa["pax_in"].to_numpy()
-    s1 = stats.summarise_runs("pax_in", "", d1, np.ones(5), np.arange(5))
-    half = helpers.t975_reference(4) * d1.std(ddof=1) / math.sqrt(5)
-    assert (s1.ci95_low, s1.ci95_high) == pytest.approx((d1.mean() - half, d1.mean() + half),
-                                                        rel=1e-12)
 
 
 def test_sensitivity_intervals_are_clustered_by_replication(syn_sweep):
