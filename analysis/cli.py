@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="PNG plots and report.md for one results file",
                        description="Writes strength.png, airport.png, kpis.png, kpis.csv and "
                        "report.md into DIR; for a sweep also sweep_<kpi>.png, sensitivity.png, "
-                       "sensitivity.csv and kpis_by_point.csv.")
+                       "sensitivity.csv, kpis_by_point.csv and contrasts.csv.")
     r.add_argument("file", help="results file (mss run / mss sweep / mss merge output)")
     r.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
     g = r.add_mutually_exclusive_group()

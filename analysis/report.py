@@ -288,8 +288,9 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     if len(points) == 1:
         md.append(kpi_md_table(table, start))
     else:
-        md.append("A table per KPI with a row per design point (a sweep's runs are never "
-                  "pooled over its points).\n\n")
+        md.append("A table per KPI with a row per design point: the statistics of a sweep are "
+                  "never pooled over its design points (the figures above draw all runs "
+                  "together).\n\n")
         md.append(kpi_by_point_md_tables(res, table, start))
     md.append(f"\n![KPI distributions]({kpi_png})\n")
     md += _contingent_section(res, points)
