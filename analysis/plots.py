@@ -134,7 +134,7 @@ def strength_figure(res, mask=None, total_only: bool = False, what: str | None =
     m = _ok_mask(res, mask)
     s = res.series
     strength = s["strength"].values[m]            # [run, day, contingent]
-    on_duty = s["on_duty"].values[m].sum(axis=2)
+    filled = s["filled"].values[m].sum(axis=2)   # billets whose incumbent is on duty
     dates = res.dates.values
     share = stats.closed_days(res, m).mean(axis=0)
     contingents = res.contingents
@@ -174,7 +174,7 @@ def strength_figure(res, mask=None, total_only: bool = False, what: str | None =
         if c is None:
             if auth_sel.floor is not None:
                 ax.axhline(auth_sel.floor, color=FLOOR, ls="-.", lw=1.2, zorder=4)
-            ax.plot(dates, np.median(on_duty, axis=0), color=ONDUTY, ls=":", lw=1.4, zorder=3)
+            ax.plot(dates, np.median(filled, axis=0), color=ONDUTY, ls=":", lw=1.4, zorder=3)
         ax.set_title(title, fontsize=11 if c is None else 10, loc="left")
         ax.set_ylabel("personnel")
         finite = vals[np.isfinite(vals)]
@@ -192,9 +192,9 @@ def strength_figure(res, mask=None, total_only: bool = False, what: str | None =
                "authorised strength: not drawn\n(varies or unknown at these points)"),
         Line2D([], [], color=FLOOR, ls="-.",
                label=f"floor: {auth_sel.floor_frac:g} × total billets\n"
-                     "(compared with on duty)" if auth_sel.floor is not None else
+                     "(compared with filled billets)" if auth_sel.floor is not None else
                      "floor: not drawn\n(varies or unknown at these points)"),
-        Line2D([], [], color=ONDUTY, ls=":", label="on duty, median (total)"),
+        Line2D([], [], color=ONDUTY, ls=":", label="filled billets, median (total)"),
         Patch(color=CLOSED, alpha=0.4,
               label=f"main airport {res.main_airport} closed\n(darker = in more runs)"),
     ]

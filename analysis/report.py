@@ -223,7 +223,7 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
     auth = res.authorised(mask)   # billets and floor at the selected design points
     billets = auth.billets or {}
     why = f" ({auth.note})" if auth.note else ""
-    floor_txt = (f"{fn(auth.floor)} on duty (kpis.floor_frac = {fn(auth.floor_frac)} × total "
+    floor_txt = (f"{fn(auth.floor)} filled billets (kpis.floor_frac = {fn(auth.floor_frac)} × total "
                  "billets)" if auth.floor is not None else f"not shown: unknown{why}")
     meta = [
         ["results file", f"`{res.path}` ({info.get('format', '?')})"],
@@ -260,10 +260,11 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
            if auth.billets is not None else
            f"No authorised-strength line: the billets are not known for this selection{why}. ")
         + (f"In the total panel, dash-dotted red: the floor ({fn(auth.floor_frac)} × "
-           f"{fn(auth.total)} = {fn(auth.floor)}), which the gap KPI compares with personnel "
-           "*on duty*. " if auth.floor is not None else f"No floor line: it is not known for this "
+           f"{fn(auth.total)} = {fn(auth.floor)}), which the gap KPI compares with *filled "
+           "billets* (billets whose incumbent is on duty). " if auth.floor is not None else f"No floor line: it is not known for this "
            f"selection{why}. ")
-        + "Dotted purple: median on duty. "
+        + "Dotted purple: median filled billets (readiness; headcount runs above it during "
+        "reliefs). "
         f"Grey shading: days on which the main airport {res.main_airport} was closed at some "
         "time (closure_start/closure_end events at that airport, or airport_open < 1), darker "
         "when closed in more runs.\n")

@@ -62,7 +62,7 @@ def test_report_kpi_table_equals_the_file(plain_report, syn_plain):
 
 def test_report_text_names_the_floor_and_main_airport(plain_report):
     md = (plain_report / "report.md").read_text()
-    assert "1,215 on duty" in md and "main airport** | PAP" in md
+    assert "1,215 filled billets" in md and "main airport** | PAP" in md
     assert "![Strength in theatre](strength.png)" in md
 
 
@@ -282,7 +282,7 @@ def test_report_of_a_point_draws_that_points_billets_and_floor(tmp_path):
     assert cli.main(["report", str(path), "-o", str(out), "--point", "3"]) == 0
     md = (out / "report.md").read_text()
     assert "| **authorised strength** | 2,350 billets |" in md
-    assert "1,880 on duty (kpis.floor_frac = 0.8 × total billets)" in md
+    assert "1,880 filled billets (kpis.floor_frac = 0.8 × total billets)" in md
     assert "Kenya (2000)" in md and "0.8 × 2,350 = 1,880" in md
     out = tmp_path / "all"
     assert cli.main(["report", str(path), "-o", str(out)]) == 0
