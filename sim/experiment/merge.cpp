@@ -129,7 +129,39 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     if (R <= 0)
         throw MergeError(shards[0].path.string() +
                          ": cannot tell the sweep's size (no `replications` in its sweep_toml)");
-    const std::int64_t total = P * R;
+    // The same sweep has the same layout in every shard: a shard that differs is damaged.
+    for (const Shard& s : shards) {
+        const output::FileLayout& l = s.info.layout;
+        std::string differs;
+        if (l.days != layout0.days)
+            differs = "days";
+        else if (l.contingents != layout0.contingents)
+            differs = "contingents";
+        else if (l.airports != layout0.airports)
+            differs = "airports";
+        else if (l.regimes != layout0.regimes)
+            differs = "violence regimes";
+        else if (l.factor_names != layout0.factor_names)
+            differs = "sweep factors";
+        else if (l.points.size() != layout0.points.size())
+            differs = "design points";
+        if (!differs.empty())
+            throw MergeError(s.path.string() + " is damaged: its " + differs + " differ from " +
+                             shards[0].path.string() + "'s, a shard of the same sweep " + hash);
+    }
+    // Two arrays of the sweep's size are allocated below: P and R come from the file, so a
+    // damaged one could claim any size.
+    const std::uint64_t total_u =
+        output::mul_sat(static_cast<std::uint64_t>(P), static_cast<std::uint64_t>(R));
+    try {
+        output::check_budget(shards[0].path,
+                             "its sweep claims " + std::to_string(P) + " design points x " +
+                                 std::to_string(R) + " replications",
+                             output::mul_sat(total_u, 2 * sizeof(std::int32_t)));
+    } catch (const output::OutputError& e) {
+        throw MergeError(e.what());
+    }
+    const auto total = static_cast<std::int64_t>(total_u);
 
     // Every run id exactly once.
     std::vector<std::int32_t> owner(static_cast<std::size_t>(total), -1);

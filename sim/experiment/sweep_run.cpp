@@ -71,8 +71,11 @@ private:
     std::int64_t point_ = -1;
 };
 
-/// True when `output` is a complete results file of this plan (same sweep, same runs).
-bool output_holds_plan(const SweepPlan& plan, std::string& why_not) {
+/// True when `output` is a complete, undamaged results file of this plan (same sweep, same
+/// runs, same layout; every dataset read and checked by output::verify_results). Otherwise
+/// why_not says why, and damaged whether it is because the file is damaged.
+bool output_holds_plan(const SweepPlan& plan, std::string& why_not, bool& damaged) {
+    damaged = false;
     try {
         const output::ResultsInfo info = output::read_info(plan.output);
         if (info.provenance.sweep_hash != plan.provenance.sweep_hash) {
@@ -82,13 +85,42 @@ bool output_holds_plan(const SweepPlan& plan, std::string& why_not) {
                                 plan.provenance.sweep_hash;
             return false;
         }
+        const output::FileLayout& got = info.layout;
+        const output::FileLayout& want = plan.layout;
+        std::string differs;
+        if (got.days != want.days)
+            differs = "days";
+        else if (got.contingents != want.contingents)
+            differs = "contingents";
+        else if (got.airports != want.airports)
+            differs = "airports";
+        else if (got.regimes != want.regimes)
+            differs = "violence regimes";
+        else if (got.factor_names != want.factor_names)
+            differs = "sweep factors";
+        else if (got.points.size() != want.points.size())
+            differs = "design points";
+        if (!differs.empty()) {
+            damaged = true;
+            why_not = plan.output.string() + " is damaged: its " + differs +
+                      " are not those of sweep " + plan.provenance.sweep_hash +
+                      ", whose identity it carries";
+            return false;
+        }
         const output::RunsTable runs = output::read_runs(plan.output);
         if (static_cast<std::int64_t>(runs.run.size()) != plan.runs.size() || runs.run.empty() ||
             runs.run.front() != plan.runs.first || runs.run.back() != plan.runs.end - 1) {
             why_not = "it holds other runs of this sweep";
             return false;
         }
+        // Every chunk of every dataset, the event log included: a damaged chunk is found now,
+        // not by whoever reads the file later.
+        output::verify_results(plan.output);
         return true;
+    } catch (const output::DamagedFile& e) {
+        damaged = true;
+        why_not = e.what();
+        return false;
     } catch (const output::OutputError& e) {
         why_not = e.what();
         return false;
@@ -298,11 +330,17 @@ std::optional<Journal> open_journal(const SweepPlan& plan, const SweepRunOptions
     if (have_output) {
         if (o.resume) {
             std::string why_not;
-            if (output_holds_plan(plan, why_not)) {
+            bool damaged = false;
+            if (output_holds_plan(plan, why_not, damaged)) {
                 result.outcome = SweepRunResult::Outcome::already_complete;
                 result.points = summaries_from_file(plan, result.failed);
                 return std::nullopt;
             }
+            if (damaged && !o.force)
+                throw SweepInputError("--resume: there is no journal " + plan.journal.string() +
+                                      ", and " + why_not +
+                                      ": delete it, or pass --force to overwrite it, and run "
+                                      "the sweep again");
             if (!o.force)
                 throw SweepInputError("--resume: there is no journal " + plan.journal.string() +
                                       " and " + plan.output.string() +

@@ -1,13 +1,21 @@
 // Reads mss-sim/2 files with the HDF5 C++ API. Every failure becomes an OutputError naming the
-// file, so a wrong or damaged file is a clear message, never a crash.
+// file (DamagedFile, "FILE is damaged: WHAT", for a damaged one), so a wrong or damaged file is
+// a clear message, never a crash. The shapes are checked against each other, and the memory a
+// read would take against read_budget(), before anything is allocated.
 #include "sim/output/results_reader.hpp"
 
 #include <H5Cpp.h>
+#include <unistd.h>
 
 #include "sim/model/dates.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <iterator>
+#include <limits>
 #include <map>
 
 namespace mss::output {
@@ -15,9 +23,160 @@ namespace mss::output {
 namespace {
 
 using H5::PredType;
+namespace fs = std::filesystem;
 
-std::string read_string_attr(const H5::H5Object& obj, const std::string& name) {
+/// Labels are indexed by int16 codes in /tables/events: no more than this many of each.
+constexpr hsize_t kMaxLabels = 32767;
+/// Sweep factors (a sweep has a few; the attribute is read into memory whole).
+constexpr hsize_t kMaxFactors = 4096;
+/// Rows per block when reading a whole variable block by block.
+constexpr hsize_t kBlockRows = 65536;
+/// Bytes per block of series when verifying.
+constexpr std::uint64_t kBlockBytes = std::uint64_t{16} << 20;
+
+std::atomic<std::uint64_t> g_budget{0};
+
+std::uint64_t add_sat(std::uint64_t a, std::uint64_t b) noexcept {
+    std::uint64_t r = 0;
+    return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<std::uint64_t>::max() : r;
+}
+
+std::string gib(std::uint64_t bytes) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+    return buf;
+}
+
+[[noreturn]] void damaged(const fs::path& path, const std::string& what) {
+    throw DamagedFile(path.string() + " is damaged: " + what);
+}
+
+/// "[2, 90, 4]"
+std::string dims_text(const std::vector<hsize_t>& d) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < d.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(d[i]);
+    return s + "]";
+}
+
+const char* class_name(H5T_class_t c) {
+    switch (c) {
+        case H5T_INTEGER:
+            return "integer";
+        case H5T_FLOAT:
+            return "floating-point";
+        case H5T_STRING:
+            return "string";
+        case H5T_COMPOUND:
+            return "compound";
+        case H5T_ENUM:
+            return "enum";
+        case H5T_ARRAY:
+            return "array";
+        case H5T_VLEN:
+            return "variable-length";
+        case H5T_OPAQUE:
+            return "opaque";
+        case H5T_BITFIELD:
+            return "bitfield";
+        case H5T_REFERENCE:
+            return "reference";
+        case H5T_TIME:
+            return "time";
+        default:
+            return "unknown";
+    }
+}
+
+/// One dimension a variable must have: its length and name.
+struct Dim {
+    hsize_t n;
+    const char* name;
+};
+
+/// Checks a file's variables against the shapes, for messages naming the file and the
+/// variable. `at` is the variable being read (for the HDF5 failures guarded() reports).
+struct Checker {
+    const fs::path& path;
+    std::string& at;
+
+    static std::string full(const std::string& group, const std::string& name) {
+        return group + "/" + name;
+    }
+
+    std::vector<hsize_t> dims_of(const H5::DataSet& ds, const std::string& name) const {
+        H5::DataSpace s = ds.getSpace();
+        if (s.getSimpleExtentType() != H5S_SIMPLE)
+            damaged(path, name + " is a scalar or empty dataspace, not an array");
+        const int rank = s.getSimpleExtentNdims();
+        if (rank < 1 || rank > H5S_MAX_RANK) damaged(path, name + " has no dimensions");
+        std::vector<hsize_t> d(static_cast<std::size_t>(rank));
+        s.getSimpleExtentDims(d.data());
+        return d;
+    }
+
+    /// Opens the dataset `name` of `g` (called `group` in messages, "" for the root) and checks
+    /// its type class and rank; returns its dimensions through `got`.
+    H5::DataSet open(const H5::Group& g, const std::string& group, const std::string& name,
+                     std::initializer_list<H5T_class_t> classes, std::size_t rank,
+                     std::vector<hsize_t>& got) const {
+        const std::string f = full(group, name);
+        at = f;
+        if (!g.nameExists(name)) damaged(path, f + " is missing");
+        if (g.childObjType(name) != H5O_TYPE_DATASET)
+            damaged(path, f + " is not a variable (an HDF5 dataset)");
+        H5::DataSet ds = g.openDataSet(name);
+        const H5T_class_t c = ds.getTypeClass();
+        if (std::find(classes.begin(), classes.end(), c) == classes.end())
+            damaged(path, f + " is of type " + class_name(c) + ", expected " +
+                              class_name(*classes.begin()));
+        got = dims_of(ds, f);
+        if (got.size() != rank)
+            damaged(path, f + " has " + std::to_string(got.size()) + " dimensions " +
+                              dims_text(got) + ", expected " + std::to_string(rank));
+        return ds;
+    }
+
+    /// A dimension scale or label variable: 1-D, its length returned (at most `max`).
+    H5::DataSet scale(const H5::Group& g, const std::string& group, const std::string& name,
+                      H5T_class_t cls, hsize_t max, hsize_t& n) const {
+        std::vector<hsize_t> d;
+        H5::DataSet ds = open(g, group, name, {cls}, 1, d);
+        n = d[0];
+        if (n > max)
+            damaged(path, full(group, name) + " claims " + std::to_string(n) +
+                              " entries (at most " + std::to_string(max) + ")");
+        return ds;
+    }
+
+    /// A variable that must have exactly `dims`.
+    H5::DataSet var(const H5::Group& g, const std::string& group, const std::string& name,
+                    std::initializer_list<H5T_class_t> classes, std::vector<Dim> dims) const {
+        std::vector<hsize_t> d;
+        H5::DataSet ds = open(g, group, name, classes, dims.size(), d);
+        bool same = true;
+        for (std::size_t i = 0; i < dims.size(); ++i)
+            same = same && d[i] == dims[i].n;
+        if (!same) {
+            std::string want = "[";
+            for (std::size_t i = 0; i < dims.size(); ++i)
+                want +=
+                    (i ? ", " : "") + std::string(dims[i].name) + " " + std::to_string(dims[i].n);
+            damaged(path, full(group, name) + " is " + dims_text(d) + ", expected " + want + "]");
+        }
+        return ds;
+    }
+};
+
+std::string read_string_attr(const fs::path& path, const H5::H5Object& obj,
+                             const std::string& where, const std::string& name) {
     H5::Attribute a = obj.openAttribute(name);
+    if (a.getTypeClass() != H5T_STRING)
+        damaged(path, where + " attribute `" + name + "` is not text");
+    // The C++ API reads a variable-length string attribute into one pointer: more elements
+    // than one would write past it.
+    if (a.getSpace().getSimpleExtentNpoints() != 1)
+        damaged(path, where + " attribute `" + name + "` is not one string");
     std::string s;
     a.read(a.getStrType(), s);
     return s;
@@ -43,12 +202,6 @@ std::vector<std::string> read_strings(const H5::DataSet& ds) {
     return out;
 }
 
-hsize_t rows_of(const H5::DataSet& ds) {
-    hsize_t dims[3] = {0, 0, 0};
-    ds.getSpace().getSimpleExtentDims(dims);
-    return dims[0];
-}
-
 template <class T>
 std::vector<T> read_block(const H5::DataSet& ds, const H5::PredType& p, std::vector<hsize_t> start,
                           std::vector<hsize_t> count) {
@@ -56,15 +209,15 @@ std::vector<T> read_block(const H5::DataSet& ds, const H5::PredType& p, std::vec
     for (auto c : count)
         n *= c;
     std::vector<T> out(n);
+    if (n == 0) return out;
     H5::DataSpace fs = ds.getSpace();
     fs.selectHyperslab(H5S_SELECT_SET, count.data(), start.data());
     H5::DataSpace ms(static_cast<int>(count.size()), count.data());
-    if (n > 0) ds.read(out.data(), p, ms, fs);
+    ds.read(out.data(), p, ms, fs);
     return out;
 }
 
-H5::H5File open_results(const std::filesystem::path& path) {
-    namespace fs = std::filesystem;
+H5::H5File open_results(const fs::path& path) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (!fs::exists(st)) throw OutputError(path.string() + ": no such file");
@@ -84,158 +237,354 @@ H5::H5File open_results(const std::filesystem::path& path) {
     if (!has_attr(root, "format"))
         throw OutputError(path.string() + ": not an " + want +
                           " results file (no root attribute `format`)");
-    if (const std::string format = read_string_attr(root, "format"); format != want)
+    if (const std::string format = read_string_attr(path, root, "/", "format"); format != want)
         throw OutputError(path.string() + " is format " + format + "; this mss reads " + want);
     return f;
 }
 
-/// Runs f(at), turning an HDF5 failure into an OutputError naming the file and `at`: the
+/// Runs f(at), turning an HDF5 failure into a DamagedFile naming the file and `at`: the
 /// dataset or group f was reading when it failed.
 template <class F>
-auto guarded(const std::filesystem::path& path, F&& f) {
+auto guarded(const fs::path& path, F&& f) {
     std::string at;
     try {
         return f(at);
     } catch (const H5::Exception& e) {
-        throw OutputError(path.string() + ": damaged or incomplete results file" +
-                          (at.empty() ? std::string() : ": cannot read " + at) + " (" +
-                          e.getDetailMsg() + ")");
+        std::string detail = e.getDetailMsg();
+        std::replace(detail.begin(), detail.end(), '\n', ' ');
+        throw DamagedFile(path.string() + " is damaged: " +
+                          (at.empty() ? std::string("cannot read it") : "cannot read " + at) +
+                          " (" + detail + ")");
     }
 }
 
-/// Rows [first, first + count) of the 1-D variable `name` of `where` (its `at` for messages).
-template <class T>
-std::vector<T> read_rows(const H5::Group& where, const std::string& name, const H5::PredType& p,
-                         hsize_t first, hsize_t count, std::string& at) {
-    at = where.getObjName() == "/" ? "/" + name : where.getObjName() + "/" + name;
-    return read_block<T>(where.openDataSet(name), p, {first}, {count});
+/// The shapes of a file, checked against each other (see check_shapes).
+struct Shapes {
+    hsize_t runs = 0, points = 0, days = 0, contingents = 0, airports = 0, classes = 0, regimes = 0,
+            events = 0;
+    std::vector<std::string> factors;
+    H5::DataType kind_type;  ///< the memory type of the events' `kind` member
+    bool kind_is_enum = false;
+};
+
+const char* const kSeriesF32[] = {"strength",          "on_duty",    "filled",
+                                  "waiting_at_origin", "in_transit", "airport_open",
+                                  "airport_closed"};
+
+/// Opens and checks every variable of the format: types, ranks and lengths against the
+/// dimension scales (/run, /design_point, /series/time, contingent, airport, operator_class,
+/// /regimes/regime) and the events table's columns. Reads no data but the labels and the
+/// `factors` attribute (both capped).
+Shapes check_shapes(const fs::path& path, const H5::H5File& f, std::string& at) {
+    const Checker ck{path, at};
+    Shapes s;
+    H5::Group root = f.openGroup("/");
+    constexpr hsize_t any = std::numeric_limits<hsize_t>::max();
+    ck.scale(root, "", "run", H5T_INTEGER, any, s.runs);
+    H5::DataSet dp = ck.scale(root, "", "design_point", H5T_INTEGER, any, s.points);
+    if (s.points == 0) damaged(path, "/design_point is empty");
+    at = "/design_point attribute factors";
+    if (has_attr(dp, "factors")) {
+        H5::Attribute a = dp.openAttribute("factors");
+        if (a.getTypeClass() != H5T_STRING || !a.getStrType().isVariableStr())
+            damaged(path, "/design_point attribute `factors` is not a list of strings");
+        const hssize_t nf = a.getSpace().getSimpleExtentNpoints();
+        if (nf < 0 || static_cast<hsize_t>(nf) > kMaxFactors)
+            damaged(path, "/design_point attribute `factors` claims " + std::to_string(nf) +
+                              " factors (at most " + std::to_string(kMaxFactors) + ")");
+        std::vector<char*> ptrs(static_cast<std::size_t>(nf), nullptr);
+        H5::StrType t(PredType::C_S1, H5T_VARIABLE);
+        if (nf > 0) a.read(t, ptrs.data());
+        for (char* p : ptrs)
+            s.factors.emplace_back(p != nullptr ? p : "");
+        if (nf > 0) H5Dvlen_reclaim(t.getId(), a.getSpace().getId(), H5P_DEFAULT, ptrs.data());
+        for (const std::string& k : s.factors)
+            if (k.empty() || k == "." || k == ".." || k.find('/') != std::string::npos)
+                damaged(path, "/design_point attribute `factors` names a factor \"" + k +
+                                  "\", which is no variable name");
+    }
+    at = "/series";
+    if (!root.nameExists("series") || root.childObjType("series") != H5O_TYPE_GROUP)
+        damaged(path, "/series is missing or not a group");
+    H5::Group series = f.openGroup("/series");
+    ck.scale(series, "/series", "time", H5T_INTEGER, std::numeric_limits<std::int32_t>::max(),
+             s.days);
+    ck.scale(series, "/series", "contingent", H5T_STRING, kMaxLabels, s.contingents);
+    ck.scale(series, "/series", "airport", H5T_STRING, kMaxLabels, s.airports);
+    ck.scale(series, "/series", "operator_class", H5T_STRING, kMaxLabels, s.classes);
+    if (s.classes != static_cast<hsize_t>(model::kClosureClassCount))
+        damaged(path, "/series/operator_class has " + std::to_string(s.classes) +
+                          " classes, expected " + std::to_string(model::kClosureClassCount));
+    at = "/regimes";
+    if (!root.nameExists("regimes") || root.childObjType("regimes") != H5O_TYPE_GROUP)
+        damaged(path, "/regimes is missing or not a group");
+    H5::Group reg = f.openGroup("/regimes");
+    ck.scale(reg, "/regimes", "regime", H5T_STRING, kMaxLabels, s.regimes);
+    ck.var(reg, "/regimes", "stationary_share", {H5T_FLOAT}, {{s.regimes, "regime"}});
+
+    const Dim run{s.runs, "run"}, time{s.days, "time"}, cont{s.contingents, "contingent"},
+        airp{s.airports, "airport"}, cls{s.classes, "operator_class"};
+    ck.var(root, "", "contingent", {H5T_STRING}, {cont});
+    for (const char* name : {"point", "replication", "seed", "status", "events_dropped"})
+        ck.var(root, "", name, {H5T_INTEGER}, {run});
+    ck.var(root, "", "wall_s", {H5T_FLOAT, H5T_INTEGER}, {run});
+    for (const auto& k : model::kpi_columns())
+        ck.var(root, "", k.name, {H5T_FLOAT, H5T_INTEGER}, {run});
+    for (const auto& k : model::contingent_kpi_columns())
+        ck.var(root, "", std::string("contingent_") + k.name, {H5T_FLOAT, H5T_INTEGER},
+               {run, cont});
+    for (const std::string& k : s.factors)
+        ck.var(root, "", k, {H5T_FLOAT, H5T_INTEGER}, {{s.points, "design_point"}});
+
+    for (const char* name : {"run", "point", "replication"})
+        ck.var(series, "/series", name, {H5T_INTEGER}, {run});
+    ck.var(series, "/series", "time_bnds", {H5T_INTEGER, H5T_FLOAT}, {time, {2, "nv"}});
+    for (const char* name : kSeriesF32) {
+        std::vector<Dim> dims{run, time, cont};
+        if (std::strcmp(name, "airport_open") == 0) dims = {run, time, airp};
+        if (std::strcmp(name, "airport_closed") == 0) dims = {run, time, airp, cls};
+        ck.var(series, "/series", name, {H5T_FLOAT}, dims);
+    }
+    ck.var(series, "/series", "regime", {H5T_INTEGER}, {run, time});
+
+    at = "/tables";
+    if (!root.nameExists("tables") || root.childObjType("tables") != H5O_TYPE_GROUP)
+        damaged(path, "/tables is missing or not a group");
+    H5::Group tables = f.openGroup("/tables");
+    std::vector<hsize_t> d;
+    H5::DataSet ev = ck.open(tables, "/tables", "events", {H5T_COMPOUND}, 1, d);
+    s.events = d[0];
+    H5::CompType ct = ev.getCompType();
+    struct Member {
+        const char* name;
+        H5T_class_t cls, alt;  // the class it must have (or alt)
+    };
+    const Member members[] = {
+        {"run", H5T_INTEGER, H5T_INTEGER},     {"t_h", H5T_FLOAT, H5T_FLOAT},
+        {"kind", H5T_ENUM, H5T_INTEGER},       {"contingent", H5T_INTEGER, H5T_INTEGER},
+        {"airport", H5T_INTEGER, H5T_INTEGER}, {"count", H5T_INTEGER, H5T_INTEGER}};
+    for (const auto& [name, cls, alt] : members) {
+        const int i = H5Tget_member_index(ct.getId(), name);
+        if (i < 0) damaged(path, std::string("/tables/events has no column `") + name + "`");
+        const H5T_class_t c = ct.getMemberClass(static_cast<unsigned>(i));
+        if (c != cls && c != alt)
+            damaged(path, std::string("/tables/events column `") + name + "` is of type " +
+                              class_name(c) + ", expected " + class_name(cls));
+        if (std::strcmp(name, "kind") == 0) {
+            s.kind_is_enum = c == H5T_ENUM;
+            if (s.kind_is_enum) {
+                H5::EnumType et = ct.getMemberEnumType(static_cast<unsigned>(i));
+                // Read into one byte: an enum over a wider integer would write past it.
+                if (et.getSize() != 1)
+                    damaged(path, "/tables/events column `kind` is an enum of " +
+                                      std::to_string(et.getSize()) + " bytes, expected 1");
+                s.kind_type = et;
+            } else {
+                s.kind_type = PredType::NATIVE_UINT8;
+            }
+        }
+    }
+    return s;
+}
+
+struct EvRow {
+    std::int64_t run;
+    double t_h;
+    std::uint8_t kind;
+    std::int16_t contingent, airport;
+    std::int32_t count;
+};
+
+H5::CompType event_mem_type(const Shapes& s) {
+    H5::CompType et(sizeof(EvRow));
+    et.insertMember("run", HOFFSET(EvRow, run), PredType::NATIVE_INT64);
+    et.insertMember("t_h", HOFFSET(EvRow, t_h), PredType::NATIVE_DOUBLE);
+    et.insertMember("kind", HOFFSET(EvRow, kind), s.kind_type);
+    et.insertMember("contingent", HOFFSET(EvRow, contingent), PredType::NATIVE_INT16);
+    et.insertMember("airport", HOFFSET(EvRow, airport), PredType::NATIVE_INT16);
+    et.insertMember("count", HOFFSET(EvRow, count), PredType::NATIVE_INT32);
+    return et;
+}
+
+/// DamagedFile unless the event is one the format allows for a file of these shapes.
+void check_event(const fs::path& path, const Shapes& s, const EvRow& e, hsize_t row) {
+    const auto bad = [&](const std::string& what) {
+        damaged(path, "/tables/events row " + std::to_string(row) + " (run " +
+                          std::to_string(e.run) + ") " + what);
+    };
+    if (e.kind >= model::kEventKindCount) bad("has kind " + std::to_string(e.kind));
+    if (e.contingent < -1 || e.contingent >= static_cast<std::int64_t>(s.contingents))
+        bad("has contingent " + std::to_string(e.contingent) + " of " +
+            std::to_string(s.contingents));
+    if (e.airport < -1 || e.airport >= static_cast<std::int64_t>(s.airports))
+        bad("has airport " + std::to_string(e.airport) + " of " + std::to_string(s.airports));
+    if (!std::isfinite(e.t_h) || e.t_h < 0) bad("has time " + std::to_string(e.t_h) + " h");
+}
+
+/// Bytes of one run's record in memory: its series (float32, twice while they are copied),
+/// KPIs and contingent KPIs.
+std::uint64_t record_bytes(const Shapes& s) {
+    const std::uint64_t cols =
+        add_sat(add_sat(mul_sat(5, s.contingents), s.airports), mul_sat(s.airports, s.classes));
+    std::uint64_t b = mul_sat(mul_sat(s.days, cols), 2 * sizeof(float));
+    b = add_sat(b, s.days);
+    b = add_sat(b, mul_sat(add_sat(mul_sat(s.contingents, 5), 32), sizeof(double)));
+    return add_sat(b, sizeof(RunRecord));
+}
+
+std::string runs_claim(const Shapes& s) {
+    return "/run claims " + std::to_string(s.runs) + " runs of " + std::to_string(s.days) +
+           " days, " + std::to_string(s.contingents) + " contingents and " +
+           std::to_string(s.airports) + " airports";
 }
 
 }  // namespace
 
-ResultsInfo read_info(const std::filesystem::path& path) {
+std::uint64_t mul_sat(std::uint64_t a, std::uint64_t b) noexcept {
+    std::uint64_t r = 0;
+    return __builtin_mul_overflow(a, b, &r) ? std::numeric_limits<std::uint64_t>::max() : r;
+}
+
+std::uint64_t read_budget() {
+    if (const std::uint64_t b = g_budget.load(std::memory_order_relaxed); b != 0) return b;
+    static const std::uint64_t def = [] {
+        const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);
+        const std::uint64_t gib1 = std::uint64_t{1} << 30;
+        if (pages <= 0 || size <= 0) return 8 * gib1;
+        return std::max(
+            gib1, mul_sat(static_cast<std::uint64_t>(pages), static_cast<std::uint64_t>(size)) / 2);
+    }();
+    return def;
+}
+
+void set_read_budget(std::uint64_t bytes) {
+    g_budget.store(bytes, std::memory_order_relaxed);
+}
+
+void check_budget(const fs::path& path, const std::string& what, std::uint64_t bytes) {
+    const std::uint64_t budget = read_budget();
+    if (bytes <= budget) return;
+    damaged(path, what + ": reading it would take " +
+                      (bytes == std::numeric_limits<std::uint64_t>::max()
+                           ? std::string("more than 16 EiB")
+                           : gib(bytes)) +
+                      ", more than the " + gib(budget) + " a read may take here");
+}
+
+ResultsInfo read_info(const fs::path& path) {
     return guarded(path, [&](std::string& at) {
         H5::H5File f = open_results(path);
+        const Shapes s = check_shapes(path, f, at);
+        check_budget(path,
+                     "/design_point claims " + std::to_string(s.points) + " design points of " +
+                         std::to_string(s.factors.size()) + " factors",
+                     mul_sat(s.points, mul_sat(s.factors.size() + 3, sizeof(double))));
         ResultsInfo info;
         at = "the root attributes";
         H5::Group root = f.openGroup("/");
-        info.format = read_string_attr(root, "format");
-        info.provenance.command_line = read_string_attr(root, "command_line");
+        info.format = read_string_attr(path, root, "/", "format");
+        info.provenance.command_line = read_string_attr(path, root, "/", "command_line");
         at = "/scenario";
         H5::Group sc = f.openGroup("/scenario");
-        info.provenance.scenario_toml = read_string_attr(sc, "toml");
+        info.provenance.scenario_toml = read_string_attr(path, sc, "/scenario", "toml");
         if (has_attr(sc, "sweep_toml")) {
-            info.provenance.sweep_toml = read_string_attr(sc, "sweep_toml");
-            info.provenance.sweep_hash = read_string_attr(sc, "sweep_hash");
+            info.provenance.sweep_toml = read_string_attr(path, sc, "/scenario", "sweep_toml");
+            info.provenance.sweep_hash = read_string_attr(path, sc, "/scenario", "sweep_hash");
         }
         FileLayout& l = info.layout;
-        const std::string start = read_string_attr(sc, "start_date");
+        const std::string start = read_string_attr(path, sc, "/scenario", "start_date");
         const auto d0 = model::days_from_iso(start);
-        if (!d0) throw OutputError(path.string() + ": /scenario start_date is not a date");
+        if (!d0) damaged(path, "/scenario start_date is not a date");
         l.start_days_since_epoch = static_cast<std::int32_t>(*d0);
-        at = "/series";
         H5::Group series = f.openGroup("/series");
         at = "/series/contingent";
         l.contingents = read_strings(series.openDataSet("contingent"));
         at = "/series/airport";
         l.airports = read_strings(series.openDataSet("airport"));
-        at = "/series/time";
-        l.days = static_cast<std::int32_t>(rows_of(series.openDataSet("time")));
-        at = "/run";
-        l.rows = static_cast<std::int64_t>(rows_of(root.openDataSet("run")));
-        at = "/regimes";
+        l.days = static_cast<std::int32_t>(s.days);
+        l.rows = static_cast<std::int64_t>(s.runs);
         H5::Group reg = f.openGroup("/regimes");
         at = "/regimes/regime";
         l.regimes = read_strings(reg.openDataSet("regime"));
         at = "/regimes/stationary_share";
         l.regime_shares = read_block<double>(reg.openDataSet("stationary_share"),
-                                             PredType::NATIVE_DOUBLE, {0}, {l.regimes.size()});
-        at = "/design_point";
-        H5::DataSet dp = root.openDataSet("design_point");
-        const hsize_t np = rows_of(dp);
-        if (has_attr(dp, "factors")) {
-            H5::Attribute a = dp.openAttribute("factors");
-            const hssize_t nf = a.getSpace().getSimpleExtentNpoints();
-            std::vector<char*> ptrs(static_cast<std::size_t>(nf), nullptr);
-            H5::StrType t(PredType::C_S1, H5T_VARIABLE);
-            if (nf > 0) a.read(t, ptrs.data());
-            for (char* p : ptrs)
-                l.factor_names.emplace_back(p != nullptr ? p : "");
-            if (nf > 0) H5Dvlen_reclaim(t.getId(), a.getSpace().getId(), H5P_DEFAULT, ptrs.data());
-        }
-        l.points.assign(np, std::vector<double>(l.factor_names.size()));
+                                             PredType::NATIVE_DOUBLE, {0}, {s.regimes});
+        l.factor_names = s.factors;
+        l.points.assign(s.points, std::vector<double>(l.factor_names.size()));
         for (std::size_t k = 0; k < l.factor_names.size(); ++k) {
-            const auto col =
-                read_rows<double>(root, l.factor_names[k], PredType::NATIVE_DOUBLE, 0, np, at);
-            for (hsize_t p = 0; p < np; ++p)
+            at = "/" + l.factor_names[k];
+            const auto col = read_block<double>(root.openDataSet(l.factor_names[k]),
+                                                PredType::NATIVE_DOUBLE, {0}, {s.points});
+            for (hsize_t p = 0; p < s.points; ++p)
                 l.points[p][k] = col[p];
         }
         return info;
     });
 }
 
-RunsTable read_runs(const std::filesystem::path& path) {
+RunsTable read_runs(const fs::path& path) {
     return guarded(path, [&](std::string& at) {
         H5::H5File f = open_results(path);
+        const Shapes s = check_shapes(path, f, at);
+        const std::size_t ncols = 5 + model::kpi_columns().size();
+        check_budget(path, "/run claims " + std::to_string(s.runs) + " runs",
+                     mul_sat(s.runs, ncols * sizeof(double)));
         H5::Group root = f.openGroup("/");
-        at = "/run";
-        const hsize_t n = rows_of(root.openDataSet("run"));
+        const hsize_t n = s.runs;
+        const auto col = [&]<class T>(const char* name, const H5::PredType& p, T) {
+            at = std::string("/") + name;
+            return read_block<T>(root.openDataSet(name), p, {0}, {n});
+        };
         RunsTable t;
-        t.run = read_rows<std::int64_t>(root, "run", PredType::NATIVE_INT64, 0, n, at);
-        t.point = read_rows<std::int64_t>(root, "point", PredType::NATIVE_INT64, 0, n, at);
-        t.replication =
-            read_rows<std::int64_t>(root, "replication", PredType::NATIVE_INT64, 0, n, at);
-        t.seed = read_rows<std::uint64_t>(root, "seed", PredType::NATIVE_UINT64, 0, n, at);
-        t.status = read_rows<std::int8_t>(root, "status", PredType::NATIVE_INT8, 0, n, at);
+        t.run = col("run", PredType::NATIVE_INT64, std::int64_t{});
+        t.point = col("point", PredType::NATIVE_INT64, std::int64_t{});
+        t.replication = col("replication", PredType::NATIVE_INT64, std::int64_t{});
+        t.seed = col("seed", PredType::NATIVE_UINT64, std::uint64_t{});
+        t.status = col("status", PredType::NATIVE_INT8, std::int8_t{});
         for (const auto& k : model::kpi_columns()) {
             t.kpi_names.emplace_back(k.name);
-            t.kpis.push_back(read_rows<double>(root, k.name, PredType::NATIVE_DOUBLE, 0, n, at));
+            t.kpis.push_back(col(k.name, PredType::NATIVE_DOUBLE, double{}));
         }
         // Every run's design point is a design_point of the file (`mss summary` prints its
         // factor values).
-        at = "/design_point";
-        const hsize_t np = rows_of(root.openDataSet("design_point"));
+        const hsize_t np = s.points;
         for (std::size_t i = 0; i < t.point.size(); ++i) {
             const std::int64_t p = t.point[i];
             if (p >= 0 && static_cast<hsize_t>(p) < np) continue;
-            throw OutputError(
-                path.string() + ": damaged or inconsistent results file: row " + std::to_string(i) +
-                " (run " + std::to_string(t.run[i]) + ") has point " + std::to_string(p) +
-                ", but /design_point " +
-                (np == 0 ? std::string("is empty") : "has points 0-" + std::to_string(np - 1)));
+            damaged(path, "row " + std::to_string(i) + " (run " + std::to_string(t.run[i]) +
+                              ") has point " + std::to_string(p) +
+                              ", but /design_point has points 0-" + std::to_string(np - 1));
         }
         return t;
     });
 }
 
-std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int64_t first,
-                                    std::int64_t count) {
-    const ResultsInfo info = read_info(path);
+std::vector<RunRecord> read_records(const fs::path& path, std::int64_t first, std::int64_t count) {
     return guarded(path, [&](std::string& at) {
         H5::H5File f = open_results(path);
+        const Shapes s = check_shapes(path, f, at);
         H5::Group root = f.openGroup("/");
-        const FileLayout& l = info.layout;
-        if (first < 0 || count < 0 || first + count > l.rows)
+        if (first < 0 || count < 0 || static_cast<hsize_t>(first) > s.runs ||
+            static_cast<hsize_t>(count) > s.runs - static_cast<hsize_t>(first))
             throw OutputError(path.string() + ": rows out of range");
         const hsize_t r0 = static_cast<hsize_t>(first), n = static_cast<hsize_t>(count);
-        const hsize_t D = static_cast<hsize_t>(l.days), C = l.contingents.size(),
-                      A = l.airports.size(), K = model::kClosureClassCount;
+        check_budget(path, runs_claim(s), mul_sat(n, record_bytes(s)));
+        const hsize_t D = s.days, C = s.contingents, A = s.airports, K = s.classes;
         std::vector<RunRecord> out(n);
-        const auto run = read_rows<std::int64_t>(root, "run", PredType::NATIVE_INT64, r0, n, at);
-        const auto point =
-            read_rows<std::int64_t>(root, "point", PredType::NATIVE_INT64, r0, n, at);
-        const auto rep =
-            read_rows<std::int64_t>(root, "replication", PredType::NATIVE_INT64, r0, n, at);
-        const auto seed =
-            read_rows<std::uint64_t>(root, "seed", PredType::NATIVE_UINT64, r0, n, at);
-        const auto status =
-            read_rows<std::int8_t>(root, "status", PredType::NATIVE_INT8, r0, n, at);
-        const auto wall = read_rows<double>(root, "wall_s", PredType::NATIVE_DOUBLE, r0, n, at);
-        const auto dropped =
-            read_rows<std::int64_t>(root, "events_dropped", PredType::NATIVE_INT64, r0, n, at);
+        const auto col = [&]<class T>(const char* name, const H5::PredType& p, T) {
+            at = std::string("/") + name;
+            return read_block<T>(root.openDataSet(name), p, {r0}, {n});
+        };
+        const auto run = col("run", PredType::NATIVE_INT64, std::int64_t{});
+        const auto point = col("point", PredType::NATIVE_INT64, std::int64_t{});
+        const auto rep = col("replication", PredType::NATIVE_INT64, std::int64_t{});
+        const auto seed = col("seed", PredType::NATIVE_UINT64, std::uint64_t{});
+        const auto status = col("status", PredType::NATIVE_INT8, std::int8_t{});
+        const auto wall = col("wall_s", PredType::NATIVE_DOUBLE, double{});
+        const auto dropped = col("events_dropped", PredType::NATIVE_INT64, std::int64_t{});
         std::vector<std::vector<double>> kpi_cols;
         for (const auto& k : model::kpi_columns())
-            kpi_cols.push_back(read_rows<double>(root, k.name, PredType::NATIVE_DOUBLE, r0, n, at));
+            kpi_cols.push_back(col(k.name, PredType::NATIVE_DOUBLE, double{}));
         std::vector<std::vector<double>> ck_cols;
         for (const auto& k : model::contingent_kpi_columns()) {
             const std::string name = std::string("contingent_") + k.name;
@@ -243,17 +592,14 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
             ck_cols.push_back(read_block<double>(root.openDataSet(name), PredType::NATIVE_DOUBLE,
                                                  {r0, 0}, {n, C}));
         }
-        at = "/series";
         H5::Group series = f.openGroup("/series");
-        const char* f32[] = {"strength",   "on_duty",      "filled",        "waiting_at_origin",
-                             "in_transit", "airport_open", "airport_closed"};
         const hsize_t cols[] = {C, C, C, C, C, A, A * K};
         std::vector<std::vector<float>> blocks;
-        for (std::size_t s = 0; s < std::size(f32); ++s) {
-            at = std::string("/series/") + f32[s];
-            H5::DataSet ds = series.openDataSet(f32[s]);
-            std::vector<hsize_t> start{r0, 0, 0}, cnt{n, D, cols[s]};
-            if (s == 6) {
+        for (std::size_t k = 0; k < std::size(kSeriesF32); ++k) {
+            at = std::string("/series/") + kSeriesF32[k];
+            H5::DataSet ds = series.openDataSet(kSeriesF32[k]);
+            std::vector<hsize_t> start{r0, 0, 0}, cnt{n, D, cols[k]};
+            if (k == 6) {
                 start = {r0, 0, 0, 0};
                 cnt = {n, D, A, K};
             }
@@ -268,24 +614,27 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
             r.point = point[i];
             r.replication = rep[i];
             r.seed = seed[i];
+            if (status[i] != 0 && status[i] != 1)
+                damaged(path, "/status of row " + std::to_string(r0 + i) + " is " +
+                                  std::to_string(status[i]) + " (0 ok or 1 failed)");
             r.status = static_cast<RunStatus>(status[i]);
             r.wall_s = wall[i];
             r.events_dropped = dropped[i];
             std::size_t k = 0;
-            for (const auto& col : model::kpi_columns())
-                r.kpis.*(col.member) = kpi_cols[k++][i];
+            for (const auto& c : model::kpi_columns())
+                r.kpis.*(c.member) = kpi_cols[k++][i];
             r.contingent_kpis.resize(C);
             k = 0;
-            for (const auto& col : model::contingent_kpi_columns()) {
-                for (hsize_t c = 0; c < C; ++c)
-                    r.contingent_kpis[c].*(col.member) = ck_cols[k][i * C + c];
+            for (const auto& c : model::contingent_kpi_columns()) {
+                for (hsize_t j = 0; j < C; ++j)
+                    r.contingent_kpis[j].*(c.member) = ck_cols[k][i * C + j];
                 ++k;
             }
             const auto dst = r.float_series();
-            for (std::size_t s = 0; s < dst.size(); ++s) {
-                const auto w = static_cast<std::ptrdiff_t>(D * cols[s]);
-                dst[s]->assign(blocks[s].begin() + static_cast<std::ptrdiff_t>(i) * w,
-                               blocks[s].begin() + static_cast<std::ptrdiff_t>(i + 1) * w);
+            for (std::size_t j = 0; j < dst.size(); ++j) {
+                const auto w = static_cast<std::ptrdiff_t>(D * cols[j]);
+                dst[j]->assign(blocks[j].begin() + static_cast<std::ptrdiff_t>(i) * w,
+                               blocks[j].begin() + static_cast<std::ptrdiff_t>(i + 1) * w);
             }
             r.regime.assign(regime.begin() + static_cast<std::ptrdiff_t>(i * D),
                             regime.begin() + static_cast<std::ptrdiff_t>((i + 1) * D));
@@ -293,22 +642,9 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
         // events of these runs (the table is in run order)
         at = "/tables/events";
         H5::DataSet ev = f.openDataSet("/tables/events");
-        const hsize_t ne = rows_of(ev);
+        const hsize_t ne = s.events;
         if (ne > 0 && n > 0) {
-            struct EvRow {
-                std::int64_t run;
-                double t_h;
-                std::uint8_t kind;
-                std::int16_t contingent, airport;
-                std::int32_t count;
-            };
-            H5::CompType et(sizeof(EvRow));
-            et.insertMember("run", HOFFSET(EvRow, run), PredType::NATIVE_INT64);
-            et.insertMember("t_h", HOFFSET(EvRow, t_h), PredType::NATIVE_DOUBLE);
-            et.insertMember("kind", HOFFSET(EvRow, kind), ev.getCompType().getMemberDataType(2));
-            et.insertMember("contingent", HOFFSET(EvRow, contingent), PredType::NATIVE_INT16);
-            et.insertMember("airport", HOFFSET(EvRow, airport), PredType::NATIVE_INT16);
-            et.insertMember("count", HOFFSET(EvRow, count), PredType::NATIVE_INT32);
+            const H5::CompType et = event_mem_type(s);
             std::map<std::int64_t, std::size_t> index;
             for (hsize_t i = 0; i < n; ++i)
                 index[out[i].run] = i;
@@ -336,25 +672,171 @@ std::vector<RunRecord> read_records(const std::filesystem::path& path, std::int6
                 }
                 return lo;
             };
-            const hsize_t first = lower_bound(index.begin()->first);
-            const hsize_t end = lower_bound(index.rbegin()->first + 1);
-            const hsize_t step = 65536;
-            for (hsize_t s = first; s < end; s += step) {
-                const hsize_t c = std::min(step, end - s);
+            const std::int64_t last_run = index.rbegin()->first;
+            const hsize_t first_row = lower_bound(index.begin()->first);
+            const hsize_t end = last_run == std::numeric_limits<std::int64_t>::max()
+                                    ? ne
+                                    : lower_bound(last_run + 1);
+            if (end > first_row)
+                check_budget(path,
+                             "/tables/events claims " + std::to_string(end - first_row) +
+                                 " events for runs " + std::to_string(index.begin()->first) + "-" +
+                                 std::to_string(last_run),
+                             mul_sat(end - first_row, sizeof(EvRow)));
+            for (hsize_t b = first_row; b < end; b += kBlockRows) {
+                const hsize_t c = std::min(kBlockRows, end - b);
                 std::vector<EvRow> rows(c);
                 H5::DataSpace fs = ev.getSpace();
-                fs.selectHyperslab(H5S_SELECT_SET, &c, &s);
+                fs.selectHyperslab(H5S_SELECT_SET, &c, &b);
                 H5::DataSpace ms(1, &c);
                 ev.read(rows.data(), et, ms, fs);
-                for (const EvRow& e : rows) {
+                for (hsize_t i = 0; i < c; ++i) {
+                    const EvRow& e = rows[i];
                     auto it = index.find(e.run);
                     if (it == index.end()) continue;
+                    check_event(path, s, e, b + i);
                     out[it->second].events.push_back({e.t_h, static_cast<model::EventKind>(e.kind),
                                                       e.contingent, e.airport, e.count});
                 }
             }
         }
         return out;
+    });
+}
+
+void verify_results(const fs::path& path) {
+    guarded(path, [&](std::string& at) {
+        H5::H5File f = open_results(path);
+        const Shapes s = check_shapes(path, f, at);
+        H5::Group root = f.openGroup("/");
+        H5::Group series = f.openGroup("/series");
+        // Labels and attributes, as read_info reads them.
+        (void)read_info(path);
+        const hsize_t N = s.runs, D = s.days, C = s.contingents, A = s.airports, K = s.classes;
+        // Per-run variables, block by block, checked against each other.
+        std::int64_t prev_run = std::numeric_limits<std::int64_t>::min();
+        std::vector<std::int64_t> runs_seen;  // first and last run id
+        for (hsize_t b = 0; b < N; b += kBlockRows) {
+            const hsize_t c = std::min(kBlockRows, N - b);
+            const auto ints = [&](const H5::Group& g, const std::string& name) {
+                at = (g.getObjName() == "/" ? "" : g.getObjName()) + "/" + name;
+                return read_block<std::int64_t>(g.openDataSet(name), PredType::NATIVE_INT64, {b},
+                                                {c});
+            };
+            const auto run = ints(root, "run");
+            const auto point = ints(root, "point");
+            const auto rep = ints(root, "replication");
+            const auto srun = ints(series, "run");
+            const auto spoint = ints(series, "point");
+            const auto srep = ints(series, "replication");
+            (void)ints(root, "events_dropped");
+            at = "/seed";
+            (void)read_block<std::uint64_t>(root.openDataSet("seed"), PredType::NATIVE_UINT64, {b},
+                                            {c});
+            at = "/status";
+            const auto status = read_block<std::int8_t>(root.openDataSet("status"),
+                                                        PredType::NATIVE_INT8, {b}, {c});
+            for (hsize_t i = 0; i < c; ++i) {
+                const std::string row =
+                    "row " + std::to_string(b + i) + " (run " + std::to_string(run[i]) + ")";
+                if (run[i] < 0 || run[i] <= prev_run)
+                    damaged(path, "/run is not increasing at " + row);
+                prev_run = run[i];
+                if (point[i] < 0 || static_cast<hsize_t>(point[i]) >= s.points)
+                    damaged(path, row + " has point " + std::to_string(point[i]) +
+                                      ", but /design_point has points 0-" +
+                                      std::to_string(s.points - 1));
+                if (rep[i] < 0) damaged(path, row + " has replication " + std::to_string(rep[i]));
+                if (srun[i] != run[i] || spoint[i] != point[i] || srep[i] != rep[i])
+                    damaged(path,
+                            "/series run, point or replication differ from the root's at " + row);
+                if (status[i] != 0 && status[i] != 1)
+                    damaged(path, row + " has status " + std::to_string(status[i]) +
+                                      " (0 ok or 1 failed)");
+            }
+            if (b == 0 && c > 0) runs_seen.push_back(run.front());
+            if (b + c == N && c > 0) runs_seen.push_back(run.back());
+            at = "/wall_s";
+            (void)read_block<double>(root.openDataSet("wall_s"), PredType::NATIVE_DOUBLE, {b}, {c});
+            for (const auto& k : model::kpi_columns()) {
+                at = std::string("/") + k.name;
+                (void)read_block<double>(root.openDataSet(k.name), PredType::NATIVE_DOUBLE, {b},
+                                         {c});
+            }
+            for (const auto& k : model::contingent_kpi_columns()) {
+                const std::string name = std::string("contingent_") + k.name;
+                at = "/" + name;
+                (void)read_block<double>(root.openDataSet(name), PredType::NATIVE_DOUBLE, {b, 0},
+                                         {c, C});
+            }
+        }
+        // The time axis.
+        at = "/series/time";
+        check_budget(path, "/series/time claims " + std::to_string(D) + " days",
+                     mul_sat(D, 3 * sizeof(std::int64_t)));
+        const auto time =
+            read_block<std::int64_t>(series.openDataSet("time"), PredType::NATIVE_INT64, {0}, {D});
+        for (hsize_t d = 0; d < D; ++d)
+            if (time[d] != static_cast<std::int64_t>(d))
+                damaged(path,
+                        "/series/time[" + std::to_string(d) + "] is " + std::to_string(time[d]));
+        at = "/series/time_bnds";
+        (void)read_block<double>(series.openDataSet("time_bnds"), PredType::NATIVE_DOUBLE, {0, 0},
+                                 {D, 2});
+        // Every chunk of every series (one chunk per run), a bounded block of runs at a time.
+        const std::uint64_t per_run = std::max<std::uint64_t>(record_bytes(s), 1);
+        check_budget(path, runs_claim(s), per_run);
+        const hsize_t step = std::max<hsize_t>(1, kBlockBytes / per_run);
+        const hsize_t cols[] = {C, C, C, C, C, A, A * K};
+        for (hsize_t b = 0; b < N; b += step) {
+            const hsize_t c = std::min(step, N - b);
+            for (std::size_t k = 0; k < std::size(kSeriesF32); ++k) {
+                at = std::string("/series/") + kSeriesF32[k];
+                std::vector<hsize_t> start{b, 0, 0}, cnt{c, D, cols[k]};
+                if (k == 6) {
+                    start = {b, 0, 0, 0};
+                    cnt = {c, D, A, K};
+                }
+                (void)read_block<float>(series.openDataSet(kSeriesF32[k]), PredType::NATIVE_FLOAT,
+                                        start, cnt);
+            }
+            at = "/series/regime";
+            const auto regime = read_block<std::int8_t>(series.openDataSet("regime"),
+                                                        PredType::NATIVE_INT8, {b, 0}, {c, D});
+            for (std::size_t i = 0; i < regime.size(); ++i) {
+                const int g = regime[i];
+                // -1: violence off, or a failed run.
+                if (g < -1 || (g >= 0 && static_cast<hsize_t>(g) >= s.regimes))
+                    damaged(path, "/series/regime of row " + std::to_string(b + i / D) + " is " +
+                                      std::to_string(g) +
+                                      " (regimes: " + std::to_string(s.regimes) + ")");
+            }
+        }
+        // The event log, block by block: in run order, of the file's runs, codes in range.
+        at = "/tables/events";
+        H5::DataSet ev = f.openDataSet("/tables/events");
+        const H5::CompType et = event_mem_type(s);
+        std::int64_t last = std::numeric_limits<std::int64_t>::min();
+        for (hsize_t b = 0; b < s.events; b += kBlockRows) {
+            const hsize_t c = std::min(kBlockRows, s.events - b);
+            std::vector<EvRow> rows(c);
+            H5::DataSpace fs = ev.getSpace();
+            fs.selectHyperslab(H5S_SELECT_SET, &c, &b);
+            H5::DataSpace ms(1, &c);
+            ev.read(rows.data(), et, ms, fs);
+            for (hsize_t i = 0; i < c; ++i) {
+                const EvRow& e = rows[i];
+                if (runs_seen.empty() || e.run < runs_seen.front() || e.run > runs_seen.back())
+                    damaged(path, "/tables/events row " + std::to_string(b + i) + " is of run " +
+                                      std::to_string(e.run) + ", which the file does not hold");
+                if (e.run < last)
+                    damaged(path,
+                            "/tables/events is not in run order at row " + std::to_string(b + i));
+                last = e.run;
+                check_event(path, s, e, b + i);
+            }
+        }
+        return 0;
     });
 }
 

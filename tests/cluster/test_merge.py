@@ -126,7 +126,7 @@ def replace(f, name, data):
 def test_a_damaged_shard_is_refused(shards, tmp_path, name, edit):
     bad = damaged(shards[1], tmp_path / "bad.h5", edit)
     err = refused(tmp_path / "m.h5", shards[0], bad, shards[2])
-    assert f"{bad}: damaged or incomplete results file: cannot read /{name}" in err
+    assert f"{bad}: is damaged: cannot read /{name}" in err
 
 
 def set_point(f, value):
@@ -143,7 +143,7 @@ def test_point_ids_not_in_points_are_refused(shards, tmp_path, edit, words):
     on std::out_of_range) and `mss merge` copied the bad id into the merged file."""
     bad = damaged(shards[0], tmp_path / "bad.h5", edit)
     err = refused(tmp_path / "m.h5", bad, shards[1], shards[2])
-    assert f"{bad}: damaged or inconsistent results file: " in err and words in err
+    assert f"{bad} is damaged: " in err and words in err
     r = mss("summary", bad, check=False)
     assert r.returncode == 2, r.stderr
     assert str(bad) in r.stderr and words in r.stderr and r.stdout == ""
