@@ -60,6 +60,132 @@ class InputError(Exception):
     """A file or request the analysis cannot use (the CLI exits 2 with this message)."""
 
 
+class DamagedFile(InputError):
+    """A results file that is not what its format says (shapes that disagree, a missing or
+    mistyped variable, a chunk that does not decode, sizes no reader can hold): the message
+    is one line, "FILE is damaged: WHAT", as `mss` says it."""
+
+    def __init__(self, path, what: str):
+        super().__init__(f"{path} is damaged: {' '.join(str(what).split())}")
+
+
+def read_budget() -> int:
+    """The most memory (bytes) one read of a results file may take: half the machine's
+    physical memory, at least 1 GiB (the limit `mss` applies, docs/results.md)."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        total = 16 << 30
+    return max(1 << 30, total // 2)
+
+
+def _check_budget(path, what: str, nbytes: int) -> None:
+    budget = read_budget()
+    if nbytes > budget:
+        raise DamagedFile(path, f"{what}: reading it would take {nbytes / 2**30:.1f} GiB, more "
+                                f"than the {budget / 2**30:.1f} GiB a read may take here")
+
+
+#: Labels are indexed by int16 codes in /tables/events.
+MAX_LABELS = 32767
+
+
+def _shape_of(path, f, name: str, kinds: str, dims: tuple):
+    """Checks that /name is a dataset of numpy kind in `kinds` whose shape is `dims` (ints,
+    or (name, length) pairs for messages); returns its shape. DamagedFile otherwise."""
+    ds = f.get(name)
+    if ds is None:
+        raise DamagedFile(path, f"/{name} is missing")
+    if not isinstance(ds, h5py.Dataset):
+        raise DamagedFile(path, f"/{name} is not a variable (an HDF5 dataset)")
+    if ds.dtype.names is not None or ds.dtype.kind not in kinds:
+        what = "text" if kinds[0] in "OSU" else "numeric"
+        raise DamagedFile(path, f"/{name} is not {what} ({ds.dtype})")
+    want = tuple(d[1] if isinstance(d, tuple) else d for d in dims)
+    if ds.shape is None or len(ds.shape) != len(want):
+        raise DamagedFile(path, f"/{name} has {len(ds.shape or ())} dimensions, expected "
+                                f"{len(want)}")
+    if (name.startswith("series/") and isinstance(dims[0], tuple) and dims[0][0] == "run"
+            and ds.shape[0] != want[0]):
+        raise DamagedFile(path, f"/series has {ds.shape[0]} runs but /run has {want[0]} "
+                                f"(/{name})")
+    if len(want) == 1 and isinstance(dims[0], tuple) and ds.shape[0] != want[0]:
+        raise DamagedFile(path, f"/{name} has {ds.shape[0]} rows, /{dims[0][0]} has {want[0]}")
+    if any(w is not None and g != w for g, w in zip(ds.shape, want)):
+        named = " × ".join(f"{d[0]} {d[1]}" if isinstance(d, tuple) else str(d) for d in dims)
+        raise DamagedFile(path, f"/{name} is {' × '.join(map(str, ds.shape))}, expected "
+                                f"{named}")
+    return ds.shape
+
+
+def check_shapes(path, f, kpis=(), ckpis=(), factors=()) -> dict:
+    """The file's shapes checked against each other before anything is read (a file can
+    claim 2e9 runs in a few hundred bytes: unallocated chunks), and the memory loading it
+    takes against read_budget(). Returns the lengths: run, design_point, time, contingent,
+    airport, operator_class, regime, events. DamagedFile on the first disagreement."""
+    n = {}
+    for key, name, kinds in (("run", "run", "iu"), ("design_point", "design_point", "iu"),
+                             ("time", "series/time", "iu"), ("contingent", "series/contingent",
+                                                             "OSU"),
+                             ("airport", "series/airport", "OSU"),
+                             ("operator_class", "series/operator_class", "OSU"),
+                             ("regime", "regimes/regime", "OSU")):
+        n[key] = _shape_of(path, f, name, kinds, (None,))[0]
+        if kinds == "OSU" and n[key] > MAX_LABELS:
+            raise DamagedFile(path, f"/{name} claims {n[key]} entries (at most {MAX_LABELS})")
+    if n["design_point"] == 0:
+        raise DamagedFile(path, "/design_point is empty")
+    run, dp = ("run", n["run"]), ("design_point", n["design_point"])
+    time, cont = ("time", n["time"]), ("contingent", n["contingent"])
+    airp, cls = ("airport", n["airport"]), ("operator_class", n["operator_class"])
+    per_run = 0
+    for name in ("point", "replication", "seed", "status"):
+        _shape_of(path, f, name, "iu", (run,))
+        per_run += 8
+    for name in ("wall_s", "events_dropped"):
+        if name in f:
+            _shape_of(path, f, name, "iuf", (run,))
+            per_run += 8
+    for name in kpis:
+        if name in f:
+            _shape_of(path, f, name, "iuf", (run,))
+            per_run += 8
+    for name in ckpis:
+        if name in f:
+            _shape_of(path, f, name, "iuf", (run, cont))
+            per_run += 8 * n["contingent"]
+    for name in factors:
+        _shape_of(path, f, name, "iuf", (dp,))
+    if "contingent" in f:
+        _shape_of(path, f, "contingent", "OSU", (cont,))
+    _shape_of(path, f, "regimes/stationary_share", "f", (("regime", n["regime"]),))
+    for name, dims in SERIES_DIMS.items():
+        full = tuple({"run": run, "time": time, "contingent": cont, "airport": airp,
+                      "operator_class": cls}[d] for d in dims)
+        _shape_of(path, f, f"series/{name}", "i" if name == "regime" else "f", full)
+        cells = 1
+        for d in full[1:]:
+            cells *= d[1]
+        per_run += 8 * cells   # xarray decodes float32 series to float64 (NaN fill)
+    for name in ("run", "point", "replication"):
+        if f"series/{name}" in f:
+            _shape_of(path, f, f"series/{name}", "iu", (run,))
+    n["events"] = 0
+    ev = f.get(EVENTS)
+    if ev is not None:
+        if not isinstance(ev, h5py.Dataset) or ev.dtype.names is None or ev.ndim != 1:
+            raise DamagedFile(path, f"/{EVENTS} is not a table (a 1-D compound dataset)")
+        n["events"] = ev.shape[0]
+    _check_budget(path, f"/run claims {n['run']} runs of {n['time']} days, "
+                        f"{n['contingent']} contingents and {n['airport']} airports",
+                  n["run"] * per_run)
+    _check_budget(path, f"/design_point claims {n['design_point']} design points",
+                  n["design_point"] * 8 * (len(factors) + 1))
+    _check_budget(path, f"/{EVENTS} claims {n['events']} events",
+                  n["events"] * (ev.dtype.itemsize + 40 if ev is not None else 0))
+    return n
+
+
 def _str(v, errors: str = "strict") -> str:
     if isinstance(v, bytes):
         return v.decode("utf-8", errors)
@@ -95,7 +221,7 @@ def _table(path: Path, f, name: str, columns=(), ndim: int = 1, text=()) -> np.n
     try:
         return ds[()]
     except OSError as e:
-        raise InputError(f"{path}: cannot read /{name}: {e}") from e
+        raise DamagedFile(path, f"cannot read /{name}: {e}") from e
 
 
 def _column(path: Path, f, name: str, ndim: int = 1) -> np.ndarray:
@@ -111,7 +237,7 @@ def _column(path: Path, f, name: str, ndim: int = 1) -> np.ndarray:
     try:
         return ds[()]
     except OSError as e:
-        raise InputError(f"{path}: cannot read /{name}: {e}") from e
+        raise DamagedFile(path, f"cannot read /{name}: {e}") from e
 
 
 def _str_list(v) -> list[str]:
@@ -200,6 +326,8 @@ class Results:
             except (UnicodeDecodeError, OSError) as e:
                 raise InputError(f"{p}: attributes of the root variables are not UTF-8 text: "
                                  f"{e}") from e
+            # Shapes against each other, and the memory, before reading any variable.
+            self._shapes = check_shapes(p, f, kpis, ckpis, factors)
             #: The design points as a DataFrame: `point` and one column per sweep factor.
             points = {"point": _column(p, f, "design_point")}
             for k in factors:
@@ -372,7 +500,7 @@ class Results:
             try:
                 ds.variables[name].load()
             except Exception as e:  # noqa: BLE001 - HDF5 and filter errors: a damaged file
-                raise InputError(f"{self.path}: cannot read /series/{name}: {e}") from e
+                raise DamagedFile(self.path, f"cannot read /series/{name}: {e}") from e
 
     @cached_property
     def dates(self) -> pd.DatetimeIndex:
@@ -425,6 +553,11 @@ class Results:
                              ("airport_labels", airp)):
             if len(set(labels)) != len(labels):
                 raise InputError(f"{self.path}: /events attr `{attr}` repeats a label")
+
+        stray = np.setdiff1d(np.unique(raw["run"]), self.runs["run"].to_numpy())
+        if stray.size:
+            raise DamagedFile(self.path, f"/{EVENTS} has events of run {int(stray[0])}, which "
+                                         "the file does not hold")
 
         def labelled(codes, labels):
             codes = np.asarray(codes, dtype=np.int64)

@@ -438,6 +438,35 @@ std::string runs_claim(const Shapes& s) {
            std::to_string(s.airports) + " airports";
 }
 
+/// DamagedFile unless every chunk of `ds` was written (a file mss wrote has them all: the
+/// series and the events through H5Dwrite_chunk, the rest through the pipeline), or, for a
+/// contiguous dataset, its storage was allocated. A dataset whose chunks were never written
+/// reads as fill values: a tiny file could claim 2e9 runs of zeros.
+void check_allocated(const fs::path& path, const H5::DataSet& ds, const std::string& name) {
+    H5::DataSpace space = ds.getSpace();
+    const int rank = space.getSimpleExtentNdims();
+    if (rank <= 0 || space.getSimpleExtentNpoints() == 0) return;
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank)), chunk(dims.size());
+    space.getSimpleExtentDims(dims.data());
+    H5::DSetCreatPropList dcpl = ds.getCreatePlist();
+    if (dcpl.getLayout() != H5D_CHUNKED) {
+        H5D_space_status_t st{};
+        if (H5Dget_space_status(ds.getId(), &st) >= 0 && st == H5D_SPACE_STATUS_NOT_ALLOCATED)
+            damaged(path, name + " was never written (no storage allocated)");
+        return;
+    }
+    if (dcpl.getChunk(rank, chunk.data()) != rank) return;
+    std::uint64_t want = 1;
+    for (std::size_t i = 0; i < dims.size(); ++i)
+        want = mul_sat(want, chunk[i] == 0 ? 0 : (dims[i] + chunk[i] - 1) / chunk[i]);
+    hsize_t got = 0;
+    if (H5Dget_num_chunks(ds.getId(), space.getId(), &got) < 0)
+        throw H5::DataSetIException("H5Dget_num_chunks", "cannot count the chunks");
+    if (got != want)
+        damaged(path, name + " has " + std::to_string(got) + " of its " + std::to_string(want) +
+                          " chunks written (the rest read as fill values)");
+}
+
 }  // namespace
 
 std::uint64_t mul_sat(std::uint64_t a, std::uint64_t b) noexcept {
@@ -672,6 +701,24 @@ std::vector<RunRecord> read_records(const fs::path& path, std::int64_t first, st
                 }
                 return lo;
             };
+            // The table's first and last rows are runs of this file (it is in run order).
+            {
+                at = "/run";
+                const hsize_t N = s.runs;
+                const auto lo = read_block<std::int64_t>(root.openDataSet("run"),
+                                                         PredType::NATIVE_INT64, {0}, {1});
+                const auto hi = read_block<std::int64_t>(root.openDataSet("run"),
+                                                         PredType::NATIVE_INT64, {N - 1}, {1});
+                at = "/tables/events";
+                for (const hsize_t row : {hsize_t{0}, ne - 1}) {
+                    const std::int64_t r = run_at(row);
+                    if (r < lo[0] || r > hi[0])
+                        damaged(path,
+                                "/tables/events row " + std::to_string(row) + " is of run " +
+                                    std::to_string(r) + ", which the file does not hold (runs " +
+                                    std::to_string(lo[0]) + "-" + std::to_string(hi[0]) + ")");
+                }
+            }
             const std::int64_t last_run = index.rbegin()->first;
             const hsize_t first_row = lower_bound(index.begin()->first);
             const hsize_t end = last_run == std::numeric_limits<std::int64_t>::max()
@@ -713,6 +760,27 @@ void verify_results(const fs::path& path) {
         // Labels and attributes, as read_info reads them.
         (void)read_info(path);
         const hsize_t N = s.runs, D = s.days, C = s.contingents, A = s.airports, K = s.classes;
+        check_budget(path, "/run claims " + std::to_string(N) + " runs",
+                     mul_sat(N, (8 + model::kpi_columns().size()) * sizeof(double)));
+        // Every chunk written, before any is read (fill values would pass for data).
+        std::vector<std::string> names{"run",    "point",  "replication",    "seed",
+                                       "status", "wall_s", "events_dropped", "design_point"};
+        for (const auto& k : model::kpi_columns())
+            names.emplace_back(k.name);
+        for (const auto& k : model::contingent_kpi_columns())
+            names.push_back(std::string("contingent_") + k.name);
+        for (const std::string& name : names) {
+            at = "/" + name;
+            check_allocated(path, root.openDataSet(name), at);
+        }
+        for (const char* name :
+             {"run", "point", "replication", "time", "time_bnds", "strength", "on_duty", "filled",
+              "waiting_at_origin", "in_transit", "airport_open", "airport_closed", "regime"}) {
+            at = std::string("/series/") + name;
+            check_allocated(path, series.openDataSet(name), at);
+        }
+        at = "/tables/events";
+        check_allocated(path, f.openDataSet("/tables/events"), at);
         // Per-run variables, block by block, checked against each other.
         std::int64_t prev_run = std::numeric_limits<std::int64_t>::min();
         std::vector<std::int64_t> runs_seen;  // first and last run id

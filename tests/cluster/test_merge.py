@@ -126,7 +126,7 @@ def replace(f, name, data):
 def test_a_damaged_shard_is_refused(shards, tmp_path, name, edit):
     bad = damaged(shards[1], tmp_path / "bad.h5", edit)
     err = refused(tmp_path / "m.h5", shards[0], bad, shards[2])
-    assert f"{bad}: is damaged: cannot read /{name}" in err
+    assert f"{bad} is damaged: " in err and f"/{name}" in err, err
 
 
 def set_point(f, value):
