@@ -149,12 +149,31 @@ def test_point_ids_not_in_points_are_refused(shards, tmp_path, edit, words):
     assert str(bad) in r.stderr and words in r.stderr and r.stdout == ""
 
 
+def no_runs(f):
+    """Every variable over `run` emptied (the shapes still agree)."""
+    n = f["run"].shape[0]
+    factors = {x.decode() if isinstance(x, bytes) else str(x)
+               for x in f["design_point"].attrs.get("factors", [])}
+    names = []
+    f.visititems(lambda k, o: names.append(k) if isinstance(o, h5py.Dataset) and o.ndim >= 1
+                 and o.shape[0] == n and o.dtype.names is None and k not in factors
+                 and k not in ("design_point", "series/nv") else None)
+    for k in names:
+        replace(f, k, f[k][:0])
+
+
 def test_summary_of_a_file_without_runs_exits_2(shards, tmp_path):
-    empty = damaged(shards[0], tmp_path / "empty.h5",
-                    lambda f: replace(f, "run", f["run"][:0]))
+    empty = damaged(shards[0], tmp_path / "empty.h5", no_runs)
     r = mss("summary", empty, check=False)
     assert r.returncode == 2, r.stderr
     assert f"{empty} holds no runs (its run dimension is empty)" in r.stderr
+
+
+def test_a_file_whose_run_is_emptied_alone_is_damaged(shards, tmp_path):
+    bad = damaged(shards[0], tmp_path / "bad.h5", lambda f: replace(f, "run", f["run"][:0]))
+    r = mss("summary", bad, check=False)
+    assert r.returncode == 2, r.stderr
+    assert f"{bad} is damaged: /point is [" in r.stderr and "expected [run 0]" in r.stderr
 
 
 def test_a_file_of_another_format_says_which(shards, tmp_path):

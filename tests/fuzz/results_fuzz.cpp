@@ -325,7 +325,13 @@ void replace_dataset(Bytes& in, hid_t file, const char* path, hsize_t runs, hsiz
     Hid lcpl(H5Pcreate(H5P_LINK_CREATE));
     H5Pset_create_intermediate_group(lcpl, 1);
     Hid ds(H5Dcreate2(file, path, type, space, lcpl, dcpl, H5P_DEFAULT));
-    if (ds.ok() && in.u8() & 1) fill_from_input(in, ds, type, elements);
+    // Data only into datasets of modest extent: libhdf5 1.10.8 itself crashes (SEGV in
+    // H5F__accum_read under H5B_find, H5D__chunk_lookup, H5Dwrite) writing into some chunked
+    // datasets of huge extent; that is the library's bug, not the readers' (see the report).
+    bool modest = elements <= (hsize_t{1} << 24);
+    for (int i = 0; i < rank; ++i)
+        modest = modest && dims[i] <= (hsize_t{1} << 24);
+    if (ds.ok() && modest && in.u8() & 1) fill_from_input(in, ds, type, elements);
 }
 
 /// Overwrites one element of dataset `path` with fuzz bytes (in the dataset's own type).
@@ -489,7 +495,7 @@ void replace_events(Bytes& in, hid_t file, hsize_t runs, hsize_t days) {
     Hid lcpl(H5Pcreate(H5P_LINK_CREATE));
     H5Pset_create_intermediate_group(lcpl, 1);
     Hid ds(H5Dcreate2(file, "/tables/events", ct, space, lcpl, dcpl, H5P_DEFAULT));
-    if (ds.ok() && in.u8() & 1) fill_from_input(in, ds, ct, rows);
+    if (ds.ok() && rows <= (hsize_t{1} << 24) && in.u8() & 1) fill_from_input(in, ds, ct, rows);
 }
 
 /// The base file: a valid one of a layout the input chooses.
