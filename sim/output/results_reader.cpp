@@ -406,6 +406,24 @@ H5::CompType event_mem_type(const Shapes& s) {
     return et;
 }
 
+/// Calls f(event, row) for rows [first, end) of the event table `ev`, read kBlockRows at a time
+/// (memory stays bounded whatever the table claims).
+template <class F>
+void for_each_event(const H5::DataSet& ev, const H5::CompType& et, hsize_t first, hsize_t end,
+                    F&& f) {
+    std::vector<EvRow> rows;
+    for (hsize_t b = first; b < end; b += kBlockRows) {
+        const hsize_t c = std::min(kBlockRows, end - b);
+        rows.resize(c);
+        H5::DataSpace fs = ev.getSpace();
+        fs.selectHyperslab(H5S_SELECT_SET, &c, &b);
+        H5::DataSpace ms(1, &c);
+        ev.read(rows.data(), et, ms, fs);
+        for (hsize_t i = 0; i < c; ++i)
+            f(rows[i], b + i);
+    }
+}
+
 /// DamagedFile unless the event is one the format allows for a file of these shapes.
 void check_event(const fs::path& path, const Shapes& s, const EvRow& e, hsize_t row) {
     const auto bad = [&](const std::string& what) {
@@ -730,22 +748,13 @@ std::vector<RunRecord> read_records(const fs::path& path, std::int64_t first, st
                                  " events for runs " + std::to_string(index.begin()->first) + "-" +
                                  std::to_string(last_run),
                              mul_sat(end - first_row, sizeof(EvRow)));
-            for (hsize_t b = first_row; b < end; b += kBlockRows) {
-                const hsize_t c = std::min(kBlockRows, end - b);
-                std::vector<EvRow> rows(c);
-                H5::DataSpace fs = ev.getSpace();
-                fs.selectHyperslab(H5S_SELECT_SET, &c, &b);
-                H5::DataSpace ms(1, &c);
-                ev.read(rows.data(), et, ms, fs);
-                for (hsize_t i = 0; i < c; ++i) {
-                    const EvRow& e = rows[i];
-                    auto it = index.find(e.run);
-                    if (it == index.end()) continue;
-                    check_event(path, s, e, b + i);
-                    out[it->second].events.push_back({e.t_h, static_cast<model::EventKind>(e.kind),
-                                                      e.contingent, e.airport, e.count});
-                }
-            }
+            for_each_event(ev, et, first_row, end, [&](const EvRow& e, hsize_t row) {
+                auto it = index.find(e.run);
+                if (it == index.end()) return;
+                check_event(path, s, e, row);
+                out[it->second].events.push_back({e.t_h, static_cast<model::EventKind>(e.kind),
+                                                  e.contingent, e.airport, e.count});
+            });
         }
         return out;
     });
@@ -885,25 +894,15 @@ void verify_results(const fs::path& path) {
         H5::DataSet ev = f.openDataSet("/tables/events");
         const H5::CompType et = event_mem_type(s);
         std::int64_t last = std::numeric_limits<std::int64_t>::min();
-        for (hsize_t b = 0; b < s.events; b += kBlockRows) {
-            const hsize_t c = std::min(kBlockRows, s.events - b);
-            std::vector<EvRow> rows(c);
-            H5::DataSpace fs = ev.getSpace();
-            fs.selectHyperslab(H5S_SELECT_SET, &c, &b);
-            H5::DataSpace ms(1, &c);
-            ev.read(rows.data(), et, ms, fs);
-            for (hsize_t i = 0; i < c; ++i) {
-                const EvRow& e = rows[i];
-                if (runs_seen.empty() || e.run < runs_seen.front() || e.run > runs_seen.back())
-                    damaged(path, "/tables/events row " + std::to_string(b + i) + " is of run " +
-                                      std::to_string(e.run) + ", which the file does not hold");
-                if (e.run < last)
-                    damaged(path,
-                            "/tables/events is not in run order at row " + std::to_string(b + i));
-                last = e.run;
-                check_event(path, s, e, b + i);
-            }
-        }
+        for_each_event(ev, et, 0, s.events, [&](const EvRow& e, hsize_t row) {
+            if (runs_seen.empty() || e.run < runs_seen.front() || e.run > runs_seen.back())
+                damaged(path, "/tables/events row " + std::to_string(row) + " is of run " +
+                                  std::to_string(e.run) + ", which the file does not hold");
+            if (e.run < last)
+                damaged(path, "/tables/events is not in run order at row " + std::to_string(row));
+            last = e.run;
+            check_event(path, s, e, row);
+        });
         return 0;
     });
 }
