@@ -20,6 +20,10 @@ packages=(
   # results tools and the Python analysis stack (system interpreter, no pip)
   hdf5-tools python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
   python3-scipy python3-statsmodels python3-xarray python3-h5netcdf python3-pytest
+  # the HTML report (analysis report): templates, plotly.js to embed, tables, venv install test
+  python3-jinja2 python3-plotly python3-tabulate python3-venv python3-pip
+  # the report tested in a real headless browser
+  chromium chromium-driver python3-selenium
   # sanitizers, fuzzing, formatting
   clang libclang-rt-14-dev clang-format
 )
