@@ -75,7 +75,11 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("killed", "1", "personnel killed"),
     Kpi("medevacs", "1", "personnel evacuated by air"),
     Kpi("attrited", "1", "personnel lost to non-combat attrition"),
-    Kpi("cost_usd", "USD", "airlift, transfer and per-diem cost"),
+    Kpi("cost_usd", "USD", "airlift, transfer, per-diem, allowance and base cost"),
+    Kpi("funds_held_person_days", "day", "person-days held for funds in the binding window"),
+    Kpi("beds_held_person_days", "day", "person-days ready with no bed free in the binding window"),
+    Kpi("lift_held_person_days", "day", "person-days waiting for a seat in the binding window"),
+    Kpi("pipeline_billet_days", "day", "billet-days unfilled for want of the pledge pipeline"),
 )
 
 #: The per-contingent KPI columns of /contingent_kpis, as `model::contingent_kpi_columns()`.
@@ -86,6 +90,8 @@ CONTINGENT_KPIS: tuple[Kpi, ...] = (
     Kpi("mean_strength_frac", "1", "mean headcount as a share of the contingent's billets"),
     Kpi("overstay_person_days", "day", "person-days in theatre beyond tour end"),
     Kpi("pax_in", "1", "personnel who reached theatre"),
+    Kpi("pipeline_days", "day", "first day the contingent's pledge pipeline is complete",
+        0.0, math.inf, True),
 )
 
 #: KPI name -> its Kpi.

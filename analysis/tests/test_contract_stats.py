@@ -54,7 +54,7 @@ def test_kpi_table_is_model_kpi_columns():
     assert list(stats.KPIS) == _cpp_columns("kpi_columns", "RunKpis")
     assert list(stats.CONTINGENT_KPIS) == _cpp_columns("contingent_kpi_columns",
                                                        "ContingentKpis")
-    assert len(stats.KPIS) == 20
+    assert len(stats.KPIS) == 24
     assert stats.FIRST_DAY == {"days_to_ioc", "days_to_foc"}
     assert stats.KPI_RANGE["mean_filled_frac"] == (0.0, 1.0)
     assert stats.KPI_RANGE["min_filled_frac"] == (0.0, 1.0)

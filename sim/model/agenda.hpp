@@ -28,6 +28,11 @@ enum class Action : std::uint8_t {
     drawdown,        ///< a = contingent
     attrition_step,  ///< every contingent's attrition, re-evaluated daily
     attrition_hit,   ///< a = contingent
+    payment,         ///< a = contribution (funding)
+    freeze_end,      ///< a = freeze (funding)
+    contract,        ///< a = construction project: its cost accrues
+    beds_ready,      ///< a = construction project: its beds are added
+    pipeline_done,   ///< a = contingent: its pledge pipeline is complete
 };
 
 /// One timed action (24 bytes), a kernel::TimedEntry.

@@ -46,7 +46,8 @@ Airlift::Airlift(const ModelConfig& cfg, kernel::Simulation& sim, kernel::Stream
         const RouteId id = routes_.push_back(std::move(rt));
         if (!origin_route_[origin].valid()) origin_route_[origin] = id;  // the first route wins
     }
-    for (const AircraftConfig& a : cfg.aircraft) {
+    for (std::size_t type = 0; type < cfg.aircraft.size(); ++type) {
+        const AircraftConfig& a = cfg.aircraft[type];
         const AirportId origin = airports.id(a.home_base);
         // Based where no route starts, it never flies (the scenario reader warns): no airframes.
         if (!flies_from(origin)) continue;
@@ -57,6 +58,7 @@ Airlift::Airlift(const ModelConfig& cfg, kernel::Simulation& sim, kernel::Stream
             f->cls = a.operator_class;
             f->seats = a.seats;
             f->cost_per_h = a.cost_per_block_hour_usd;
+            f->type = static_cast<std::int32_t>(type);
             f->block_stream.emplace(
                 streams.stream("aircraft/" + a.type + "/" + std::to_string(k) + "/block"));
             f->cabin.reserve(static_cast<std::size_t>(a.seats));
@@ -78,6 +80,13 @@ double Airlift::sample(const kernel::Distribution& d, kernel::RandomStream& s) c
 void Airlift::accrue_cost_usd(double& total) const {
     for (const auto& f : airframes_)
         total += f->block_h * f->cost_per_h;
+}
+
+void Airlift::cost_by_payer_usd(const Funds& funds, std::vector<double>& per_payer) const {
+    per_payer.assign(funds.payers(), 0.0);
+    for (const auto& f : airframes_)
+        per_payer[funds.aircraft_payer(static_cast<std::size_t>(f->type)).index()] +=
+            f->block_h * f->cost_per_h;
 }
 
 std::string Airlift::check() const {

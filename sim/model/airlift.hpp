@@ -19,6 +19,7 @@
 #include "sim/model/base.hpp"
 #include "sim/model/config.hpp"
 #include "sim/model/event_log.hpp"
+#include "sim/model/funds.hpp"
 #include "sim/model/ids.hpp"
 #include "sim/model/queues.hpp"
 #include "sim/model/roster.hpp"
@@ -68,6 +69,8 @@ public:
     /// Adds block hours times cost per block hour to `total`, airframe by airframe (the order
     /// fixes the rounding).
     void accrue_cost_usd(double& total) const;
+    /// The same per payer of the airframes' types (funds modelled): cumulative, in `per_payer`.
+    void cost_by_payer_usd(const Funds& funds, std::vector<double>& per_payer) const;
     /// Empty when each outbound queue's seats on their way are those of the aircraft bound for
     /// it and no idle aircraft is bound, else the violation.
     std::string check() const;
@@ -95,6 +98,7 @@ private:
         OperatorClass cls = OperatorClass::charter;
         std::int32_t seats = 0;
         double cost_per_h = 0.0;
+        std::int32_t type = 0;  ///< index of its aircraft type in the config
         std::optional<kernel::RandomStream> block_stream;
         Sleeper sleep;
         bool idle = false;

@@ -36,10 +36,21 @@ struct GenerationBatch {
     std::int32_t count = 0;
 };
 
-/// Whether a pledged contingent deploys at all, and how late.
+/// Whether a pledged contingent deploys at all, and how late: the one-stage pipeline of a
+/// contingent without `pipeline` stages.
 struct PledgeRealisation {
     double probability = 1.0;  ///< in [0, 1]; drawn once per replication
     DistributionSpec delay_days = DistributionSpec::constant(0.0);  ///< shifts every batch
+};
+
+/// One stage of a contingent's force-generation pipeline, from pledge to ready (DESIGN §10):
+/// agreement, selection and training, equipment. Drawn once per replication, in order: the
+/// contingent gets through the stage with `probability`, after `days`; the stages' days add up
+/// and shift every initial batch.
+struct PipelineStage {
+    std::string name;
+    double probability = 1.0;  ///< of getting through (1 - the probability of falling through)
+    DistributionSpec days = DistributionSpec::constant(0.0);
 };
 
 enum class RotationMode : std::uint8_t {
@@ -63,12 +74,15 @@ struct ContingentConfig {
     DistributionSpec readiness_delay_days =
         DistributionSpec::constant(0.0);  ///< per batch,
                                           ///< and per relief request
-    PledgeRealisation pledge;
+    PledgeRealisation pledge;             ///< the pipeline when `pipeline` is empty
+    std::vector<PipelineStage> pipeline;  ///< stages from pledge to ready (replaces `pledge`)
     DistributionSpec tour_days = DistributionSpec::constant(365.0);
     RotationPolicy rotation;
     double attrition_per_person_day = 0.0;  ///< non-combat losses (resignation, accident)
     std::optional<double> drawdown_day;     ///< after it: no relief, leave at tour end
     double per_diem_usd = 70.0;             ///< per person-day in theatre
+    double allowance_usd_per_month = 0.0;   ///< per person-month in theatre (30.4375 days)
+    std::string payer;  ///< who pays its costs (funding.payer name); empty: the first payer
 };
 
 /// A closure interval [start_h, end_h) for some operator classes.
@@ -96,6 +110,7 @@ struct AircraftConfig {
     std::string home_base;     ///< origin airport code it flies from
     OperatorClass operator_class = OperatorClass::charter;
     double cost_per_block_hour_usd = 0.0;
+    std::string payer;  ///< who pays its block hours; empty: the first payer
 };
 
 enum class ClosureRule : std::uint8_t {
@@ -165,14 +180,66 @@ struct ViolenceConfig {
     DistributionSpec recovery_days = DistributionSpec::constant(14.0);
 };
 
+/// Beds built at the base: `beds` more from `day` + the lead time on; `cost_usd` accrues to the
+/// base's payer on `day` (the contract is signed).
+struct ConstructionConfig {
+    std::string name;
+    double day = 0.0;
+    DistributionSpec lead_days = DistributionSpec::constant(0.0);
+    std::int32_t beds = 0;
+    double cost_usd = 0.0;
+};
+
 struct BaseConfig {
     std::optional<std::int32_t> beds;  ///< theatre capacity; arrivals beyond it are not launched
+    std::vector<ConstructionConfig> construction;  ///< beds added over time (needs `beds`)
+    double running_usd_per_day = 0.0;              ///< the base's running cost
+    std::string payer;                             ///< pays construction and running costs
+};
+
+/// Who pays (DESIGN §10): the trust fund, or a bilateral payer of named contingents.
+struct PayerConfig {
+    std::string name;
+    double initial_usd = 0.0;  ///< balance at the start
+};
+
+/// A dated contribution to a payer: pledged on `day`, paid with `probability` after a delay.
+struct ContributionConfig {
+    std::string payer;
+    double day = 0.0;
+    double amount_usd = 0.0;
+    double probability = 1.0;  ///< drawn once per replication
+    DistributionSpec delay_days = DistributionSpec::constant(0.0);
+    std::string note;
+};
+
+/// `amount_usd` of a payer's balance cannot be spent on [start_day, end_day).
+struct FreezeConfig {
+    std::string payer;
+    double start_day = 0.0;
+    double end_day = 0.0;
+    double amount_usd = 0.0;
+    std::string note;
+};
+
+/// Money (DESIGN §10). Modelled when there is at least one payer: then a batch or a relief is
+/// released (becomes ready) only while its payer's unfrozen balance is at least
+/// `reserve_months` times the payer's monthly run rate including the people released.
+struct FundingConfig {
+    std::vector<PayerConfig> payers;
+    std::vector<ContributionConfig> contributions;
+    std::vector<FreezeConfig> freezes;
+    double reserve_months = 1.0;
 };
 
 struct KpiConfig {
     double ioc_frac = 0.5;    ///< initial operating capability: share of billets in theatre
     double foc_frac = 0.95;   ///< full operating capability
     double floor_frac = 0.9;  ///< on-duty floor for the gap KPI
+    /// The window [from, to) of days over which the binding constraint is measured (DESIGN
+    /// §10 "What binds"); `to` absent: the horizon.
+    double binding_from_day = 0.0;
+    std::optional<double> binding_to_day;
 };
 
 /// `frac` x `billets` as a threshold on counts of personnel: the product, snapped to the
@@ -200,6 +267,7 @@ struct ModelConfig {
     AirliftPolicy airlift;
     ViolenceConfig violence;
     BaseConfig base;
+    FundingConfig funding;
     KpiConfig kpis;
     OutputOptions output;  ///< for the recorder; not read by the model
 };

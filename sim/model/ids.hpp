@@ -35,6 +35,7 @@ using LinkId = Id<struct LinkTag>;
 using VehicleId = Id<struct VehicleTag>;
 using RegimeId = Id<struct RegimeTag>;
 using PoolId = Id<struct PoolTag>;
+using PayerId = Id<struct PayerTag>;
 
 /// The ids 0 .. n-1 of a Table, for range-for.
 template <class I>

@@ -3,6 +3,7 @@
 #include "sim/model/mission.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace mss::model {
@@ -43,8 +44,9 @@ Mission::Mission(const ModelConfig& cfg, std::uint64_t seed, std::uint64_t repli
       log_(sim_, obs),
       airports_(cfg_, sim_, streams_, log_),
       base_(cfg_.base.beds, roster_),
+      funds_(cfg_, streams_, agenda_, roster_, log_),
       queues_(airports_.size(), roster_),
-      personnel_(cfg_, sim_, streams_, roster_, agenda_, airports_, queues_, base_, log_),
+      personnel_(cfg_, sim_, streams_, roster_, agenda_, airports_, queues_, base_, funds_, log_),
       airlift_(cfg_, sim_, streams_, roster_, airports_, queues_, base_, log_),
       transfer_(cfg_, sim_, streams_, roster_, airports_, queues_, log_),
       violence_(cfg_, sim_, streams_, agenda_, airports_, transfer_, personnel_, roster_, log_),
@@ -66,6 +68,8 @@ Mission::Mission(const ModelConfig& cfg, std::uint64_t seed, std::uint64_t repli
         if (at == gw && airports_.closed_to_any(gw)) transfer_.poke();
     });
     base_.on_bed_freed([this] { airlift_.poke_all(); });
+    // Money in (a payment, a freeze's end): what waits for funds may go.
+    funds_.on_change([this] { personnel_.release_held(); });
 
     std::size_t expected = 0;  // people generated over the run, roughly (a reservation)
     for (const ContingentConfig& c : cfg_.contingents)
@@ -85,6 +89,13 @@ Mission::Mission(const ModelConfig& cfg, std::uint64_t seed, std::uint64_t repli
     // the processes in the order started.
     personnel_.generate();
     airports_.schedule_closures(cfg_, agenda_);
+    funds_.schedule();
+    base_.schedule(cfg_.base, streams_, agenda_);
+    binding_from_ = static_cast<std::int32_t>(std::ceil(cfg_.kpis.binding_from_day));
+    binding_to_ = cfg_.kpis.binding_to_day
+                      ? static_cast<std::int32_t>(
+                            std::min<double>(horizon_days_, std::ceil(*cfg_.kpis.binding_to_day)))
+                      : horizon_days_;
     violence_.start();
     airlift_.start();
     transfer_.start();
@@ -125,7 +136,11 @@ void Mission::run_day() {
         }
     }
     sim_.run_until(end);
+    if (funds_.enabled()) end_day_funds();
     snapshot();
+    // What waits for funds and may go now goes at `end`, the next day's first instant (after
+    // the snapshot, which holds the state of t < end).
+    if (funds_.enabled()) personnel_.release_held();
     ++day_;
 }
 
@@ -173,7 +188,32 @@ void Mission::execute(const AgendaItem& it) {
         case Action::attrition_hit:
             personnel_.attrition_hit(ContingentId(it.a));
             break;
+        case Action::payment:
+            funds_.pay(it.a);
+            break;
+        case Action::freeze_end:
+            funds_.unfreeze(it.a);
+            break;
+        case Action::contract:
+            funds_.contract(it.a);
+            break;
+        case Action::beds_ready:
+            base_.add_beds(cfg_.base.construction[static_cast<std::size_t>(it.a)].beds, log_);
+            break;
+        case Action::pipeline_done:
+            personnel_.pipeline_done(ContingentId(it.a));
+            break;
     }
+}
+
+void Mission::end_day_funds() {
+    airlift_.cost_by_payer_usd(funds_, airlift_by_payer_);
+    double transfer = 0.0;
+    transfer_.accrue_cost_usd(transfer);
+    held_by_payer_.resize(funds_.payers());
+    for (std::size_t p = 0; p < held_by_payer_.size(); ++p)
+        held_by_payer_[p] = personnel_.held(PayerId(static_cast<std::int32_t>(p)));
+    funds_.end_day(airlift_by_payer_, transfer, held_by_payer_);
 }
 
 void Mission::snapshot() {
@@ -187,6 +227,11 @@ void Mission::snapshot() {
     s.waiting_at_origin.resize(nc);
     s.in_transit.resize(nc);
     double strength = 0, filled = 0;
+    // What binds today (DESIGN §10): people held for funds; people ready at the origin, with
+    // no bed free for them or waiting for a seat; billets unfilled that nobody on the way
+    // (held, ready, inbound) or wounded in theatre accounts for: the pipeline's.
+    const bool window = day_ >= binding_from_ && day_ < binding_to_;
+    double held = 0, ready = 0, pipeline = 0;
     for (std::size_t c = 0; c < nc; ++c) {
         const int ci = static_cast<int>(c);
         const auto th = static_cast<double>(roster_.in_theatre(ci));
@@ -201,6 +246,29 @@ void Mission::snapshot() {
         filled += fl;
         series_.contingent_strength[c].push_back(th);
         series_.contingent_filled[c].push_back(fl);
+        if (window) {
+            const auto h = static_cast<double>(personnel_.held(ContingentId(ci)));
+            const auto r = static_cast<double>(roster_.count(ci, PersonState::ready));
+            const double accounted =
+                h + r +
+                static_cast<double>(roster_.count(ci, PersonState::in_transit_in) +
+                                    roster_.count(ci, PersonState::injured));
+            held += h;
+            ready += r;
+            pipeline += std::max(0.0, roster_.billets_of(ci) - fl - accounted);
+        }
+    }
+    if (window) {
+        const double no_bed =
+            base_.limited()
+                ? std::clamp(
+                      ready - static_cast<double>(std::max<std::int64_t>(0, base_.free_beds())),
+                      0.0, ready)
+                : 0.0;
+        binding_[0] += held;
+        binding_[1] += no_bed;
+        binding_[2] += ready - no_bed;
+        binding_[3] += pipeline;
     }
     series_.strength.push_back(strength);
     series_.filled.push_back(filled);
@@ -232,11 +300,15 @@ RunKpis Mission::finish() {
 
     std::vector<ContingentKpis> ck;
     readiness_kpis(cfg_.kpis, billets_of(cfg_), series_, k, ck);
-    double overstay_h = 0, per_diem = 0;
+    double overstay_h = 0, per_diem = 0, allowances = 0;
     for (ContingentId c : IdRange<ContingentId>(cfg_.contingents.size())) {
         const ContingentTotals& t = personnel_.totals(c);
         overstay_h += t.overstay_h;
         per_diem += kernel::in_days(t.person_hours) * cfg_.contingents[c.index()].per_diem_usd;
+        allowances += kernel::in_days(t.person_hours) *
+                      cfg_.contingents[c.index()].allowance_usd_per_month / kDaysPerMonth;
+        const double ph = personnel_.pipeline_h(c);
+        ck[c.index()].pipeline_days = ph < horizon_h ? std::floor(kernel::in_days(ph)) : kNaN;
         ck[c.index()].overstay_person_days = kernel::in_days(t.overstay_h);
         ck[c.index()].pax_in = t.pax_in;
     }
@@ -255,7 +327,16 @@ RunKpis Mission::finish() {
     double cost = per_diem;
     airlift_.accrue_cost_usd(cost);
     transfer_.accrue_cost_usd(cost);
-    k.cost_usd = cost;
+    // Allowances, construction contracted within the horizon and the base's running cost
+    // (zero for a scenario that sets none of them: the cost is then as before they existed).
+    double base_cost = cfg_.base.running_usd_per_day * horizon_days_;
+    for (const ConstructionConfig& b : cfg_.base.construction)
+        if (b.day < horizon_days_) base_cost += b.cost_usd;
+    k.cost_usd = cost + allowances + base_cost;
+    k.funds_held_person_days = binding_[0];
+    k.beds_held_person_days = binding_[1];
+    k.lift_held_person_days = binding_[2];
+    k.pipeline_billet_days = binding_[3];
     k.events_handled = sim_.entries_handled();
     obs_.on_finish(k, ck);
     return k;

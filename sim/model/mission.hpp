@@ -8,7 +8,8 @@
 // clock (Agenda) and the components:
 //   Airports   parking, handling, closures by operator class         airports.hpp
 //   Queues     ready at the origins, waiting to fly home              queues.hpp
-//   Base       beds in theatre                                        base.hpp
+//   Base       beds in theatre, construction                          base.hpp
+//   Funds      payers' balances, contributions, freezes, costs        funds.hpp
 //   Personnel  generation, readiness, rotation, casualties, drawdown  personnel.hpp
 //   Airlift    routes, airframes, the launch rule, the sortie loop    airlift.hpp
 //   Transfer   links between alternates and theatre                   transfer.hpp
@@ -31,6 +32,7 @@
 #include "sim/model/base.hpp"
 #include "sim/model/config.hpp"
 #include "sim/model/event_log.hpp"
+#include "sim/model/funds.hpp"
 #include "sim/model/kpis.hpp"
 #include "sim/model/observer.hpp"
 #include "sim/model/personnel.hpp"
@@ -91,6 +93,8 @@ public:
 private:
     void execute(const AgendaItem& it);
     void snapshot();
+    /// The end of a day's money: the day's costs charged to their payers.
+    void end_day_funds();
     /// Throws RunStopped if the stop flag is set.
     void poll_stop() const;
 
@@ -103,6 +107,7 @@ private:
     EventLog log_;
     Airports airports_;  // before the processes that hold its parking tokens
     Base base_;
+    Funds funds_;
     Queues queues_;
     Personnel personnel_;
     Airlift airlift_;
@@ -113,6 +118,11 @@ private:
     std::int32_t horizon_days_ = 0;
     DaySnapshot snapshot_;
     DailySeries series_;
+    /// What binds, summed over the days of the binding window: funds, beds, lift, pipeline.
+    double binding_[4] = {0, 0, 0, 0};
+    std::int32_t binding_from_ = 0, binding_to_ = 0;
+    std::vector<double> airlift_by_payer_;
+    std::vector<std::int64_t> held_by_payer_;
     bool finished_ = false;
     RunKpis kpis_;
     const std::atomic<int>* stop_ = nullptr;

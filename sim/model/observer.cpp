@@ -45,6 +45,16 @@ const char* to_string(EventKind k) noexcept {
             return "relief_requested";
         case EventKind::pledge_unrealised:
             return "pledge_unrealised";
+        case EventKind::pipeline_done:
+            return "pipeline_done";
+        case EventKind::held_for_funds:
+            return "held_for_funds";
+        case EventKind::released_by_funds:
+            return "released_by_funds";
+        case EventKind::contribution_paid:
+            return "contribution_paid";
+        case EventKind::beds_added:
+            return "beds_added";
     }
     return "unknown";
 }
@@ -83,7 +93,16 @@ const std::vector<KpiColumn>& kpi_columns() {
         {"killed", "1", "personnel killed", &RunKpis::killed},
         {"medevacs", "1", "personnel evacuated by air", &RunKpis::medevacs},
         {"attrited", "1", "personnel lost to non-combat attrition", &RunKpis::attrited},
-        {"cost_usd", "USD", "airlift, transfer and per-diem cost", &RunKpis::cost_usd},
+        {"cost_usd", "USD", "airlift, transfer, per-diem, allowance and base cost",
+         &RunKpis::cost_usd},
+        {"funds_held_person_days", "day", "person-days held for funds in the binding window",
+         &RunKpis::funds_held_person_days},
+        {"beds_held_person_days", "day", "person-days ready with no bed free in the binding window",
+         &RunKpis::beds_held_person_days},
+        {"lift_held_person_days", "day", "person-days waiting for a seat in the binding window",
+         &RunKpis::lift_held_person_days},
+        {"pipeline_billet_days", "day", "billet-days unfilled for want of the pledge pipeline",
+         &RunKpis::pipeline_billet_days},
     };
     return columns;
 }
@@ -100,6 +119,8 @@ const std::vector<ContingentKpiColumn>& contingent_kpi_columns() {
         {"overstay_person_days", "day", "person-days in theatre beyond tour end",
          &ContingentKpis::overstay_person_days},
         {"pax_in", "1", "personnel who reached theatre", &ContingentKpis::pax_in},
+        {"pipeline_days", "day", "first day the contingent's pledge pipeline is complete",
+         &ContingentKpis::pipeline_days, 0.0, kInf, true},
     };
     return columns;
 }

@@ -46,8 +46,13 @@ enum class EventKind : std::uint8_t {
     attrited,  ///< non-combat loss
     relief_requested,
     pledge_unrealised,  ///< a contingent that never deploys in this replication
+    pipeline_done,      ///< a contingent's pledge pipeline is complete (count = billets)
+    held_for_funds,     ///< a batch or relief waits for its payer's funds (count = people)
+    released_by_funds,  ///< people held for funds are released (count)
+    contribution_paid,  ///< a contribution reached its payer (count = USD)
+    beds_added,         ///< construction finished (count = beds)
 };
-inline constexpr int kEventKindCount = 18;
+inline constexpr int kEventKindCount = 23;
 const char* to_string(EventKind k) noexcept;
 
 /// One recorded event. `contingent` and `airport` are indices, -1 when not applicable.
@@ -83,6 +88,11 @@ struct RunKpis {
     double medevacs = 0.0;
     double attrited = 0.0;
     double cost_usd = 0.0;
+    // What binds (DESIGN §10), summed over the days of the binding window (kpis.binding_*).
+    double funds_held_person_days = 0.0;
+    double beds_held_person_days = 0.0;
+    double lift_held_person_days = 0.0;
+    double pipeline_billet_days = 0.0;
     std::uint64_t events_handled = 0;  ///< kernel calendar entries (diagnostic)
 };
 
@@ -111,9 +121,11 @@ struct ContingentKpis {
     double mean_strength_frac = kNaN;
     double overstay_person_days = 0.0;
     double pax_in = 0.0;
+    double pipeline_days = kNaN;  ///< when its pledge pipeline completed; NaN: fell through
 };
 using ContingentKpiColumn = KpiColumnOf<ContingentKpis>;
-/// The per-contingent KPI columns in order (the order of the results file's contingent_<kpi> variables).
+/// The per-contingent KPI columns in order (the order of the results file's contingent_<kpi>
+/// variables).
 const std::vector<ContingentKpiColumn>& contingent_kpi_columns();
 
 /// The closure classes of the `airport_closed` series, in order: `all` (closed to every

@@ -10,13 +10,15 @@ namespace mss::model {
 
 Personnel::Personnel(const ModelConfig& cfg, kernel::Simulation& sim,
                      kernel::StreamFactory& streams, Roster& roster, Agenda& agenda,
-                     Airports& airports, Queues& queues, const Base& base, EventLog& log)
+                     Airports& airports, Queues& queues, const Base& base, Funds& funds,
+                     EventLog& log)
     : cfg_(cfg),
       sim_(sim),
       roster_(roster),
       agenda_(agenda),
       queues_(queues),
       base_(base),
+      funds_(funds),
       log_(log),
       gateway_(airports.gateway()) {
     contingents_.resize(cfg.contingents.size());
@@ -34,6 +36,8 @@ Personnel::Personnel(const ModelConfig& cfg, kernel::Simulation& sim,
         cr.drawdown_h = c.drawdown_day ? kernel::days(*c.drawdown_day)
                                        : std::numeric_limits<double>::infinity();
     }
+    held_.resize(funds.payers());
+    held_front_.assign(funds.payers(), 0);
 }
 
 double Personnel::sample(const kernel::Distribution& d, kernel::RandomStream& s) const {
@@ -51,14 +55,25 @@ void Personnel::generate() {
         const ContingentConfig& c = config(ci);
         Contingent& cr = contingents_[ci];
         const auto cc = static_cast<std::int16_t>(ci.value);
-        // One uniform decides the pledge; the delay is drawn only for a realised pledge.
-        cr.realised = cr.pledge_stream->uniform01() < c.pledge.probability;
+        // The pipeline, stage by stage on the pledge stream: one uniform decides whether the
+        // contingent gets through the stage, then its days are drawn (only for a stage passed).
+        // Without stages the pledge is the one stage (the same draws as before stages).
+        std::vector<PipelineStage> stages = c.pipeline;
+        if (stages.empty()) stages.push_back({"pledge", c.pledge.probability, c.pledge.delay_days});
+        double delay_days = 0.0;
+        for (const PipelineStage& st : stages) {
+            cr.realised = cr.pledge_stream->uniform01() < st.probability;
+            if (!cr.realised) break;
+            delay_days += kernel::Distribution(st.days).sample(*cr.pledge_stream);
+        }
         if (!cr.realised) {
+            cr.pipeline_h = std::numeric_limits<double>::quiet_NaN();
             log_.record(EventKind::pledge_unrealised, ci, AirportId(), c.billets);
             continue;
         }
-        cr.pledge_delay_h =
-            kernel::days(kernel::Distribution(c.pledge.delay_days).sample(*cr.pledge_stream));
+        cr.pledge_delay_h = kernel::days(delay_days);
+        cr.pipeline_h = std::max(0.0, cr.pledge_delay_h);
+        if (!c.pipeline.empty()) agenda_.push(cr.pipeline_h, Action::pipeline_done, ci.value);
         std::int32_t next_billet = roster_.first_billet(ci.value);
         for (std::size_t bi = 0; bi < c.generation.size(); ++bi) {
             const GenerationBatch& b = c.generation[bi];
@@ -84,21 +99,79 @@ void Personnel::generate() {
     if (attrition) agenda_.push(0.0, Action::attrition_step, -1);
 }
 
+void Personnel::pipeline_done(ContingentId c) {
+    log_.record(EventKind::pipeline_done, c, AirportId(), config(c).billets);
+}
+
+// ---- the release rule (funds) ------------------------------------------------------------------
+
+bool Personnel::hold(ContingentId c, std::int32_t batch, std::int32_t person, std::int64_t count) {
+    if (!funds_.enabled() || funds_.affordable(c, count, sim_.now())) return false;
+    held_[funds_.payer_of(c).index()].push_back(Held{c, batch, person, count, sim_.now()});
+    contingents_[c].held += count;
+    log_.record(EventKind::held_for_funds, c, contingents_[c].origin, count);
+    return true;
+}
+
+std::int64_t Personnel::held(PayerId p) const {
+    std::int64_t n = 0;
+    for (std::size_t i = held_front_[p.index()]; i < held_[p.index()].size(); ++i)
+        n += held_[p.index()][i].count;
+    return n;
+}
+
+void Personnel::release_held() {
+    for (std::size_t p = 0; p < held_.size(); ++p) {
+        std::vector<Held>& q = held_[p];
+        std::size_t& front = held_front_[p];
+        while (front < q.size() &&
+               funds_.affordable(q[front].contingent, q[front].count, sim_.now())) {
+            const Held h = q[front++];
+            contingents_[h.contingent].held -= h.count;
+            funds_.add_held_hours(PayerId(static_cast<std::int32_t>(p)),
+                                  static_cast<double>(h.count) * (sim_.now() - h.since_h));
+            if (h.count > 0)
+                log_.record(EventKind::released_by_funds, h.contingent,
+                            contingents_[h.contingent].origin, h.count);
+            if (h.person >= 0)
+                person_ready(h.person, true);
+            else
+                release_batch(h.contingent, h.batch);
+        }
+        if (front == q.size()) {
+            q.clear();
+            front = 0;
+        }
+    }
+}
+
+// ---- readiness ---------------------------------------------------------------------------------
+
 void Personnel::batch_ready(ContingentId c, int batch) {
+    const Contingent::Batch& b = contingents_[c].batches[static_cast<std::size_t>(batch)];
+    std::int64_t pledged = 0;
+    for (std::int32_t i = 0; i < b.count; ++i)
+        pledged += roster_.person(b.first + i).state == PersonState::pledged;
+    if (pledged > 0 && hold(c, batch, -1, pledged)) return;
+    release_batch(c, batch);
+}
+
+void Personnel::release_batch(ContingentId c, int batch) {
     const Contingent::Batch& b = contingents_[c].batches[static_cast<std::size_t>(batch)];
     std::int32_t n = 0;
     for (std::int32_t i = 0; i < b.count; ++i) {
         const std::int32_t id = b.first + i;
         if (roster_.person(id).state != PersonState::pledged) continue;
-        person_ready(id);
+        person_ready(id, true);
         ++n;
     }
     log_.record(EventKind::batch_ready, c, contingents_[c].origin, n);
 }
 
-void Personnel::person_ready(std::int32_t id) {
+void Personnel::person_ready(std::int32_t id, bool released) {
     Person& p = roster_.person(id);
     if (p.state != PersonState::pledged) return;  // stood down meanwhile
+    if (!released && hold(contingent_of(p), -1, id, 1)) return;
     const AirportId from = origin(p);
     roster_.set_state(id, PersonState::ready);
     p.ready_h = sim_.now();
@@ -116,7 +189,7 @@ void Personnel::request_relief(std::int32_t billet) {
     log_.record(EventKind::relief_requested, c, AirportId(), 1);
     const double delay_h = kernel::days(sample(*cr.readiness, *cr.readiness_stream));
     if (delay_h <= 0.0)
-        person_ready(id);
+        person_ready(id, false);
     else
         agenda_.push(sim_.now() + delay_h, Action::person_ready, id);
 }
@@ -288,6 +361,12 @@ void Personnel::leave_theatre(std::int32_t id) {
 }
 
 void Personnel::close_books(double horizon_h) {
+    // Releases still waiting for funds at the horizon: their time up to it.
+    for (std::size_t p = 0; p < held_.size(); ++p)
+        for (std::size_t i = held_front_[p]; i < held_[p].size(); ++i)
+            funds_.add_held_hours(
+                PayerId(static_cast<std::int32_t>(p)),
+                static_cast<double>(held_[p][i].count) * (horizon_h - held_[p][i].since_h));
     // People still in theatre at the horizon: overstay and per diem up to the horizon.
     for (std::size_t i = 0; i < roster_.size(); ++i) {
         const Person& p = roster_.person(static_cast<std::int32_t>(i));
@@ -311,6 +390,21 @@ std::string Personnel::check() const {
             return "contingent " + std::to_string(c.value) +
                    " has more incumbents or reliefs than billets";
     }
+    // Everyone held for funds is pledged, and the contingents' counts add up to the queues'.
+    std::vector<std::int64_t> held(contingents_.size(), 0);
+    for (std::size_t p = 0; p < held_.size(); ++p)
+        for (std::size_t i = held_front_[p]; i < held_[p].size(); ++i) {
+            const Held& h = held_[p][i];
+            held[h.contingent.index()] += h.count;
+            if (h.person >= 0 && h.count > 0 &&
+                roster_.person(h.person).state != PersonState::pledged)
+                return "person " + std::to_string(h.person) + " is held for funds but not pledged";
+        }
+    for (ContingentId c : contingents_.ids())
+        if (held[c.index()] != contingents_[c].held)
+            return "contingent " + std::to_string(c.value) + " counts " +
+                   std::to_string(contingents_[c].held) + " held for funds, its queue " +
+                   std::to_string(held[c.index()]);
     return {};
 }
 
@@ -386,6 +480,22 @@ void Personnel::drawdown(ContingentId c) {
                 start_leaving(inc);
             }
         }
+    }
+    forget_held(c);
+}
+
+void Personnel::forget_held(ContingentId c) {
+    // Reliefs of `c` held for funds that just stood down: nobody waits for them any more.
+    if (held_.empty() || contingents_[c].held == 0) return;
+    const std::size_t p = funds_.payer_of(c).index();
+    for (std::size_t i = held_front_[p]; i < held_[p].size(); ++i) {
+        Held& h = held_[p][i];
+        if (h.contingent != c || h.person < 0 || h.count == 0) continue;
+        if (roster_.person(h.person).state != PersonState::stood_down) continue;
+        funds_.add_held_hours(PayerId(static_cast<std::int32_t>(p)),
+                              static_cast<double>(h.count) * (sim_.now() - h.since_h));
+        contingents_[c].held -= h.count;
+        h.count = 0;
     }
 }
 

@@ -20,6 +20,7 @@
 #include "sim/model/base.hpp"
 #include "sim/model/config.hpp"
 #include "sim/model/event_log.hpp"
+#include "sim/model/funds.hpp"
 #include "sim/model/ids.hpp"
 #include "sim/model/queues.hpp"
 #include "sim/model/roster.hpp"
@@ -42,17 +43,19 @@ class Personnel {
 public:
     Personnel(const ModelConfig& cfg, kernel::Simulation& sim, kernel::StreamFactory& streams,
               Roster& roster, Agenda& agenda, Airports& airports, Queues& queues, const Base& base,
-              EventLog& log);
+              Funds& funds, EventLog& log);
     Personnel(const Personnel&) = delete;
     Personnel& operator=(const Personnel&) = delete;
 
-    /// Decides each contingent's pledge, generates its initial batches (pledged) and puts
-    /// their readiness, its drawdown and the attrition steps on the personnel clock.
+    /// Draws each contingent's pledge pipeline, generates its initial batches (pledged) and
+    /// puts their readiness, its drawdown and the attrition steps on the personnel clock.
     void generate();
 
     // ---- timed actions (the Mission executes them from the Agenda) ---------------------------
     void batch_ready(ContingentId c, int batch);
-    void person_ready(std::int32_t id);
+    /// Person `id` becomes ready at the origin, unless held for funds (`released`: already
+    /// through the release rule).
+    void person_ready(std::int32_t id, bool released = false);
     void relief_due(std::int32_t id, std::int32_t stamp);
     void tour_end(std::int32_t id, std::int32_t stamp);
     void extension_end(std::int32_t id, std::int32_t stamp);
@@ -62,6 +65,16 @@ public:
     void drawdown(ContingentId c);
     void attrition_step();
     void attrition_hit(ContingentId c);
+    void pipeline_done(ContingentId c);
+    /// Releases, payer by payer and first held first, what waits for funds while the payer can
+    /// afford it (the Mission calls it when money comes in, and at the end of every day).
+    void release_held();
+    /// People of `c` waiting for funds now.
+    std::int64_t held(ContingentId c) const { return contingents_[c].held; }
+    /// People waiting for payer `p`'s funds now.
+    std::int64_t held(PayerId p) const;
+    /// When `c`'s pipeline completed (hours), NaN when it fell through.
+    double pipeline_h(ContingentId c) const { return contingents_[c].pipeline_h; }
 
     // ---- called by the processes ----------------------------------------------------------------
     /// Person `id` reaches theatre: starts the tour, takes the billet, schedules the rotation.
@@ -102,6 +115,16 @@ private:
         std::int32_t unit_cycle = 0;
         double attrition_until_h = 0.0;  ///< end of the current attrition step
         ContingentTotals totals;
+        double pipeline_h = 0.0;  ///< NaN: fell through
+        std::int64_t held = 0;    ///< people waiting for funds
+    };
+    /// A batch (person < 0) or a relief waiting for its payer's funds.
+    struct Held {
+        ContingentId contingent;
+        std::int32_t batch = -1;
+        std::int32_t person = -1;
+        std::int64_t count = 0;
+        double since_h = 0.0;
     };
 
     const ContingentConfig& config(ContingentId c) const { return cfg_.contingents[c.index()]; }
@@ -115,6 +138,11 @@ private:
     void end_time_in_theatre(const Person& p);
     void attrite(std::int32_t id);
     void attrition_draw(ContingentId c, double until_h);
+    void release_batch(ContingentId c, int batch);
+    void forget_held(ContingentId c);
+    /// True (and the release is held) when funds are modelled and `c`'s payer cannot afford
+    /// `count` more people now.
+    bool hold(ContingentId c, std::int32_t batch, std::int32_t person, std::int64_t count);
 
     const ModelConfig& cfg_;
     kernel::Simulation& sim_;
@@ -122,10 +150,13 @@ private:
     Agenda& agenda_;
     Queues& queues_;
     const Base& base_;
+    Funds& funds_;
     EventLog& log_;
     AirportId gateway_;
     Table<ContingentId, Contingent> contingents_;
     PersonnelTotals totals_;
+    std::vector<std::vector<Held>> held_;  ///< [payer] first held first (funds modelled)
+    std::vector<std::size_t> held_front_;  ///< [payer] first entry still held
 };
 
 }  // namespace mss::model

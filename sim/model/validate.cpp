@@ -52,6 +52,9 @@ public:
         links();
         airlift();
         violence();
+        base();
+        funding();
+        kpis();
         return std::move(issues_);
     }
 
@@ -166,6 +169,16 @@ private:
                           " billets; expected a total <= billets",
                       {p + ".billets"});
             fraction(p + ".pledge.probability", k.pledge.probability);
+            if (!k.pipeline.empty() && (k.pledge.probability != 1.0 ||
+                                        !(k.pledge.delay_days == DistributionSpec::constant(0.0))))
+                issue(p + ".pipeline",
+                      "a contingent has either a pledge or pipeline stages, found both; expected "
+                      "the pledge as the pipeline's first stage",
+                      {p + ".pledge"});
+            for (std::size_t i = 0; i < k.pipeline.size(); ++i)
+                fraction(index_path(p + ".pipeline", i) + ".probability",
+                         k.pipeline[i].probability);
+            payer_ref(k.payer, p + ".payer");
             fraction(p + ".attrition_per_person_day", k.attrition_per_person_day);
             // A tour shorter than a day on average is no tour (and one of length zero makes the
             // relief cycle spin at one instant without end).
@@ -185,6 +198,7 @@ private:
             count(p + ".count", a.count, 0, 10000);
             count(p + ".seats", a.seats, 1, 1'000'000);  // as billets: never more than a force
             airport_ref(a.home_base, p + ".home_base", "the aircraft's home base");
+            payer_ref(a.payer, p + ".payer");
         }
     }
 
@@ -279,6 +293,90 @@ private:
                                               names});
         }
         fraction("violence.p_medevac", v.p_medevac);
+    }
+
+    // `name` names a [[funding.payer]] (empty: the first, or no payer when money is not
+    // modelled).
+    void payer_ref(const std::string& name, const std::string& key) {
+        std::vector<std::string> names;
+        for (const PayerConfig& p : cfg_.funding.payers)
+            names.push_back(p.name);
+        if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) return;
+        std::string message =
+            names.empty()
+                ? "unknown payer " + quoted(name) +
+                      "; expected no payer, or a [[funding.payer]] of that name"
+                : "unknown payer " + quoted(name) +
+                      "; expected one of the [[funding.payer]] names: " + list_text(names);
+        issues_.push_back(ConfigIssue{key, std::move(message), {}, name, names});
+    }
+
+    void base() {
+        const BaseConfig& b = cfg_.base;
+        if (!b.construction.empty() && !b.beds)
+            issue("base.construction",
+                  "construction adds beds to a base of limited beds; expected base.beds (the "
+                  "beds before any construction)");
+        for (std::size_t i = 0; i < b.construction.size(); ++i) {
+            const std::string p = key_path("base.construction", b.construction[i].name);
+            count(p + ".beds", b.construction[i].beds, 1, 1'000'000);
+        }
+        payer_ref(b.payer, "base.payer");
+    }
+
+    void funding() {
+        const FundingConfig& f = cfg_.funding;
+        std::vector<std::string> seen;
+        for (const PayerConfig& p : f.payers) {
+            const std::string k = key_path("funding.payer", p.name);
+            if (std::find(seen.begin(), seen.end(), p.name) != seen.end())
+                issue(k + ".name", "duplicate payer " + quoted(p.name) + "; each may appear once");
+            seen.push_back(p.name);
+            // Balances are kept to the cent in doubles: exact below 2^53 cents.
+            real(k + ".initial_usd", p.initial_usd, 0, 1e13);
+        }
+        // Contributions and freezes name a payer always: without payers there is no money.
+        for (std::size_t i = 0; i < f.contributions.size(); ++i) {
+            const ContributionConfig& c = f.contributions[i];
+            const std::string k = index_path("funding.contribution", i);
+            payer_ref(c.payer, k + ".payer");
+            real(k + ".amount_usd", c.amount_usd, 0, 1e13);
+            fraction(k + ".probability", c.probability);
+        }
+        for (std::size_t i = 0; i < f.freezes.size(); ++i) {
+            const FreezeConfig& z = f.freezes[i];
+            const std::string k = index_path("funding.freeze", i);
+            payer_ref(z.payer, k + ".payer");
+            real(k + ".amount_usd", z.amount_usd, 0, 1e13);
+            if (!(z.end_day > z.start_day))
+                issue(k + ".end_day",
+                      "the freeze ends on day " + number(z.end_day) +
+                          ", not after it starts on day " + number(z.start_day) +
+                          "; expected an end after the start",
+                      {k + ".start_day"});
+        }
+        real("funding.reserve_months", f.reserve_months, 0, 1200);
+        if (f.payers.empty() && (!f.contributions.empty() || !f.freezes.empty()))
+            issue("funding.payer",
+                  "contributions and freezes go to a payer; expected at least one "
+                  "[[funding.payer]]");
+    }
+
+    void kpis() {
+        const KpiConfig& k = cfg_.kpis;
+        const double horizon = cfg_.scenario.horizon_days;
+        if (horizon >= 1 && !(k.binding_from_day < horizon))
+            issue("kpis.binding_from_day",
+                  "the window starts on day " + number(k.binding_from_day) +
+                      ", not within the horizon of " + number(horizon) +
+                      " days; expected an earlier day",
+                  {"scenario.horizon_days"});
+        if (k.binding_to_day && !(*k.binding_to_day > k.binding_from_day))
+            issue("kpis.binding_to_day",
+                  "the window ends on day " + number(*k.binding_to_day) +
+                      ", not after it starts on day " + number(k.binding_from_day) +
+                      "; expected an end after the start",
+                  {"kpis.binding_from_day"});
     }
 
     // One row and one column per regime, and a generator (kernel::validate_generator).

@@ -111,6 +111,12 @@ MSS_FIELDS(model::PledgeRealisation) {
     v.field("delay_days", c.delay_days);
 }
 
+MSS_FIELDS(model::PipelineStage) {
+    v.field("name", c.name, kRequired);
+    v.field("probability", c.probability, kFraction);
+    v.field("days", c.days);
+}
+
 MSS_FIELDS(model::RotationPolicy) {
     v.field("relief_lead_days", c.relief_lead_days, kNonNegative);
     v.field("overlap_days", c.overlap_days, kNonNegative);
@@ -125,11 +131,14 @@ MSS_FIELDS(model::ContingentConfig) {
     v.field("generation", c.generation, {.inline_list = true});
     v.field("readiness_delay_days", c.readiness_delay_days);
     v.field("pledge", c.pledge);
+    v.field("pipeline", c.pipeline, {.id = "name", .inline_list = true});
     v.field("tour_days", c.tour_days);
     v.field("rotation", c.rotation);
     v.field("attrition_per_person_day", c.attrition_per_person_day);
     v.day_or_date("drawdown_day", "drawdown_date", c.drawdown_day, kNonNegative);
     v.field("per_diem_usd", c.per_diem_usd, kNonNegative);
+    v.field("allowance_usd_per_month", c.allowance_usd_per_month, kNonNegative);
+    v.field("payer", c.payer);
 }
 
 MSS_FIELDS(model::ClosureConfig) {
@@ -154,6 +163,7 @@ MSS_FIELDS(model::AircraftConfig) {
     v.field("home_base", c.home_base, kRequired);
     v.field("operator_class", c.operator_class);
     v.field("cost_per_block_hour_usd", c.cost_per_block_hour_usd, kNonNegative);
+    v.field("payer", c.payer);
 }
 
 MSS_FIELDS(model::AlternateConfig) {
@@ -211,14 +221,56 @@ MSS_FIELDS(model::ViolenceConfig) {
     v.field("recovery_days", c.recovery_days);
 }
 
+MSS_FIELDS(model::ConstructionConfig) {
+    v.field("name", c.name, kRequired);
+    v.day_or_date("day", "date", c.day, {.required = true, .min = 0});
+    v.field("lead_days", c.lead_days);
+    v.field("beds", c.beds, kRequired);
+    v.field("cost_usd", c.cost_usd, kNonNegative);
+}
+
 MSS_FIELDS(model::BaseConfig) {
     v.field("beds", c.beds);
+    v.field("construction", c.construction, {.id = "name"});
+    v.field("running_usd_per_day", c.running_usd_per_day, kNonNegative);
+    v.field("payer", c.payer);
+}
+
+MSS_FIELDS(model::PayerConfig) {
+    v.field("name", c.name, kRequired);
+    v.field("initial_usd", c.initial_usd, kNonNegative);
+}
+
+MSS_FIELDS(model::ContributionConfig) {
+    v.field("payer", c.payer, kRequired);
+    v.day_or_date("day", "date", c.day, {.required = true, .min = 0});
+    v.field("amount_usd", c.amount_usd, {.required = true, .min = 0});
+    v.field("probability", c.probability, kFraction);
+    v.field("delay_days", c.delay_days);
+    v.field("note", c.note);
+}
+
+MSS_FIELDS(model::FreezeConfig) {
+    v.field("payer", c.payer, kRequired);
+    v.day_or_date("start_day", "start", c.start_day, {.required = true, .min = 0});
+    v.day_or_date("end_day", "end", c.end_day, kRequired);
+    v.field("amount_usd", c.amount_usd, {.required = true, .min = 0});
+    v.field("note", c.note);
+}
+
+MSS_FIELDS(model::FundingConfig) {
+    v.field("payer", c.payers, {.id = "name"});
+    v.field("contribution", c.contributions, {.inline_list = true});
+    v.field("freeze", c.freezes, {.inline_list = true});
+    v.field("reserve_months", c.reserve_months, kNonNegative);
 }
 
 MSS_FIELDS(model::KpiConfig) {
     v.field("ioc_frac", c.ioc_frac, kFraction);
     v.field("foc_frac", c.foc_frac, kFraction);
     v.field("floor_frac", c.floor_frac, kFraction);
+    v.day_or_date("binding_from_day", "binding_from_date", c.binding_from_day, kNonNegative);
+    v.day_or_date("binding_to_day", "binding_to_date", c.binding_to_day, kNonNegative);
 }
 
 MSS_FIELDS(model::OutputOptions) {
@@ -237,6 +289,7 @@ MSS_FIELDS(model::ModelConfig) {
     v.field("airlift", c.airlift);
     v.field("violence", c.violence);
     v.field("base", c.base);
+    v.field("funding", c.funding);
     v.field("kpis", c.kpis);
     v.field("output", c.output);
 }

@@ -81,6 +81,12 @@ TEST_CASE("golden run: baseline, seed 20240601, replication 1", "[model][baselin
         {"medevacs", 6},
         {"attrited", 119},
         {"cost_usd", 160021061.80213386},
+        // No payers and no bed limit: nothing waits for money or beds. Most unfilled
+        // billet-days are the pipeline's (the batches' planned days, DESIGN §10).
+        {"funds_held_person_days", 0},
+        {"beds_held_person_days", 0},
+        {"lift_held_person_days", 36673},
+        {"pipeline_billet_days", 331957},
     };
     REQUIRE(golden.size() == kpi_columns().size());
     for (std::size_t i = 0; i < golden.size(); ++i) {

@@ -70,12 +70,13 @@ TEST_CASE("labels of operator classes, event kinds and KPI columns", "[model]") 
     CHECK(kinds.size() == static_cast<std::size_t>(kEventKindCount));
     CHECK(kinds.count("unknown") == 0);
     const auto& cols = kpi_columns();
-    REQUIRE(cols.size() == 20);
+    REQUIRE(cols.size() == 24);
     CHECK(std::string(cols.front().name) == "days_to_ioc");
-    CHECK(std::string(cols.back().name) == "cost_usd");
+    CHECK(std::string(cols[19].name) == "cost_usd");
+    CHECK(std::string(cols.back().name) == "pipeline_billet_days");
     RunKpis k;
     k.cost_usd = 5;
-    CHECK(k.*(cols.back().member) == 5);
+    CHECK(k.*(cols[19].member) == 5);
 }
 
 TEST_CASE("the memory observer keeps or only counts events", "[model]") {

@@ -14,9 +14,10 @@ KPIS = ["days_to_ioc", "days_to_foc", "mean_filled_frac", "mean_strength_frac",
         "shortfall_billet_days", "gap_person_days", "days_below_floor", "min_filled_frac",
         "overstay_person_days", "flights_flown", "flights_diverted", "flights_cancelled",
         "pax_in", "pax_out", "airport_closed_days", "injured", "killed", "medevacs",
-        "attrited", "cost_usd"]
+        "attrited", "cost_usd", "funds_held_person_days", "beds_held_person_days",
+        "lift_held_person_days", "pipeline_billet_days"]
 CONTINGENT_KPIS = ["days_to_foc", "mean_filled_frac", "mean_strength_frac",
-                   "overstay_person_days", "pax_in"]
+                   "overstay_person_days", "pax_in", "pipeline_days"]
 
 
 def test_root_attributes_record_provenance(baseline_file):

@@ -53,7 +53,8 @@ TEST_CASE("unknown keys are errors with the nearest valid key", "[scenario]") {
                 "t.toml:9:1: contingent.Kenya.bilets: unknown key; did you mean 'billets'?"});
     CHECK(errors(kMinimal + "[kpis]\nzzz = 1\n") ==
           Lines{"t.toml:27:1: kpis.zzz: unknown key; expected one of: ioc_frac, foc_frac, "
-                "floor_frac"});
+                "floor_frac, binding_from_day, binding_from_date, binding_to_day, "
+                "binding_to_date"});
     CHECK(errors(kMinimal + "[violence]\nenabeld = false\n") ==
           Lines{"t.toml:27:1: violence.enabeld: unknown key; did you mean 'enabled'?"});
 }
@@ -288,8 +289,8 @@ TEST_CASE("an alternate equal to its gateway is an error", "[scenario]") {
 TEST_CASE("errors on keys and tables a --set creates are located at the --set", "[scenario]") {
     CHECK(errors(kMinimal, {"foo.bar=1"}) ==
           Lines{"--set foo.bar=1: foo: unknown key; expected one of: main_gateway, scenario, "
-                "contingent, airport, aircraft, route, link, airlift, violence, base, kpis, "
-                "output"});
+                "contingent, airport, aircraft, route, link, airlift, violence, base, "
+                "funding, kpis, output"});
     CHECK(errors(kMinimal, {"kpis.x.y.z=1"})
               .at(0)
               .rfind("--set kpis.x.y.z=1: kpis.x: unknown key", 0) == 0);
