@@ -14,8 +14,9 @@ static_assert(std::endian::native == std::endian::little,
 namespace {
 
 // 3: events column by column; 4: filled and airport_closed series, the contingent KPIs of
-// model::contingent_kpi_columns() (format mss-sim/2)
-constexpr std::uint8_t kVersion = 4;
+// model::contingent_kpi_columns() (format mss-sim/2); 5: the KPIs of what binds (DESIGN §10)
+// and contingent_pipeline_days, so a journal of an older binary is refused, not misread
+constexpr std::uint8_t kVersion = 5;
 constexpr std::size_t kEventBytes = 17;  // f64 t_h, u8 kind, i16 contingent, i16 airport, i32 count
 
 template <class T>
