@@ -212,6 +212,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         std::snprintf(secs, sizeof secs, "%.1f", wall);
         out << "wrote " << out_path.string() << " in " << secs << " s\n\n";
         out << experiment::format_kpi_table(r.kpis, cfg.scenario.start_days_since_epoch);
+        out << experiment::format_binding(r.binding);
         if (r.failed > 0) {
             err << "mss run: " << r.failed
                 << " run(s) failed (status 1); first: " << r.first_failure << "\n";

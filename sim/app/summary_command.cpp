@@ -215,6 +215,8 @@ int run_summary(const SummaryOptions& options, std::ostream& out, std::ostream& 
     } else if (!sweep || options.point) {
         if (sweep) out << point_heading(info, labels, rows.front().point) << "\n";
         out << ex::format_kpi_table(rows.front().kpis, info.layout.start_days_since_epoch);
+        out << ex::format_binding(ex::point_binding(
+            by_point[static_cast<std::size_t>(rows.front().point)], runs.kpi_names));
     } else {
         out << ex::format_point_table(info.layout.factor_names, rows);
     }

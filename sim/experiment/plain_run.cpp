@@ -86,6 +86,11 @@ PlainRunResult run_to_file(const model::ModelConfig& cfg, const PlainRunOptions&
     durable_rename(temp.path(), final_path, false, options.replace);
     temp.release();
     result.kpis = model_kpi_stats(kpi_values);
+    std::vector<const std::vector<double>*> binding;
+    for (const std::string& name : binding_kpis())
+        for (std::size_t k = 0; k < model::kpi_columns().size(); ++k)
+            if (model::kpi_columns()[k].name == name) binding.push_back(&kpi_values[k]);
+    result.binding = binding_shares(binding);
     return result;
 }
 

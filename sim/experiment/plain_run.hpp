@@ -32,6 +32,7 @@ struct PlainRunResult {
     std::int64_t failed = 0;     ///< runs whose model failed (status failed)
     std::string first_failure;   ///< message of the first failure
     std::vector<KpiStats> kpis;  ///< over the ok runs, in kpi_columns() order
+    BindingShares binding;       ///< what binds, over the ok runs
 };
 
 /// Runs and writes `final_path` atomically: the file is written as a temporary beside it

@@ -198,4 +198,42 @@ Contrast paired_contrast(const KpiInfo& kpi, const std::vector<double>& p,
     return c;
 }
 
+const std::vector<std::string>& binding_kpis() {
+    static const std::vector<std::string> names = {"funds_held_person_days",
+                                                   "beds_held_person_days", "lift_held_person_days",
+                                                   "pipeline_billet_days"};
+    return names;
+}
+
+const std::vector<std::string>& binding_names() {
+    static const std::vector<std::string> names = {"funds", "beds", "lift", "pipeline"};
+    return names;
+}
+
+BindingShares binding_shares(const std::vector<const std::vector<double>*>& columns) {
+    BindingShares b;
+    const std::size_t k = binding_kpis().size();
+    b.counts.assign(k + 1, 0);
+    if (columns.size() != k) return b;
+    const std::size_t runs = columns.front()->size();
+    b.runs = static_cast<std::int64_t>(runs);
+    for (std::size_t r = 0; r < runs; ++r) {
+        std::size_t best = k;  // none
+        double largest = 0.0;
+        for (std::size_t i = 0; i < k; ++i) {
+            const double v = (*columns[i])[r];
+            if (std::isnan(v)) {
+                best = k;
+                break;
+            }
+            if (v > largest) {
+                largest = v;
+                best = i;
+            }
+        }
+        ++b.counts[best];
+    }
+    return b;
+}
+
 }  // namespace mss::experiment

@@ -75,6 +75,20 @@ struct KpiStats {
     bool conditional() const { return n < runs; }
 };
 
+/// What binds (DESIGN §10, docs/model.md "What binds"): in each run, the constraint whose KPI
+/// is the largest over the binding window; ties go to the first in binding_kpis() order, and
+/// a run whose four KPIs are all zero (or lack a value) has nothing binding.
+struct BindingShares {
+    std::int64_t runs = 0;             ///< ok runs
+    std::vector<std::int64_t> counts;  ///< runs each binds, binding_kpis() order, then "none"
+};
+/// The KPIs of what binds, in tie order: funds, beds, lift, pipeline.
+const std::vector<std::string>& binding_kpis();
+/// The constraint's name of binding_kpis()[i] for tables: "funds", "beds", "lift", "pipeline".
+const std::vector<std::string>& binding_names();
+/// Counts over runs: `columns[i]` holds binding_kpis()[i]'s value per ok run (all equally long).
+BindingShares binding_shares(const std::vector<const std::vector<double>*>& columns);
+
 /// The statistics of `kpi` over `values`, one per ok run (NaN: no value, or never reached).
 KpiStats kpi_stats(const KpiInfo& kpi, const std::vector<double>& values);
 

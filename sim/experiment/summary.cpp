@@ -242,6 +242,44 @@ std::string format_kpi_table(const std::vector<KpiStats>& rows, std::int64_t sta
     return out;
 }
 
+std::string format_binding(const BindingShares& b) {
+    if (b.counts.size() != binding_kpis().size() + 1 || b.runs == 0) return {};
+    std::vector<std::string> names = binding_names();
+    names.push_back("nothing");
+    std::vector<std::vector<std::string>> cells;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::int64_t k = b.counts[i];
+        cells.push_back({names[i], count_of(k, b.runs),
+                         num(static_cast<double>(k) / static_cast<double>(b.runs)),
+                         interval(wilson_interval(k, b.runs))});
+    }
+    std::string out =
+        "\nwhat binds: the largest of funds_held_person_days, beds_held_person_days,\n"
+        "lift_held_person_days and pipeline_billet_days over the binding window (docs/model.md)\n";
+    std::size_t w0 = 0, w1 = 0, w2 = 0;
+    for (const auto& c : cells) {
+        w0 = std::max(w0, c[0].size());
+        w1 = std::max(w1, c[1].size());
+        w2 = std::max(w2, c[2].size());
+    }
+    for (const auto& c : cells)
+        out += "  " + c[0] + std::string(w0 - c[0].size() + 2, ' ') + "binds in " +
+               std::string(w1 - c[1].size(), ' ') + c[1] +
+               " runs = " + std::string(w2 - c[2].size(), ' ') + c[2] + "  95% CI " + c[3] + "\n";
+    out += "(share of runs: 95% Wilson interval; ties go to the first listed)\n";
+    return out;
+}
+
+BindingShares point_binding(const PointRuns& runs, const std::vector<std::string>& kpi_names) {
+    std::vector<const std::vector<double>*> columns;
+    for (const std::string& name : binding_kpis()) {
+        const auto it = std::find(kpi_names.begin(), kpi_names.end(), name);
+        if (it == kpi_names.end()) return {};
+        columns.push_back(&runs.values[static_cast<std::size_t>(it - kpi_names.begin())]);
+    }
+    return binding_shares(columns);
+}
+
 std::string format_point_table(const std::vector<std::string>& factor_names,
                                const std::vector<PointRow>& rows) {
     TextTable t(1 + factor_names.size());

@@ -48,6 +48,13 @@ std::string factor_cell(const std::string& text, double value);
 /// 1970-01-01); a footer explains the marks used.
 std::string format_kpi_table(const std::vector<KpiStats>& rows, std::int64_t start_day);
 
+/// What binds: one line per constraint with the share of runs it binds and its Wilson 95%
+/// interval, and the runs where nothing does.
+std::string format_binding(const BindingShares& b);
+/// binding_shares over a point's ok runs, whose values follow `kpi_names`; empty counts when
+/// the file lacks one of binding_kpis().
+BindingShares point_binding(const PointRuns& runs, const std::vector<std::string>& kpi_names);
+
 /// A design point's row: its factor values and KPI statistics.
 struct PointRow {
     std::int64_t point = 0;

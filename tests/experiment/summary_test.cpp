@@ -153,3 +153,36 @@ TEST_CASE("contrast CSV: reached columns only for first-day KPIs", "[summary]") 
     CHECK(lines[2].rfind("1,0,cost_usd,USD,2,550,", 0) == 0);
     CHECK(lines[2].substr(lines[2].size() - 4) == ",,,,");
 }
+
+TEST_CASE("what binds: the largest of the four KPIs, ties to the first, zeros bind nothing",
+          "[summary][binding]") {
+    // Five runs: pipeline largest; lift and funds tied (funds listed first); all zero; beds
+    // largest; a run without a value (nothing).
+    const std::vector<double> funds{0, 7, 0, 1, 0}, beds{0, 0, 0, 9, kNaN}, lift{3, 7, 0, 2, 5},
+        pipeline{10, 1, 0, 0, 5};
+    const ex::BindingShares b = ex::binding_shares({&funds, &beds, &lift, &pipeline});
+    CHECK(b.runs == 5);
+    CHECK(b.counts == std::vector<std::int64_t>{1, 1, 0, 1, 2});
+
+    mss::output::RunsTable t;
+    t.kpi_names = {"cost_usd"};
+    for (const std::string& name : ex::binding_kpis())
+        t.kpi_names.push_back(name);
+    t.kpis = {{1, 2, 3, 4, 5}, funds, beds, lift, pipeline};
+    for (std::int64_t r = 0; r < 5; ++r) {
+        t.run.push_back(r);
+        t.point.push_back(0);
+        t.replication.push_back(r);
+        t.seed.push_back(1);
+        t.status.push_back(0);
+    }
+    const auto by_point = ex::ok_runs_by_point(t, 1);
+    CHECK(ex::point_binding(by_point[0], t.kpi_names).counts == b.counts);
+    const auto lines = lines_of(ex::format_binding(b));
+    REQUIRE(lines.size() == 9);
+    CHECK(lines[3] == "  funds     binds in 1/5 runs = 0.2  95% CI [0.03622, 0.6245]");
+    CHECK(lines[7] == "  nothing   binds in 2/5 runs = 0.4  95% CI [0.1176, 0.7693]");
+    // A file without these KPIs (written before them) prints nothing.
+    CHECK(ex::point_binding(by_point[0], {"cost_usd"}).counts.empty());
+    CHECK(ex::format_binding(ex::point_binding(by_point[0], {"cost_usd"})).empty());
+}
