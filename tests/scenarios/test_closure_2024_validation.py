@@ -1,0 +1,78 @@
+"""Validation of scenarios/closure-2024.toml (docs/model.md "Validation: closure-2024"): runs
+the scenario as shipped (its seed and 200 replications, about a second) with the built `mss`
+($MSS_BIN, default build/release/sim/app/mss) and checks, with tools/validate_closure_2024.py:
+
+- every dated headcount of FACTS §1 and §4 lies in the simulated 90% band (P5-P95 of the
+  `strength` series on that date), except the rows docs/model.md lists as misses, each with
+  its cause; those must stay within 5% of the band;
+- what binds in most runs is what the facts say held the mission back, pledges or money
+  (pipeline_billet_days or funds_held_person_days the largest), never lift.
+"""
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import validate_closure_2024 as v  # noqa: E402
+
+# (date compared, total or Kenya): the misses docs/model.md explains.
+KNOWN_MISSES = {
+    ("2024-09-30", "total"): "Kenya's own 410 against two flights of 200 (FACTS §3 note)",
+    ("2024-09-30", "Kenya"): "Kenya's own 410 against two flights of 200 (FACTS §3 note)",
+    ("2025-01-18", "Kenya"): "the third flight also carries the replacements of 2024's losses",
+    ("2025-08-29", "total"): "the model refills every loss",
+    ("2025-09-30", "total"): "the model refills every loss (~970 against ~1,000 the same day)",
+    ("2025-10-01", "Kenya"): "the model refills every loss",
+    ("2025-12-15", "total"): "the model refills every loss",
+    ("2026-01-15", "total"): "the model refills every loss",
+    ("2026-02-07", "total"): "the model refills every loss",
+    ("2026-02-07", "Kenya"): "the model refills every loss",
+}
+
+
+def mss_bin() -> pathlib.Path:
+    p = pathlib.Path(os.environ.get("MSS_BIN", ROOT / "build/release/sim/app/mss"))
+    if not p.is_file():
+        pytest.fail(f"mss binary not found at {p}: build it first (make build) or set MSS_BIN")
+    return p
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("closure") / "closure-2024.h5"
+    subprocess.run([str(mss_bin()), "run", "scenarios/closure-2024.toml", "-o", str(out),
+                    "-j", "2", "--quiet"], cwd=ROOT, check=True, capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize("which", ["total", "Kenya"])
+def test_reported_headcounts_lie_in_the_band(results, which):
+    rows = v.compare(results, None if which == "total" else "Kenya")
+    assert len(rows) >= 7
+    bad = []
+    for row, p5, p50, p95, ok, dist in rows:
+        key = (row[0], which)
+        if ok:
+            continue
+        if key in KNOWN_MISSES and dist <= 0.05:
+            continue
+        bad.append(f"{which} {row[0]}: FACTS {row[1]}, simulated P5-P95 {p5:.0f}-{p95:.0f} "
+                   f"(median {p50:.0f}), {dist:.1%} out")
+    assert not bad, "\n".join(bad)
+
+
+def test_pledges_or_money_bind_not_lift(results):
+    shares, n = v.binding_shares(results)
+    assert n == 200
+    assert shares["pipeline"] + shares["funds"] > 0.5
+    assert shares["lift"] < 0.05
+
+
+def test_the_table_prints(results):
+    text = v.markdown(results)
+    assert "| 2025-01-18 | ~800 |" in text
+    assert "**What binds** (200 runs)" in text
