@@ -80,8 +80,11 @@ struct ContingentConfig {
     RotationPolicy rotation;
     double attrition_per_person_day = 0.0;  ///< non-combat losses (resignation, accident)
     std::optional<double> drawdown_day;     ///< after it: no relief, leave at tour end
-    double per_diem_usd = 70.0;             ///< per person-day in theatre
-    double allowance_usd_per_month = 0.0;   ///< per person-month in theatre (30.4375 days)
+    /// A billet whose incumbent is killed, attrited or evacuated gets a relief (false: it stays
+    /// empty; rotations still relieve those whose tours end).
+    bool replace_losses = true;
+    double per_diem_usd = 70.0;            ///< per person-day in theatre
+    double allowance_usd_per_month = 0.0;  ///< per person-month in theatre (30.4375 days)
     std::string payer;  ///< who pays its costs (funding.payer name); empty: the first payer
 };
 

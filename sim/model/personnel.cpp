@@ -106,8 +106,11 @@ void Personnel::pipeline_done(ContingentId c) {
 // ---- the release rule (funds) ------------------------------------------------------------------
 
 bool Personnel::hold(ContingentId c, std::int32_t batch, std::int32_t person, std::int64_t count) {
-    if (!funds_.enabled() || funds_.affordable(c, count, sim_.now())) return false;
-    held_[funds_.payer_of(c).index()].push_back(Held{c, batch, person, count, sim_.now()});
+    if (!funds_.enabled()) return false;
+    // First held, first released: nothing overtakes what already waits for the same payer.
+    const std::size_t p = funds_.payer_of(c).index();
+    if (held_front_[p] == held_[p].size() && funds_.affordable(c, count, sim_.now())) return false;
+    held_[p].push_back(Held{c, batch, person, count, sim_.now()});
     contingents_[c].held += count;
     log_.record(EventKind::held_for_funds, c, contingents_[c].origin, count);
     return true;
@@ -125,7 +128,8 @@ void Personnel::release_held() {
         std::vector<Held>& q = held_[p];
         std::size_t& front = held_front_[p];
         while (front < q.size() &&
-               funds_.affordable(q[front].contingent, q[front].count, sim_.now())) {
+               (q[front].count == 0 ||  // stood down meanwhile: nobody to release
+                funds_.affordable(q[front].contingent, q[front].count, sim_.now()))) {
             const Held h = q[front++];
             contingents_[h.contingent].held -= h.count;
             funds_.add_held_hours(PayerId(static_cast<std::int32_t>(p)),
@@ -424,7 +428,7 @@ void Personnel::wound(std::int32_t id, bool medevac, double recovery_h) {
     p.leaving = true;
     p.wait_since_h = sim_.now();
     const AirportId from = origin(p);
-    release_billet(id, true);  // adds a relief: `p` may dangle from here on
+    release_billet(id, config(contingent_of(p)).replace_losses);  // `p` may dangle from here on
     queues_.join_outbound(id, from, gateway_);
 }
 
@@ -440,7 +444,7 @@ void Personnel::kill(std::int32_t id) {
     end_time_in_theatre(p);
     roster_.set_state(id, PersonState::killed);
     totals_.killed += 1;
-    release_billet(id, true);
+    release_billet(id, config(contingent_of(p)).replace_losses);
     base_.bed_freed();
 }
 
@@ -451,7 +455,7 @@ void Personnel::attrite(std::int32_t id) {
     roster_.set_state(id, PersonState::attrited);
     totals_.attrited += 1;
     log_.record(EventKind::attrited, contingent_of(p), AirportId(), 1);
-    release_billet(id, true);
+    release_billet(id, config(contingent_of(p)).replace_losses);
     base_.bed_freed();
 }
 

@@ -220,12 +220,19 @@ void warn_about(const model::ModelConfig& c, Diagnostics& diags, const Locations
                                std::to_string(k.billets) + ")");
             if (first_short.empty()) first_short = join_path("contingent", k.name) + ".generation";
         }
-        if (k.pledge.probability > 0) reachable += fill;
-        if (k.pledge.probability >= 1) {
+        // The chance the contingent deploys: its pledge, or the product of its pipeline's
+        // stages.
+        double deploys = k.pledge.probability;
+        if (!k.pipeline.empty()) {
+            deploys = 1.0;
+            for (const auto& st : k.pipeline)
+                deploys *= st.probability;
+        }
+        if (deploys > 0) reachable += fill;
+        if (deploys >= 1) {
             certain += fill;
         } else {
-            uncertain.push_back(k.name + " (probability " + format_double(k.pledge.probability) +
-                                ")");
+            uncertain.push_back(k.name + " (probability " + format_double(deploys) + ")");
         }
     }
     // The first ten of `names`, then how many more (a warning stays one readable line).

@@ -136,6 +136,7 @@ MSS_FIELDS(model::ContingentConfig) {
     v.field("rotation", c.rotation);
     v.field("attrition_per_person_day", c.attrition_per_person_day);
     v.day_or_date("drawdown_day", "drawdown_date", c.drawdown_day, kNonNegative);
+    v.field("replace_losses", c.replace_losses);
     v.field("per_diem_usd", c.per_diem_usd, kNonNegative);
     v.field("allowance_usd_per_month", c.allowance_usd_per_month, kNonNegative);
     v.field("payer", c.payer);

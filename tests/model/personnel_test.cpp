@@ -184,6 +184,22 @@ TEST_CASE("attrition removes an officer from theatre at once and requests the bi
     }
 }
 
+TEST_CASE("with replace_losses off, a loss leaves its billet empty", "[model][personnel]") {
+    // As above, but the contingent does not replace losses: no relief is requested, and the
+    // billets of the attrited stay empty to the horizon (the others' tours outlast it).
+    ModelConfig m = small(100);
+    m.scenario.horizon_days = 30;
+    m.contingents[0].attrition_per_person_day = 0.02;
+    m.contingents[0].replace_losses = false;
+    Run r;
+    run(m, r);
+    const auto attrited = r.obs.events_of(EventKind::attrited);
+    REQUIRE(attrited.size() > 10);
+    CHECK(r.obs.events_of(EventKind::relief_requested).empty());
+    CHECK(r.mission->roster().generated(0) == 100);
+    CHECK(r.obs.days.back().filled[0] == 100 - static_cast<double>(attrited.size()));
+}
+
 TEST_CASE("attrition strikes each officer in theatre at the stated rate", "[model][personnel]") {
     // 100 land at 10 h and are never relieved (drawn down before they land). The rate follows
     // the headcount at every loss and at the daily re-evaluation, the first after they land
