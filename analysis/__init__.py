@@ -13,6 +13,9 @@ Command line: `/usr/bin/python3 -m analysis {report,compare,summary,plot} ...`; 
 docs/analysis.md.
 """
 
+#: The package's version (also in analysis/pyproject.toml).
+__version__ = "2.0.0"
+
 
 def __getattr__(name):
     # Imported on first use only: the statistics pull in scipy, the results h5py and pandas

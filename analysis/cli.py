@@ -12,15 +12,19 @@ from pathlib import Path
 
 EXAMPLES = """\
 examples:
-  /usr/bin/python3 -m analysis report runs/baseline.h5 -o report/
-  /usr/bin/python3 -m analysis report runs/fleet-vs-tour.h5 -o sweep-report/ --sweep
-  /usr/bin/python3 -m analysis compare runs/a.h5 runs/b.h5 -o compare/
+  /usr/bin/python3 -m analysis report runs/baseline.h5 -o report/          # open report/report.html
+  /usr/bin/python3 -m analysis report runs/fleet-vs-tour.h5 -o sweep-report/ --force --png
+  /usr/bin/python3 -m analysis compare runs/calm.h5 runs/baseline.h5 -o compare/
   /usr/bin/python3 -m analysis summary runs/baseline.h5 --csv
   /usr/bin/python3 -m analysis summary runs/fleet-vs-tour.h5 --vs 0 --kpi days_to_foc,cost_usd
-  /usr/bin/python3 -m analysis plot strength runs/baseline.h5 -o strength.png --total-only
+  /usr/bin/python3 -m analysis plot filled runs/baseline.h5 -o filled.png
 """
 
-PLOTS = ("strength", "airport", "kpis", "sweep", "sensitivity")
+#: The figures `plot` draws: those of a plain run (or one design point), then a sweep's.
+PLOTS = ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines", "kpis",
+         "points_filled", "points_reach", "contrasts", "grid", "response", "effects", "cost",
+         "points_closures")
+SWEEP_PLOTS = PLOTS[8:]
 
 #: The KPIs of the readable sweep table and contrasts without --kpi (docs/statistics.md), and
 #: of the contrast table of a sweep report.
@@ -40,31 +44,42 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
                            parser_class=_Parser)
 
-    r = sub.add_parser("report", help="PNG plots and report.md for one results file",
-                       description="Writes strength.png, airport.png, kpis.png, kpis.csv and "
-                       "report.md into DIR; for a sweep also sweep_<kpi>.png, sensitivity.png, "
-                       "sensitivity.csv, kpis_by_point.csv and contrasts.csv.")
+    r = sub.add_parser("report", help="one self-contained HTML report of a results file",
+                       description="Writes DIR/report.html (figures, tables, the resolved "
+                       "scenario and provenance in one page that opens from disk: plotly.js is "
+                       "embedded, nothing is fetched) and the CSV tables kpis.csv (for a sweep "
+                       "also kpis_by_point.csv, contrasts.csv, sensitivity.csv); with --png "
+                       "every figure as NAME.png for slides. A directory that holds a report "
+                       "is not overwritten without --force.")
     r.add_argument("file", help="results file (mss run / mss sweep / mss merge output)")
     r.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
+    r.add_argument("--force", action="store_true",
+                   help="replace the report an existing DIR holds")
+    r.add_argument("--png", action="store_true",
+                   help="also write every figure as a PNG (matplotlib)")
     g = r.add_mutually_exclusive_group()
     g.add_argument("--sweep", dest="sweep", action="store_const", const="yes", default="auto",
-                   help="require the sweep plots (exit 2 if the file is a plain run); by "
+                   help="require the sweep sections (exit 2 if the file is a plain run); by "
                    "default they are drawn when the file is a sweep")
     g.add_argument("--no-sweep", dest="sweep", action="store_const", const="no",
-                   help="skip the sweep plots")
+                   help="no sweep sections (a sweep then needs --point)")
     r.add_argument("--point", type=int, metavar="P",
-                   help="restrict the time plots and KPI tables to design point P")
+                   help="report design point P of a sweep as a plain run")
 
-    c = sub.add_parser("compare", help="paired KPI differences B - A, run by run",
+    c = sub.add_parser("compare", help="B against A, run by run: strength, differences, KPIs",
                        description="Matches the runs of A and B by (point, replication) and "
                        "prints, per design point, the mean paired difference B - A of each KPI "
                        "over the pairs of ok runs where both have a value, with its paired 95% "
                        "CI (for a first-day KPI also the difference in the share reaching it; "
-                       "docs/statistics.md); with -o also writes compare.md, compare.csv and "
-                       "compare.png.")
+                       "docs/statistics.md); with -o also writes compare.html (the two "
+                       "filled-billets curves overlaid, the paired difference over time with "
+                       "its band, the KPI difference table) and compare.csv.")
     c.add_argument("a", metavar="A.h5")
     c.add_argument("b", metavar="B.h5")
     c.add_argument("-o", "--out", metavar="DIR", help="output directory for files")
+    c.add_argument("--force", action="store_true",
+                   help="replace the comparison an existing DIR holds")
+    c.add_argument("--png", action="store_true", help="also write the figures as PNGs")
     c.add_argument("--csv", action="store_true", help="print CSV instead of a table")
 
     s = sub.add_parser("summary", help="the statistics of `mss summary` (docs/statistics.md)",
@@ -89,16 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--vs", type=int, metavar="R",
                    help="paired contrasts of each design point (or P) against point R")
 
-    pl = sub.add_parser("plot", help="one figure as a PNG",
-                        description="Draws one figure of the report: " + ", ".join(PLOTS) +
-                        ". `sweep` needs --kpi; `sweep` and `sensitivity` need a sweep file.")
-    pl.add_argument("kind", choices=PLOTS)
+    pl = sub.add_parser("plot", help="one figure of the report as a PNG (matplotlib)",
+                        description="Draws one figure of the report with matplotlib: "
+                        + ", ".join(PLOTS) + ". The last " + str(len(SWEEP_PLOTS)) +
+                        " need a sweep file. The format follows the suffix of -o (.png, "
+                        ".svg, .pdf; PNG without one).")
+    pl.add_argument("kind", choices=PLOTS, metavar="FIGURE",
+                    help="one of: " + ", ".join(PLOTS))
     pl.add_argument("file")
     pl.add_argument("-o", "--out", required=True, metavar="PNG")
-    pl.add_argument("--kpi", help="the KPI of a `sweep` plot")
-    pl.add_argument("--point", type=int, metavar="P", help="only design point P")
-    pl.add_argument("--total-only", action="store_true",
-                    help="strength: the total panel only (the README image)")
+    pl.add_argument("--point", type=int, metavar="P",
+                    help="design point P of a sweep (the plain-run figures)")
     return p
 
 
@@ -272,25 +288,34 @@ def run(argv: list[str] | None = None) -> int:
     from analysis import plots, report, stats
 
     if args.command == "report":
+        from analysis.report import check_outdir
+        check_outdir(args.out, args.force)   # before reading anything
         with load(args.file) as res:
-            files = report.write_report(res, args.out, sweep=args.sweep, point=args.point)
-        print(f"wrote {len(files)} files to {args.out}; open {Path(args.out) / 'report.md'}")
+            files = report.write_report(res, args.out, sweep=args.sweep, point=args.point,
+                                        force=args.force, png=args.png)
+        print(f"wrote {len(files)} files to {args.out}; open {Path(args.out) / 'report.html'}")
         return 0
     if args.command == "compare":
+        if args.out is not None:
+            from analysis.report import COMPARE_FILES, check_outdir
+            check_outdir(args.out, args.force, COMPARE_FILES[:2], "comparison")
         with load(args.a) as a, load(args.b) as b:
-            pairs, table, files = report.write_compare(a, b, args.out)
+            pairs, table, files = report.write_compare(a, b, args.out, force=args.force,
+                                                       png=args.png)
             if args.csv:
                 sys.stdout.write(stats.csv_text(table))
             else:
                 print(f"B - A, runs matched by (point, replication): B = {args.b}, A = {args.a}")
-                for title, rows in report.compare_blocks(a, pairs, table):
+                for title, rows in report.compare_blocks(a, pairs, table,
+                                                         code=lambda k, s: k + s):
                     print(title)
                     sys.stdout.write(_align([report.COMPARE_HEADER] + rows, 2))
                 print("pairs: pairs with both values / pairs of ok runs; A, B: means over "
                       "those pairs; B − A: mean paired difference [paired 95% CI]; "
                       "* the interval excludes 0")
         if files:
-            print(f"wrote {len(files)} files to {args.out}", file=sys.stderr)
+            print(f"wrote {len(files)} files to {args.out}; open "
+                  f"{Path(args.out) / 'compare.html'}", file=sys.stderr)
         return 0
     if args.command == "summary":
         with load(args.file) as res:
@@ -299,29 +324,15 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "plot":
         with load(args.file) as res:
-            mask = res.runs_of_point(args.point) if args.point is not None else None
-            if args.kind in ("sweep", "sensitivity") and not res.is_sweep:
+            if args.kind in SWEEP_PLOTS and not res.is_sweep:
                 raise InputError(f"{res.path}: `plot {args.kind}` needs a sweep file, and this "
                                  "is a plain run (no sweep text in /scenario, no factor "
-                                 "columns in /points)")
-            if args.kind == "strength":
-                fig = plots.strength_figure(res, mask, total_only=args.total_only)
-            elif args.kind == "airport":
-                fig = plots.airport_figure(res, mask)
-            elif args.kind == "kpis":
-                fig = plots.kpi_figure(res, mask)
-            elif args.kind == "sweep":
-                if not args.kpi:
-                    raise InputError("`plot sweep` needs --kpi NAME (one of: "
-                                     + ", ".join(res.kpi_names) + ")")
-                if args.kpi not in res.kpi_names:
-                    raise InputError(f"unknown KPI {args.kpi!r} (one of: "
-                                     + ", ".join(res.kpi_names) + ")")
-                fig = plots.sweep_figure(res, args.kpi, mask)
-            else:
-                fig = plots.sensitivity_figure(
-                    res, [stats.sensitivity(res, k, mask) for k in res.kpi_names])
-            path = plots.save(fig, args.out)
+                                 "variables over /design_point)")
+            fig = report.figure(res, args.kind, args.point)
+            if fig is None:
+                raise InputError(f"{res.path}: the figure `{args.kind}` has nothing to draw "
+                                 "for this file (see the report for why)")
+            path = plots.save(plots.render(fig), args.out)
         print(f"wrote {path}")
         return 0
     raise AssertionError(args.command)

@@ -1,37 +1,231 @@
-"""The `report` and `compare` outputs: PNG figures, CSV tables and a Markdown summary.
+"""The `report` and `compare` outputs: one self-contained HTML page (Jinja2, plotly.js from
+Debian's python3-plotly embedded once), the CSV tables of the statistics contract, and with
+`--png` the figures as PNGs (matplotlib).
 
-File names in the output directory are fixed (docs/analysis.md lists them) so that scripts
-and tests can find them.
+File names in the output directory are fixed (docs/analysis.md lists them) so that scripts and
+tests can find them. An output directory that holds a report is not overwritten without
+`force`; every file is written into a hidden directory beside it and moved in at the end, so
+a failure or an interrupt leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import math
 import os
-import re
+import platform
 import shutil
+import sys
 import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup, escape
 
-from analysis import plots, stats
+from analysis import stats
 from analysis.results import InputError, iso_today, same_file
-
-
-def _md_table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
-    align = align or ("l" + "r" * (len(header) - 1))
-    sep = ["---:" if a == "r" else "---" for a in align]
-    out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(out) + "\n"
-
 
 #: The statistics columns of the report's KPI tables (docs/statistics.md "Per KPI").
 STAT_HEADER = ["n/runs", "reached [95% CI]", "mean [95% CI]", "sd", "P10", "P50", "P90", "min",
                "max"]
+#: Names of the figures (their PNG is NAME.png with --png).
+FIGURE_IDS = ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines",
+              "kpis", "points_filled", "points_reach", "contrasts", "grid", "response",
+              "effects", "cost", "points_closures", "compare_filled", "compare_diff",
+              "compare_reach")
+#: Files a report or comparison may write, and those of earlier versions of the package: an
+#: existing directory holding any of the first two is "a report"; --force replaces them all.
+REPORT_FILES = ("report.html", "report.md", "kpis.csv", "kpis_by_point.csv", "contrasts.csv",
+                "sensitivity.csv", "strength.png", "airport.png", "kpis.png", "sensitivity.png")
+COMPARE_FILES = ("compare.html", "compare.md", "compare.csv", "compare.png")
+#: The largest report.html we write (the issue's budget).
+MAX_HTML_BYTES = 12_000_000
 
+
+# ------------------------------------------------------------------------------------------
+# Page model
+
+@dataclass
+class Row:
+    cells: list
+    cls: str = ""
+    key: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    blocks: list = field(default_factory=list)
+
+    def html(self, text) -> None:
+        self.blocks.append({"kind": "html", "html": Markup(text)})
+
+    def para(self, text) -> None:
+        self.blocks.append({"kind": "html", "html": Markup("<p>") + Markup(text) +
+                            Markup("</p>")})
+
+    def figure(self, fig, caption="") -> None:
+        if fig is None:
+            return
+        self.blocks.append({"kind": "figure", "id": fig.id, "height": fig.height,
+                            "title": fig.title, "caption": Markup(caption or fig.caption),
+                            "fig": fig})
+
+    def table(self, header, rows, align=None, title="", note="", id="") -> None:
+        align = align or ("l" + "r" * (len(header) - 1))
+        rows = [r if isinstance(r, Row) else Row(list(r)) for r in rows]
+        self.blocks.append({"kind": "table", "header": header, "rows": rows, "align": align,
+                            "title": title, "note": Markup(note), "id": id})
+
+    def pre(self, title, text, open=False) -> None:
+        self.blocks.append({"kind": "pre", "title": title, "text": text, "open": open})
+
+    def figures(self):
+        return [b["fig"] for b in self.blocks if b["kind"] == "figure"]
+
+
+@lru_cache(maxsize=1)
+def _template():
+    import jinja2
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
+        autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=False,
+        undefined=jinja2.StrictUndefined)
+    return env.get_template("report.html.j2")
+
+
+def render_page(title: str, subtitle: list, sections: list[Section]) -> str:
+    """The HTML page: sections in order, every figure's JSON and plotly.js embedded once."""
+    from analysis import web
+    figs = [f for s in sections for f in s.figures()]
+    ids = [f.id for f in figs]
+    if len(set(ids)) != len(ids):
+        raise AssertionError(f"figure ids repeat: {ids}")
+    figures = "{" + ",".join(f'"{f.id}":{web.figure_json(f)}' for f in figs) + "}"
+    import json
+    return _template().render(
+        title=title, subtitle=subtitle, sections=sections, generator=_generator(),
+        plotly_js=Markup(web.plotly_js()), config=Markup(json.dumps(web.CONFIG)),
+        figures=Markup(figures))
+
+
+def _generator() -> str:
+    from analysis import __version__
+    return __version__
+
+
+# ------------------------------------------------------------------------------------------
+# Output directory
+
+def check_outdir(outdir: str | Path, force: bool, owned=REPORT_FILES[:2], what="report") -> None:
+    """InputError when `outdir` is a file, or holds a report (one of `owned`) and `force`
+    is not set."""
+    out = Path(outdir)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise InputError(f"{out}: exists and is not a directory (-o names an output "
+                         "directory)")
+    if os.path.isdir(out) and not force:
+        held = [n for n in owned if os.path.exists(out / n)]
+        if held:
+            raise InputError(f"{out}: holds a {what} already ({held[0]}); add --force to "
+                             "replace it")
+
+
+def _owned(name: str, owned: tuple) -> bool:
+    if name in owned:
+        return True
+    stem, suffix = os.path.splitext(name)
+    return suffix == ".png" and (stem in FIGURE_IDS or stem.startswith("sweep_"))
+
+
+@contextlib.contextmanager
+def staged(outdir: str | Path, inputs=(), force: bool = False, owned=REPORT_FILES,
+           what="report"):
+    """Yields a new hidden directory beside `outdir` to write the output files into. When
+    the block succeeds they are moved into `outdir` (created if needed; with `force`, the
+    files of an earlier report there are removed first), the HTML page last; when it fails
+    or is interrupted they are deleted, with the directories made for them. So `outdir`
+    never receives a partial set of files, and no file of `inputs` is overwritten."""
+    out = Path(outdir)
+    check_outdir(out, force, owned[:2], what)
+    made = [d for d in out.absolute().parents if not os.path.exists(d)]  # innermost first
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as e:
+        _remove_empty(made)
+        raise InputError(f"{out}: cannot create the output directory: "
+                         f"{e.strerror or e}") from e
+    try:
+        yield tmp
+        files = sorted(tmp.iterdir(), key=lambda f: f.suffix == ".html")
+        try:
+            if os.path.isdir(out):
+                for f in out.iterdir():
+                    if any(same_file(f, i) for i in inputs):
+                        raise InputError(f"{f}: is an input file; choose another output "
+                                         "directory")
+            for f in files:
+                dst = out / f.name
+                if any(same_file(dst, i) for i in inputs):
+                    raise InputError(f"{dst}: is an input file; choose another output "
+                                     "directory")
+            if not os.path.exists(out):
+                umask = os.umask(0)
+                os.umask(umask)
+                tmp.chmod(0o777 & ~umask)   # mkdtemp makes it private
+                os.rename(tmp, out)
+            else:
+                check_outdir(out, force, owned[:2], what)   # a report may have appeared
+                if force:
+                    for f in out.iterdir():
+                        if f.is_file() and _owned(f.name, owned):
+                            f.unlink()
+                for f in files:
+                    os.replace(f, out / f.name)
+        except OSError as e:
+            raise InputError(f"{out}: cannot write the output: {e.strerror or e}") from e
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(made)
+        raise
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _remove_empty(dirs) -> None:
+    """Removes the directories of `dirs` (innermost first) that are empty."""
+    for d in dirs:
+        with contextlib.suppress(OSError):
+            d.rmdir()
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _write_html(path: Path, html: str) -> Path:
+    size = len(html.encode("utf-8"))
+    if size > MAX_HTML_BYTES:
+        raise InputError(f"{path.name}: the page would be {size / 1e6:.1f} MB, over the "
+                         f"{MAX_HTML_BYTES / 1e6:.0f} MB a report may take (report one design "
+                         "point with --point)")
+    return _write_text(path, html)
+
+
+def _write_pngs(figs, out: Path, written: list) -> None:
+    from analysis import plots
+    for fig in figs:
+        written.append(plots.save(plots.render(fig), out / f"{fig.id}.png"))
+
+
+# ------------------------------------------------------------------------------------------
+# Tables of the statistics contract
 
 def _stat_rows(row: dict, start: str, reached: bool) -> list[list[str]]:
     """The statistics cells of one `stats.summary_table` row (STAT_HEADER, without the
@@ -52,277 +246,84 @@ def _stat_rows(row: dict, start: str, reached: bool) -> list[list[str]]:
     return rows
 
 
-def kpi_md_table(table: pd.DataFrame, start: str) -> str:
-    """The per-KPI table of one design point (rows of `stats.summary_table`) in Markdown: a
-    row per KPI, and a `date` row under each first-day KPI."""
+def kpi_cell(res, kpi: str) -> Markup:
+    """A KPI in a table: its long name in words, then its variable name."""
+    from analysis.planner import kpi_label
+    return Markup('<span class="long">{}</span><code>{}</code>').format(kpi_label(res, kpi), kpi)
+
+
+def kpi_table(sec: Section, res, table: pd.DataFrame, start: str, title="", id="") -> None:
+    """The per-KPI table of one design point (rows of `stats.summary_table`): a row per KPI,
+    and a `date` row under each first-day KPI."""
     recs = table.to_dict("records")
     reached = any(stats.kpi_meta(r["kpi"]).first_day for r in recs)
     header = ["KPI", "unit"] + [h for h in STAT_HEADER if reached or not h.startswith("reached")]
     rows = []
     for r in recs:
         first, *dates = _stat_rows(r, start, reached)
-        rows.append([f"`{r['kpi']}`", r["unit"]] + first)
-        rows += [["date", ""] + d for d in dates]
-    return _md_table(header, rows, "ll" + "r" * (len(header) - 2))
+        rows.append(Row([kpi_cell(res, r["kpi"]), r["unit"]] + first, key=r["kpi"]))
+        rows += [Row(["date", ""] + d, cls="date") for d in dates]
+    sec.table(header, rows, "ll" + "r" * (len(header) - 2), title=title, id=id)
 
 
-def kpi_by_point_md_tables(res, table: pd.DataFrame, start: str) -> str:
-    """The statistics of several design points (rows of `stats.summary_table`) in Markdown:
-    a table per KPI with a row per design point (its factor values after `point`)."""
-    blocks = []
+def kpi_by_point_tables(sec: Section, res, table: pd.DataFrame, start: str) -> None:
+    """The statistics of several design points: a table per KPI with a row per design point
+    (its factor values after `point`)."""
+    from analysis.sweep import factor_label
     for kpi, sub in table.groupby("kpi", sort=False):
         recs = sub.to_dict("records")
         reached = stats.kpi_meta(kpi).first_day
-        header = (["point"] + [f"`{f}`" for f in res.factors]
+        header = (["point"] + [factor_label(f) for f in res.factors]
                   + [h for h in STAT_HEADER if reached or not h.startswith("reached")])
         rows = []
         for r in recs:
             first, *dates = _stat_rows(r, start, reached)
-            lead = [str(r["point"])] + stats.factor_text(res, r["point"])
-            rows.append(lead + first)
-            rows += [["date"] + [""] * len(res.factors) + d for d in dates]
+            rows.append(Row([str(r["point"])] + stats.factor_text(res, r["point"]) + first,
+                            key=str(r["point"])))
+            rows += [Row(["date"] + [""] * len(res.factors) + d, cls="date") for d in dates]
         unit = recs[0]["unit"]
-        blocks.append(f"#### `{kpi}`" + (f" ({unit})" if unit else "") + "\n\n"
-                      + _md_table(header, rows, "l" * (1 + len(res.factors))
-                                  + "r" * (len(header) - 1 - len(res.factors))))
-    return "\n".join(blocks)
+        from analysis.planner import kpi_label
+        sec.table(header, rows, "l" * (1 + len(res.factors))
+                  + "r" * (len(header) - 1 - len(res.factors)),
+                  title=Markup("{} <code>{}</code>{}").format(
+                      kpi_label(res, kpi), kpi, f" ({unit})" if unit else ""),
+                  id=f"kpi-{kpi}")
 
 
 KPI_NOTES = (
-    "Each design point's statistics are over its ok runs (failed runs are left out; "
-    "`runs` counts the ok ones), by the rules of docs/statistics.md, the same numbers as "
-    "`mss summary`: n/runs (runs with a value / ok runs), the mean and its 95% confidence "
-    "interval (Student t, clipped to the KPI's possible range), the sample sd, the 10th, "
-    "50th and 90th percentiles (numpy's linear definition), min and max. A KPI that some "
-    "runs never reach (`days_to_ioc`, `days_to_foc`) first gives the share of runs reaching "
-    "it with its 95% Wilson interval; its mean, CI and sd are over the runs that reached it "
-    "(`if reached`), and its percentiles, min and max count a run that never reached it as "
-    "beyond the horizon (`never`); its `date` row shows the same statistics as calendar "
-    "dates (start + day). `*` marks a mean over fewer runs than the ok runs (a KPI without a "
-    "value in some runs, e.g. the gap after an FOC some runs never reach). `-`: no value.")
+    "Statistics over the ok runs of each design point (failed runs are left out; "
+    "<code>runs</code> counts the ok ones), by the rules of docs/statistics.md, the same "
+    "numbers as <code>mss summary</code>: n/runs (runs with a value / ok runs), the mean and "
+    "its 95% confidence interval (Student t, clipped to the KPI's possible range), the sample "
+    "sd, the 10th, 50th and 90th percentiles (numpy's linear definition), min and max. A KPI "
+    "that some runs never reach (<code>days_to_ioc</code>, <code>days_to_foc</code>) first "
+    "gives the share of runs reaching it with its 95% Wilson interval; its mean, CI and sd are "
+    "over the runs that reached it (<i>if reached</i>), and its percentiles, min and max count "
+    "a run that never reached it as beyond the horizon (<i>never</i>); its <i>date</i> row "
+    "shows the same statistics as calendar dates (start + day). <code>*</code> marks a mean "
+    "over fewer runs than the ok runs (no value in some runs, e.g. the gap after an FOC some "
+    "runs never reach). <code>-</code>: no value.")
 
 
-def _join(blocks: list[str]) -> str:
-    """Markdown blocks (headings, paragraphs, tables, images) separated by blank lines."""
-    return "\n\n".join(b.strip("\n") for b in blocks if b.strip()) + "\n"
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
-
-
-@contextlib.contextmanager
-def staged(outdir: str | Path, inputs=()):
-    """Yields a new hidden directory beside `outdir` to write the output files into. When
-    the block succeeds they are moved into `outdir` (created if needed), the Markdown file
-    last; when it fails or is interrupted they are deleted, with the directories made for
-    them. So `outdir` never receives a partial set of files, and no file of `inputs` is
-    overwritten."""
-    out = Path(outdir)
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise InputError(f"{out}: exists and is not a directory (-o names an output "
-                         "directory)")
-    made = [d for d in out.absolute().parents if not os.path.exists(d)]  # innermost first
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    except OSError as e:
-        _remove_empty(made)
-        raise InputError(f"{out}: cannot create the output directory: "
-                         f"{e.strerror or e}") from e
-    try:
-        yield tmp
-        files = sorted(tmp.iterdir(), key=lambda f: f.suffix == ".md")
-        try:
-            for f in files:
-                dst = out / f.name
-                if any(same_file(dst, i) for i in inputs):
-                    raise InputError(f"{dst}: is an input file; choose another output "
-                                     "directory")
-            if not os.path.exists(out):
-                umask = os.umask(0)
-                os.umask(umask)
-                tmp.chmod(0o777 & ~umask)   # mkdtemp makes it private
-                os.rename(tmp, out)
-            else:
-                for f in files:
-                    os.replace(f, out / f.name)
-        except OSError as e:
-            raise InputError(f"{out}: cannot write the output: {e.strerror or e}") from e
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        _remove_empty(made)
-        raise
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _remove_empty(dirs) -> None:
-    """Removes the directories of `dirs` (innermost first) that are empty."""
-    for d in dirs:
-        with contextlib.suppress(OSError):
-            d.rmdir()
-
-
-def write_report(res, outdir: str | Path, sweep: str = "auto", point: int | None = None) -> list:
-    """Writes the report of `res` into `outdir`; returns the files written.
-
-    sweep: "auto" (sweep sections when the file is a sweep), "yes" (required: InputError
-    on a plain run), "no". point: restrict every section but the sweep ones to one design
-    point."""
-    if sweep == "yes" and not res.is_sweep:
-        raise InputError(f"{res.path}: sweep plots requested, but this is a plain run "
-                         "(no sweep text in /scenario, no factor columns in /points); "
-                         "sweep plots need a file written by `mss sweep`")
-    do_sweep = res.is_sweep and sweep != "no"
-    if do_sweep and not res.factors:
-        if sweep == "yes":
-            raise InputError(f"{res.path}: the sweep has no factor columns in /points")
-        do_sweep = False
-    mask = res.runs_of_point(point) if point is not None else None
-    with staged(outdir, [res.path]) as tmp:
-        written = _write_report(res, tmp, do_sweep, point, mask)
-    return [Path(outdir) / p.name for p in written]
-
-
-def _write_report(res, out: Path, do_sweep: bool, point, mask) -> list:
-    what = None
-    if point is not None:
-        desc = ", ".join(f"{k} = {v}" for k, v in zip(res.factors,
-                                                       stats.factor_text(res, point)))
-        what = f"design point {point}" + (f" ({desc})" if desc else "")
-    elif res.is_sweep:
-        what = f"all {res.n_points} design points pooled"
-    written = []
-
-    def save(fig, name):
-        path = plots.save(fig, out / name)
-        written.append(path)
-        return path.name
-
-    points = [point] if point is not None else sorted(int(p) for p in res.points["point"])
-    table = res.summary(points=points)
-    (out / "kpis.csv").write_text(stats.csv_text(table))
-    written.append(out / "kpis.csv")
-    start = stats.start_date_of(res)
-    fn = stats.format_number
-
-    ok_in = int(res.ok[mask].sum()) if mask is not None else int(res.ok.sum())
-    n_in = int(mask.sum()) if mask is not None else res.n_runs
-    strength_png = save(plots.strength_figure(res, mask, what=what and f"{what}, {ok_in} runs"),
-                        "strength.png")
-    airport_png = save(plots.airport_figure(res, mask, what=what and f"{what}, {ok_in} runs"),
-                       "airport.png")
-    kpi_png = save(plots.kpi_figure(res, mask, what=what and f"{what}, {n_in} runs"),
-                   "kpis.png")
-
-    md = []
-    title = f"# mss-sim report: scenario `{res.scenario_name}`"
-    md.append(title + "\n")
-    md.append(f"Written {iso_today()} by `python3 -m analysis report` from `{res.path}`.\n")
-    info = res.info
-    auth = res.authorised(mask)   # billets and floor at the selected design points
-    billets = auth.billets or {}
-    why = f" ({auth.note})" if auth.note else ""
-    floor_txt = (f"{fn(auth.floor)} filled billets (kpis.floor_frac = {fn(auth.floor_frac)} × total "
-                 "billets)" if auth.floor is not None else f"not shown: unknown{why}")
-    meta = [
-        ["results file", f"`{res.path}` ({info.get('format', '?')})"],
-        ["written by", f"mss {info.get('mss_version', '?')}, commit "
-                       f"`{info.get('git_commit', '?')}`, {info.get('build_type', '?')} build, "
-                       f"{info.get('created_utc', '?')}"],
-        ["command line", f"`{info.get('command_line', '?')}`"],
-        ["kind", (f"sweep: {res.n_points} design points × {res.replications} replications"
-                  if res.is_sweep else f"plain run: {res.replications} replications")],
-        ["selection", what or "all runs"],
-        ["runs", f"{n_in} ({ok_in} ok, {n_in - ok_in} failed)"],
-        ["start, horizon", f"{res.dates[0].date()} to {res.dates[-1].date()} "
-                           f"({res.days} days)"],
-        ["contingents (billets)", ", ".join(f"{c} ({billets.get(c, '?')})"
-                                            for c in res.contingents)],
-        ["authorised strength", f"{fn(auth.total)} billets" if auth.total is not None
-         else f"not shown: unknown{why}"],
-        ["floor", floor_txt],
-        ["main airport", f"{res.main_airport} (airports: {', '.join(res.airports)})"],
-        ["events dropped", (fn(res.runs['events_dropped'].sum())
-                            if "events_dropped" in res.runs else "?")
-         + " (beyond output.max_events_per_run)"],
-    ]
-    md.append(_md_table(["", ""], [[f"**{k}**", v] for k, v in meta], "ll"))
-
-    md.append("\n## Strength in theatre\n")
-    md.append(f"![Strength in theatre]({strength_png})\n")
-    md.append(
-        "Personnel in theatre (on duty or injured) at the end of each day, across the successful "
-        "runs: the line is the median, the dark band holds the middle 50% of runs (25th–75th "
-        "percentile), the light band 90% (5th–95th). "
-        + ("Dashed green: authorised strength (billets" + (" at the selected design point"
-                                                          if point is not None else "") + "). "
-           if auth.billets is not None else
-           f"No authorised-strength line: the billets are not known for this selection{why}. ")
-        + (f"In the total panel, dash-dotted red: the floor ({fn(auth.floor_frac)} × "
-           f"{fn(auth.total)} = {fn(auth.floor)}), which the gap KPI compares with *filled "
-           "billets* (billets whose incumbent is on duty). " if auth.floor is not None else f"No floor line: it is not known for this "
-           f"selection{why}. ")
-        + "Dotted purple: median filled billets (readiness; headcount runs above it during "
-        "reliefs). "
-        f"Grey shading: days on which the main airport {res.main_airport} was closed at some "
-        "time (closure_start/closure_end events at that airport, or airport_open < 1), darker "
-        "when closed in more runs.\n")
-
-    md.append("\n## Main airport and violence\n")
-    md.append(f"![Main airport and violence]({airport_png})\n")
-    md.append(
-        f"Top: share of runs in which {res.main_airport} was closed at some time of the day, "
-        "and the mean share of the day it was closed to at least one operator class "
-        "(1 − airport_open). Bottom: share of runs in each violence regime at the end of the "
-        "day, with the regime's stationary share in the legend.\n")
-    reg = res.regimes
-    if len(reg):
-        md.append("\n" + _md_table(["regime", "stationary share"],
-                                  [[str(n), f"{fn(100 * s)}%"] for n, s in
-                                   zip(reg["name"], reg["stationary_share"])], "lr"))
-
-    md.append("\n## KPIs\n")
-    md.append(KPI_NOTES + " `kpis.csv` has the table to 17 significant digits: what "
-              "`mss summary --csv` prints for "
-              + (f"`--point {point}`" if point is not None else "this file") + ".\n\n")
-    if len(points) == 1:
-        md.append(kpi_md_table(table, start))
-    else:
-        md.append("A table per KPI with a row per design point: the statistics of a sweep are "
-                  "never pooled over its design points (the figures above draw all runs "
-                  "together).\n\n")
-        md.append(kpi_by_point_md_tables(res, table, start))
-    md.append(f"\n![KPI distributions]({kpi_png})\n")
-    md += _contingent_section(res, points)
-
-    if do_sweep:
-        md += _sweep_sections(res, out, save, written)
-
-    md.append("\n## Files\n\n" + "\n".join(f"- `{p.name}`" for p in written + [out / "report.md"])
-              + "\n")
-    (out / "report.md").write_text(_join(md))
-    written.append(out / "report.md")
-    return written
-
-
-def _contingent_section(res, points: list[int]) -> list[str]:
+def contingent_table(sec: Section, res, points: list[int]) -> None:
     """The per-contingent KPIs of the selected design points: a row per contingent (and
     design point), the ok runs, and per KPI its mean and 95% CI, for a first-day KPI the share
     reaching it [Wilson 95% CI] and the mean if reached."""
+    from analysis.sweep import factor_label
     ck = res.contingent_kpis
     if not len(ck):
-        return []
+        return
     cols = [c for c in ck.columns if c not in ("run", "contingent")]
     by_run = res.runs.assign(ok=res.ok).set_index("run")
     multi = len(points) > 1
-    header = (["point"] + [f"`{f}`" for f in res.factors] if multi else []) + ["contingent",
-                                                                               "runs"]
+    header = (["point"] + [factor_label(f) for f in res.factors] if multi else []) + [
+        "contingent", "runs"]
     for c in cols:
+        name = Markup("<code>{}</code>").format(c)
         if stats.kpi_meta(c).first_day:
-            header += [f"`{c}` reached [95% CI]", f"`{c}` mean [95% CI]"]
+            header += [name + Markup(" reached [95% CI]"), name + Markup(" mean [95% CI]")]
         else:
-            header.append(f"`{c}` mean [95% CI]")
+            header.append(name + Markup(" mean [95% CI]"))
     units = {k.name: k.unit for k in stats.CONTINGENT_KPIS}
     tables = {}
     for c in res.contingents:
@@ -345,147 +346,426 @@ def _contingent_section(res, points: list[int]) -> list[str]:
                                                        r["reached_high"]))
                 cells.append(stats.mean_text(r))
             rows.append(cells)
-    lead = len(header) - sum(1 for h in header if h.startswith("`") and "[95% CI]" in h)
-    return ["\n### Per contingent\n\nThe per-contingent KPIs (`contingent_<kpi>`) over the ok "
-            "runs, by the same rules: the mean [95% CI]; for a first-day KPI first the share of "
-            "runs reaching it [Wilson 95% CI], then its mean if reached; `*` a mean over fewer "
-            "runs than the ok runs.\n\n",
-            _md_table(header, rows, "l" * (lead - 1) + "r" * (len(header) - lead + 1))]
+    lead = (1 + len(res.factors) if multi else 0) + 1
+    sec.table(header, rows, "l" * lead + "r" * (len(header) - lead),
+              title="Per contingent", id="contingent-kpis",
+              note="The per-contingent KPIs (<code>contingent_&lt;kpi&gt;</code>) over the ok "
+                   "runs, by the same rules: the mean [95% CI]; for a first-day KPI first the "
+                   "share of runs reaching it [Wilson 95% CI], then its mean if reached; "
+                   "<code>*</code> a mean over fewer runs than the ok runs.")
 
 
-def _contrast_section(res, out: Path, written) -> list[str]:
-    """The paired contrasts of every design point against the first one (point 0) under
-    common random numbers: contrasts.csv with every KPI (`mss summary --vs 0 --csv`), and a
-    table with a row per design point for the KPIs of the readable sweep table."""
-    from analysis.cli import DEFAULT_SWEEP_KPIS
-    ok_points = sorted(int(p) for p in pd.unique(res.runs["point"][res.ok]))
-    if len(ok_points) < 2:
-        return ["\n### Paired contrasts\n\nFewer than two design points have ok runs: no "
-                "contrast.\n"]
-    ref = ok_points[0]
-    t = stats.contrast_table(res.runs, ref, res.kpi_names, ok=res.ok, units=res.kpi_units)
-    (out / "contrasts.csv").write_text(stats.csv_text(t))
-    written.append(out / "contrasts.csv")
-    kpis = [k for k in DEFAULT_SWEEP_KPIS if k in res.kpi_names] or res.kpi_names
-    ok_reps = {p: set(res.runs["replication"][res.ok & (res.runs["point"] == p).to_numpy()])
-               for p in ok_points}
-    header = ["point"] + [f"`{f}`" for f in res.factors] + ["pairs"]
-    for k in kpis:
-        header += ([f"`{k}` reached", f"`{k}` day if both reached"]
-                   if stats.kpi_meta(k).first_day else [f"`{k}`"])
-    rows = []
-    partial = False
-    for p, sub in t.groupby("point", sort=True):
-        sub = sub.set_index("kpi")
-        both = len(ok_reps.get(int(p), set()) & ok_reps[ref])
-        cells = [str(p)] + stats.factor_text(res, int(p)) + [str(both)]
-        for k in kpis:
-            r = sub.loc[k]
-            if stats.kpi_meta(k).first_day:
-                cells.append(stats.contrast_text(r["reached_diff"], r["reached_diff_low"],
-                                                 r["reached_diff_high"]))
-            cell = stats.contrast_text(r["diff"], r["diff_low"], r["diff_high"])
-            if r["pairs"] < both:
-                cell += f" ({int(r['pairs'])})"
-                partial = True
-            cells.append(cell)
-        rows.append(cells)
-    desc = ", ".join(f"{f} = {v}" for f, v in zip(res.factors, stats.factor_text(res, ref)))
-    lead = 2 + len(res.factors)
-    return [f"\n### Paired contrasts against design point {ref}\n\n"
-            f"Each design point P minus the reference R = {ref}"
-            + (f" ({desc})" if desc else "") + ", replication by replication: under common "
-            "random numbers run (P, r) and run (R, r) share their random numbers, so the "
-            "difference is measured pair by pair (docs/statistics.md \"Paired contrasts\"). "
-            "A cell is the mean difference [paired 95% CI] over the replications where both "
-            "runs are ok and have a value, clipped to the range a difference can take; `pairs` "
-            "counts the replications with both runs ok"
-            + ("; `(m)` after a cell: only m of them had both values" if partial else "")
-            + ". For a first-day KPI, `reached` is the difference in the share of runs "
-            "reaching it, and `day if both reached` the difference in the day where both "
-            "reached it. `*`: the interval excludes 0. Every KPI is in `contrasts.csv` (what "
-            f"`mss summary --vs {ref} --csv` prints).\n\n",
-            _md_table(header, [r for r in rows], "l" * (lead - 1)
-                      + "r" * (len(header) - lead + 1))]
+# ------------------------------------------------------------------------------------------
+# Provenance
+
+def provenance_section(res, extra: list | None = None) -> Section:
+    """The resolved scenario (and sweep) text and what made the file and the report."""
+    info = res.info
+    sec = Section("provenance", "Scenario and provenance")
+    seeds = sorted(set(int(s) for s in res.runs["seed"])) if "seed" in res.runs else []
+    sc = res.scenario.get("scenario", {}) if isinstance(res.scenario.get("scenario"),
+                                                         dict) else {}
+    sw = (res.sweep or {}).get("sweep", {}) if isinstance(res.sweep, dict) else {}
+    items = [
+        ("results file", f"{res.path} ({info.get('format', '?')})"),
+        ("written by", f"mss {info.get('mss_version', '?')}, commit "
+                       f"{info.get('git_commit', '?')}, {info.get('build_type', '?')} build"),
+        ("written at", info.get("created_utc", "?")),
+        ("command", info.get("command_line", "?")),
+        ("scenario seed", str(sc.get("seed", "?"))),
+    ]
+    if sw:
+        items.append(("sweep seed", str(sw.get("seed", "?"))))
+    items.append(("master seeds of the runs",
+                  (", ".join(map(str, seeds)) if len(seeds) <= 6 else
+                   f"{len(seeds)} distinct, {seeds[0]} … {seeds[-1]}") if seeds else "?"))
+    if res.sweep_hash:
+        items.append(("sweep identity hash", res.sweep_hash))
+    libs = ", ".join(f"{k.replace('_version', '')} {info[k]}" for k in info
+                     if k.endswith("_version") and k != "mss_version")
+    if libs:
+        items.append(("libraries", libs))
+    from analysis import web
+    items += [
+        ("report written", f"{iso_today()} by python3 -m analysis "
+                           f"{' '.join(sys.argv[1:]) if sys.argv[1:] else ''}".rstrip()),
+        ("analysis", f"analysis {_generator()}, Python {platform.python_version()}, "
+                     f"plotly.js {web.plotly_js_version()} (embedded)"),
+    ] + (extra or [])
+    dl = Markup('<dl class="prov">') + Markup("").join(
+        Markup("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in items) + Markup("</dl>")
+    sec.html(dl)
+    sec.pre("The resolved scenario (the /scenario attribute toml)", res.scenario_toml)
+    if res.sweep_toml:
+        sec.pre("The sweep file (the /scenario attribute sweep_toml)", res.sweep_toml)
+    return sec
 
 
-def _sweep_sections(res, out: Path, save, written) -> list[str]:
+# ------------------------------------------------------------------------------------------
+# The report of a results file
+
+def write_report(res, outdir: str | Path, sweep: str = "auto", point: int | None = None,
+                 force: bool = False, png: bool = False) -> list:
+    """Writes the report of `res` into `outdir`; returns the files written.
+
+    sweep: "auto" (sweep sections when the file is a sweep), "yes" (required: InputError
+    on a plain run), "no". point: report one design point (as a plain run). force: replace
+    an earlier report in `outdir`. png: also write every figure as NAME.png."""
+    if sweep == "yes" and not res.is_sweep:
+        raise InputError(f"{res.path}: sweep plots requested, but this is a plain run "
+                         "(no sweep text in /scenario, no factor variables over "
+                         "/design_point); sweep plots need a file written by `mss sweep`")
+    do_sweep = res.is_sweep and sweep != "no" and point is None
+    if do_sweep and not res.factors:
+        if sweep == "yes":
+            raise InputError(f"{res.path}: the sweep has no factor variables over "
+                             "/design_point")
+        do_sweep = False
+    mask = res.runs_of_point(point) if point is not None else None
+    check_outdir(outdir, force)
+    with staged(outdir, [res.path], force=force) as tmp:
+        written = _write_report(res, tmp, do_sweep, point, mask, png)
+    return [Path(outdir) / p.name for p in written]
+
+
+def _write_report(res, out: Path, do_sweep: bool, point, mask, png: bool) -> list:
+    from analysis import planner
+    written = []
+    points = [point] if point is not None else sorted(int(p) for p in res.points["point"])
+    table = res.summary(points=points)
+    written.append(_write_text(out / "kpis.csv", stats.csv_text(table)))
+    if do_sweep:
+        from analysis import sweep as sw
+        sections, csvs = sw.sweep_sections(res, table)
+    else:
+        what = ""
+        if point is not None:
+            desc = ", ".join(f"{k} = {v}" for k, v in zip(res.factors,
+                                                           stats.factor_text(res, point)))
+            what = f"design point {point}" + (f" ({desc})" if desc else "")
+        elif res.n_points > 1:
+            raise InputError(f"{res.path}: a sweep of {res.n_points} design points: report it "
+                             "whole (without --no-sweep) or one point with --point P")
+        view = planner.View(res, mask, what)
+        sections = plain_sections(view, table)
+        csvs = {}
+    for name, text in csvs.items():
+        written.append(_write_text(out / name, text))
+    figs = [f for s in sections for f in s.figures()]
+    if png:
+        _write_pngs(figs, out, written)
+    files = Section("files", "Files of this report")
+    files.html(Markup("<ul>") + Markup("").join(
+        Markup("<li><code>{}</code></li>").format(p.name) for p in written + [out / "report.html"])
+        + Markup("</ul>"))
+    sections.append(files)
+    title, subtitle = _page_title(res, point)
+    written.append(_write_html(out / "report.html", render_page(title, subtitle, sections)))
+    return written
+
+
+def _page_title(res, point) -> tuple[str, list[str]]:
+    sc = res.scenario.get("scenario", {}) if isinstance(res.scenario.get("scenario"),
+                                                         dict) else {}
+    title = f"mss-sim report: {res.scenario_name}"
+    sub = []
+    if res.is_sweep:
+        sw = (res.sweep or {}).get("sweep", {}) if isinstance(res.sweep, dict) else {}
+        if sw.get("description"):
+            sub.append(str(sw["description"]))
+        title = f"mss-sim sweep report: {sw.get('name', res.scenario_name)}"
+    if sc.get("description") and not res.is_sweep:
+        sub.append(str(sc["description"]))
+    ok = int(res.ok.sum())
+    kind = (f"{res.n_points} design points × {res.replications} replications"
+            if res.n_points > 1 else f"{res.replications} replications")
+    sub.append(f"{kind}, {ok} of {res.n_runs} runs ok; {res.days} days from "
+               f"{res.day_dates[0]} to {res.day_dates[-1]}; file {res.path.name}; "
+               f"report written {iso_today()}")
+    if point is not None:
+        desc = ", ".join(f"{k} = {v}" for k, v in zip(res.factors, stats.factor_text(res, point)))
+        sub.insert(0, f"Design point {point}" + (f": {desc}" if desc else ""))
+    return title, sub
+
+
+def _fmt_date(v, start) -> str:
+    from analysis.figure import date_text
+    if v != v:
+        return "-"
+    if v == math.inf:
+        return "never"
+    return date_text(start + np.timedelta64(int(math.floor(v)), "D"))
+
+
+def glance(view) -> Markup:
+    """The planner's answers in a few cards: FOC (share reaching, P10/P50/P90 dates), IOC,
+    the dip and gap after FOC, closures of the main gateway, cost."""
+    from analysis.planner import value_text
+    res, t, start = view.res, view.table, view.start
     fn = stats.format_number
-    md = ["## Sweep"]
-    md.append(f"{res.n_points} design points × {res.replications} replications; common random "
-              "numbers (replication r sees the same random numbers at every point)."
-              + (f" Sweep identity hash `{res.sweep_hash}`." if res.sweep_hash else ""))
-    fv, fl = res.factor_values, res.factor_labels
-    if len(fv) <= 40:
-        md.append(_md_table(["point"] + [f"`{f}`" for f in res.factors],
-                            [[str(int(p))] + stats.factor_text(res, int(p)) for p in fv.index]))
-    if fl:
-        md.append("Factors whose values are not numbers ("
-                  + ", ".join(f"`{f}`" for f in fl) + ") are plotted and ranked by the "
-                  "level's mean (or median) where it has one, else by the level's index in "
-                  "the sweep file.")
-    (out / "kpis_by_point.csv").write_text(stats.csv_text(res.summary()))
-    written.append(out / "kpis_by_point.csv")
-    md.append("\nThe statistics of every design point, every KPI: `kpis_by_point.csv` (what "
-              "`mss summary --csv` prints for this file; the tables under KPIs show them).\n")
-    md += _contrast_section(res, out, written)
+    cards = []
 
-    md.append("\n### Each KPI against each factor\n\nMean and 95% CI of the mean per design "
-              "point; when the design is a grid, the points that share every other factor's "
-              "value are joined and their CIs drawn as a band.\n\n")
-    sens = []
-    for k in res.kpi_names:
-        v = res.runs[k].to_numpy(np.float64)
-        if np.isnan(v).all():
-            md.append(f"- `{k}`: no value in any run, no plot.\n")
+    def card(head, big, small):
+        cards.append(Markup('<div class="card"><h3>{}</h3><div class="big">{}</div>'
+                            '<div class="small">{}</div></div>').format(head, big, small))
+
+    th = view.thresholds
+    for kpi, label, frac in (("days_to_foc", "Full operating capability", th.foc_frac),
+                             ("days_to_ioc", "Initial operating capability", th.ioc_frac)):
+        if kpi not in t.index:
             continue
-        name = save(plots.sweep_figure(res, k), f"sweep_{_safe(k)}.png")
-        md.append(f"![{k} against the factors]({name})\n\n")
-        sens.append(stats.sensitivity(res, k))
+        r = t.loc[kpi]
+        share = stats.format_interval(r["reached"], r["reached_low"], r["reached_high"])
+        big = f"{_fmt_date(r['p50'], start)} (P50)" if r["p50"] != math.inf else \
+            f"reached in {int(r['n'])} of {int(r['runs'])} runs"
+        card(f"{label} ({100 * frac:g}% of billets filled)", big,
+             f"P10 {_fmt_date(r['p10'], start)}, P90 {_fmt_date(r['p90'], start)}; reached in "
+             f"{int(r['n'])}/{int(r['runs'])} runs, share {share} (Wilson 95%)")
+    if "min_filled_frac" in t.index and t.loc["min_filled_frac", "n"] > 0:
+        r = t.loc["min_filled_frac"]
+        small = f"P10 {100 * r['p10']:.1f}%, worst run {100 * r['min']:.1f}% of billets filled"
+        if "days_below_floor" in view.runs and th.floor is not None:
+            d = view.kpi("days_below_floor")
+            d = d[np.isfinite(d)]
+            small += f"; {int((d > 0).sum())} of {d.size} runs ever below the floor"
+        card("Deepest dip after FOC (median run)", f"{100 * r['p50']:.1f}% of billets", small)
+    if "gap_person_days" in t.index and t.loc["gap_person_days", "n"] > 0:
+        r = t.loc["gap_person_days"]
+        card("Gap below the floor after FOC", f"{fn(r['mean'])} billet-days (mean)",
+             f"95% CI {stats.format_interval(r['mean'], r['ci_low'], r['ci_high'])}; P90 "
+             f"{fn(r['p90'])}, worst {fn(r['max'])}")
+    if "airport_closed_days" in t.index:
+        r = t.loc["airport_closed_days"]
+        small = f"P10 {fn(r['p10'])}, P90 {fn(r['p90'])} days (airport_closed_days)"
+        card(f"{res.main_airport} closed to every class", f"{fn(r['mean'])} days per run (mean)",
+             small)
+    if "cost_usd" in t.index:
+        r = t.loc["cost_usd"]
+        card("Cost (airlift, transfers, per diem)", value_text("money", r["mean"]) + " (mean)",
+             f"95% CI {value_text('money', r['ci_low'])} to {value_text('money', r['ci_high'])}")
+    return Markup('<div class="cards">') + Markup("").join(cards) + Markup("</div>")
 
-    md.append("\n### Sensitivity ranking\n\n")
-    md.append(
-        "Method: **standardised regression coefficients (SRC)**, at the run level. Every run is "
-        "one observation; the KPI and the factors are standardised (z-scores) and the KPI is "
-        "regressed on all factors at once by ordinary least squares. A coefficient is the "
-        "change of the KPI, in standard deviations, per standard deviation of the factor with "
-        "the others held fixed (for a grid design it equals the correlation); the sign is the "
-        "direction. Factors are ranked by |SRC|. R² is the share of the run-to-run variance the "
-        "linear model explains: when it is low, the KPI is dominated by replication noise or "
-        "responds non-linearly, and the ranking says less. The intervals are 95% intervals "
-        "from cluster-robust (sandwich) standard errors with the replications as clusters and "
-        "t with replications − 1 degrees of freedom: under common random numbers the runs "
-        "of one replication at different points are correlated, not independent "
-        "observations.\n\n")
-    if sens:
-        name = save(plots.sensitivity_figure(res, sens), "sensitivity.png")
-        md.append(f"![Sensitivity]({name})\n\n")
+
+def plain_sections(view, table: pd.DataFrame) -> list[Section]:
+    """The sections of the report of one design point, the planner's questions first."""
+    from analysis import planner
+    from analysis.figure import date_text
+    res, th, start = view.res, view.thresholds, view.start
+    fn = stats.format_number
+    start_s = str(start)
+    secs = []
+
+    s = Section("glance", "At a glance")
+    if view.what:
+        s.para(escape(f"This report shows {view.what} only."))
+    s.html(glance(view))
+    if th.note:
+        s.html(Markup('<p class="warn">{}</p>').format(
+            f"Authorised strength or the floor is not drawn: {th.note}."))
+    secs.append(s)
+
+    s = Section("filled", "Filled billets against authorised strength")
+    fig = planner.filled_figure(view)
+    d = fig.data
+    gap = view.table.loc["gap_person_days"] if "gap_person_days" in view.table.index else None
+    cap = Markup(
+        "Billets filled by an incumbent on duty (<code>/series/filled</code>, all contingents) "
+        "at the end of each day, over the {n} ok runs: the line is the median, the dark band "
+        "holds the middle 50% of runs, the light band 90% (percentiles of each day, not whole "
+        "runs). ").format(n=view.n)
+    if th.total is not None:
+        cap += Markup("Green: authorised strength ({a} billets) and the FOC level ({f}). "
+                      ).format(a=fn(th.total), f=f"{100 * th.foc_frac:g}%")
+    if th.floor is not None:
+        cap += Markup("Red dashed: the floor, {ff} × {a} = {fl} billets. The red area under "
+                      "it is the mean shortfall below the floor on days after each run's own "
+                      "FOC, over the {k} runs that reached FOC; its area is the mean of the "
+                      "gap KPI{g}. ").format(
+            ff=fn(th.floor_frac), a=fn(th.total), fl=fn(th.floor), k=d["runs_reached_foc"],
+            g=Markup(" (<code>gap_person_days</code> = {})").format(fn(gap["mean"]))
+            if gap is not None and gap["n"] else "")
+    if d["marks"].get("days_to_foc", {}).get("p50") is not None:
+        m = d["marks"]["days_to_foc"]
+        cap += Markup("Vertical lines: the median dates of IOC and FOC; the green span holds "
+                      "FOC from its P10 to its P90 date ({a} to {b}). ").format(
+            a=date_text(m["p10"]) if m["p10"] is not None else "-",
+            b=date_text(m["p90"]) if m["p90"] is not None else "never")
+    cap += Markup("The strip below: the share of each day {ap} was closed to every operator "
+                  "class (grey) and, apart from it, the share it was closed to one class only "
+                  "while others flew (orange: a ban, e.g. on commercial operators), means over "
+                  "runs. Headcount (on duty or injured, incl. outgoing officers during an "
+                  "overlap) is listed in the legend: click it to show it. Hover for values; "
+                  "drag to zoom, double-click to reset.").format(ap=res.main_airport)
+    s.figure(fig, cap)
+    secs.append(s)
+
+    s = Section("reach", "When is full strength reached?")
+    fig = planner.reach_figure(view)
+    if fig is not None:
         rows = []
-        for s in sens:
-            if s.note:
-                rows.append([f"`{s.kpi}`", str(s.n), "-", s.note])
+        for kpi in ("days_to_ioc", "days_to_foc"):
+            if kpi not in view.table.index:
                 continue
-            rank = "; ".join(
-                f"{i + 1}. `{f}` {stats.format_interval(s.coef[f], *s.ci95[f])}"
-                if s.coef[f] == s.coef[f] else f"{i + 1}. `{f}` (constant)"
-                for i, f in enumerate(s.ranking()))
-            rows.append([f"`{s.kpi}`", str(s.n), fn(s.r2), rank])
-        md.append(_md_table(["KPI", "runs", "R²",
-                             "factors ranked by absolute SRC: SRC [95% CI]"], rows, "lrrl"))
-        sens_df = pd.DataFrame([{"kpi": s.kpi, "factor": f, "src": s.coef[f],
-                                 "ci95_low": s.ci95[f][0], "ci95_high": s.ci95[f][1],
-                                 "rank": s.ranking().index(f) + 1, "r2": s.r2, "n": s.n}
-                                for s in sens for f in res.factors])
-        sens_df.to_csv(out / "sensitivity.csv", index=False, float_format="%.17g")
-        written.append(out / "sensitivity.csv")
-    return md
+            r = view.table.loc[kpi]
+            rows.append([kpi_cell(res, kpi),
+                         f"{int(r['n'])}/{int(r['runs'])}",
+                         stats.format_interval(r["reached"], r["reached_low"], r["reached_high"]),
+                         _fmt_date(r["p10"], start), _fmt_date(r["p50"], start),
+                         _fmt_date(r["p90"], start)])
+        s.figure(fig, Markup(
+            "The share of the {n} ok runs that have reached IOC ({i}% of billets filled) and "
+            "FOC ({f}%) by each date, with its 95% Wilson interval (the interval of "
+            "docs/statistics.md, day by day). Where a curve ends below 100%, the other runs "
+            "never reached it within the horizon. Dotted lines: FOC's P10, P50 and P90 dates "
+            "(the table's; a run that never reached it counts as beyond the horizon)."
+        ).format(n=view.n, i=f"{100 * th.ioc_frac:g}", f=f"{100 * th.foc_frac:g}"))
+        s.table(["KPI", "runs reaching it", "share [Wilson 95% CI]", "P10", "P50", "P90"],
+                rows, "lrrrrr", id="reach")
+    else:
+        s.para("The file has no first-day KPI.")
+    secs.append(s)
+
+    s = Section("dip", "The dip during rotations")
+    fig = planner.dip_figure(view)
+    if fig is not None:
+        s.figure(fig, Markup(
+            "Left: on each day, the share of the {k} runs that had reached FOC and were below "
+            "the floor again (filled billets under {fl}), counting each run from its own FOC "
+            "day, as the gap KPI does. Right: each run's deepest dip after FOC "
+            "(<code>min_filled_frac</code>), the lowest share of billets filled on a day after "
+            "it reached FOC."
+        ).format(k=fig.data["runs_reached_foc"], fl=fn(th.floor)))
+    else:
+        s.para("No run reached FOC (or the floor is unknown), so there is no dip after FOC to "
+               "show.")
+    secs.append(s)
+
+    s = Section("contingents", "Per contingent")
+    s.figure(planner.contingent_figure(view), Markup(
+        "Filled billets of each contingent: median, 50% and 90% bands over runs, and its "
+        "billets (green). Its own y axis each."))
+    contingent_table(s, res, [int(view.runs["point"].iloc[0])])
+    secs.append(s)
+
+    s = Section("closures", f"Airport closures by operator class")
+    fig = planner.closure_figure(view)
+    main = fig.data["main"]
+    every = main.get("closed to all classes", 0.0)
+    kpi_txt = ""
+    if "airport_closed_days" in view.table.index:
+        r = view.table.loc["airport_closed_days"]
+        kpi_txt = Markup(" It equals the mean of the KPI <code>airport_closed_days</code>, "
+                         "{m} days (P10 {a}, P90 {b}).").format(m=fn(r["mean"]), a=fn(r["p10"]),
+                                                                b=fn(r["p90"]))
+    bans = [(k, v) for k, v in main.items() if k.startswith("ban on")]
+    cap = Markup(
+        "From <code>/series/airport_closed</code> (never from the event log): for each day, "
+        "the share of the day the airport was closed, averaged over the {n} runs. "
+        "<b>Closed to all classes</b> (grey) is a closure: nothing lands or departs. Summed over "
+        "the days it gives {e} days per run on average.").format(n=view.n, e=fn(every)) + kpi_txt
+    if bans:
+        cap += Markup(" <b>Ban on a class</b> (orange) is a closure to one operator class "
+                      "while the airport stays open to the others (e.g. a ban on commercial "
+                      "operators while military and charter mission flights land), drawn apart "
+                      "and not counted as closed: ") + Markup("; ").join(
+            Markup("{}: {} days").format(k, fn(v)) for k, v in bans) \
+            + Markup(" per run on average.")
+    if fig.data["other"]:
+        cap += Markup(" Other airports that closed to every class are listed below it.")
+    s.figure(fig, cap)
+    secs.append(s)
+
+    fig = planner.regime_figure(view)
+    s = Section("violence", "Violence")
+    if fig is not None:
+        s.figure(fig, Markup("The share of runs in each violence regime at the end of each day "
+                             "(<code>/series/regime</code>); the legend gives each regime's "
+                             "long-run (stationary) share from <code>/regimes</code>."))
+        reg = res.regimes
+        s.table(["regime", "stationary share"],
+                [[str(n), f"{fn(100 * x)}%"] for n, x in zip(reg["name"],
+                                                             reg["stationary_share"])], "lr")
+    else:
+        s.para("Violence is off in this scenario.")
+    secs.append(s)
+
+    s = Section("timelines", "Sample runs")
+    fig = planner.timeline_figure(view)
+    cap = Markup(
+        "Each run in two rows: its filled billets (and, in the legend, headcount), then its "
+        "{ap} closures (grey: to every class; orange: a ban on one class) and violence regime "
+        "from the series").format(ap=res.main_airport)
+    if fig.data["events_on"]:
+        cap += Markup(", and per day from the event log: personnel landed in Haiti, "
+                      "personnel back home, reliefs requested (rotations), sorties diverted or "
+                      "cancelled, wounded or killed (a marker's size grows with the count; hover "
+                      "for it).")
+        dropped = {r: n for r, n in fig.data["dropped"].items() if n}
+        if dropped:
+            cap += Markup(" <b>Events are capped</b> (<code>output.max_events_per_run</code> = "
+                          "{cap}): ").format(cap=res.output_settings["max_events_per_run"]) + \
+                Markup("; ").join(Markup("run {} left out {} events, so its markers stop at "
+                                         "its last recorded event").format(r, f"{n:,}")
+                                  for r, n in dropped.items()) + Markup(".")
+        else:
+            cap += Markup(" Every event of these runs was recorded "
+                          "(<code>output.max_events_per_run</code> = {}).").format(
+                res.output_settings["max_events_per_run"])
+    else:
+        cap += Markup(". <b>Events are switched off</b> in this scenario "
+                      "(<code>output.events = false</code>): arrivals, departures and rotations "
+                      "cannot be shown.")
+    s.figure(fig, cap)
+    secs.append(s)
+
+    s = Section("kpis", "KPIs")
+    fig, constant = planner.kpi_distributions(view)
+    s.figure(fig, Markup(
+        "One histogram per KPI that varies over the {n} ok runs, in the file's units "
+        "(<code>long_name</code>, <code>units</code>); the red line and band are the mean and "
+        "its 95% CI (the table's).").format(n=view.n))
+    if constant:
+        s.html(Markup('<p class="note"><b>The same in every run</b> (not plotted): ')
+               + Markup("; ").join(Markup("{} (<code>{}</code>)").format(text, k)
+                                   for k, text in constant) + Markup(".</p>"))
+    s.para(Markup(KPI_NOTES) + Markup(" <code>kpis.csv</code> holds the table to 17 significant "
+                                      "digits: what <code>mss summary --csv</code> prints."))
+    kpi_table(s, res, table, start_s, id="kpis")
+    secs.append(s)
+    secs.append(provenance_section(res))
+    return secs
 
 
-def write_compare(a, b, outdir: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+def figure(res, fig_id: str, point: int | None = None):
+    """One figure of the report by its id (`plot FIGURE`): a plain run's (of design point
+    `point` of a sweep) or a sweep's; None when it has nothing to draw."""
+    from analysis import planner
+    if fig_id in ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines",
+                  "kpis"):
+        if point is None and res.n_points > 1:
+            raise InputError(f"{res.path}: a sweep of {res.n_points} design points: name one "
+                             "with --point P (or draw a sweep figure)")
+        mask = res.runs_of_point(point) if point is not None else None
+        v = planner.View(res, mask)
+        build = {"filled": planner.filled_figure, "reach": planner.reach_figure,
+                 "dip": planner.dip_figure, "contingents": planner.contingent_figure,
+                 "closures": planner.closure_figure, "regimes": planner.regime_figure,
+                 "timelines": planner.timeline_figure,
+                 "kpis": lambda v: planner.kpi_distributions(v)[0]}[fig_id]
+        return build(v)
+    from analysis import sweep
+    return sweep.figure(res, fig_id)
+
+
+# ------------------------------------------------------------------------------------------
+# compare
+
+def write_compare(a, b, outdir: str | Path | None, force: bool = False,
+                  png: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, list]:
     """B − A: the runs of A and B matched by (point, replication) (`stats.match_runs`) and the
     paired differences of every KPI per design point (`stats.compare_table`); writes
-    compare.md, compare.csv and compare.png into outdir when given. Returns (pairs, table,
-    files)."""
+    compare.html and compare.csv (with `png`, the figures as PNGs) into outdir when given.
+    Returns (pairs, table, files)."""
     pairs, kpis = stats.match_runs(a, b)
     if len(pairs) == 0:
         raise InputError(f"{a.path} and {b.path} have no run in common (runs are matched by "
@@ -495,8 +775,10 @@ def write_compare(a, b, outdir: str | Path | None) -> tuple[pd.DataFrame, pd.Dat
     table = stats.compare_table(pairs, kpis, a.kpi_units)
     if outdir is None:
         return pairs, table, []
-    with staged(outdir, [a.path, b.path]) as tmp:
-        files = _write_compare(a, b, pairs, table, tmp)
+    check_outdir(outdir, force, COMPARE_FILES[:2], "comparison")
+    with staged(outdir, [a.path, b.path], force=force, owned=COMPARE_FILES,
+                what="comparison") as tmp:
+        files = _write_compare(a, b, pairs, table, tmp, png)
     return pairs, table, [Path(outdir) / p.name for p in files]
 
 
@@ -504,12 +786,12 @@ COMPARE_HEADER = ["KPI", "unit", "pairs", "A", "B", "B − A [95% CI]"]
 
 
 def compare_blocks(a, pairs: pd.DataFrame, table: pd.DataFrame,
-                   code=lambda k: k) -> list[tuple[str, list[list[str]]]]:
+                   code=lambda k, s: k + s) -> list[tuple[str, list[list[str]]]]:
     """The rows of the compare table (COMPARE_HEADER), one block per design point: (title,
     rows). `pairs` m/ok (pairs with both values / pairs of ok runs), A and B the means over
     those m pairs, B − A the mean paired difference [paired 95% CI], `*` when it excludes 0;
     a first-day KPI has a `reached` row (the shares reaching it and their difference) and a
-    `day if both reached` row. `code` wraps a KPI name (backticks in Markdown)."""
+    `day if both reached` row. `code(kpi, suffix)` makes the first cell."""
     fn = stats.format_number
     ok = pairs[pairs["ok_a"].to_numpy(bool) & pairs["ok_b"].to_numpy(bool)]
     blocks = []
@@ -518,14 +800,14 @@ def compare_blocks(a, pairs: pd.DataFrame, table: pd.DataFrame,
         rows = []
         for r in sub.to_dict("records"):
             if stats.kpi_meta(r["kpi"]).first_day:
-                rows.append([f"{code(r['kpi'])}: reached", "1",
+                rows.append([code(r["kpi"], ": reached"), "1",
                              f"{int(r['reached_pairs'])}/{n_ok}", fn(r["reached_a"]),
                              fn(r["reached_b"]),
                              stats.contrast_text(r["reached_diff"], r["reached_diff_low"],
                                                  r["reached_diff_high"])])
-                label = f"{code(r['kpi'])}: day if both reached"
+                label = code(r["kpi"], ": day if both reached")
             else:
-                label = code(r["kpi"])
+                label = code(r["kpi"], "")
             rows.append([label, r["unit"], f"{r['pairs']}/{n_ok}", fn(r["mean_a"]),
                          fn(r["mean_b"]),
                          stats.contrast_text(r["diff"], r["diff_low"], r["diff_high"])])
@@ -538,39 +820,30 @@ def compare_blocks(a, pairs: pd.DataFrame, table: pd.DataFrame,
 COMPARE_NOTES = (
     "Runs are paired by (point, replication), i.e. by run id, and only pairs where both runs "
     "are ok count (docs/statistics.md \"Paired contrasts\", B in the place of the point and "
-    "A of the reference). Per design point and KPI: `pairs` m/ok, the pairs where both have "
-    "a value out of the pairs of ok runs; A and B the means over those m pairs; B − A the "
-    "mean paired difference with its paired 95% t-interval, clipped to the range a "
-    "difference can take. For a first-day KPI the `reached` row gives the shares of the ok "
-    "pairs reaching it and the paired difference of those shares, and the `day if both "
-    "reached` row the difference in the day over the pairs where both reached it. `*`: the "
-    "interval excludes 0; `-`: no value. Design points are never pooled.")
+    "A of the reference). Per design point and KPI: <code>pairs</code> m/ok, the pairs where "
+    "both have a value out of the pairs of ok runs; A and B the means over those m pairs; "
+    "B − A the mean paired difference with its paired 95% t-interval, clipped to the range a "
+    "difference can take. For a first-day KPI the <i>reached</i> row gives the shares of the "
+    "ok pairs reaching it and the paired difference of those shares, and the <i>day if both "
+    "reached</i> row the difference in the day over the pairs where both reached it. "
+    "<code>*</code>: the interval excludes 0; <code>-</code>: no value. Design points are "
+    "never pooled.")
 
 
-def _write_compare(a, b, pairs, table, out: Path) -> list:
-    files = []
-    (out / "compare.csv").write_text(stats.csv_text(table))
-    files.append(out / "compare.csv")
-    files.append(plots.save(plots.compare_figure(a, b, pairs, table), out / "compare.png"))
+def _write_compare(a, b, pairs, table, out: Path, png: bool) -> list:
+    from analysis import comparison
+    files = [_write_text(out / "compare.csv", stats.csv_text(table))]
     same = bool((pairs["seed_a"] == pairs["seed_b"]).all())
-    md = ["# mss-sim comparison: B − A",
-          f"Written {iso_today()} by `python3 -m analysis compare`.",
-          _md_table(["", "file", "scenario", "runs"], [
-              ["**A**", f"`{a.path}`", a.scenario_name, str(a.n_runs)],
-              ["**B**", f"`{b.path}`", b.scenario_name, str(b.n_runs)]], "llll"),
-          f"{len(pairs)} runs matched by (point, replication); "
-          f"{a.n_runs - len(pairs)} runs of A and {b.n_runs - len(pairs)} of B have no "
-          "partner. " +
-          ("The matched runs share their master seed, so common random numbers pair them and "
-           "the differences are tight.\n" if same else
-           "**The matched runs do not all share their master seed**: the pairs are independent, "
-           "the intervals remain valid but are not tightened by common random numbers.\n"),
-          "\n" + COMPARE_NOTES + "\n\n"]
-    blocks = compare_blocks(a, pairs, table, code=lambda k: f"`{k}`")
-    for title, rows in blocks:
-        md.append(f"\n## {title[0].upper()}{title[1:]}\n\n")
-        md.append(_md_table(COMPARE_HEADER, rows, "llrrrr"))
-    md.append("\n![Paired differences](compare.png)\n")
-    (out / "compare.md").write_text(_join(md))
-    files.append(out / "compare.md")
+    secs = comparison.compare_sections(a, b, pairs, table, same)
+    figs = [f for s in secs for f in s.figures()]
+    if png:
+        _write_pngs(figs, out, files)
+    title = f"mss-sim comparison: {b.scenario_name} (B) − {a.scenario_name} (A)"
+    sub = [f"A = {a.path} ({a.n_runs} runs), B = {b.path} ({b.n_runs} runs); "
+           f"{len(pairs)} runs matched by (point, replication); written {iso_today()}"]
+    files.append(_write_html(out / "compare.html", render_page(title, sub, secs)))
     return files
+
+
+def today() -> str:
+    return dt.date.today().isoformat()

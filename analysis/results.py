@@ -55,6 +55,9 @@ MAIN_GATEWAY_DEFAULT = "PAP"
 
 REQUIRED = ("scenario", "run", "design_point", "series", "regimes")
 
+_EVENT_DTYPE = np.dtype([("run", "<i8"), ("t_h", "<f8"), ("kind", "u1"), ("contingent", "<i2"),
+                         ("airport", "<i2"), ("count", "<i4")])
+
 
 class InputError(Exception):
     """A file or request the analysis cannot use (the CLI exits 2 with this message)."""
@@ -203,10 +206,10 @@ def _attr_str(path: Path, obj, name: str, default: str = "") -> str:
         raise InputError(f"{path}: {obj.name} attr `{name}` is not UTF-8 text: {e}") from e
 
 
-def _table(path: Path, f, name: str, columns=(), ndim: int = 1, text=()) -> np.ndarray:
-    """The compound dataset /name, read whole. InputError naming it unless it is a table of
-    `ndim` dimensions that has `columns` and whose columns are all numeric but those in
-    `text`, or when HDF5 cannot read it (a damaged file)."""
+def _table_check(path: Path, f, name: str, columns=(), ndim: int = 1, text=()):
+    """The compound dataset /name, checked but not read: InputError naming it unless it is a
+    table of `ndim` dimensions that has `columns` and whose columns are all numeric but those
+    in `text`."""
     ds = f.get(name)
     if not isinstance(ds, h5py.Dataset) or ds.dtype.names is None:
         raise InputError(f"{path}: /{name} is not a table (a compound dataset)")
@@ -218,6 +221,13 @@ def _table(path: Path, f, name: str, columns=(), ndim: int = 1, text=()) -> np.n
     for c in ds.dtype.names:
         if c not in text and ds.dtype[c].kind not in "biuf":
             raise InputError(f"{path}: /{name} column `{c}` is not numeric ({ds.dtype[c]})")
+    return ds
+
+
+def _table(path: Path, f, name: str, columns=(), ndim: int = 1, text=()) -> np.ndarray:
+    """The compound dataset /name, read whole (`_table_check` first); DamagedFile when HDF5
+    cannot read it."""
+    ds = _table_check(path, f, name, columns, ndim, text)
     try:
         return ds[()]
     except OSError as e:
@@ -373,6 +383,8 @@ class Results:
         #: Sweep factor names (the `factors` of /design_point), in file order.
         self.factors: list[str] = [c for c in self.points.columns if c != "point"]
         self._series = None  # xarray.Dataset, opened on first use
+        self._series_cache: dict = {}
+        self._attrs_cache: dict = {}
 
     # ----------------------------------------------------------------------------------
     # Shape of the experiment
@@ -504,24 +516,180 @@ class Results:
 
     @cached_property
     def dates(self) -> pd.DatetimeIndex:
-        """The date of each day (the decoded `time` coordinate: 00:00 of the day)."""
-        t = self.series["time"].values
-        if t.dtype.kind != "M":
-            raise InputError(f"{self.path}: /series/time is not a CF time axis (units "
-                             f"{self.series['time'].attrs.get('units')!r})")
-        return pd.DatetimeIndex(t)
+        """The date of each day (00:00 of the day): the CF time axis of /series (`time` in
+        "days since YYYY-MM-DD"), decoded here without xarray."""
+        return pd.DatetimeIndex(self.day_dates)
+
+    @cached_property
+    def day_dates(self) -> np.ndarray:
+        """The date of each day as numpy datetime64[D] (day d of the series)."""
+        with h5py.File(self.path, "r") as f:
+            ds = f["series/time"]
+            units = _attr_str(self.path, ds, "units")
+            days = _column(self.path, f, "series/time")
+        head, _, since = units.partition(" since ")
+        try:
+            if head.strip() != "days":
+                raise ValueError(head)
+            start = np.datetime64(since.strip()[:10], "D")
+        except ValueError:
+            raise InputError(f"{self.path}: /series/time is not a CF time axis in days (units "
+                             f"{units!r})") from None
+        return start + days.astype(np.int64).astype("timedelta64[D]")
 
     @property
     def days(self) -> int:
-        return int(self.series.sizes["time"])
+        return int(self._shapes["time"])
+
+    def _labels(self, name: str) -> list[str]:
+        with h5py.File(self.path, "r") as f:
+            try:
+                return [_str(x) for x in f[name][()]]
+            except (UnicodeDecodeError, OSError) as e:
+                raise DamagedFile(self.path, f"cannot read /{name}: {e}") from e
 
     @cached_property
     def contingents(self) -> list[str]:
-        return [_str(x) for x in self.series["contingent"].values]
+        return self._labels("series/contingent")
 
     @cached_property
     def airports(self) -> list[str]:
-        return [_str(x) for x in self.series["airport"].values]
+        return self._labels("series/airport")
+
+    @cached_property
+    def operator_classes(self) -> list[str]:
+        """The operator classes of /series/airport_closed: all, charter, military,
+        commercial."""
+        return self._labels("series/operator_class")
+
+    def series_values(self, name: str, airport: str | None = None) -> np.ndarray:
+        """One /series variable as a numpy array read with h5py (float32 as stored; regime
+        int8): [run, time, contingent] and so on (docs/results.md), or for an airport
+        variable only `airport`'s slice ([run, time] or [run, time, operator_class]). Cached.
+        DamagedFile when a chunk does not decode."""
+        key = (name, airport)
+        if key not in self._series_cache:
+            if name not in SERIES_DIMS:
+                raise KeyError(name)
+            with h5py.File(self.path, "r") as f:
+                ds = f[f"series/{name}"]
+                try:
+                    if airport is None:
+                        a = ds[()]
+                    else:
+                        a = ds[:, :, self.airports.index(airport)]
+                except (OSError, ValueError) as e:
+                    raise DamagedFile(self.path, f"cannot read /series/{name}: {e}") from e
+            self._series_cache[key] = a
+        return self._series_cache[key]
+
+    def attrs_of(self, name: str) -> dict[str, str]:
+        """The text attributes of a variable (`long_name`, `units`, `comment`, ...), e.g. of a
+        KPI (`cost_usd`) or a series (`series/filled`); empty when it has none."""
+        if name not in self._attrs_cache:
+            out = {}
+            with h5py.File(self.path, "r") as f:
+                obj = f.get(name)
+                if obj is not None:
+                    for k in ("long_name", "units", "comment", "standard_name"):
+                        if k in obj.attrs:
+                            out[k] = _attr_str(self.path, obj, k)
+            self._attrs_cache[name] = out
+        return self._attrs_cache[name]
+
+    @cached_property
+    def output_settings(self) -> dict:
+        """The scenario's [output] table with its defaults (docs/scenario.md): events (bool),
+        max_events_per_run (int)."""
+        t = self.scenario.get("output", {}) or {}
+        t = t if isinstance(t, dict) else {}
+        events = t.get("events", True)
+        cap = t.get("max_events_per_run", 100000)
+        return {"events": bool(events) if isinstance(events, bool) else True,
+                "max_events_per_run": int(cap) if isinstance(cap, (int, float))
+                and not isinstance(cap, bool) else 100000}
+
+    def events_of(self, runs) -> pd.DataFrame:
+        """The events of the given run ids only (the columns of `events`), found by
+        bisection on the run column of /tables/events (the table is in run order, docs/
+        results.md), so a report reads a few chunks of a table of millions of rows. The
+        table's first and last rows must be runs of the file (DamagedFile otherwise)."""
+        runs = sorted(set(int(r) for r in runs))
+        with h5py.File(self.path, "r") as f:
+            ds = f.get(EVENTS)
+            if ds is None or ds.shape[0] == 0:
+                return self._events_frame(np.zeros(0, _EVENT_DTYPE), f)
+            _table_check(self.path, f, EVENTS, EVENT_COLUMNS)
+            n = ds.shape[0]
+            cache: dict[int, int] = {}
+
+            def run_at(i: int) -> int:
+                if i not in cache:
+                    try:
+                        cache[i] = int(ds[i]["run"])
+                    except (OSError, ValueError) as e:
+                        raise DamagedFile(self.path, f"cannot read /{EVENTS}: {e}") from e
+                return cache[i]
+
+            known = set(self.runs["run"].to_numpy().tolist())
+            for i in (0, n - 1):
+                if run_at(i) not in known:
+                    raise DamagedFile(self.path, f"/{EVENTS} has events of run {run_at(i)}, "
+                                                 "which the file does not hold")
+
+            def first_at_least(r: int) -> int:
+                lo, hi = 0, n
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if run_at(mid) < r:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                return lo
+
+            parts = []
+            for r in runs:
+                a, b = first_at_least(r), first_at_least(r + 1)
+                if b > a:
+                    try:
+                        parts.append(ds[a:b])
+                    except (OSError, ValueError) as e:
+                        raise DamagedFile(self.path, f"cannot read /{EVENTS}: {e}") from e
+            raw = np.concatenate(parts) if parts else np.zeros(0, ds.dtype)
+            if raw.size and (np.diff(raw["run"]) < 0).any():
+                raise DamagedFile(self.path, f"/{EVENTS} is not in run order")
+            return self._events_frame(raw, f)
+
+    def _events_frame(self, raw, f) -> pd.DataFrame:
+        ds = f.get(EVENTS)
+        kinds, cont, airp = [], [], []
+        if ds is not None:
+            try:
+                kinds = _str_list(ds.attrs.get("kind_labels"))
+                cont = _str_list(ds.attrs.get("contingent_labels"))
+                airp = _str_list(ds.attrs.get("airport_labels"))
+            except (UnicodeDecodeError, OSError) as e:
+                raise InputError(f"{self.path}: /events label attrs are not UTF-8 text: "
+                                 f"{e}") from e
+            if not kinds and ds.dtype.names and "kind" in ds.dtype.names:
+                enum = h5py.check_enum_dtype(ds.dtype["kind"]) or {}
+                kinds = [k for k, _ in sorted(enum.items(), key=lambda kv: kv[1])]
+        cont = cont or self.contingents
+        airp = airp or self.airports
+
+        def labelled(codes, labels):
+            codes = np.asarray(codes, dtype=np.int64)
+            codes = np.where((codes >= 0) & (codes < len(labels)), codes, -1)
+            return pd.Categorical.from_codes(codes, categories=list(dict.fromkeys(labels)))
+
+        return pd.DataFrame({
+            "run": np.asarray(raw["run"], np.int64),
+            "t_h": np.asarray(raw["t_h"], np.float64),
+            "kind": labelled(raw["kind"], kinds),
+            "contingent": labelled(raw["contingent"], cont),
+            "airport": labelled(raw["airport"], airp),
+            "count": np.asarray(raw["count"], np.int32),
+        })
 
     @cached_property
     def events(self) -> pd.DataFrame:
@@ -608,9 +776,10 @@ class Results:
         names = list(self.regimes["name"])
         if names:
             return names
-        attrs = self.series["regime"].attrs
-        values = np.atleast_1d(attrs.get("flag_values", []))
-        meanings = _str(attrs.get("flag_meanings", "")).split()
+        with h5py.File(self.path, "r") as f:
+            attrs = f["series/regime"].attrs
+            values = np.atleast_1d(attrs.get("flag_values", []))
+            meanings = _str(attrs.get("flag_meanings", "")).split()
         return [m for v, m in zip(values, meanings) if int(v) >= 0]
 
     # ----------------------------------------------------------------------------------
