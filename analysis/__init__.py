@@ -11,6 +11,11 @@ Library use::
 
 Command line: `/usr/bin/python3 -m analysis {report,compare,summary,plot} ...`; see
 docs/analysis.md.
+
+Modules: results (reading files), stats (the statistics contract, docs/statistics.md),
+figure (figures as data), planner / sweep / comparison (the report's sections and figures),
+web (plotly.js JSON), plots (matplotlib), report (the HTML page, Jinja2), browser (headless
+chromium, for tests and screenshots), cli.
 """
 
 #: The package's version (also in analysis/pyproject.toml).
@@ -24,11 +29,14 @@ def __getattr__(name):
         from analysis import results
         return getattr(results, name)
     if name in ("compare_table", "contrast_table", "format_number", "kpi_stats", "match_runs",
-                "sensitivity", "summary_table"):
+                "summary_table"):
         from analysis import stats
         return getattr(stats, name)
+    if name == "effects":
+        from analysis import sweep
+        return sweep.effects
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
 
 
-__all__ = ["FORMAT", "InputError", "Results", "compare_table", "contrast_table", "format_number",
-           "kpi_stats", "load", "match_runs", "sensitivity", "summary_table"]
+__all__ = ["FORMAT", "InputError", "Results", "compare_table", "contrast_table", "effects",
+           "format_number", "kpi_stats", "load", "match_runs", "summary_table"]

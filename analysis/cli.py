@@ -285,7 +285,7 @@ def run(argv: list[str] | None = None) -> int:
             raise InputError("-o/--out: the output path is empty")
         if any(same_file(out, i) for i in inputs):
             raise InputError(f"{out}: is the input file; choose another output path")
-    from analysis import plots, report, stats
+    from analysis import report, stats
 
     if args.command == "report":
         from analysis.report import check_outdir
@@ -328,6 +328,7 @@ def run(argv: list[str] | None = None) -> int:
                 raise InputError(f"{res.path}: `plot {args.kind}` needs a sweep file, and this "
                                  "is a plain run (no sweep text in /scenario, no factor "
                                  "variables over /design_point)")
+            from analysis import plots
             fig = report.figure(res, args.kind, args.point)
             if fig is None:
                 raise InputError(f"{res.path}: the figure `{args.kind}` has nothing to draw "

@@ -62,7 +62,7 @@ def compare_figures(a, b, pairs: pd.DataFrame):
     name_a, name_b = f"A: {a.path.name}", f"B: {b.path.name}"
     auth = a.authorised()
     data = {"diff": {}, "a": {}, "b": {}, "pairs": {}}
-    over, diff, reach = [], [], []
+    over, diff = [], []
     if many:
         over = [Panel("Filled billets, median over each point's paired runs",
                       Axis("", "date", "date"), Axis("billets filled", fmt="count"))]

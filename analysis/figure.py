@@ -84,6 +84,7 @@ class Trace:
     zmin: float | None = None
     zmax: float | None = None
     colorbar: str | None = None   # heat: title of a colour bar (None: no bar)
+    cell_labels: bool = False     # heat: draw each cell's `text` in the cell
 
 
 @dataclass

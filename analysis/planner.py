@@ -190,7 +190,9 @@ class View:
         return self.res.series_values("airport_closed", self.res.main_airport)[self.idx]
 
     def closed_at(self, airport: str) -> np.ndarray:
-        return self.res.series_values("airport_closed", airport)[self.idx]
+        """[run, day, operator_class] of another airport (the whole series is read once)."""
+        full = self.res.series_values("airport_closed")
+        return full[self.idx, :, self.res.airports.index(airport)]
 
     @cached_property
     def regime(self) -> np.ndarray:

@@ -199,7 +199,7 @@ def _draw_trace(ax, t, panel, stack_base: dict) -> None:
         if t.colorbar:
             cb = ax.figure.colorbar(m, ax=ax, shrink=0.9)
             cb.set_label(t.colorbar, fontsize=8)
-        if t.text is not None and not isinstance(t.text, tuple) and z.size <= 120:
+        if t.cell_labels and t.text is not None:
             for i in range(z.shape[0]):
                 for j in range(z.shape[1]):
                     v = z[i, j]

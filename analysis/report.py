@@ -99,8 +99,13 @@ def _template():
     return env.get_template("report.html.j2")
 
 
-def render_page(title: str, subtitle: list, sections: list[Section]) -> str:
-    """The HTML page: sections in order, every figure's JSON and plotly.js embedded once."""
+#: Where plotly.js goes in the rendered template (spliced in as bytes by `render_page`).
+PLOTLY_MARK = "/*@@PLOTLY_JS@@*/"
+
+
+def render_page(title: str, subtitle: list, sections: list[Section]) -> bytes:
+    """The HTML page as UTF-8 bytes: sections in order, every figure's JSON and plotly.js
+    embedded once."""
     from analysis import web
     figs = [f for s in sections for f in s.figures()]
     ids = [f.id for f in figs]
@@ -108,10 +113,13 @@ def render_page(title: str, subtitle: list, sections: list[Section]) -> str:
         raise AssertionError(f"figure ids repeat: {ids}")
     figures = "{" + ",".join(f'"{f.id}":{web.figure_json(f)}' for f in figs) + "}"
     import json
-    return _template().render(
+    html = _template().render(
         title=title, subtitle=subtitle, sections=sections, generator=_generator(),
-        plotly_js=Markup(web.plotly_js()), config=Markup(json.dumps(web.CONFIG)),
+        plotly_js=Markup(PLOTLY_MARK), config=Markup(json.dumps(web.CONFIG)),
         figures=Markup(figures))
+    head, mark, tail = html.partition(PLOTLY_MARK)
+    assert mark, "the template has no place for plotly.js"
+    return head.encode("utf-8") + web.plotly_js() + tail.encode("utf-8")
 
 
 def _generator() -> str:
@@ -209,13 +217,14 @@ def _write_text(path: Path, text: str) -> Path:
     return path
 
 
-def _write_html(path: Path, html: str) -> Path:
-    size = len(html.encode("utf-8"))
+def _write_html(path: Path, html: bytes) -> Path:
+    size = len(html)
     if size > MAX_HTML_BYTES:
         raise InputError(f"{path.name}: the page would be {size / 1e6:.1f} MB, over the "
                          f"{MAX_HTML_BYTES / 1e6:.0f} MB a report may take (report one design "
                          "point with --point)")
-    return _write_text(path, html)
+    path.write_bytes(html)
+    return path
 
 
 def _write_pngs(figs, out: Path, written: list) -> None:
@@ -607,11 +616,12 @@ def plain_sections(view, table: pd.DataFrame) -> list[Section]:
             if kpi not in view.table.index:
                 continue
             r = view.table.loc[kpi]
-            rows.append([kpi_cell(res, kpi),
-                         f"{int(r['n'])}/{int(r['runs'])}",
-                         stats.format_interval(r["reached"], r["reached_low"], r["reached_high"]),
-                         _fmt_date(r["p10"], start), _fmt_date(r["p50"], start),
-                         _fmt_date(r["p90"], start)])
+            rows.append(Row([kpi_cell(res, kpi),
+                             f"{int(r['n'])}/{int(r['runs'])}",
+                             stats.format_interval(r["reached"], r["reached_low"],
+                                                   r["reached_high"]),
+                             _fmt_date(r["p10"], start), _fmt_date(r["p50"], start),
+                             _fmt_date(r["p90"], start)], key=kpi))
         s.figure(fig, Markup(
             "The share of the {n} ok runs that have reached IOC ({i}% of billets filled) and "
             "FOC ({f}%) by each date, with its 95% Wilson interval (the interval of "
@@ -647,7 +657,7 @@ def plain_sections(view, table: pd.DataFrame) -> list[Section]:
     contingent_table(s, res, [int(view.runs["point"].iloc[0])])
     secs.append(s)
 
-    s = Section("closures", f"Airport closures by operator class")
+    s = Section("closures", "Airport closures by operator class")
     fig = planner.closure_figure(view)
     main = fig.data["main"]
     every = main.get("closed to all classes", 0.0)

@@ -568,6 +568,8 @@ class Results:
         variable only `airport`'s slice ([run, time] or [run, time, operator_class]). Cached.
         DamagedFile when a chunk does not decode."""
         key = (name, airport)
+        if airport is not None and (name, None) in self._series_cache:
+            return self._series_cache[(name, None)][:, :, self.airports.index(airport)]
         if key not in self._series_cache:
             if name not in SERIES_DIMS:
                 raise KeyError(name)

@@ -20,8 +20,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis import stats
-from analysis.figure import (AUTH, BAND90, CLOSED, BAN, FLOOR, MEDIAN, NEUTRAL, PALETTE, Axis,
-                             Figure, Panel, Ref, Trace, padded_range)
+from analysis.figure import (AUTH, BAN, CLOSED, FLOOR, MEDIAN, NEUTRAL, PALETTE, Axis, Figure,
+                             Panel, Ref, Trace, padded_range)
 from analysis.results import InputError
 
 #: The KPIs the sweep figures show (the contract's default sweep list).
@@ -335,7 +335,7 @@ def grid_figure(res, table: pd.DataFrame) -> Figure | None:
         p = Panel(title, Axis(factor_label(fa), "category", categories=xa),
                   Axis(factor_label(fb), "category", categories=yb),
                   [Trace("heat", x=xa, y=yb, z=z, text=text, zmin=zmin, zmax=zmax,
-                         colorscale=[[0, "#f7fbff"], [1, "#6baed6"]])])
+                         colorscale=[[0, "#f7fbff"], [1, "#6baed6"]], cell_labels=True)])
         panels.append(p)
         data[k] = z
     cols = min(3, len(panels))
@@ -666,11 +666,9 @@ def sweep_sections(res, table: pd.DataFrame):
     """The sections of a sweep's report and its CSV files {name: text}."""
     from analysis import report as rp
     from analysis.report import Section
-    fn = stats.format_number
     views = point_views(res)
     csvs = {"kpis_by_point.csv": stats.csv_text(table)}
     secs = []
-    names = point_names(res)
     vf = varying(res)
     sw = (res.sweep or {}).get("sweep", {}) if isinstance(res.sweep, dict) else {}
     design = str(sw.get("design", "grid"))
@@ -853,7 +851,6 @@ def _contrast_table(s, res, t: pd.DataFrame, ref: int) -> None:
 
 def _effects_table(s, res, eff: pd.DataFrame) -> None:
     from analysis import report as rp
-    from analysis.planner import kpi_label
     fn = stats.format_number
     rows = []
     for k, sub in eff.groupby("kpi", sort=False):

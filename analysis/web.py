@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -25,20 +26,28 @@ CONFIG = {"displaylogo": False, "responsive": True, "showLink": False, "showSend
 DASH = {"solid": "solid", "dash": "dash", "dot": "dot", "dashdot": "dashdot"}
 MONEY = 1e-6   # money axes show millions of USD
 
-_PLOTLY_JS: str | None = None
+_PLOTLY_JS: bytes | None = None
 
 
-def plotly_js() -> str:
-    """The plotly.js bundle of Debian's python3-plotly (read once)."""
+def plotly_js() -> bytes:
+    """The plotly.js bundle of Debian's python3-plotly as UTF-8 bytes (read once): the file
+    `plotly.offline.get_plotlyjs` reads, read here as bytes so that its 8.6 MB are neither
+    decoded nor encoded again; `get_plotlyjs()` itself where the file is elsewhere."""
     global _PLOTLY_JS
     if _PLOTLY_JS is None:
-        from plotly.offline import get_plotlyjs
-        _PLOTLY_JS = get_plotlyjs()
+        path = Path("/usr/share/python3-plotly/plotly.js")
+        if path.is_file():
+            _PLOTLY_JS = path.read_bytes()
+        else:
+            from plotly.offline import get_plotlyjs
+            _PLOTLY_JS = get_plotlyjs().encode("utf-8")
+        if b"</script" in _PLOTLY_JS.lower():
+            raise RuntimeError("plotly.js contains </script and cannot be inlined")
     return _PLOTLY_JS
 
 
 def plotly_js_version() -> str:
-    head = plotly_js()[:200]
+    head = plotly_js()[:200].decode("utf-8", "replace")
     i = head.find("plotly.js v")
     return head[i + len("plotly.js "):].split()[0] if i >= 0 else "?"
 
@@ -457,8 +466,7 @@ def figure_dict(fig: Figure) -> dict:
             ycats = p.y.categories if p.y.kind == "category" else None
             xcats = p.x.categories if p.x.kind == "category" else None
             data += _trace_json(t, xr, yr, p.x.fmt, p.y.fmt, show, xext, ycats, xcats)
-            if t.kind == "heat" and t.text is not None and not isinstance(t.text, tuple) \
-                    and np.asarray(t.z).size <= 120:
+            if t.kind == "heat" and t.cell_labels and t.text is not None:
                 layout["annotations"] += _cell_labels(t, xr, yr, xcats, ycats)
         for h in p.hlines:
             key = ("h", h.label)

@@ -125,6 +125,36 @@ def sim_sweep(sim_dir) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def sim_closure(sim_dir) -> Path:
+    """scenarios/closure-2024.toml, 4 runs: PAP closed to every class for 30 days and banned
+    to commercial operators for 481 (those 30 included)."""
+    out = sim_dir / "closure.h5"
+    _run_mss(["run", "scenarios/closure-2024.toml", "-r", "4", "-o", str(out), "--force"],
+             "this test")
+    return out
+
+
+@pytest.fixture(scope="session")
+def sim_lhs(sim_dir) -> Path:
+    """The shipped hypercube (scenarios/sweeps/closure-risk-lhs.toml), 2 replications of its
+    40 points."""
+    out = sim_dir / "lhs.h5"
+    _run_mss(["sweep", "scenarios/sweeps/closure-risk-lhs.toml", "-o", str(out), "--force",
+              "--set", "sweep.replications=2"], "this test")
+    return out
+
+
+@pytest.fixture(scope="session")
+def sim_capped(sim_dir) -> Path:
+    """The baseline, 3 runs of 200 days recording at most 300 events each."""
+    out = sim_dir / "capped.h5"
+    _run_mss(["run", "scenarios/baseline.toml", "-r", "3", "-o", str(out), "--force",
+              "--set", "scenario.horizon_days=200", "--set", "output.max_events_per_run=300"],
+             "this test")
+    return out
+
+
 def mss_text(*args) -> str:
     """What `$MSS_BIN ARGS` prints on stdout; the test fails when the binary is missing or
     exits non-zero."""

@@ -94,6 +94,80 @@ def md_table(md_path: Path, first: list[str]) -> tuple[list[str], list[list[str]
     raise AssertionError(f"{md_path}: no table with a header starting {first}")
 
 
+def html_tables(html_path: Path) -> list[dict]:
+    """Every table of an HTML report, read with the standard library's parser: [{"id",
+    "header": [cell text], "rows": [[cell text]], "keys": [the row's data-key or ""]}]. A
+    cell's text is its text content with whitespace collapsed; the first cell of a row that
+    has a data-key (a KPI's name in words and its variable) reads as the key itself."""
+    from html.parser import HTMLParser
+
+    class Tables(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tables, self.cell, self.row, self.key = [], None, None, ""
+            self.first_is_key = False
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "table":
+                self.tables.append({"id": a.get("id", ""), "header": [], "rows": [],
+                                    "keys": []})
+            elif tag == "tr" and self.tables:
+                self.row, self.key = [], a.get("data-key", "")
+            elif tag in ("td", "th") and self.row is not None:
+                self.cell = []
+                self.first_is_key = tag == "td" and "key" in (a.get("class") or "").split()
+            elif tag == "br" and self.cell is not None:
+                self.cell.append(" ")
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                text = " ".join("".join(self.cell).split())
+                if self.first_is_key and not self.row:
+                    text = self.key
+                self.row.append(text)
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                t = self.tables[-1]
+                if not t["header"] and not t["rows"] and not self.key and \
+                        self._in_head:
+                    t["header"] = self.row
+                else:
+                    t["rows"].append(self.row)
+                    t["keys"].append(self.key)
+                self.row = None
+            elif tag == "thead":
+                self._in_head = False
+
+        _in_head = False
+
+        def handle_startendtag(self, tag, attrs):
+            self.handle_starttag(tag, attrs)
+
+        def parse_starttag(self, i):   # note <thead> before its rows
+            j = super().parse_starttag(i)
+            if self.rawdata[i:i + 6].lower() == "<thead":
+                self._in_head = True
+            return j
+
+    parser = Tables()
+    parser.feed(Path(html_path).read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def html_table(html_path: Path, id: str | None = None, first: list[str] | None = None):
+    """(header, rows) of the report table with this id, or whose header starts `first`."""
+    for t in html_tables(html_path):
+        if (id is not None and t["id"] == id) or (first is not None and
+                                                    t["header"][:len(first)] == first):
+            return t["header"], t["rows"]
+    raise AssertionError(f"{html_path}: no table {id or first}")
+
+
 def split_cell(cell: str) -> tuple[str, str | None, str | None, str]:
     """A table cell `v [lo, hi] suffix` as (v, lo, hi, suffix); lo, hi None without an
     interval. Numbers keep their thousands commas (the interval's ends are separated by a

@@ -57,6 +57,9 @@ class Spec:
     airports: tuple = ("PAP", "CAP", "SDQ")
     main_gateway: str | None = "PAP"      # None: key absent (the first airport is the main one)
     kpis: dict | None = None              # None: no [kpis] table (defaults apply)
+    # A ban on commercial operators at the main airport (all runs): [start_h, end_h); the
+    # airport stays open to the other classes (airport_open < 1, as `mss` writes it).
+    ban_h: tuple | None = None
     # Scheduled closure of the main airport (all runs): [start_h, end_h).
     scheduled_closure_h: tuple | None = (20 * 24.0, 32 * 24.0)
     violence: bool = True
@@ -210,6 +213,14 @@ def write(path: str | Path, spec: Spec | None = None, **overrides) -> Path:
                     state = int(g.integers(len(spec.regimes)))
                 regime[run, d] = state
     airport_open = np.clip(airport_open, 0, 1)
+    closed_all = 1.0 - airport_open   # [run, day, airport], before any ban
+    ban = np.zeros((D,), np.float32)
+    if spec.ban_h is not None:
+        for d in range(D):
+            lo, hi = max(spec.ban_h[0], d * 24.0), min(spec.ban_h[1], (d + 1) * 24.0)
+            if hi > lo:
+                ban[d] = (hi - lo) / 24.0
+        airport_open[:, :, main] = np.clip(airport_open[:, :, main] - ban[None, :], 0, 1)
 
     total_billets = billets.sum()
     tot = strength.sum(axis=2)
@@ -231,7 +242,7 @@ def write(path: str | Path, spec: Spec | None = None, **overrides) -> Path:
             d0 = int(kpis["days_to_foc"][i])
             gap[i] = np.maximum(0.0, kpi_cfg["floor_frac"] * total_billets - tot_duty[i, d0:]).sum()
     kpis["gap_person_days"] = gap
-    kpis["airport_closed_days"] = (1.0 - airport_open[:, :, main]).sum(axis=1, dtype=np.float64)
+    kpis["airport_closed_days"] = closed_all[:, :, main].sum(axis=1, dtype=np.float64)
     factor1 = points[np.arange(N) // R, 1] if points.shape[1] > 1 else np.zeros(N)
     reps = np.arange(N) % R
     for j, (name, _) in enumerate(KPI_COLUMNS):
@@ -351,7 +362,9 @@ def write(path: str | Path, spec: Spec | None = None, **overrides) -> Path:
             return v
 
         closed = np.zeros((N, D, A, 4), np.float32)
-        closed[:, :, :, 0] = 1.0 - airport_open
+        for c in range(4):   # every class is closed while the airport is closed to all
+            closed[:, :, :, c] = closed_all
+        closed[:, :, main, 3] = np.clip(closed_all[:, :, main] + ban[None, :], 0, 1)
         for name, arr in (("strength", strength), ("on_duty", on_duty),
                           ("filled", np.minimum(on_duty, billets[None, None, :])),
                           ("waiting_at_origin", waiting), ("in_transit", transit)):

@@ -132,7 +132,7 @@ def test_tables_of_the_wrong_kind(copy, capsys):
     _fails(capsys, "summary", p, says=[str(p), f"/pax_in has {n + 1} rows"])
     p = copy("regimes.h5")
     _rewrite(p, "regimes/stationary_share", np.array([b"x"] * 3))
-    _fails(capsys, "plot", "airport", p, "-o", p.with_suffix(".png"),
+    _fails(capsys, "plot", "regimes", p, "-o", p.with_suffix(".png"),
            says=[str(p), "/stationary_share is not numeric"])
 
 
@@ -148,7 +148,7 @@ def test_events_and_contingent_kpis_of_the_wrong_shape(copy, tmp_path, capsys):
     with h5py.File(p, "r") as f:
         ev = f["tables/events"][()]
     _rewrite(p, "tables/events", rfn.drop_fields(ev, "t_h"))
-    _fails(capsys, "plot", "strength", p, "-o", tmp_path / "s.png",
+    _fails(capsys, "plot", "timelines", p, "-o", tmp_path / "s.png",
            says=[str(p), "/tables/events has no column `t_h`"])
     p = copy("ck.h5")
     with h5py.File(p, "r") as f:
@@ -177,7 +177,7 @@ def test_series_of_another_run_count(copy, tmp_path, capsys):
         with h5py.File(p, "r") as f:
             data = f[k][()]
         _rewrite(p, k, data[:2])
-    _fails(capsys, "plot", "strength", p, "-o", tmp_path / "s.png",
+    _fails(capsys, "plot", "filled", p, "-o", tmp_path / "s.png",
            says=[str(p), "/series has 3 runs but /run has 2"])
 
 
@@ -211,7 +211,7 @@ def test_scenario_values_of_the_wrong_type(copy, tmp_path, capsys, edit, says):
         toml = "\n\n".join(b for b in toml.split("\n\n") if "[[contingent]]" not in b)
     with h5py.File(p, "a") as f:
         f["scenario"].attrs["toml"] = toml
-    _fails(capsys, "plot", "strength", p, "-o", tmp_path / "s.png",
+    _fails(capsys, "plot", "filled", p, "-o", tmp_path / "s.png",
            says=[str(p), "/scenario attr `toml`", says])
 
 
@@ -227,7 +227,7 @@ def test_dates_that_are_not_dates(copy, tmp_path, capsys):
     p = copy()
     with h5py.File(p, "a") as f:
         f["series/time"].attrs["units"] = "furlongs"
-    _fails(capsys, "plot", "strength", p, "-o", tmp_path / "s.png",
+    _fails(capsys, "plot", "filled", p, "-o", tmp_path / "s.png",
            says=[str(p), "/series/time"])
 
 
@@ -235,7 +235,7 @@ def test_series_all_nan_in_ok_runs_still_plots(copy, tmp_path, capsys):
     p = copy()
     with h5py.File(p, "a") as f:
         f["series/strength"][...] = np.nan
-    code, err = _exit(capsys, "plot", "strength", p, "-o", tmp_path / "s.png")
+    code, err = _exit(capsys, "plot", "filled", p, "-o", tmp_path / "s.png")
     assert code == 0, err
 
 
@@ -245,7 +245,7 @@ def test_runs_without_events_dropped_still_report(copy, tmp_path, capsys):
         del f["events_dropped"]
     code, err = _exit(capsys, "report", p, "-o", tmp_path / "r")
     assert code == 0, err
-    assert "| **events dropped** | ? " in (tmp_path / "r" / "report.md").read_text()
+    assert "Every event of these runs was recorded" in (tmp_path / "r" / "report.html").read_text()
 
 
 def test_compare_with_repeated_runs_or_no_kpi_in_common(copy, capsys):
@@ -333,9 +333,13 @@ def test_a_failed_report_leaves_no_directory_and_no_new_files(tmp_path, capsys):
     # An existing directory keeps what it had and gets nothing new.
     out = tmp_path / "old"
     out.mkdir()
-    (out / "report.md").write_text("old report\n")
+    (out / "notes.md").write_text("old notes\n")
     _fails(capsys, "report", p, "-o", out, says="no successful run")
-    assert sorted(q.name for q in out.iterdir()) == ["report.md"]
+    assert sorted(q.name for q in out.iterdir()) == ["notes.md"]
+    (out / "report.html").write_text("old report\n")   # an earlier report, even with --force
+    _fails(capsys, "report", p, "-o", out, "--force", says="no successful run")
+    assert sorted(q.name for q in out.iterdir()) == ["notes.md", "report.html"]
+    assert (out / "report.html").read_text() == "old report\n"
     _no_leftovers(tmp_path)
     # An unknown point is refused before anything is made.
     _fails(capsys, "report", p, "-o", tmp_path / "new", "--point", "3", says="no design point 3")
@@ -369,7 +373,7 @@ def test_ctrl_c_exits_130_and_leaves_nothing(good, tmp_path, capsys, monkeypatch
         return real_save(fig, path)
 
     monkeypatch.setattr(plots, "save", interrupted_save)
-    code, err = _interrupted(capsys, "report", good, "-o", tmp_path / "r")
+    code, err = _interrupted(capsys, "report", good, "-o", tmp_path / "r", "--png")
     assert code == 130 and "interrupted" in err and "Traceback" not in err
     assert not (tmp_path / "r").exists()
     _no_leftovers(tmp_path)

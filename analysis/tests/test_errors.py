@@ -70,9 +70,8 @@ def test_malformed_file(tmp_path):
 def test_sweep_plots_from_a_plain_run(syn_plain, tmp_path):
     _fails("report", syn_plain, "-o", tmp_path / "r", "--sweep",
            says=["plain run", "mss sweep"])
-    _fails("plot", "sweep", syn_plain, "--kpi", "pax_in", "-o", tmp_path / "x.png",
-           says="plain run")
-    _fails("plot", "sensitivity", syn_plain, "-o", tmp_path / "x.png", says="plain run")
+    _fails("plot", "response", syn_plain, "-o", tmp_path / "x.png", says="plain run")
+    _fails("plot", "effects", syn_plain, "-o", tmp_path / "x.png", says="plain run")
     assert not (tmp_path / "x.png").exists()
 
 
@@ -92,9 +91,10 @@ def test_compare_with_a_bad_side_or_nothing_in_common(syn_plain, tmp_path):
     # Point 0 replications 0-1 match; nothing matches a file of another point only is
     # impossible to build here, so check the unknown point and KPI errors instead.
     _fails("report", sweep, "-o", tmp_path / "r", "--point", "7", says="no design point 7")
-    _fails("plot", "sweep", sweep, "-o", tmp_path / "y.png", says="needs --kpi")
-    _fails("plot", "sweep", sweep, "--kpi", "nope", "-o", tmp_path / "y.png",
-           says="unknown KPI 'nope'")
+    _fails("plot", "filled", sweep, "-o", tmp_path / "y.png", says="--point P")
+    _fails("plot", "filled", sweep, "--point", "9", "-o", tmp_path / "y.png",
+           says="no design point 9")
+    assert not (tmp_path / "y.png").exists()
     assert cli.main(["compare", str(plain), str(sweep)]) == 0
 
 

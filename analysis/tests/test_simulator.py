@@ -10,22 +10,22 @@ import pytest
 import analysis
 from analysis import cli, report, stats
 from analysis.tests import helpers
-from analysis.tests.conftest import (assert_png_not_blank, mss_summary_csv, mss_text,
+from analysis.tests.conftest import (mss_summary_csv, mss_text,
                                      run_analysis)
 
-PLAIN_FILES = ["strength.png", "airport.png", "kpis.png", "kpis.csv", "report.md"]
+PLAIN_FILES = ["report.html", "kpis.csv"]
 
 
 @pytest.fixture(scope="module")
 def plain_report(sim_plain, tmp_path_factory):
-    out = tmp_path_factory.mktemp("sim-report-plain")
+    out = tmp_path_factory.mktemp("sim-report-plain") / "r"
     run_analysis("report", sim_plain, "-o", out, check=0)
     return out
 
 
 @pytest.fixture(scope="module")
 def sweep_report(sim_sweep, tmp_path_factory):
-    out = tmp_path_factory.mktemp("sim-report-sweep")
+    out = tmp_path_factory.mktemp("sim-report-sweep") / "r"
     run_analysis("report", sim_sweep, "-o", out, "--sweep", check=0)
     return out
 
@@ -65,39 +65,24 @@ def test_summary_equals_mss_summary_and_the_file(sim_plain):
         assert np.array_equal(a, b, equal_nan=True), f"{col}: {a} vs {b}"
 
 
-def test_report_plots_exist_and_are_not_blank(plain_report):
-    for name in PLAIN_FILES:
-        assert (plain_report / name).exists(), name
-    for png in plain_report.glob("*.png"):
-        assert_png_not_blank(png)
+def test_report_files_exist(plain_report):
+    assert sorted(p.name for p in plain_report.iterdir()) == sorted(PLAIN_FILES)
 
 
 def test_report_numbers_equal_mss_summary(plain_report, sim_plain):
     mss = mss_summary_csv(sim_plain)
-    assert set(mss["point"]) == {0}
     with analysis.load(sim_plain) as res:
         start = res.start_date
-    assert start
-    header, rows = helpers.md_table(plain_report / "report.md", ["KPI", "unit", "n/runs"])
+    header, rows = helpers.html_table(plain_report / "report.html", id="table-kpis")
     assert header == ["KPI", "unit"] + report.STAT_HEADER
-    kpis = [r[0] for r in rows if r[0] != "date"]
-    assert kpis == [f"`{k}`" for k in mss["kpi"]]
-    helpers.assert_stat_rows_shown(rows, 2, mss, start, what="report.md")
+    helpers.assert_stat_rows_shown(rows, 2, mss, start, what="report.html")
     helpers.assert_same_table(helpers.read_csv_table(plain_report / "kpis.csv"), mss,
-                              what="kpis.csv vs mss summary")
+                              what="kpis.csv vs mss")
 
 
-def test_sweep_report_plots_exist_and_are_not_blank(sweep_report, sim_sweep):
-    for name in PLAIN_FILES + ["sensitivity.png", "sensitivity.csv", "kpis_by_point.csv",
-                               "contrasts.csv"]:
-        assert (sweep_report / name).exists(), name
-    for png in sweep_report.glob("*.png"):
-        assert_png_not_blank(png)
-    with analysis.load(sim_sweep) as res:
-        assert res.is_sweep and res.factors
-        with_values = [k for k in res.kpi_names if res.runs[k].notna().any()]
-    for k in with_values:
-        assert (sweep_report / f"sweep_{k}.png").exists(), k
+def test_sweep_report_files_exist(sweep_report):
+    assert sorted(p.name for p in sweep_report.iterdir()) == sorted(
+        PLAIN_FILES + ["kpis_by_point.csv", "contrasts.csv", "sensitivity.csv"])
 
 
 def test_sweep_tables_equal_mss_summary_per_point(sweep_report, sim_sweep):
@@ -113,13 +98,13 @@ def test_sweep_tables_equal_mss_summary_per_point(sweep_report, sim_sweep):
         assert not fv.isna().any().any(), f"factor values not numeric:\n{res.points}"
         start = res.start_date
         n_factors = len(res.factors)
-    # report.md: a table per KPI with a row per design point, showing mss's numbers
-    tables = [t for t in helpers.md_tables(sweep_report / "report.md")
-              if t[0][0] == "point" and t[0][-1] == "max"]
+    # report.html: a table per KPI with a row per design point, showing mss's numbers
+    tables = [t for t in helpers.html_tables(sweep_report / "report.html")
+              if t["id"].startswith("table-kpi-")]
     kpis = list(dict.fromkeys(mss["kpi"]))
-    assert len(tables) == len(kpis)
-    for (header, rows), kpi in zip(tables, kpis):
-        helpers.assert_stat_rows_shown(rows, 1 + n_factors, mss[mss["kpi"] == kpi], start,
+    assert [t["id"] for t in tables] == [f"table-kpi-{k}" for k in kpis]
+    for t, kpi in zip(tables, kpis):
+        helpers.assert_stat_rows_shown(t["rows"], 1 + n_factors, mss[mss["kpi"] == kpi], start,
                                        what=f"{kpi} by point")
 
 
@@ -127,16 +112,14 @@ def test_sweep_contrasts_equal_mss_summary_vs_0(sweep_report, sim_sweep):
     want = helpers.read_csv_table(mss_text("summary", sim_sweep, "--vs", "0", "--csv"))
     helpers.assert_same_table(helpers.read_csv_table(sweep_report / "contrasts.csv"), want,
                               what="contrasts.csv vs mss summary --vs 0")
-    tables = [t for t in helpers.md_tables(sweep_report / "report.md") if "pairs" in t[0]]
-    assert len(tables) == 1
-    header, rows = tables[0]
+    header, rows = helpers.html_table(sweep_report / "report.html", id="table-contrasts")
     assert [int(r[0]) for r in rows] == [1, 2, 3]
-    col = header.index("`cost_usd`")
+    col = header.index("cost_usd")
     for r in rows:
         w = want[(want["point"] == int(r[0])) & (want["kpi"] == "cost_usd")].iloc[0]
         shown = stats.contrast_text(w["diff"], w["diff_low"], w["diff_high"])
         assert r[col] == shown, (r[col], shown)
-    reached = header.index("`days_to_foc` reached")
+    reached = header.index("days_to_foc reached")
     for r in rows:
         w = want[(want["point"] == int(r[0])) & (want["kpi"] == "days_to_foc")].iloc[0]
         assert r[reached] == stats.contrast_text(w["reached_diff"], w["reached_diff_low"],
@@ -144,6 +127,7 @@ def test_sweep_contrasts_equal_mss_summary_vs_0(sweep_report, sim_sweep):
 
 
 def test_compare_of_a_simulator_file_with_itself_gives_zero_differences(sim_plain, tmp_path):
+    tmp_path = tmp_path / "c"
     run_analysis("compare", sim_plain, sim_plain, "-o", tmp_path, check=0)
     t = helpers.read_csv_table(tmp_path / "compare.csv")
     assert list(t.columns) == stats.COMPARE_CSV_COLUMNS
@@ -160,9 +144,9 @@ def test_compare_of_a_simulator_file_with_itself_gives_zero_differences(sim_plai
     assert (t.loc[first, ["reached_diff", "reached_diff_low", "reached_diff_high"]] == 0)\
         .all().all()
     assert t.loc[~first, "reached_pairs"].isna().all()
-    md = (tmp_path / "compare.md").read_text()
-    assert "| `cost_usd` | USD | " in md and " | 0 [0, 0] |" in md
-    assert_png_not_blank(tmp_path / "compare.png")
+    header, rows = helpers.html_table(tmp_path / "compare.html", first=report.COMPARE_HEADER)
+    cost = [r for r in rows if r[0] == "cost_usd"][0]
+    assert cost[1] == "USD" and cost[-1] == "0 [0, 0]"
 
 
 def test_compare_of_a_sweep_with_itself_gives_zero_differences(sim_sweep):
@@ -179,7 +163,7 @@ def test_compare_of_a_sweep_with_itself_gives_zero_differences(sim_sweep):
 def test_sweep_plots_from_a_simulator_plain_run_exit_2(sim_plain, tmp_path):
     p = run_analysis("report", sim_plain, "-o", tmp_path / "r", "--sweep")
     assert p.returncode == 2 and "plain run" in p.stderr
-    assert cli.main(["plot", "sensitivity", str(sim_plain), "-o", str(tmp_path / "s.png")]) == 2
+    assert cli.main(["plot", "effects", str(sim_plain), "-o", str(tmp_path / "s.png")]) == 2
 
 
 def test_distribution_factor_of_a_simulator_sweep_is_valued_by_its_mean(sim_sweep):

@@ -1,5 +1,4 @@
-"""Numbers: the KPI table of a file, compare's paired differences, sensitivity, closures,
-regimes."""
+"""Numbers: the KPI table of a file and compare's paired differences."""
 
 import math
 
@@ -116,64 +115,3 @@ def test_compare_of_sweeps_is_per_design_point_with_the_paired_t_interval(tmp_pa
                                                                             rel=1e-9), (p, k)
                 checked += 1
     assert checked > 0
-
-
-def test_src_equals_correlation_on_a_grid_and_has_the_right_sign(syn_sweep):
-    with analysis.load(syn_sweep) as res:
-        s = stats.sensitivity(res, "days_to_ioc")
-        x = res.points.set_index("point").loc[res.runs["point"], res.factors]
-        y = res.runs["days_to_ioc"].to_numpy()
-    f0, f1 = res.factors
-    # Faster build-up with more aircraft: fewer days to IOC.
-    assert s.coef[f0] < -0.8 and s.ranking()[0] == f0
-    # Orthogonal (grid) design: SRC = Pearson correlation.
-    for f in res.factors:
-        r = np.corrcoef(x[f].to_numpy(), y)[0, 1]
-        assert s.coef[f] == pytest.approx(r, abs=1e-9)
-        assert s.ci95[f][0] <= s.coef[f] <= s.ci95[f][1]
-    assert 0 <= s.r2 <= 1
-    k = stats.sensitivity(res, "killed")
-    assert k.note == "the KPI does not vary"
-
-
-def test_closed_days_from_series_and_from_events(tmp_path):
-    sched = (20 * 24.0, 32 * 24.0)
-    both = synthetic.write(tmp_path / "b.h5", scheduled_closure_h=sched)
-    ev_only = synthetic.write(tmp_path / "e.h5", scheduled_closure_h=sched,
-                              closures_in_series=False)
-    series_only = synthetic.write(tmp_path / "s.h5", scheduled_closure_h=sched, events=False)
-    masks = []
-    for p in (both, ev_only, series_only):
-        with analysis.load(p) as res:
-            c = stats.closed_days(res)
-            assert c.shape == (6, 90)
-            assert c[:, 20:32].all() and not c[:, :20].any()
-            masks.append(c)
-    np.testing.assert_array_equal(masks[0], masks[1])
-    np.testing.assert_array_equal(masks[0], masks[2])
-    # The alternate's closure (CAP, day 5) is not the main airport's.
-    assert not masks[0][:, 5].any()
-
-
-def test_regime_share_sums_to_one_and_is_empty_without_violence(syn_plain, tmp_path):
-    with analysis.load(syn_plain) as res:
-        sh = stats.regime_share(res)
-        assert list(sh.columns) == ["calm", "tense", "crisis"]
-        np.testing.assert_allclose(sh.sum(axis=1), 1.0)
-    with analysis.load(synthetic.write(tmp_path / "q.h5", violence=False)) as res:
-        assert stats.regime_share(res).empty
-
-
-def test_sensitivity_intervals_are_clustered_by_replication(syn_sweep):
-    # cost_usd = 1.5e8 + 1e4 · tour_days + a replication effect common to every point: within
-    # each replication the factor's effect is exact, so the interval of its SRC is (nearly)
-    # a point, not the wide OLS interval that treats the replication effect as run noise.
-    with analysis.load(syn_sweep) as res:
-        s = stats.sensitivity(res, "cost_usd")
-    f0, f1 = res.factors
-    lo, hi = s.ci95[f1]
-    assert lo <= s.coef[f1] <= hi
-    assert hi - lo < 1e-6 * abs(s.coef[f1]), (lo, hi, s.coef[f1])
-    # days_to_ioc: the interval still covers the SRC and has positive width.
-    d = stats.sensitivity(res, "days_to_ioc")
-    assert d.ci95[f0][0] < d.coef[f0] < d.ci95[f0][1]
