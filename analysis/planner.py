@@ -264,15 +264,26 @@ def closure_rows(v: View, closed: np.ndarray, classes: list[str]) -> dict[str, n
     return out
 
 
-def _strip(v: View, rows: dict, title: str) -> Panel:
-    traces = []
+#: Colours of the closure areas: closed to every class grey, a ban on a class orange shades.
+BAN_COLOURS = {"charter": "#fdae6b", "military": "#e6550d", "commercial": BAN}
+
+
+def closure_colour(label: str) -> str:
+    if label.startswith("ban on "):
+        return BAN_COLOURS.get(label[len("ban on "):], BAN)
+    return CLOSED
+
+
+def _strip(v: View, rows: dict, title: str, weight: float = 0.3) -> Panel:
+    """The closure rows of an airport as stacked areas over the days (a run-day is closed to
+    every class or banned to some, never both, so the stack is the share of the day closed
+    to some class), in % of the day, means over runs."""
+    p = Panel(title, Axis("", "date", "date"),
+              Axis("share of the day", fmt="percent", range=(0, 1.0)), weight=weight)
     for label, z in rows.items():
-        banned = "ban on" in label
-        traces.append(Trace("heat", x=v.dates, y=[label], z=z[None, :],
-                            color=BAN if banned else CLOSED,
-                            hover="%{y}: %{z:.0%} of the day (mean over runs)"))
-    return Panel(title, Axis("", "date", "date"),
-                 Axis("", "category", categories=list(rows)), traces, weight=0.12 * len(rows) + 0.06)
+        p.traces.append(Trace("stack", label, v.dates, z, color=closure_colour(label),
+                              opacity=0.85, hover="%{y:.0%} of the day (mean over runs)"))
+    return p
 
 
 def filled_figure(v: View) -> Figure:
@@ -330,10 +341,11 @@ def filled_figure(v: View) -> Figure:
     panels = [p]
     rows = closure_rows(v, v.closed, res.operator_classes)
     shown = {k: z for k, z in rows.items() if k == "closed to all classes" or z.any()}
-    panels.append(_strip(v, shown, f"{res.main_airport}, the main gateway"))
+    panels.append(_strip(v, shown, f"{res.main_airport}, the main gateway: share of the day "
+                         "closed"))
     data["closure_rows"] = {k: float(z.sum()) for k, z in shown.items()}
     fig = Figure("filled", "Filled billets against authorised strength and the floor", panels,
-                 height=560, share_x=True, data=data)
+                 height=600, share_x=True, data=data)
     return fig
 
 
@@ -405,7 +417,7 @@ def dip_figure(v: View) -> Figure | None:
         x = v.kpi("min_filled_frac")
         x = x[np.isfinite(x)]
         if x.size:
-            p2 = Panel("Deepest dip after FOC, per run (min_filled_frac)",
+            p2 = Panel("Deepest dip after FOC, per run",
                        Axis("lowest share of billets filled after FOC", fmt="percent"),
                        Axis("runs", fmt="count"))
             centres, counts, width = histogram(x, "percent")
@@ -482,7 +494,8 @@ def closure_figure(v: View) -> Figure:
     classes = res.operator_classes
     rows = closure_rows(v, v.closed, classes)
     main_rows = {k: z for k, z in rows.items() if k == "closed to all classes" or z.any()}
-    panels = [_strip(v, main_rows, f"{res.main_airport} (main gateway)")]
+    panels = [_strip(v, main_rows, f"{res.main_airport} (main gateway): share of each day "
+                     "closed, mean over runs", 1.0)]
     data = {"main": {k: float(z.sum()) for k, z in main_rows.items()},
             "main_all_by_day": rows.get("closed to all classes"),
             "ban_by_day": {k: z for k, z in rows.items() if "ban on" in k}, "other": {}}
@@ -495,16 +508,19 @@ def closure_figure(v: View) -> Figure:
         if z:
             others[a] = z
     if others:
-        rows2 = {}
-        for a, z in others.items():
+        p = Panel("Other airports that closed to all classes: share of each day, mean over runs",
+                  Axis("", "date", "date"), Axis("share of the day", fmt="percent"), weight=0.8)
+        for i, (a, z) in enumerate(others.items()):
             for k, val in z.items():
-                rows2[f"{a}: {k}"] = val
-        panels.append(_strip(v, rows2, "Other airports (only those that closed)"))
-        data["other"] = {k: float(z.sum()) for k, z in rows2.items()}
-    for p in panels:
-        p.weight = 0.3 + 0.18 * len(p.traces)
+                data["other"][f"{a}: {k}"] = float(val.sum())
+                if k == "closed to all classes":
+                    p.traces.append(Trace("line", f"{a} closed to all classes", v.dates, val,
+                                          color=PALETTE[i % len(PALETTE)], width=1.2,
+                                          hover="%{y:.0%} of the day"))
+        if p.traces:
+            panels.append(p)
     fig = Figure("closures", "Airport closures by operator class", panels, share_x=True,
-                 height=150 + 46 * sum(len(p.traces) for p in panels), data=data)
+                 height=330 + 230 * (len(panels) - 1), data=data)
     return fig
 
 

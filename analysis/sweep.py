@@ -100,15 +100,42 @@ def point_names(res, short: int = 22) -> dict[int, str]:
     return out
 
 
+def colour_factor(res) -> str | None:
+    """The factor that colours the points of a large design: the one with the largest
+    standardised effect on the deepest dip after FOC (else on the mean share filled), else
+    the first factor that varies."""
+    for k in ("min_filled_frac", "mean_filled_frac"):
+        if k in res.kpi_names:
+            rows = effects(res, k)["rows"]
+            if rows:
+                return rows[0]["factor"]
+    vf = varying(res)
+    return vf[0] if vf else None
+
+
 def point_colours(res, points: list[int]) -> dict[int, str]:
-    """A colour per design point: the categorical palette for up to 10, else a sequential
-    scale along the points in order."""
+    """A colour per design point: the categorical palette for up to 10 points, else a
+    sequential scale (viridis: dark = low, light = high) along `colour_factor`."""
     if len(points) <= len(PALETTE):
         return {p: PALETTE[i] for i, p in enumerate(points)}
     import matplotlib
     from matplotlib.colors import to_hex
     cmap = matplotlib.colormaps["viridis"]
-    return {p: to_hex(cmap(0.05 + 0.85 * i / (len(points) - 1))) for i, p in enumerate(points)}
+    f = colour_factor(res)
+    if f is None:
+        return {p: to_hex(cmap(0.05 + 0.85 * i / (len(points) - 1))) for i, p in enumerate(points)}
+    v = res.factor_values.loc[points, f].to_numpy(float)
+    lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+    scale = (v - lo) / (hi - lo) if hi > lo else np.zeros_like(v)
+    return {p: to_hex(cmap(0.05 + 0.85 * s)) for p, s in zip(points, scale)}
+
+
+def colour_note(res, points) -> str:
+    """What the colours of `point_colours` mean, in words ("" for the categorical palette)."""
+    if len(points) <= len(PALETTE):
+        return ""
+    f = colour_factor(res)
+    return f" Colour: {factor_label(f)}, dark = low, light = high." if f else ""
 
 
 def is_grid(res) -> bool:
@@ -175,7 +202,8 @@ def points_filled_figure(res, views) -> Figure:
     n = len(views)
     legend_rows = math.ceil(n / 3)
     return Figure("points_filled", "Filled billets per design point", [p],
-                  height=470 + 21 * legend_rows, data={"quantiles": data})
+                  height=470 + 21 * legend_rows, data={"quantiles": data},
+                  caption=colour_note(res, list(views)))
 
 
 def points_reach_figure(res, views) -> Figure | None:
@@ -712,10 +740,11 @@ def sweep_sections(res, table: pd.DataFrame):
     secs.append(s)
 
     s = Section("points-filled", "Filled billets per design point")
-    s.figure(points_filled_figure(res, views), Markup(
+    pf = points_filled_figure(res, views)
+    s.figure(pf, Markup(
         "Each design point's median filled billets over its runs (<code>/series/filled</code>, "
         "all contingents); with at most four points, each point's 90% band too. Click a "
-        "point in the legend to hide it, double-click to show it alone."))
+        "point in the legend to hide it, double-click to show it alone.") + pf.caption)
     s.figure(points_reach_figure(res, views), Markup(
         "The share of each point's runs that have reached FOC by each date."))
     secs.append(s)

@@ -154,21 +154,22 @@ def _axis_names(i: int) -> tuple[str, str, str, str]:
     return f"xaxis{n}", f"yaxis{n}", f"x{n}", f"y{n}"
 
 
-def _date_ticks(lo, hi) -> dict:
-    span = (np.datetime64(hi, "D") - np.datetime64(lo, "D")).astype(int)
+def _date_ticks(lo, hi, width: float = 1.0) -> dict:
+    """Ticks of a date axis spanning lo..hi on `width` of the layout's width: at most one
+    label per ~80 pixels, every label with its year."""
+    span = int((np.datetime64(hi, "D") - np.datetime64(lo, "D")).astype(int))
+    most = max(2, int(LAYOUT_WIDTH * width / 80))
     if span <= 12:
         return {"dtick": DAY_MS, "tickformat": "%d %b %Y"}
-    if span <= 45:
+    if span / 7 <= most:
         return {"dtick": 7 * DAY_MS, "tickformat": "%d %b %Y"}
-    if span <= 120:
-        return {"dtick": "M1", "tickformat": "%b %Y"}
-    if span <= 400:
-        return {"dtick": "M2", "tickformat": "%b %Y"}
-    if span <= 1100:
-        return {"dtick": "M3", "tickformat": "%b %Y"}
-    if span <= 2200:
-        return {"dtick": "M6", "tickformat": "%b %Y"}
-    return {"dtick": "M12", "tickformat": "%Y"}
+    for months in (1, 2, 3, 6):
+        if span / (30.4 * months) <= most:
+            return {"dtick": f"M{months}", "tickformat": "%b %Y"}
+    years = 1
+    while span / (365.25 * years) > most:
+        years *= 2
+    return {"dtick": f"M{12 * years}", "tickformat": "%Y"}
 
 
 def _extent(panel: Panel, which: str):
@@ -223,7 +224,7 @@ def _axis(ax, panel: Panel, which: str, show_labels: bool, dom, anchor: str,
         a["hoverformat"] = "%d %b %Y"
         lo, hi = ax.range if ax.range else (ext if ext else (None, None))
         if lo is not None:
-            a.update(_date_ticks(lo, hi))
+            a.update(_date_ticks(lo, hi, dom[1] - dom[0] if which == "x" else 1.0))
         if ax.range:
             a["range"] = [_date_str(ax.range[0]), _date_str(ax.range[1])]
     elif ax.kind == "category" and ax.categories is not None:

@@ -32,6 +32,11 @@ from analysis.tests import synthetic  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: opens reports in headless chromium (the "
+                            "report_browser ctest test; analysis_pytest runs -m 'not browser')")
+
+
 def mss_bin() -> Path:
     p = Path(os.environ.get("MSS_BIN", "build/release/sim/app/mss"))
     return p if p.is_absolute() else REPO / p

@@ -40,8 +40,10 @@ def test_closure_2024_all_class_closure_is_30_days_and_the_ban_is_apart(sim_clos
     text = (out / "report.html").read_text()
     assert "gives 30 days per run on average" in text and "ban on commercial: 451 days" in text
     figs = figures_of(out / "report.html")
-    heat = [t for t in figs["closures"]["data"] if t["type"] == "heatmap"]
-    assert len(heat) == 2 and sum(sum(r) for r in heat[0]["z"]) == pytest.approx(30)
+    areas = {t["name"]: t for t in figs["closures"]["data"] if t.get("stackgroup")}
+    assert set(areas) == {"closed to all classes", "ban on commercial"}
+    assert sum(areas["closed to all classes"]["y"]) == pytest.approx(30)
+    assert sum(areas["ban on commercial"]["y"]) == pytest.approx(451)
 
 
 def test_reach_and_fan_of_closure_2024(sim_closure):
