@@ -1,7 +1,8 @@
-# Thin wrapper over CMake presets. The two commands a newcomer needs:
-#   make run    install what is missing, build, run the baseline (runs/baseline.h5), print KPIs
-#   make test   install what is missing, build, run every test (release, asan and tsan)
-.PHONY: all deps build test test-release test-asan test-tsan test-slurm bench run fuzz format clean docs-img
+# Thin wrapper over CMake presets. The commands a newcomer needs:
+#   make run      install what is missing, build, run the baseline (runs/baseline.h5), print KPIs
+#   make report   the same, then the HTML report of it: open report/baseline/report.html
+#   make test     install what is missing, build, run every test (release, asan and tsan)
+.PHONY: all deps build test test-release test-asan test-tsan test-slurm bench run report bench-report fuzz format clean docs-img
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
@@ -50,6 +51,16 @@ run: build
 fuzz: deps
 	@test -f build/fuzz/build.ninja || $(CMAKE) --preset fuzz
 	$(CMAKE) --build --preset fuzz -j $(JOBS)
+
+# The report of runs/baseline.h5 (REPORT_FILE, REPORT_DIR to change them), replaced if there.
+REPORT_FILE ?= runs/baseline.h5
+REPORT_DIR ?= report/baseline
+report: run
+	/usr/bin/python3 -m analysis report $(REPORT_FILE) -o $(REPORT_DIR) --force
+
+# How long `analysis report` takes on the baseline (100 and 2,000 runs) and the hypercube.
+bench-report: build
+	tools/bench_report.py
 
 docs-img: build
 	tools/make_docs_img.sh

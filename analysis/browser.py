@@ -138,29 +138,35 @@ def screenshot(driver, figure_id: str, path: str | Path, caption: bool = False) 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m analysis.browser",
-                                 description="Screenshots of the figures of a report.html, "
-                                 "taken by headless chromium.")
-    ap.add_argument("html")
+                                 description="Screenshots of the figures of report pages, "
+                                 "taken by headless chromium (one browser for all pages).")
+    ap.add_argument("html", nargs="+", metavar="PAGE[::FIG,FIG...]",
+                    help="a report.html or compare.html, optionally with the ids of the "
+                    "figures to take after `::` (default: every figure)")
     ap.add_argument("-o", "--out", required=True, metavar="DIR")
-    ap.add_argument("--figure", action="append", metavar="ID",
-                    help="only this figure (repeatable); default: every figure")
-    ap.add_argument("--prefix", default="", help="prefix of the PNG names")
+    ap.add_argument("--prefix", default="", help="prefix of the PNG names (NAME = PREFIX + id)")
     ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=1600,
+                    help="window height: a figure taller than the window is cut")
     ap.add_argument("--caption", action="store_true", help="include each figure's caption")
     args = ap.parse_args(argv)
+    errors = []
     try:
-        with chromium(args.width, 900) as d:
-            n, secs = open_report(d, args.html)
-            ids = args.figure or list(figure_sizes(d))
-            for fid in ids:
-                p = screenshot(d, fid, Path(args.out) / f"{args.prefix}{fid}.png", args.caption)
-                print(p)
-            errors = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]
-            for e in errors:
-                print("console:", e["message"], file=sys.stderr)
+        with chromium(args.width, args.height) as d:
+            for item in args.html:
+                page, _, figs = item.partition("::")
+                open_report(d, page)
+                ids = [f for f in figs.split(",") if f] or list(figure_sizes(d))
+                for fid in ids:
+                    p = screenshot(d, fid, Path(args.out) / f"{args.prefix}{fid}.png",
+                                   args.caption)
+                    print(p)
+                errors += [e for e in d.get_log("browser") if e["level"] == "SEVERE"]
     except (BrowserUnavailable, TimeoutError) as e:
         print(f"analysis.browser: {e}", file=sys.stderr)
         return 2
+    for e in errors:
+        print("console:", e["message"], file=sys.stderr)
     return 1 if errors else 0
 
 

@@ -345,6 +345,7 @@ def grid_figure(res, table: pd.DataFrame) -> Figure | None:
             ("mean", "ci_low", "ci_high")
         z = np.full((len(lb), len(la)), np.nan)
         text = [[""] * len(la) for _ in lb]
+        ends = []
         t = table[table["kpi"] == k].set_index("point")
         fmt = "percent" if first else _kpi_fmt(res, k)
         for p in t.index:
@@ -352,9 +353,13 @@ def grid_figure(res, table: pd.DataFrame) -> Figure | None:
             j = la.index(fv.loc[p, fa])
             r = t.loc[p]
             z[i, j] = r[col]
+            ends += [r[lo], r[hi]]
             text[i][j] = _cell(r[col], r[lo], r[hi], fmt) + (" *" if not first and
                                                               0 < r["n"] < r["runs"] else "")
-        finite = z[np.isfinite(z)]
+        # The colours span the intervals, not only the means: a difference well inside the
+        # uncertainty stays pale.
+        finite = np.r_[z[np.isfinite(z)], np.asarray(ends, float)]
+        finite = finite[np.isfinite(finite)]
         zmin, zmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if zmax == zmin:
             zmin, zmax = zmin - 1, zmax + 1
@@ -366,10 +371,13 @@ def grid_figure(res, table: pd.DataFrame) -> Figure | None:
                          colorscale=[[0, "#f7fbff"], [1, "#6baed6"]], cell_labels=True)])
         panels.append(p)
         data[k] = z
-    cols = min(3, len(panels))
+    cols = min(2, len(panels))
+    for i, p in enumerate(panels):
+        if i % cols:   # the rows' factor is named once, on the left
+            p.y.label = ""
     rows = math.ceil(len(panels) / cols)
     return Figure("grid", f"{factor_label(fa)} × {factor_label(fb)}", panels, cols=cols,
-                  height=(110 + 46 * len(lb)) * rows + 60, hovermode="closest",
+                  height=(120 + 50 * len(lb)) * rows + 60, hovermode="closest",
                   data={"means": data, "x": la, "y": lb, "factors": (fa, fb)})
 
 

@@ -406,6 +406,13 @@ def figure_dict(fig: Figure) -> dict:
     """The plotly.js {data, layout} of `fig`."""
     cells, nrows, weights = _grid(fig)
     hgap = 0.08 if fig.cols > 1 else 0.0
+    # Panels beside others need room on their left for their own y tick labels (rows named
+    # in words, on category axes).
+    longest = max([len(line) for p, _, c in cells if c > 0 and p.y.kind == "category"
+                   and p.y.categories for cat in p.y.categories
+                   for line in _wrap(str(cat), 30)] or [0])
+    if longest:
+        hgap = max(hgap, (7.0 * longest + 24) / LAYOUT_WIDTH)
     width = (1.0 - hgap * (fig.cols - 1)) / fig.cols
     chars = max(28, int(LAYOUT_WIDTH * width / 7.4))
     titles = {id(p): _wrap(p.title, chars) if p.title else [] for p, _, _ in cells}

@@ -57,6 +57,8 @@ class Spec:
     airports: tuple = ("PAP", "CAP", "SDQ")
     main_gateway: str | None = "PAP"      # None: key absent (the first airport is the main one)
     kpis: dict | None = None              # None: no [kpis] table (defaults apply)
+    # The sweep's `design` as its text says (the points are a grid either way).
+    design: str = "grid"
     # A ban on commercial operators at the main airport (all runs): [start_h, end_h); the
     # airport stays open to the other classes (airport_open < 1, as `mss` writes it).
     ban_h: tuple | None = None
@@ -116,7 +118,7 @@ def _toml_value(v) -> str:
 
 def sweep_toml(spec: Spec) -> str:
     lines = ["[sweep]", 'base = "synthetic.toml"', f"seed = {spec.seed}",
-             f"replications = {spec.replications}", 'design = "grid"']
+             f"replications = {spec.replications}", f'design = "{spec.design}"']
     for key, values in spec.factors.items():
         lines += ["", "[[factor]]", f'key = "{key}"',
                   "values = [" + ", ".join(_toml_value(v) for v in values) + "]"]
