@@ -11,6 +11,7 @@ so that they agree with the KPI `airport_closed_days`.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -399,27 +400,56 @@ def reach_figure(v: View) -> Figure | None:
 # The dip during rotations
 
 def dip_figure(v: View) -> Figure | None:
-    """After FOC: the share of runs below the floor on each day (their own FOC onwards), and
-    the distribution of the deepest dip (`min_filled_frac`) against the floor."""
+    """After FOC: the share of billets filled from the median FOC date on (the fan over runs,
+    zoomed on the dips, with the floor), the share of runs below the floor on each day
+    (each run from its own FOC day, as the gap KPI counts), and the distribution of the
+    deepest dip (`min_filled_frac`) against the floor."""
     th = v.thresholds
     short, below, n_reached = shortfall_below_floor(v)
-    if th.floor is None or n_reached == 0:
+    if th.floor is None or n_reached == 0 or not th.total:
         return None
-    p1 = Panel(f"Runs below the floor ({100 * th.floor_frac:g}% of billets) after their FOC",
-               Axis("", "date", "date"),
-               Axis(f"share of the {n_reached} runs that reached FOC", fmt="percent",
-                    range=(0, max(0.05, float(below.max()) * 1.15))))
-    p1.traces.append(Trace("bars", "runs below the floor that day", v.dates, below,
+    foc50 = v.table.loc["days_to_foc", "p50"] if "days_to_foc" in v.table.index else math.nan
+    d0 = int(foc50) if math.isfinite(foc50) else int(np.nanmin(v.kpi("days_to_foc")))
+    d0 = min(max(d0, 0), len(v.dates) - 1)
+    dates = v.dates[d0:]
+    # each run counts from its own FOC day on (as the gap and the dip KPIs do)
+    foc = v.kpi("days_to_foc")
+    after = np.arange(d0, len(v.dates))[None, :] >= foc[:, None]   # NaN (never): False
+    share = np.where(after, v.filled_total[:, d0:] / th.total, np.nan)
+    share = share[after.any(axis=1)]
+    with warnings.catch_warnings():   # a day on which no run has reached FOC yet
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q = fan(share)
+    low = min(float(np.nanmin(q[0])), th.floor_frac)
+    p0 = Panel("Share of billets filled after FOC, each run from its own FOC day (from the "
+               "median FOC date on): the dips during rotations", Axis("", "date", "date"),
+               Axis("share of billets filled", fmt="percent",
+                    range=(max(0.0, low - 0.25 * (1.0 - low) - 0.01), 1.004)))
+    p0.traces += [
+        Trace("band", "90% of runs (5th–95th percentile)", dates, q[4], q[0], color=BAND90,
+              opacity=0.9, text=("5th percentile", "95th percentile"), hover="%{y:.1%}"),
+        Trace("band", "50% of runs (25th–75th percentile)", dates, q[3], q[1], color=BAND50,
+              opacity=0.75, text=("25th percentile", "75th percentile"), hover="%{y:.1%}"),
+        Trace("line", "median", dates, q[2], color=MEDIAN, width=2, hover="%{y:.1%}")]
+    p0.hlines.append(Ref(th.floor_frac, f"floor: {100 * th.floor_frac:g}% of billets", FLOOR,
+                         "dash", 1.4))
+    p1 = Panel(f"Runs below the floor after their own FOC, share of the {n_reached} runs that "
+               "reached FOC", Axis("", "date", "date"),
+               Axis("share of runs", fmt="percent",
+                    range=(0, max(0.05, float(below[d0:].max()) * 1.15))), weight=0.6)
+    p1.traces.append(Trace("bars", "runs below the floor that day", dates, below[d0:],
                            color=FLOOR, opacity=0.8, width=1.0, hover="%{y:.1%} of runs"))
-    panels = [p1]
-    data = {"below_floor": below, "runs_reached_foc": n_reached}
+    panels = [p0, p1]
+    data = {"below_floor": below, "runs_reached_foc": n_reached, "quantiles": q,
+            "from_day": d0}
     if "min_filled_frac" in v.runs:
         x = v.kpi("min_filled_frac")
         x = x[np.isfinite(x)]
         if x.size:
             p2 = Panel("Deepest dip after FOC, per run",
-                       Axis("lowest share of billets filled after FOC", fmt="percent"),
-                       Axis("runs", fmt="count"))
+                       Axis("lowest share of billets filled on a day after the run's FOC",
+                            fmt="percent"),
+                       Axis("runs", fmt="count"), weight=0.6)
             centres, counts, width = histogram(x, "percent")
             p2.traces.append(Trace("bars", "runs", centres, counts, color=BAND50,
                                    width=width, hover="%{y} runs"))
@@ -431,7 +461,7 @@ def dip_figure(v: View) -> Figure | None:
             p2.x.range = (lo - 0.02, 1.005)
             panels.append(p2)
             data["min_filled_frac"] = x
-    return Figure("dip", "The dip during rotations", panels, cols=len(panels), height=360,
+    return Figure("dip", "The dip during rotations", panels, height=330 + 230 * len(panels),
                   data=data)
 
 

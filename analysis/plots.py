@@ -169,6 +169,21 @@ def _draw_trace(ax, t, panel, stack_base: dict) -> None:
             ax.scatter([], [], color=t.color, label=label, marker="s")
             return
         s = (np.asarray(t.size, float) * 0.75) ** 2 if t.size is not None else 30
+        if not _is_dates(x) and not isinstance(x, list):   # no value: nothing to draw
+            xv, yv = np.asarray(x, float), np.asarray(y, float)
+            keep = np.isfinite(xv) & np.isfinite(yv)
+            if not keep.all():
+                x, y = xv[keep], yv[keep]
+                err = None if t.err is None else (np.asarray(t.err[0])[keep],
+                                                   np.asarray(t.err[1])[keep])
+                xerr = None if t.xerr is None else (np.asarray(t.xerr[0])[keep],
+                                                    np.asarray(t.xerr[1])[keep])
+                import dataclasses
+                t = dataclasses.replace(t, err=err, xerr=xerr,
+                                        size=None if t.size is None else np.asarray(t.size)[keep])
+                s = (np.asarray(t.size, float) * 0.75) ** 2 if t.size is not None else 30
+                if not keep.any():
+                    return
         if t.err is not None or t.xerr is not None:
             yerr = None if t.err is None else np.abs(np.vstack([np.asarray(y, float) - t.err[0],
                                                                 t.err[1] - np.asarray(y, float)]))

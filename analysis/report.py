@@ -92,11 +92,11 @@ class Section:
 @lru_cache(maxsize=1)
 def _template():
     import jinja2
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
-        autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=False,
-        undefined=jinja2.StrictUndefined)
-    return env.get_template("report.html.j2")
+
+    from analysis.page import TEMPLATE
+    env = jinja2.Environment(loader=jinja2.DictLoader({"report.html": TEMPLATE}),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("report.html")
 
 
 #: Where plotly.js goes in the rendered template (spliced in as bytes by `render_page`).
@@ -639,9 +639,11 @@ def plain_sections(view, table: pd.DataFrame) -> list[Section]:
     fig = planner.dip_figure(view)
     if fig is not None:
         s.figure(fig, Markup(
-            "Left: on each day, the share of the {k} runs that had reached FOC and were below "
-            "the floor again (filled billets under {fl}), counting each run from its own FOC "
-            "day, as the gap KPI does. Right: each run's deepest dip after FOC "
+            "Top: the share of billets filled from the median FOC date on, median and bands "
+            "over runs, zoomed on the dips (reliefs that arrive late, closures that keep them "
+            "out). Middle: on each day, the share of the {k} runs that had reached FOC and were "
+            "below the floor again (filled billets under {fl}), counting each run from its own "
+            "FOC day, as the gap KPI does. Bottom: each run's deepest dip after FOC "
             "(<code>min_filled_frac</code>), the lowest share of billets filled on a day after "
             "it reached FOC."
         ).format(k=fig.data["runs_reached_foc"], fl=fn(th.floor)))

@@ -498,11 +498,12 @@ def figure_dict(fig: Figure) -> dict:
                                               "dash": DASH.get(v.dash, "dash")}})
             if not v.label:
                 continue
+            right = _near_right(v.value, p.x.range or xext)
             layout["annotations"].append({
                 "text": _esc(v.label), "xref": xr, "yref": f"{yr} domain", "x": xv,
-                "y": 1.0 - 0.075 * (j % 3), "xanchor": "left", "yanchor": "top",
-                "showarrow": False, "font": {"size": 10.5, "color": v.color},
-                "bgcolor": "rgba(255,255,255,0.75)", "xshift": 3})
+                "y": 1.0 - 0.075 * (j % 3), "xanchor": "right" if right else "left",
+                "yanchor": "top", "showarrow": False, "font": {"size": 10.5, "color": v.color},
+                "bgcolor": "rgba(255,255,255,0.75)", "xshift": -3 if right else 3})
         for s in p.spans:
             x0s = _date_str(s.x0) if isinstance(s.x0, np.datetime64) else float(s.x0)
             x1s = _date_str(s.x1) if isinstance(s.x1, np.datetime64) else float(s.x1)
@@ -523,6 +524,19 @@ def figure_dict(fig: Figure) -> dict:
                 "text": _esc(p.note), "xref": f"{xr} domain", "yref": f"{yr} domain",
                 "x": 0.5, "y": 0.5, "showarrow": False, "font": {"size": 12, "color": "#555"}})
     return {"data": data, "layout": layout}
+
+
+def _near_right(value, extent) -> bool:
+    """True when `value` lies in the right 15% of `extent` (its label then goes left)."""
+    if extent is None:
+        return False
+    lo, hi = extent
+    try:
+        if isinstance(value, np.datetime64) or isinstance(lo, np.datetime64):
+            value, lo, hi = (np.datetime64(x, "D").astype(np.int64) for x in (value, lo, hi))
+        return float(hi) > float(lo) and float(value) > float(lo) + 0.85 * (float(hi) - float(lo))
+    except (TypeError, ValueError):
+        return False
 
 
 def _cell_labels(t: Trace, xr: str, yr: str, xcats=None, ycats=None) -> list[dict]:

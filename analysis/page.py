@@ -1,4 +1,13 @@
-<!doctype html>
+"""The Jinja2 template of the report's HTML page (report.html, compare.html).
+
+Kept as a Python string so that every way the package is installed carries it (`cmake
+--install` copies the package's *.py files, pip its modules). analysis.report renders it with
+autoescaping on; `figures`, `config` and the plotly.js placeholder are marked safe there. The
+page needs nothing from outside itself: its CSS is here, plotly.js and the figures' JSON are
+embedded by analysis.report.
+"""
+
+TEMPLATE = r"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -106,3 +115,4 @@ dl.prov dd { margin: 0; word-break: break-word; }
 </script>
 </body>
 </html>
+"""
