@@ -64,8 +64,13 @@ def save(fig: Figure, path: str | Path) -> Path:
     return path
 
 
+def _tx(text):
+    """Text as matplotlib shows it literally: a `$` is a dollar, not the start of math."""
+    return None if text is None else str(text).replace("$", r"\$")
+
+
 def _money(v, _pos=None) -> str:
-    return f"${v / 1e6:,.{0 if abs(v) >= 1e7 or v == 0 else 1}f}M"
+    return _tx(f"${v / 1e6:,.{0 if abs(v) >= 1e7 or v == 0 else 1}f}M")
 
 
 def _count(v, _pos=None) -> str:
@@ -90,10 +95,10 @@ def _format_axis(ax, axis, which: str) -> None:
     elif axis.kind == "category" and axis.categories is not None:
         n = len(axis.categories)
         if which == "y":
-            ax.set_yticks(range(n), labels=list(axis.categories), fontsize=8.5)
+            ax.set_yticks(range(n), labels=[_tx(c) for c in axis.categories], fontsize=8.5)
             ax.set_ylim(n - 0.5, -0.5)
         else:
-            ax.set_xticks(range(n), labels=list(axis.categories), fontsize=8.5)
+            ax.set_xticks(range(n), labels=[_tx(c) for c in axis.categories], fontsize=8.5)
             ax.set_xlim(-0.5, n - 0.5)
     else:
         if axis.fmt == "percent":
@@ -107,10 +112,11 @@ def _format_axis(ax, axis, which: str) -> None:
             (ax.set_xlim if which == "x" else ax.set_ylim)(*axis.range)
         if axis.ticks is not None:
             (ax.set_xticks if which == "x" else ax.set_yticks)(
-                list(axis.ticks), labels=list(axis.ticklabels) if axis.ticklabels is not None
+                list(axis.ticks), labels=[_tx(t) for t in axis.ticklabels]
+                if axis.ticklabels is not None
                 else None)
     if axis.label:
-        (ax.set_xlabel if which == "x" else ax.set_ylabel)(axis.label, fontsize=9)
+        (ax.set_xlabel if which == "x" else ax.set_ylabel)(_tx(axis.label), fontsize=9)
 
 
 def _cmap(t):
@@ -143,7 +149,7 @@ def _draw_trace(ax, t, panel, stack_base: dict) -> None:
             and t.kind in ("points", "heat"):
         x = _rows(x, panel.x.categories)
     kw = {"color": t.color, "alpha": t.opacity}
-    label = t.name or None
+    label = _tx(t.name) if t.name else None
     if t.kind == "line":
         ax.plot(x, np.asarray(y, float) * scale_y, lw=t.width, ls=LS[t.dash], label=label,
                 **kw)
@@ -219,7 +225,7 @@ def _draw_trace(ax, t, panel, stack_base: dict) -> None:
                 for j in range(z.shape[1]):
                     v = z[i, j]
                     dark = v is not np.ma.masked and zmax > zmin and (v - zmin) / (zmax - zmin) > 0.6
-                    ax.text(xn[j], yv[i], str(t.text[i][j]), ha="center", va="center",
+                    ax.text(xn[j], yv[i], _tx(t.text[i][j]), ha="center", va="center",
                             fontsize=8, color="white" if dark else "#222")
     else:
         raise ValueError(f"unknown trace kind {t.kind!r}")
@@ -243,7 +249,7 @@ def render(spec) -> Figure:
     height_in = max(3.0, spec.height / 1000 * WIDTH_IN * 0.95)
     fig = new_figure(WIDTH_IN, height_in + 0.6)
     gs = fig.add_gridspec(nrows + 1, cols, height_ratios=weights + [0.08 * sum(weights) + 0.05])
-    fig.suptitle(spec.title, fontsize=12, x=0.01, ha="left")
+    fig.suptitle(_tx(spec.title), fontsize=12, x=0.01, ha="left")
     first = None
     stack_base: dict = {}
     handles: dict = {}
@@ -259,23 +265,24 @@ def render(spec) -> Figure:
                 _draw_trace(ax, t, p, stack_base)
         for h in p.hlines:
             ax.axhline(h.value, color=h.color, ls=LS.get(h.dash, "--"), lw=h.width,
-                       label=h.label)
+                       label=_tx(h.label))
         for j, v in enumerate(p.vlines):
             ax.axvline(v.value, color=v.color, ls=LS.get(v.dash, "--"), lw=v.width)
             if v.label:
-                ax.text(v.value, 1.0 - 0.08 * (j % 3), " " + v.label,
+                ax.text(v.value, 1.0 - 0.08 * (j % 3), " " + _tx(v.label),
                         transform=ax.get_xaxis_transform(), fontsize=7.5, color=v.color,
                         va="top", ha="left",
                         bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 0.5})
         for s in p.spans:
-            ax.axvspan(s.x0, s.x1, color=s.color, alpha=s.opacity, lw=0, label=s.label,
+            ax.axvspan(s.x0, s.x1, color=s.color, alpha=s.opacity, lw=0, label=_tx(s.label),
                        zorder=0)
         _format_axis(ax, p.x, "x")
         _format_axis(ax, p.y, "y")
         if p.title:
-            ax.set_title("\n".join(textwrap.wrap(p.title, chars)), fontsize=9.5, loc="left")
+            ax.set_title(_tx("\n".join(textwrap.wrap(p.title, chars))), fontsize=9.5,
+                         loc="left")
         if p.note:
-            ax.text(0.5, 0.5, p.note, transform=ax.transAxes, ha="center", va="center",
+            ax.text(0.5, 0.5, _tx(p.note), transform=ax.transAxes, ha="center", va="center",
                     color="0.35", fontsize=10)
         ax.grid(alpha=0.3, lw=0.5)
         ax.tick_params(labelsize=8)

@@ -241,7 +241,8 @@ def points_closures_figure(res, views) -> Figure:
     panels = [Panel(f"{res.main_airport} closed to all classes (mean share of the day)",
                     Axis("", "date", "date"), Axis("", "category", categories=list(rows_all)),
                     [Trace("heat", x=dates, y=list(rows_all), z=np.vstack(list(rows_all.values())),
-                           color=CLOSED, hover="%{y}: %{z:.0%} of the day")])]
+                           color=CLOSED, hover="%{y}: %{z:.0%} of the day",
+                           colorbar="share of the day")])]
     if any(z.any() for z in rows_ban.values()):
         panels.append(Panel(f"{res.main_airport}: a ban on some operator class, others fly",
                             Axis("", "date", "date"),
@@ -632,7 +633,7 @@ def cost_figure(res, table: pd.DataFrame) -> Figure | None:
             continue
         p = Panel(f"Cost against {title[:1].lower()}{title[1:]}",
                   Axis("cost, mean over the point's runs (million USD)", fmt="money"),
-                  Axis(f"{title.lower()}, mean", fmt="percent"))
+                  Axis(f"{title}, mean", fmt="percent"))
         rows = []
         for pt in pts:
             c, r = t.loc[("cost_usd", pt)], t.loc[(k, pt)]
@@ -645,7 +646,7 @@ def cost_figure(res, table: pd.DataFrame) -> Figure | None:
                 err=(np.array([_or(r["ci_low"], r["mean"])]), np.array([_or(r["ci_high"], r["mean"])])),
                 xerr=(np.array([_or(c["ci_low"], c["mean"])]), np.array([_or(c["ci_high"], c["mean"])])),
                 color=colours[pt], group=names[pt],
-                text=[f"{names[pt]}: cost ${c['mean'] / 1e6:,.1f}M, {title.lower()} "
+                text=[f"{names[pt]}: cost ${c['mean'] / 1e6:,.1f}M, {title} "
                       f"{100 * r['mean']:.1f}%"]))
         if not rows:
             continue
@@ -656,7 +657,7 @@ def cost_figure(res, table: pd.DataFrame) -> Figure | None:
     return Figure("cost", "Cost against readiness across design points", panels,
                   cols=len(panels), height=430 + (21 * math.ceil(len(pts) / 3)
                                                   if len(pts) <= 12 else 0),
-                  hovermode="closest", data=data)
+                  hovermode="closest", data=data, caption=colour_note(res, pts))
 
 
 def _or(v, default):
@@ -813,10 +814,12 @@ def sweep_sections(res, table: pd.DataFrame):
     secs.append(s)
 
     s = Section("cost", "Cost against readiness")
-    s.figure(cost_figure(res, table), Markup(
+    cf = cost_figure(res, table)
+    s.figure(cf, Markup(
         "Each design point's mean cost (airlift, transfers, per diem) against its mean share of "
         "billets filled and its deepest dip after FOC, with both 95% CIs: up and to the left "
-        "is more readiness for less money."))
+        "is more readiness for less money. Hover for the point.")
+        + (cf.caption if cf is not None else ""))
     secs.append(s)
 
     s = Section("closures", "Closures per design point")
