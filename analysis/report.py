@@ -540,13 +540,15 @@ def glance(view) -> Markup:
         card("Deepest dip after FOC (median run)", f"{100 * r['p50']:.1f}% of billets", small)
     if "gap_person_days" in t.index and t.loc["gap_person_days", "n"] > 0:
         r = t.loc["gap_person_days"]
+        ci = f"95% CI [{fn(r['ci_low'])}, {fn(r['ci_high'])}]; " if r["ci_low"] == r["ci_low"] \
+            else ""
         card("Gap below the floor after FOC", f"{fn(r['mean'])} billet-days (mean)",
-             f"95% CI {stats.format_interval(r['mean'], r['ci_low'], r['ci_high'])}; P90 "
-             f"{fn(r['p90'])}, worst {fn(r['max'])}")
+             f"{ci}P90 {fn(r['p90'])}, worst run {fn(r['max'])}"
+             + (f"; over the {int(r['n'])} runs that reached FOC" if r["n"] < r["runs"] else ""))
     if "airport_closed_days" in t.index:
         r = t.loc["airport_closed_days"]
         small = f"P10 {fn(r['p10'])}, P90 {fn(r['p90'])} days (airport_closed_days)"
-        card(f"{res.main_airport} closed to every class", f"{fn(r['mean'])} days per run (mean)",
+        card(f"{res.main_airport} closed to all classes", f"{fn(r['mean'])} days per run (mean)",
              small)
     if "cost_usd" in t.index:
         r = t.loc["cost_usd"]
@@ -683,7 +685,7 @@ def plain_sections(view, table: pd.DataFrame) -> list[Section]:
             Markup("{}: {} days").format(k, fn(v)) for k, v in bans) \
             + Markup(" per run on average.")
     if fig.data["other"]:
-        cap += Markup(" Other airports that closed to every class are listed below it.")
+        cap += Markup(" Other airports that closed to all classes are drawn below it.")
     s.figure(fig, cap)
     secs.append(s)
 
@@ -705,7 +707,7 @@ def plain_sections(view, table: pd.DataFrame) -> list[Section]:
     fig = planner.timeline_figure(view)
     cap = Markup(
         "Each run in two rows: its filled billets (and, in the legend, headcount), then its "
-        "{ap} closures (grey: to every class; orange: a ban on one class) and violence regime "
+        "{ap} closures (grey: to all classes; orange: a ban on one class) and violence regime "
         "from the series").format(ap=res.main_airport)
     if fig.data["events_on"]:
         cap += Markup(", and per day from the event log: personnel landed in Haiti, "

@@ -158,7 +158,8 @@ def _date_ticks(lo, hi, width: float = 1.0) -> dict:
     """Ticks of a date axis spanning lo..hi on `width` of the layout's width: at most one
     label per ~80 pixels, every label with its year."""
     span = int((np.datetime64(hi, "D") - np.datetime64(lo, "D")).astype(int))
-    most = max(2, int(LAYOUT_WIDTH * width / 80))
+    # "Sep 2025" takes ~60 pixels; leave room for the y axis' labels on the left
+    most = max(2, int((LAYOUT_WIDTH - 120) * width / 95))
     if span <= 12:
         return {"dtick": DAY_MS, "tickformat": "%d %b %Y"}
     if span / 7 <= most:
@@ -222,6 +223,7 @@ def _axis(ax, panel: Panel, which: str, show_labels: bool, dom, anchor: str,
     if ax.kind == "date":
         a["type"] = "date"
         a["hoverformat"] = "%d %b %Y"
+        a["tickangle"] = 0
         lo, hi = ax.range if ax.range else (ext if ext else (None, None))
         if lo is not None:
             a.update(_date_ticks(lo, hi, dom[1] - dom[0] if which == "x" else 1.0))
