@@ -132,10 +132,11 @@ def sim_sweep(sim_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def sim_closure(sim_dir) -> Path:
-    """scenarios/closure-2024.toml, 4 runs: PAP closed to every class for 30 days and banned
-    to commercial operators for 481 (those 30 included)."""
+    """scenarios/closure-2024-replay.toml (the historical arrivals), 4 runs: PAP closed to
+    every class for 30 days and banned to commercial operators for 481 (those 30 included).
+    The reworked closure-2024.toml adds a charter ban after the closure (its escort period)."""
     out = sim_dir / "closure.h5"
-    _run_mss(["run", "scenarios/closure-2024.toml", "-r", "4", "-o", str(out), "--force"],
+    _run_mss(["run", "scenarios/closure-2024-replay.toml", "-r", "4", "-o", str(out), "--force"],
              "this test")
     return out
 
