@@ -223,7 +223,29 @@ def _point_text(res, t, point: int) -> str:
     if any(stats.kpi_meta(k).first_day for k in sub["kpi"]):
         notes.add("first-day KPIs: share of runs reaching it [Wilson 95% CI]; mean, CI and "
                   "sd over the runs reaching it; `never` = not within the horizon")
-    return out + "".join(n + "\n" for n in sorted(notes))
+    return out + "".join(n + "\n" for n in sorted(notes)) + _binding_text(res, point)
+
+
+def _binding_text(res, point: int) -> str:
+    """What binds over the point's ok runs, worded and aligned as `mss summary` prints it."""
+    import numpy as np
+
+    from analysis import stats
+    fn = stats.format_number
+    sel = (res.runs["point"] == point).to_numpy()
+    t = stats.binding_table(res.runs[sel], ok=np.asarray(res.ok)[sel])
+    if t is None or not int(t["runs"].iloc[0]):
+        return ""
+    cells = [[r["constraint"], f"{r['binds']}/{r['runs']}", fn(r["share"]),
+              f"[{fn(r['share_low'])}, {fn(r['share_high'])}]"] for r in t.to_dict("records")]
+    w = [max(len(c[i]) for c in cells) for i in range(3)]
+    out = ("\nwhat binds: the largest of funds_held_person_days, beds_held_person_days,\n"
+           "lift_held_person_days and pipeline_billet_days over the binding window "
+           "(docs/model.md)\n")
+    for c in cells:
+        out += (f"  {c[0]:<{w[0] + 2}}binds in {c[1]:>{w[1]}} runs = {c[2]:>{w[2]}}  "
+                f"95% CI {c[3]}\n")
+    return out + "(share of runs: 95% Wilson interval; ties go to the first listed)\n"
 
 
 def _sweep_text(res, t, kpis) -> str:

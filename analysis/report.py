@@ -552,7 +552,7 @@ def glance(view) -> Markup:
              small)
     if "cost_usd" in t.index:
         r = t.loc["cost_usd"]
-        card("Cost (airlift, transfers, per diem)", value_text("money", r["mean"]) + " (mean)",
+        card("Cost (airlift, transfers, per diem, allowances, base)", value_text("money", r["mean"]) + " (mean)",
              f"95% CI {value_text('money', r['ci_low'])} to {value_text('money', r['ci_high'])}")
     return Markup('<div class="cards">') + Markup("").join(cards) + Markup("</div>")
 
@@ -731,6 +731,25 @@ def plain_sections(view, table: pd.DataFrame) -> list[Section]:
                       "cannot be shown.")
     s.figure(fig, cap)
     secs.append(s)
+
+    bt = stats.binding_table(view.runs)  # the view's runs are ok runs
+    if bt is not None and int(bt["runs"].iloc[0]):
+        s = Section("binds", "What binds")
+        s.para(Markup(
+            "In each run, the constraint whose person-days (or billet-days) over the binding "
+            "window are the largest: held for <b>funds</b> (<code>funds_held_person_days</code>), "
+            "ready with no <b>bed</b> free (<code>beds_held_person_days</code>), ready and "
+            "waiting for a seat: <b>lift</b> (<code>lift_held_person_days</code>), or billets "
+            "nobody has finished the pledge <b>pipeline</b> for "
+            "(<code>pipeline_billet_days</code>); ties go to the first, and a run where all "
+            "four are zero has nothing binding. Share of runs with its 95% Wilson interval, as "
+            "<code>mss summary</code> prints it (docs/model.md \"What binds\")."))
+        s.table(["constraint", "binds in", "share [95% CI]", "mean per run"],
+                [[r["constraint"], f"{r['binds']}/{r['runs']}",
+                  stats.format_interval(r["share"], r["share_low"], r["share_high"]),
+                  fn(float(np.nanmean(view.kpi(r["kpi"])))) if r["kpi"] else ""]
+                 for r in bt.to_dict("records")], "lrrr", id="binds")
+        secs.append(s)
 
     s = Section("kpis", "KPIs")
     fig, constant = planner.kpi_distributions(view)

@@ -552,3 +552,36 @@ def t975(df: int) -> float:
     for _ in range(3):
         t += (float(sps.t.sf(t, df)) - 0.025) / float(sps.t.pdf(t, df))
     return t
+
+
+# ------------------------------------------------------------------------------------------
+# What binds (docs/model.md "What binds", docs/statistics.md "What binds")
+
+#: The KPIs of what binds, in tie order, with the constraint each stands for.
+BINDING = (("funds", "funds_held_person_days"), ("beds", "beds_held_person_days"),
+           ("lift", "lift_held_person_days"), ("pipeline", "pipeline_billet_days"))
+
+
+def binding_table(runs, ok=None) -> pd.DataFrame | None:
+    """The share of ok runs in which each constraint binds: its KPI is the largest of the
+    four (ties to the first in BINDING order; all zero, or a value missing: "nothing"), with
+    the 95% Wilson interval, as `mss summary` prints it. None when the runs lack one of the
+    four KPIs (a file written before them)."""
+    names = [k for _, k in BINDING]
+    if any(k not in runs for k in names):
+        return None
+    x = runs[names].to_numpy(np.float64)
+    if ok is not None:
+        x = x[np.asarray(ok, bool)]
+    n = len(x)
+    best = np.where(np.isnan(x).any(axis=1) | ~(np.nan_to_num(x) > 0).any(axis=1), len(names),
+                    np.argmax(np.nan_to_num(x), axis=1))
+    rows = []
+    for i, name in enumerate([c for c, _ in BINDING] + ["nothing"]):
+        k = int((best == i).sum())
+        lo, hi = wilson(k, n) if n else (math.nan, math.nan)
+        rows.append({"constraint": name, "kpi": names[i] if i < len(names) else "",
+                     "runs": n, "binds": k, "share": k / n if n else math.nan, "share_low": lo,
+                     "share_high": hi})
+    return pd.DataFrame(rows)
+

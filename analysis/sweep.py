@@ -816,8 +816,8 @@ def sweep_sections(res, table: pd.DataFrame):
     s = Section("cost", "Cost against readiness")
     cf = cost_figure(res, table)
     s.figure(cf, Markup(
-        "Each design point's mean cost (airlift, transfers, per diem) against its mean share of "
-        "billets filled and its deepest dip after FOC, with both 95% CIs: up and to the left "
+        "Each design point's mean cost (airlift, transfers, per diem, allowances, base) "
+        "against its mean share of billets filled and its deepest dip after FOC, with both 95% CIs: up and to the left "
         "is more readiness for less money. Hover for the point.")
         + (cf.caption if cf is not None else ""))
     secs.append(s)

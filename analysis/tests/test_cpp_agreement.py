@@ -69,3 +69,12 @@ def test_paired_contrasts_of_a_sweep_agree(sim_sweep):
     _agree(_mss("summary", sim_sweep, "--vs", "0", "--csv"),
            run_analysis("summary", sim_sweep, "--vs", "0", "--csv", check=0).stdout,
            stats.CONTRAST_CSV_COLUMNS, ["point", "reference", "kpi"])
+
+
+def test_what_binds_is_printed_as_mss_summary_prints_it(sim_plain):
+    """The 'what binds' block of a plain run's readable summary: character for character."""
+    def block(text):
+        return text[text.index("\nwhat binds:"):]
+    cpp = block(_mss("summary", sim_plain))
+    assert "pipeline  binds in" in cpp
+    assert block(run_analysis("summary", sim_plain, check=0).stdout) == cpp

@@ -456,3 +456,14 @@ def test_report_of_a_point_draws_that_points_billets_and_floor(tmp_path):
     assert cli.main(["report", str(path), "-o", str(out), "--point", "3"]) == 0
     text = (out / "report.html").read_text()
     assert "authorised strength: 2,350 billets" in text
+
+
+def test_report_says_what_binds_as_the_contract(sim_plain, tmp_path):
+    run_analysis("report", sim_plain, "-o", tmp_path / "r", check=0)
+    with analysis.load(sim_plain) as res:
+        want = stats.binding_table(res.runs, ok=res.ok)
+    header, rows = helpers.html_table(tmp_path / "r" / "report.html", id="table-binds")
+    assert header == ["constraint", "binds in", "share [95% CI]", "mean per run"]
+    assert [r[0] for r in rows] == list(want["constraint"])
+    assert [r[1] for r in rows] == [f"{b}/{n}" for b, n in zip(want["binds"], want["runs"])]
+    assert sum(int(r[1].split("/")[0]) for r in rows) == int(want["runs"].iloc[0])

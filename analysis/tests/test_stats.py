@@ -8,6 +8,7 @@ import pytest
 import analysis
 from analysis import stats
 from analysis.tests import conftest, helpers, synthetic
+from statsmodels.stats.proportion import proportion_confint
 
 
 def test_t_quantile_is_accurate_where_scipy_ppf_is_not():
@@ -115,3 +116,21 @@ def test_compare_of_sweeps_is_per_design_point_with_the_paired_t_interval(tmp_pa
                                                                             rel=1e-9), (p, k)
                 checked += 1
     assert checked > 0
+
+
+def test_binding_table_largest_of_four_ties_to_the_first_zeros_bind_nothing():
+    # As the C++ test (tests/experiment/summary_test.cpp): pipeline largest; funds and lift
+    # tied (funds first); all zero; beds largest; a missing value (nothing).
+    runs = pd.DataFrame({"funds_held_person_days": [0, 7, 0, 1, 0],
+                         "beds_held_person_days": [0, 0, 0, 9, np.nan],
+                         "lift_held_person_days": [3, 7, 0, 2, 5],
+                         "pipeline_billet_days": [10, 1, 0, 0, 5]})
+    t = stats.binding_table(runs)
+    assert list(t["constraint"]) == ["funds", "beds", "lift", "pipeline", "nothing"]
+    assert list(t["binds"]) == [1, 1, 0, 1, 2]
+    lo, hi = proportion_confint(2, 5, method="wilson")
+    assert t["share_low"].iloc[4] == pytest.approx(lo)
+    assert t["share_high"].iloc[4] == pytest.approx(hi)
+    assert list(stats.binding_table(runs, ok=[True, True, False, False, False])["binds"]) == \
+        [1, 0, 0, 1, 0]
+    assert stats.binding_table(runs.drop(columns="beds_held_person_days")) is None
