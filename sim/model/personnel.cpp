@@ -36,8 +36,8 @@ Personnel::Personnel(const ModelConfig& cfg, kernel::Simulation& sim,
         cr.drawdown_h = c.drawdown_day ? kernel::days(*c.drawdown_day)
                                        : std::numeric_limits<double>::infinity();
     }
-    held_.resize(funds.payers());
-    held_front_.assign(funds.payers(), 0);
+    held_.resize(2 * funds.payers());  // per payer: its reliefs' queue, then its batches'
+    held_front_.assign(2 * funds.payers(), 0);
 }
 
 double Personnel::sample(const kernel::Distribution& d, kernel::RandomStream& s) const {
@@ -107,10 +107,15 @@ void Personnel::pipeline_done(ContingentId c) {
 
 bool Personnel::hold(ContingentId c, std::int32_t batch, std::int32_t person, std::int64_t count) {
     if (!funds_.enabled()) return false;
-    // First held, first released: nothing overtakes what already waits for the same payer.
+    // Reliefs of the deployed force come before new batches, and within each first held, first
+    // released: a relief never waits behind a batch, and nothing overtakes a release of its
+    // kind (nor a batch a relief) already waiting for the same payer.
     const std::size_t p = funds_.payer_of(c).index();
-    if (held_front_[p] == held_[p].size() && funds_.affordable(c, count, sim_.now())) return false;
-    held_[p].push_back(Held{c, batch, person, count, sim_.now()});
+    const std::size_t reliefs = 2 * p, batches = 2 * p + 1;
+    const bool waiting = held_front_[reliefs] < held_[reliefs].size() ||
+                         (person < 0 && held_front_[batches] < held_[batches].size());
+    if (!waiting && funds_.affordable(c, count, sim_.now())) return false;
+    held_[person >= 0 ? reliefs : batches].push_back(Held{c, batch, person, count, sim_.now()});
     contingents_[c].held += count;
     log_.record(EventKind::held_for_funds, c, contingents_[c].origin, count);
     return true;
@@ -118,22 +123,25 @@ bool Personnel::hold(ContingentId c, std::int32_t batch, std::int32_t person, st
 
 std::int64_t Personnel::held(PayerId p) const {
     std::int64_t n = 0;
-    for (std::size_t i = held_front_[p.index()]; i < held_[p.index()].size(); ++i)
-        n += held_[p.index()][i].count;
+    for (std::size_t q = 2 * p.index(); q < 2 * p.index() + 2; ++q)
+        for (std::size_t i = held_front_[q]; i < held_[q].size(); ++i)
+            n += held_[q][i].count;
     return n;
 }
 
 void Personnel::release_held() {
-    for (std::size_t p = 0; p < held_.size(); ++p) {
-        std::vector<Held>& q = held_[p];
-        std::size_t& front = held_front_[p];
+    // Payer by payer: its reliefs' queue, then (once no relief waits) its batches'.
+    for (std::size_t qi = 0; qi < held_.size(); ++qi) {
+        if (qi % 2 == 1 && held_front_[qi - 1] < held_[qi - 1].size()) continue;
+        const PayerId payer(static_cast<std::int32_t>(qi / 2));
+        std::vector<Held>& q = held_[qi];
+        std::size_t& front = held_front_[qi];
         while (front < q.size() &&
                (q[front].count == 0 ||  // stood down meanwhile: nobody to release
                 funds_.affordable(q[front].contingent, q[front].count, sim_.now()))) {
             const Held h = q[front++];
             contingents_[h.contingent].held -= h.count;
-            funds_.add_held_hours(PayerId(static_cast<std::int32_t>(p)),
-                                  static_cast<double>(h.count) * (sim_.now() - h.since_h));
+            funds_.add_held_hours(payer, static_cast<double>(h.count) * (sim_.now() - h.since_h));
             if (h.count > 0)
                 log_.record(EventKind::released_by_funds, h.contingent,
                             contingents_[h.contingent].origin, h.count);
@@ -366,11 +374,11 @@ void Personnel::leave_theatre(std::int32_t id) {
 
 void Personnel::close_books(double horizon_h) {
     // Releases still waiting for funds at the horizon: their time up to it.
-    for (std::size_t p = 0; p < held_.size(); ++p)
-        for (std::size_t i = held_front_[p]; i < held_[p].size(); ++i)
+    for (std::size_t q = 0; q < held_.size(); ++q)
+        for (std::size_t i = held_front_[q]; i < held_[q].size(); ++i)
             funds_.add_held_hours(
-                PayerId(static_cast<std::int32_t>(p)),
-                static_cast<double>(held_[p][i].count) * (horizon_h - held_[p][i].since_h));
+                PayerId(static_cast<std::int32_t>(q / 2)),
+                static_cast<double>(held_[q][i].count) * (horizon_h - held_[q][i].since_h));
     // People still in theatre at the horizon: overstay and per diem up to the horizon.
     for (std::size_t i = 0; i < roster_.size(); ++i) {
         const Person& p = roster_.person(static_cast<std::int32_t>(i));
@@ -491,13 +499,13 @@ void Personnel::drawdown(ContingentId c) {
 void Personnel::forget_held(ContingentId c) {
     // Reliefs of `c` held for funds that just stood down: nobody waits for them any more.
     if (held_.empty() || contingents_[c].held == 0) return;
-    const std::size_t p = funds_.payer_of(c).index();
-    for (std::size_t i = held_front_[p]; i < held_[p].size(); ++i) {
-        Held& h = held_[p][i];
+    const PayerId payer = funds_.payer_of(c);
+    const std::size_t q = 2 * payer.index();  // its reliefs' queue
+    for (std::size_t i = held_front_[q]; i < held_[q].size(); ++i) {
+        Held& h = held_[q][i];
         if (h.contingent != c || h.person < 0 || h.count == 0) continue;
         if (roster_.person(h.person).state != PersonState::stood_down) continue;
-        funds_.add_held_hours(PayerId(static_cast<std::int32_t>(p)),
-                              static_cast<double>(h.count) * (sim_.now() - h.since_h));
+        funds_.add_held_hours(payer, static_cast<double>(h.count) * (sim_.now() - h.since_h));
         contingents_[c].held -= h.count;
         h.count = 0;
     }

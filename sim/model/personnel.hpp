@@ -155,8 +155,9 @@ private:
     AirportId gateway_;
     Table<ContingentId, Contingent> contingents_;
     PersonnelTotals totals_;
-    std::vector<std::vector<Held>> held_;  ///< [payer] first held first (funds modelled)
-    std::vector<std::size_t> held_front_;  ///< [payer] first entry still held
+    /// [2 payer]: the payer's reliefs, [2 payer + 1]: its batches; first held first.
+    std::vector<std::vector<Held>> held_;
+    std::vector<std::size_t> held_front_;  ///< first entry of each queue still held
 };
 
 }  // namespace mss::model

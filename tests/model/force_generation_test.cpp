@@ -242,3 +242,35 @@ TEST_CASE("money and beds do not move the violence path (common random numbers)"
         CHECK(violence(oa) == violence(ob));
     }
 }
+
+TEST_CASE("reliefs of the deployed force do not wait behind a batch the payer cannot afford",
+          "[model][funds]") {
+    // K (2 billets, 3-day tours) and L (1,000 billets) share a fund of $10,000; a person costs
+    // $1,000 a month. K's batch goes at t = 0; L's ($1M a month) is held to the horizon. K's
+    // reliefs, requested at 58 h with $9,869 left for a run rate of $3,000, are released at
+    // once: a relief never waits behind a held batch.
+    ModelConfig m = small(2);
+    m.scenario.horizon_days = 5;
+    m.aircraft[0].cost_per_block_hour_usd = 0.0;
+    ContingentConfig& k = m.contingents[0];
+    k.allowance_usd_per_month = 1000.0;
+    k.tour_days = D::constant(3.0);
+    k.rotation.relief_lead_days = 1.0;
+    ContingentConfig l = k;
+    l.name = "L";
+    l.billets = 1000;
+    l.generation = {{0.0, 1000}};
+    m.contingents.push_back(l);
+    m.funding.payers = {PayerConfig{"fund", 10000.0}};
+    Run r;
+    run(m, r);
+    const Timeline t = timeline(m, r.obs);
+    REQUIRE(t.size() >= 6);
+    CHECK(t[0] == Mark{"batch_ready K ORG 2", 0});
+    CHECK(t[1] == Mark{"held_for_funds L ORG 1000", 0});
+    for (const Mark& x : t)
+        CHECK(x.what.rfind("held_for_funds K", 0) != 0);
+    CHECK(r.kpis.funds_held_person_days == 1000 * 5);
+    CHECK(r.count(1, PersonState::pledged) == 1000);
+    CHECK(r.obs.contingent_kpis[0].pax_in == 4);  // the first two and their reliefs
+}
