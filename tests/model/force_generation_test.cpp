@@ -31,6 +31,21 @@ ModelConfig funded(double initial_usd) {
     return m;
 }
 
+/// Two billets of K filled at 10 h by free flights, 3-day tours (end 82 h) with reliefs
+/// requested a day ahead and no extension, $1,000 a person-month, one payer "fund" holding
+/// `initial_usd`; a 5-day horizon.
+ModelConfig rotating_pair(double initial_usd) {
+    ModelConfig m = small(2);
+    m.scenario.horizon_days = 5;
+    m.aircraft[0].cost_per_block_hour_usd = 0.0;
+    ContingentConfig& k = m.contingents[0];
+    k.allowance_usd_per_month = 1000.0;
+    k.tour_days = D::constant(3.0);
+    k.rotation.relief_lead_days = 1.0;
+    m.funding.payers = {PayerConfig{"fund", initial_usd}};
+    return m;
+}
+
 }  // namespace
 
 TEST_CASE("a batch held for funds is released by a payment", "[model][funds]") {
@@ -101,14 +116,7 @@ TEST_CASE("a relief is held for funds while the run rate is too high", "[model][
     // incumbents leave at 82 h (the aircraft fetches them, 92 h); at the end of day 3 (96 h)
     // nobody of K is in theatre, $2,802.9 is left, and the reliefs go ($1,000, then $2,000 a
     // month). They fly when the aircraft is back, 104 h. Held: days 2 and 3 end with 2 held.
-    ModelConfig m = small(2);
-    m.scenario.horizon_days = 5;
-    m.aircraft[0].cost_per_block_hour_usd = 0.0;
-    ContingentConfig& k = m.contingents[0];
-    k.allowance_usd_per_month = 1000.0;
-    k.tour_days = D::constant(3.0);
-    k.rotation.relief_lead_days = 1.0;
-    m.funding.payers = {PayerConfig{"fund", 3000.0}};
+    const ModelConfig m = rotating_pair(3000.0);
     Run r;
     run(m, r);
     CHECK(timeline(m, r.obs) == Timeline{{"batch_ready K ORG 2", 0},
@@ -249,19 +257,12 @@ TEST_CASE("reliefs of the deployed force do not wait behind a batch the payer ca
     // $1,000 a month. K's batch goes at t = 0; L's ($1M a month) is held to the horizon. K's
     // reliefs, requested at 58 h with $9,869 left for a run rate of $3,000, are released at
     // once: a relief never waits behind a held batch.
-    ModelConfig m = small(2);
-    m.scenario.horizon_days = 5;
-    m.aircraft[0].cost_per_block_hour_usd = 0.0;
-    ContingentConfig& k = m.contingents[0];
-    k.allowance_usd_per_month = 1000.0;
-    k.tour_days = D::constant(3.0);
-    k.rotation.relief_lead_days = 1.0;
-    ContingentConfig l = k;
+    ModelConfig m = rotating_pair(10000.0);
+    ContingentConfig l = m.contingents[0];
     l.name = "L";
     l.billets = 1000;
     l.generation = {{0.0, 1000}};
     m.contingents.push_back(l);
-    m.funding.payers = {PayerConfig{"fund", 10000.0}};
     Run r;
     run(m, r);
     const Timeline t = timeline(m, r.obs);
