@@ -52,8 +52,12 @@ def table_after(lines, first):
 
 def test_run_and_summary_print_the_same_per_kpi_table(plain):
     out, stdout = plain
-    printed = table_after(stdout.splitlines(), "KPI ")
-    assert printed == mss("summary", out).stdout.splitlines()
+    lines = stdout.splitlines()
+    # From the table to the end: the per-KPI table, then what binds; as mss summary prints them.
+    tail = lines[next(i for i, line in enumerate(lines) if line.startswith("KPI ")):]
+    assert tail == mss("summary", out).stdout.splitlines()
+    assert any(line.startswith("what binds:") for line in tail)
+    printed = table_after(lines, "KPI ")
     assert printed[0].split()[:4] == ["KPI", "unit", "n/runs", "mean"]
     assert "95% CI of the mean" in printed[0] and printed[0].endswith("max")
     # A first-day KPI leads with its share reaching, then the conditional mean and its dates.
