@@ -37,8 +37,13 @@ void write_input(const std::uint8_t* data, std::size_t size) {
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
 }
 
-struct RemoveAtExit {
-    ~RemoveAtExit() {
+/// Removes the journal file at the end of an execution (libFuzzer ends the process with _Exit,
+/// so a file left for the end would stay in the temporary directory).
+struct RemoveJournal {
+    RemoveJournal() = default;
+    RemoveJournal(const RemoveJournal&) = delete;
+    RemoveJournal& operator=(const RemoveJournal&) = delete;
+    ~RemoveJournal() {
         std::error_code ec;
         std::filesystem::remove(journal_file(), ec);
     }
@@ -47,7 +52,7 @@ struct RemoveAtExit {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static RemoveAtExit remover;
+    const RemoveJournal remover;
     write_input(data, size);
     try {
         const ex::Journal j = ex::Journal::open(journal_file());
