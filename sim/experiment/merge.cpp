@@ -139,6 +139,8 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
             differs = "contingents";
         else if (l.airports != layout0.airports)
             differs = "airports";
+        else if (l.payers != layout0.payers)
+            differs = "payers";
         else if (l.regimes != layout0.regimes)
             differs = "violence regimes";
         else if (l.factor_names != layout0.factor_names)

@@ -29,6 +29,7 @@ output::RunRecord simulate_run(const RecordingConfig& cfg, std::uint64_t seed, c
         s->reserve(D * C);
     r.airport_open.reserve(D * A);
     r.airport_closed.reserve(D * A * model::kClosureClassCount);
+    r.payer_balance.reserve(D * cfg.model.funding.payers.size());
     r.regime.reserve(D);
     r.events.reserve(
         std::min<std::size_t>(events_last_run + events_last_run / 8,
@@ -65,6 +66,7 @@ output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t see
         s->assign(D * C, nan);
     r.airport_open.assign(D * A, nan);
     r.airport_closed.assign(D * A * model::kClosureClassCount, nan);
+    r.payer_balance.assign(D * cfg.funding.payers.size(), nan);
     r.regime.assign(D, -1);
     // Every KPI of a failed run is missing, per contingent too (not the zeros a run starts
     // counting from: summaries would count them as measured values).
@@ -72,6 +74,10 @@ output::RunRecord failed_record(const model::ModelConfig& cfg, std::uint64_t see
     for (const auto& k : model::contingent_kpi_columns())
         missing.*(k.member) = model::kNaN;
     r.contingent_kpis.assign(C, missing);
+    model::PayerKpis no_ledger;
+    for (const auto& k : model::payer_kpi_columns())
+        no_ledger.*(k.member) = model::kNaN;
+    r.payer_kpis.assign(cfg.funding.payers.size(), no_ledger);
     for (const auto& k : model::kpi_columns())
         r.kpis.*(k.member) = model::kNaN;
     return r;
@@ -103,6 +109,8 @@ output::FileLayout layout_for(const model::ModelConfig& cfg, std::int64_t rows) 
         l.contingents.push_back(c.name);
     for (const auto& a : cfg.airports)
         l.airports.push_back(a.code);
+    for (const auto& p : cfg.funding.payers)
+        l.payers.push_back(p.name);
     regime_table(cfg, l.regimes, l.regime_shares);
     l.points = {{}};
     l.rows = rows;

@@ -15,8 +15,9 @@ namespace {
 
 // 3: events column by column; 4: filled and airport_closed series, the contingent KPIs of
 // model::contingent_kpi_columns() (format mss-sim/2); 5: the KPIs of what binds (DESIGN §10)
-// and contingent_pipeline_days, so a journal of an older binary is refused, not misread
-constexpr std::uint8_t kVersion = 5;
+// and contingent_pipeline_days; 6: the payers' KPIs of model::payer_kpi_columns() and the
+// payer_balance series (a ninth chunk), so a journal of an older binary is refused, not misread
+constexpr std::uint8_t kVersion = 6;
 constexpr std::size_t kEventBytes = 17;  // f64 t_h, u8 kind, i16 contingent, i16 airport, i32 count
 
 template <class T>
@@ -89,7 +90,7 @@ void encode_record(const output::RunRecord& r, std::string& out) {
     const output::PackedSeries& packed =
         r.packed.empty() ? (local = output::pack_series(r)) : r.packed;
     out.reserve(out.size() + 256 + cols.size() * 8 + r.contingent_kpis.size() * 48 +
-                packed.bytes.size() + r.events.size() * 17);
+                r.payer_kpis.size() * 48 + packed.bytes.size() + r.events.size() * 17);
     put<std::uint8_t>(out, kVersion);
     put<std::int64_t>(out, r.run);
     put<std::int64_t>(out, r.point);
@@ -108,7 +109,13 @@ void encode_record(const output::RunRecord& r, std::string& out) {
     for (const auto& c : r.contingent_kpis)
         for (const auto& k : ccols)
             put<double>(out, c.*(k.member));
-    put<std::uint8_t>(out, packed.deflated);
+    const auto& pcols = model::payer_kpi_columns();
+    put<std::uint32_t>(out, static_cast<std::uint32_t>(r.payer_kpis.size()));
+    put<std::uint32_t>(out, static_cast<std::uint32_t>(pcols.size()));
+    for (const auto& p : r.payer_kpis)
+        for (const auto& k : pcols)
+            put<double>(out, p.*(k.member));
+    put<std::uint16_t>(out, packed.deflated);
     for (std::size_t i = 0; i < output::PackedSeries::kCount; ++i) {
         put<std::uint32_t>(out, packed.raw_size[i]);
         put<std::uint32_t>(out, packed.size[i]);
@@ -157,8 +164,17 @@ output::RunRecord decode_record(std::string_view bytes, output::EventSlices* eve
     for (auto& k : r.contingent_kpis)
         for (const auto& col : ccols)
             k.*(col.member) = c.get<double>();
+    const auto np = c.get<std::uint32_t>();
+    if (np > 100000) Cursor::fail("too many payers");
+    const auto& pcols = model::payer_kpi_columns();
+    if (c.get<std::uint32_t>() != pcols.size())
+        Cursor::fail("payer KPI count differs from this build");
+    r.payer_kpis.resize(np);
+    for (auto& k : r.payer_kpis)
+        for (const auto& col : pcols)
+            k.*(col.member) = c.get<double>();
     output::PackedSeries& p = r.packed;
-    p.deflated = c.get<std::uint8_t>();
+    p.deflated = c.get<std::uint16_t>();
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < output::PackedSeries::kCount; ++i) {
         p.raw_size[i] = c.get<std::uint32_t>();

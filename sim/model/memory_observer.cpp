@@ -9,6 +9,7 @@ void MemoryObserver::clear() {
     event_count = 0;
     kpis = RunKpis{};
     contingent_kpis.clear();
+    payer_kpis.clear();
     finished = false;
 }
 

@@ -22,9 +22,11 @@ public:
         ++event_count;
         if (keep_events_) events.push_back(e);
     }
-    void on_finish(const RunKpis& k, const std::vector<ContingentKpis>& per_contingent) override {
+    void on_finish(const RunKpis& k, const std::vector<ContingentKpis>& per_contingent,
+                   const std::vector<PayerKpis>& per_payer) override {
         kpis = k;
         contingent_kpis = per_contingent;
+        payer_kpis = per_payer;
         finished = true;
     }
     /// Forgets everything (to reuse the observer for another replication).
@@ -38,6 +40,7 @@ public:
     std::uint64_t event_count = 0;                ///< events received (stored or not)
     RunKpis kpis;                                 ///< set by on_finish
     std::vector<ContingentKpis> contingent_kpis;  ///< set by on_finish
+    std::vector<PayerKpis> payer_kpis;            ///< set by on_finish
     bool finished = false;                        ///< on_finish was called
 
 private:

@@ -278,6 +278,10 @@ void Mission::snapshot() {
         s.airport_open[a.index()] =
             airports_.take_day(a, end, &s.airport_closed[a.index() * kClosureClassCount]);
     s.regime = static_cast<std::int8_t>(violence_.regime().value);
+    s.payer_balance.resize(funds_.payers());
+    for (std::size_t p = 0; p < funds_.payers(); ++p)
+        s.payer_balance[p] =
+            static_cast<float>(funds_.balance_usd(PayerId(static_cast<std::int32_t>(p))));
     obs_.on_day(s);
 }
 
@@ -338,7 +342,14 @@ RunKpis Mission::finish() {
     k.lift_held_person_days = binding_[2];
     k.pipeline_billet_days = binding_[3];
     k.events_handled = sim_.entries_handled();
-    obs_.on_finish(k, ck);
+    std::vector<PayerKpis> pk(funds_.payers());
+    for (std::size_t p = 0; p < pk.size(); ++p) {
+        const PayerId id(static_cast<std::int32_t>(p));
+        const PayerTotals& t = funds_.totals(id);
+        pk[p] = {t.cost_usd,  t.paid_usd,        kernel::in_days(t.held_person_hours),
+                 t.days_held, t.min_balance_usd, funds_.balance_usd(id)};
+    }
+    obs_.on_finish(k, ck, pk);
     return k;
 }
 

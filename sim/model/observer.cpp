@@ -125,6 +125,23 @@ const std::vector<ContingentKpiColumn>& contingent_kpi_columns() {
     return columns;
 }
 
+const std::vector<PayerKpiColumn>& payer_kpi_columns() {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    static const std::vector<PayerKpiColumn> columns = {
+        {"cost_usd", "USD", "costs accrued to the payer", &PayerKpis::cost_usd},
+        {"paid_usd", "USD", "contributions the payer received", &PayerKpis::paid_usd},
+        {"held_person_days", "day", "person-days releases waited for the payer's funds",
+         &PayerKpis::held_person_days},
+        {"days_held", "day", "days ending with a release waiting for the payer's funds",
+         &PayerKpis::days_held},
+        {"min_balance_usd", "USD", "lowest end-of-day balance of the payer",
+         &PayerKpis::min_balance_usd, -kInf, kInf},
+        {"end_balance_usd", "USD", "the payer's balance at the end of the horizon",
+         &PayerKpis::end_balance_usd, -kInf, kInf},
+    };
+    return columns;
+}
+
 static_assert(kClosureClassCount == 1 + kOperatorClassCount);
 
 const std::vector<std::string>& closure_class_names() {

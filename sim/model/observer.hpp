@@ -23,7 +23,8 @@ struct DaySnapshot {
     /// [airport][closure class] fraction of the day closed to the class, classes in
     /// closure_class_names() order (`all` first: closed to every class at once).
     std::vector<float> airport_closed;
-    std::int8_t regime = -1;  ///< violence regime at the end of the day, -1 if off
+    std::int8_t regime = -1;           ///< violence regime at the end of the day, -1 if off
+    std::vector<float> payer_balance;  ///< [payer] balance at the end of the day, USD
 };
 
 /// Kinds of recorded events. Stored as small integers with these labels (to_string).
@@ -128,6 +129,20 @@ using ContingentKpiColumn = KpiColumnOf<ContingentKpis>;
 /// variables).
 const std::vector<ContingentKpiColumn>& contingent_kpi_columns();
 
+/// A payer's ledger over a run (DESIGN §10 "Fund": the [run, payer] table). Costs are charged
+/// at the end of each day, for the people in theatre then (model::Funds).
+struct PayerKpis {
+    double cost_usd = 0.0;          ///< costs accrued to the payer
+    double paid_usd = 0.0;          ///< contributions it received
+    double held_person_days = 0.0;  ///< person-days its releases waited for its funds
+    double days_held = 0.0;         ///< days ending with someone waiting for its funds
+    double min_balance_usd = kNaN;  ///< lowest end-of-day balance (or the opening one)
+    double end_balance_usd = kNaN;  ///< balance at the end of the horizon
+};
+using PayerKpiColumn = KpiColumnOf<PayerKpis>;
+/// The per-payer KPI columns in order (the order of the results file's payer_<kpi> variables).
+const std::vector<PayerKpiColumn>& payer_kpi_columns();
+
 /// The closure classes of the `airport_closed` series, in order: `all` (closed to every
 /// operator class at once), then each operator class as scenario files name it.
 const std::vector<std::string>& closure_class_names();
@@ -145,8 +160,8 @@ public:
     /// Each event, in time order (only when wants_events()).
     virtual void on_event(const EventRecord& e) = 0;
     /// Once, at the end.
-    virtual void on_finish(const RunKpis& kpis,
-                           const std::vector<ContingentKpis>& per_contingent) = 0;
+    virtual void on_finish(const RunKpis& kpis, const std::vector<ContingentKpis>& per_contingent,
+                           const std::vector<PayerKpis>& per_payer) = 0;
 };
 
 }  // namespace mss::model

@@ -343,7 +343,8 @@ bool all_zero(const void* data, std::size_t bytes) {
 bool encode_chunk(const void* data, std::size_t n, std::size_t element_size,
                   std::vector<std::uint8_t>& out) {
     const std::size_t bytes = n * element_size;
-    if (bytes > 0 && all_zero(data, bytes)) {
+    if (bytes == 0) return false;  // a series of no columns (payer_balance without payers)
+    if (all_zero(data, bytes)) {
         // A chunk of zeros (airport_closed in a run without closures, waiting_at_origin when
         // nobody waits) shuffles to zeros and deflates to the same bytes each time: encoded once
         // per size on each thread, then copied. The same bytes as encoding it anew.
@@ -382,7 +383,7 @@ PackedSeries pack_series(const RunRecord& r) {
         const std::size_t n = regime ? r.regime.size() : f32[static_cast<std::size_t>(i)]->size();
         const std::size_t element = regime ? 1 : sizeof(float);
         if (encode_chunk(data, n, element, p.bytes))
-            p.deflated |= static_cast<std::uint8_t>(1u << i);
+            p.deflated |= static_cast<std::uint16_t>(1u << i);
         p.raw_size[static_cast<std::size_t>(i)] = static_cast<std::uint32_t>(n * element);
         p.size[static_cast<std::size_t>(i)] = static_cast<std::uint32_t>(p.bytes.size() - before);
         before = p.bytes.size();

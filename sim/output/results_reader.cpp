@@ -10,6 +10,7 @@
 #include "sim/model/dates.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <utility>
 
 namespace mss::output {
 
@@ -262,14 +264,19 @@ auto guarded(const fs::path& path, F&& f) {
 struct Shapes {
     hsize_t runs = 0, points = 0, days = 0, contingents = 0, airports = 0, classes = 0, regimes = 0,
             events = 0;
+    hsize_t payers = 0;       ///< 0 also for a file written before payers were recorded
+    bool has_payers = false;  ///< the file has the payer variables (mss 0.9 and later)
     std::vector<std::string> factors;
     H5::DataType kind_type;  ///< the memory type of the events' `kind` member
     bool kind_is_enum = false;
 };
 
-const char* const kSeriesF32[] = {"strength",          "on_duty",    "filled",
-                                  "waiting_at_origin", "in_transit", "airport_open",
-                                  "airport_closed"};
+const char* const kSeriesF32[] = {"strength",          "on_duty",      "filled",
+                                  "waiting_at_origin", "in_transit",   "airport_open",
+                                  "airport_closed",    "payer_balance"};
+
+/// The series a file holds: payer_balance only when it has the payer variables.
+std::size_t series_f32_count(const Shapes& s);
 
 /// Opens and checks every variable of the format: types, ranks and lengths against the
 /// dimension scales (/run, /design_point, /series/time, contingent, airport, operator_class,
@@ -312,6 +319,11 @@ Shapes check_shapes(const fs::path& path, const H5::H5File& f, std::string& at) 
     ck.scale(series, "/series", "contingent", H5T_STRING, kMaxLabels, s.contingents);
     ck.scale(series, "/series", "airport", H5T_STRING, kMaxLabels, s.airports);
     ck.scale(series, "/series", "operator_class", H5T_STRING, kMaxLabels, s.classes);
+    // The payers (the fund's ledgers) came after the first files of format 2: a file without
+    // them has none; a file with the scale must have every payer variable.
+    at = "/series/payer";
+    s.has_payers = series.nameExists("payer");
+    if (s.has_payers) ck.scale(series, "/series", "payer", H5T_STRING, kMaxLabels, s.payers);
     if (s.classes != static_cast<hsize_t>(model::kClosureClassCount))
         damaged(path, "/series/operator_class has " + std::to_string(s.classes) +
                           " classes, expected " + std::to_string(model::kClosureClassCount));
@@ -323,7 +335,7 @@ Shapes check_shapes(const fs::path& path, const H5::H5File& f, std::string& at) 
     ck.var(reg, "/regimes", "stationary_share", {H5T_FLOAT}, {{s.regimes, "regime"}});
 
     const Dim run{s.runs, "run"}, time{s.days, "time"}, cont{s.contingents, "contingent"},
-        airp{s.airports, "airport"}, cls{s.classes, "operator_class"};
+        airp{s.airports, "airport"}, cls{s.classes, "operator_class"}, pay{s.payers, "payer"};
     ck.var(root, "", "contingent", {H5T_STRING}, {cont});
     for (const char* name : {"point", "replication", "seed", "status", "events_dropped"})
         ck.var(root, "", name, {H5T_INTEGER}, {run});
@@ -333,16 +345,23 @@ Shapes check_shapes(const fs::path& path, const H5::H5File& f, std::string& at) 
     for (const auto& k : model::contingent_kpi_columns())
         ck.var(root, "", std::string("contingent_") + k.name, {H5T_FLOAT, H5T_INTEGER},
                {run, cont});
+    if (s.has_payers) {
+        ck.var(root, "", "payer", {H5T_STRING}, {pay});
+        for (const auto& k : model::payer_kpi_columns())
+            ck.var(root, "", std::string("payer_") + k.name, {H5T_FLOAT, H5T_INTEGER}, {run, pay});
+    }
     for (const std::string& k : s.factors)
         ck.var(root, "", k, {H5T_FLOAT, H5T_INTEGER}, {{s.points, "design_point"}});
 
     for (const char* name : {"run", "point", "replication"})
         ck.var(series, "/series", name, {H5T_INTEGER}, {run});
     ck.var(series, "/series", "time_bnds", {H5T_INTEGER, H5T_FLOAT}, {time, {2, "nv"}});
-    for (const char* name : kSeriesF32) {
+    for (std::size_t k = 0; k < series_f32_count(s); ++k) {
+        const char* name = kSeriesF32[k];
         std::vector<Dim> dims{run, time, cont};
         if (std::strcmp(name, "airport_open") == 0) dims = {run, time, airp};
         if (std::strcmp(name, "airport_closed") == 0) dims = {run, time, airp, cls};
+        if (std::strcmp(name, "payer_balance") == 0) dims = {run, time, pay};
         ck.var(series, "/series", name, {H5T_FLOAT}, dims);
     }
     ck.var(series, "/series", "regime", {H5T_INTEGER}, {run, time});
@@ -385,6 +404,24 @@ Shapes check_shapes(const fs::path& path, const H5::H5File& f, std::string& at) 
         }
     }
     return s;
+}
+
+std::size_t series_f32_count(const Shapes& s) {
+    return std::size(kSeriesF32) - (s.has_payers ? 0 : 1);
+}
+
+/// Columns per day of each float series, in kSeriesF32 order.
+std::array<hsize_t, std::size(kSeriesF32)> series_columns(const Shapes& s) {
+    const hsize_t C = s.contingents, A = s.airports;
+    return {C, C, C, C, C, A, mul_sat(A, s.classes), s.payers};
+}
+
+/// The block of float series `k` for rows [first, first + n): [n, days, columns...].
+std::pair<std::vector<hsize_t>, std::vector<hsize_t>> series_block(const Shapes& s, std::size_t k,
+                                                                   hsize_t first, hsize_t n) {
+    if (std::strcmp(kSeriesF32[k], "airport_closed") == 0)
+        return {{first, 0, 0, 0}, {n, s.days, s.airports, s.classes}};
+    return {{first, 0, 0}, {n, s.days, series_columns(s)[k]}};
 }
 
 struct EvRow {
@@ -442,11 +479,13 @@ void check_event(const fs::path& path, const Shapes& s, const EvRow& e, hsize_t 
 /// Bytes of one run's record in memory: its series (float32, twice while they are copied),
 /// KPIs and contingent KPIs.
 std::uint64_t record_bytes(const Shapes& s) {
-    const std::uint64_t cols =
-        add_sat(add_sat(mul_sat(5, s.contingents), s.airports), mul_sat(s.airports, s.classes));
+    const std::uint64_t cols = add_sat(
+        add_sat(add_sat(mul_sat(5, s.contingents), s.airports), mul_sat(s.airports, s.classes)),
+        s.payers);
     std::uint64_t b = mul_sat(mul_sat(s.days, cols), 2 * sizeof(float));
     b = add_sat(b, s.days);
-    b = add_sat(b, mul_sat(add_sat(mul_sat(s.contingents, 5), 32), sizeof(double)));
+    b = add_sat(b, mul_sat(add_sat(add_sat(mul_sat(s.contingents, 6), mul_sat(s.payers, 6)), 32),
+                           sizeof(double)));
     return add_sat(b, sizeof(RunRecord));
 }
 
@@ -548,6 +587,8 @@ ResultsInfo read_info(const fs::path& path) {
         l.contingents = read_strings(series.openDataSet("contingent"));
         at = "/series/airport";
         l.airports = read_strings(series.openDataSet("airport"));
+        at = "/series/payer";
+        if (s.has_payers) l.payers = read_strings(series.openDataSet("payer"));
         l.days = static_cast<std::int32_t>(s.days);
         l.rows = static_cast<std::int64_t>(s.runs);
         H5::Group reg = f.openGroup("/regimes");
@@ -616,7 +657,7 @@ std::vector<RunRecord> read_records(const fs::path& path, std::int64_t first, st
             throw OutputError(path.string() + ": rows out of range");
         const hsize_t r0 = static_cast<hsize_t>(first), n = static_cast<hsize_t>(count);
         check_budget(path, runs_claim(s), mul_sat(n, record_bytes(s)));
-        const hsize_t D = s.days, C = s.contingents, A = s.airports, K = s.classes;
+        const hsize_t D = s.days, C = s.contingents;
         std::vector<RunRecord> out(n);
         const auto col = [&]<class T>(const char* name, const H5::PredType& p, T) {
             at = std::string("/") + name;
@@ -639,18 +680,24 @@ std::vector<RunRecord> read_records(const fs::path& path, std::int64_t first, st
             ck_cols.push_back(read_block<double>(root.openDataSet(name), PredType::NATIVE_DOUBLE,
                                                  {r0, 0}, {n, C}));
         }
+        const hsize_t P = s.payers;
+        std::vector<std::vector<double>> pk_cols;
+        for (const auto& k : model::payer_kpi_columns()) {
+            const std::string name = std::string("payer_") + k.name;
+            at = "/" + name;
+            pk_cols.push_back(s.has_payers
+                                  ? read_block<double>(root.openDataSet(name),
+                                                       PredType::NATIVE_DOUBLE, {r0, 0}, {n, P})
+                                  : std::vector<double>{});
+        }
         H5::Group series = f.openGroup("/series");
-        const hsize_t cols[] = {C, C, C, C, C, A, A * K};
-        std::vector<std::vector<float>> blocks;
-        for (std::size_t k = 0; k < std::size(kSeriesF32); ++k) {
+        const auto cols = series_columns(s);
+        std::vector<std::vector<float>> blocks(std::size(kSeriesF32));
+        for (std::size_t k = 0; k < series_f32_count(s); ++k) {
             at = std::string("/series/") + kSeriesF32[k];
-            H5::DataSet ds = series.openDataSet(kSeriesF32[k]);
-            std::vector<hsize_t> start{r0, 0, 0}, cnt{n, D, cols[k]};
-            if (k == 6) {
-                start = {r0, 0, 0, 0};
-                cnt = {n, D, A, K};
-            }
-            blocks.push_back(read_block<float>(ds, PredType::NATIVE_FLOAT, start, cnt));
+            const auto [start, cnt] = series_block(s, k, r0, n);
+            blocks[k] = read_block<float>(series.openDataSet(kSeriesF32[k]), PredType::NATIVE_FLOAT,
+                                          start, cnt);
         }
         at = "/series/regime";
         const auto regime = read_block<std::int8_t>(series.openDataSet("regime"),
@@ -675,6 +722,13 @@ std::vector<RunRecord> read_records(const fs::path& path, std::int64_t first, st
             for (const auto& c : model::contingent_kpi_columns()) {
                 for (hsize_t j = 0; j < C; ++j)
                     r.contingent_kpis[j].*(c.member) = ck_cols[k][i * C + j];
+                ++k;
+            }
+            r.payer_kpis.resize(P);
+            k = 0;
+            for (const auto& c : model::payer_kpi_columns()) {
+                for (hsize_t j = 0; j < P; ++j)
+                    r.payer_kpis[j].*(c.member) = pk_cols[k][i * P + j];
                 ++k;
             }
             const auto dst = r.float_series();
@@ -768,7 +822,7 @@ void verify_results(const fs::path& path) {
         H5::Group series = f.openGroup("/series");
         // Labels and attributes, as read_info reads them.
         (void)read_info(path);
-        const hsize_t N = s.runs, D = s.days, C = s.contingents, A = s.airports, K = s.classes;
+        const hsize_t N = s.runs, D = s.days, C = s.contingents;
         check_budget(path, "/run claims " + std::to_string(N) + " runs",
                      mul_sat(N, (8 + model::kpi_columns().size()) * sizeof(double)));
         // Every chunk written, before any is read (fill values would pass for data).
@@ -778,14 +832,19 @@ void verify_results(const fs::path& path) {
             names.emplace_back(k.name);
         for (const auto& k : model::contingent_kpi_columns())
             names.push_back(std::string("contingent_") + k.name);
+        if (s.has_payers)
+            for (const auto& k : model::payer_kpi_columns())
+                names.push_back(std::string("payer_") + k.name);
         for (const std::string& name : names) {
             at = "/" + name;
             check_allocated(path, root.openDataSet(name), at);
         }
-        for (const char* name :
-             {"run", "point", "replication", "time", "time_bnds", "strength", "on_duty", "filled",
-              "waiting_at_origin", "in_transit", "airport_open", "airport_closed", "regime"}) {
-            at = std::string("/series/") + name;
+        std::vector<std::string> in_series{"run",  "point",     "replication",
+                                           "time", "time_bnds", "regime"};
+        for (std::size_t k = 0; k < series_f32_count(s); ++k)
+            in_series.emplace_back(kSeriesF32[k]);
+        for (const std::string& name : in_series) {
+            at = "/series/" + name;
             check_allocated(path, series.openDataSet(name), at);
         }
         at = "/tables/events";
@@ -846,6 +905,13 @@ void verify_results(const fs::path& path) {
                 (void)read_block<double>(root.openDataSet(name), PredType::NATIVE_DOUBLE, {b, 0},
                                          {c, C});
             }
+            for (const auto& k : model::payer_kpi_columns()) {
+                if (!s.has_payers) break;
+                const std::string name = std::string("payer_") + k.name;
+                at = "/" + name;
+                (void)read_block<double>(root.openDataSet(name), PredType::NATIVE_DOUBLE, {b, 0},
+                                         {c, s.payers});
+            }
         }
         // The time axis.
         at = "/series/time";
@@ -864,16 +930,11 @@ void verify_results(const fs::path& path) {
         const std::uint64_t per_run = std::max<std::uint64_t>(record_bytes(s), 1);
         check_budget(path, runs_claim(s), per_run);
         const hsize_t step = std::max<hsize_t>(1, kBlockBytes / per_run);
-        const hsize_t cols[] = {C, C, C, C, C, A, A * K};
         for (hsize_t b = 0; b < N; b += step) {
             const hsize_t c = std::min(step, N - b);
-            for (std::size_t k = 0; k < std::size(kSeriesF32); ++k) {
+            for (std::size_t k = 0; k < series_f32_count(s); ++k) {
                 at = std::string("/series/") + kSeriesF32[k];
-                std::vector<hsize_t> start{b, 0, 0}, cnt{c, D, cols[k]};
-                if (k == 6) {
-                    start = {b, 0, 0, 0};
-                    cnt = {c, D, A, K};
-                }
+                const auto [start, cnt] = series_block(s, k, b, c);
                 (void)read_block<float>(series.openDataSet(kSeriesF32[k]), PredType::NATIVE_FLOAT,
                                         start, cnt);
             }

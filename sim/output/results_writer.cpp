@@ -220,9 +220,10 @@ struct ResultsWriter::Impl {
     H5::DataSet run_scale, point, replication, seed, status, wall_s, events_dropped;
     std::vector<H5::DataSet> kpis;             ///< model::kpi_columns() order
     std::vector<H5::DataSet> contingent_kpis;  ///< model::contingent_kpi_columns() order
+    std::vector<H5::DataSet> payer_kpis;       ///< model::payer_kpi_columns() order
     /// /series: its run scale and the point and replication coordinates.
     H5::DataSet series_run, series_point, series_replication;
-    /// /series variables in PackedSeries order (the seven float series, then regime).
+    /// /series variables in PackedSeries order (the eight float series, then regime).
     std::array<H5::DataSet, PackedSeries::kCount> series;
     H5::DataSet events;
     RowLayout event_layout;
@@ -243,6 +244,7 @@ struct ResultsWriter::Impl {
 
     std::size_t C() const { return layout.contingents.size(); }
     std::size_t A() const { return layout.airports.size(); }
+    std::size_t P() const { return layout.payers.size(); }
     std::size_t D() const { return static_cast<std::size_t>(layout.days); }
     static constexpr std::size_t K() { return model::kClosureClassCount; }
 
@@ -318,6 +320,8 @@ struct ResultsWriter::Impl {
             out.push_back(&d);
         for (auto& d : contingent_kpis)
             out.push_back(&d);
+        for (auto& d : payer_kpis)
+            out.push_back(&d);
         for (auto& d : series)
             out.push_back(&d);
         return out;
@@ -364,11 +368,13 @@ struct ResultsWriter::Impl {
         std::vector<std::string> taken{"run",          "point",    "replication",    "seed",
                                        "status",       "wall_s",   "events_dropped", "contingent",
                                        "design_point", "scenario", "series",         "regimes",
-                                       "tables"};
+                                       "tables",       "payer"};
         for (const auto& k : model::kpi_columns())
             taken.emplace_back(k.name);
         for (const auto& k : model::contingent_kpi_columns())
             taken.push_back(std::string("contingent_") + k.name);
+        for (const auto& k : model::payer_kpi_columns())
+            taken.push_back(std::string("payer_") + k.name);
         for (const auto& f : layout.factor_names) {
             if (f.empty() || f.find('/') != std::string::npos || f == "." ||
                 std::find(taken.begin(), taken.end(), f) != taken.end())
@@ -440,21 +446,24 @@ struct ResultsWriter::Impl {
         return std::min<hsize_t>(kRunChunkRows, static_cast<hsize_t>(layout.rows));
     }
 
-    /// A per-run variable of `where` over (run) or (run, contingent).
+    /// A per-run variable of `where` over (run), or (run, `second_dim`) when that is given: the
+    /// contingent or payer dimension. A dimension of length 0 (no payers) has chunks of 1 along
+    /// it (HDF5 refuses a chunk of 0; a chunk may exceed a dimension of length 0).
     H5::DataSet run_variable(H5::Group& where, const std::string& name, const H5::PredType& type,
-                             H5::DataSet& run_dim, const H5::DataSet* contingent_dim,
+                             H5::DataSet& run_dim, const H5::DataSet* second_dim,
                              const std::string& long_name, const char* units,
                              const char* coordinates) {
         const hsize_t rows = static_cast<hsize_t>(layout.rows);
         std::vector<hsize_t> dims{rows}, chunk{row_chunk()};
-        if (contingent_dim != nullptr) {
-            dims.push_back(C());
-            chunk.push_back(C());
+        if (second_dim != nullptr) {
+            const auto n = static_cast<hsize_t>(second_dim->getSpace().getSimpleExtentNpoints());
+            dims.push_back(n);
+            chunk.push_back(std::max<hsize_t>(1, n));
         }
         H5::DataSet ds = where.createDataSet(
             name, type, H5::DataSpace(static_cast<int>(dims.size()), dims.data()), chunked(chunk));
         attach(ds, run_dim, 0);
-        if (contingent_dim != nullptr) attach(ds, *contingent_dim, 1);
+        if (second_dim != nullptr) attach(ds, *second_dim, 1);
         string_attr(ds, "long_name", long_name);
         if (units != nullptr) string_attr(ds, "units", units);
         if (coordinates != nullptr) string_attr(ds, "coordinates", coordinates);
@@ -473,6 +482,11 @@ struct ResultsWriter::Impl {
         H5::DataSet contingent_scale = string_dataset(root, "contingent", layout.contingents);
         make_scale(contingent_scale, "contingent");
         string_attr(contingent_scale, "long_name", "contingent (troop-contributing country)");
+        H5::DataSet payer_scale = string_dataset(root, "payer", layout.payers);
+        make_scale(payer_scale, "payer");
+        string_attr(payer_scale, "long_name",
+                    "payer (the fund or a bilateral donor; none when "
+                    "the scenario does not model money)");
 
         point = run_variable(root, "point", PredType::NATIVE_INT64, run_scale, nullptr,
                              "design point of the run", nullptr, nullptr);
@@ -501,6 +515,10 @@ struct ResultsWriter::Impl {
         for (const auto& k : model::contingent_kpi_columns())
             names.push_back(std::string("contingent_") + k.name);
         string_list_attr(contingent_scale, "kpis", names);
+        names.clear();
+        for (const auto& k : model::payer_kpi_columns())
+            names.push_back(std::string("payer_") + k.name);
+        string_list_attr(payer_scale, "kpis", names);
         for (const auto& k : model::kpi_columns()) {
             kpis.push_back(run_variable(root, k.name, PredType::NATIVE_DOUBLE, run_scale, nullptr,
                                         k.long_name, k.unit, coords));
@@ -511,6 +529,12 @@ struct ResultsWriter::Impl {
                                                    PredType::NATIVE_DOUBLE, run_scale,
                                                    &contingent_scale, k.long_name, k.unit, coords));
             kpi_attributes(contingent_kpis.back(), k);
+        }
+        for (const auto& k : model::payer_kpi_columns()) {
+            payer_kpis.push_back(run_variable(root, std::string("payer_") + k.name,
+                                              PredType::NATIVE_DOUBLE, run_scale, &payer_scale,
+                                              k.long_name, k.unit, coords));
+            kpi_attributes(payer_kpis.back(), k);
         }
     }
 
@@ -622,7 +646,7 @@ struct ResultsWriter::Impl {
             for (const H5::DataSet* m : more) {
                 const hsize_t n = static_cast<hsize_t>(m->getSpace().getSimpleExtentNpoints());
                 dims.push_back(n);
-                chunk.push_back(n);
+                chunk.push_back(std::max<hsize_t>(1, n));  // no payers: see run_variable
             }
             H5::DataSet ds = g.createDataSet(
                 name, type, H5::DataSpace(static_cast<int>(dims.size()), dims.data()),
@@ -654,7 +678,12 @@ struct ResultsWriter::Impl {
                          "fraction of the day the airport was open to every operator class", "1");
         series[6] = make("airport_closed", PredType::NATIVE_FLOAT, {&airport_scale, &class_scale},
                          "fraction of the day the airport was closed to the operator class", "1");
-        H5::DataSet& regime = series[7];
+        H5::DataSet payer_scale = string_dataset(g, "payer", layout.payers);
+        make_scale(payer_scale, "payer");
+        string_attr(payer_scale, "long_name", "payer (the fund or a bilateral donor)");
+        series[7] = make("payer_balance", PredType::NATIVE_FLOAT, {&payer_scale},
+                         "the payer's balance at the end of the day", "USD");
+        H5::DataSet& regime = series[8];
         regime = make("regime", PredType::NATIVE_INT8, {},
                       "violence regime at the end of the day (-1: violence off)", "1");
         // CF flags: -1 means violence is off (the scenario has no regimes), then the regimes by
@@ -712,12 +741,13 @@ struct ResultsWriter::Impl {
                 dc,
                 static_cast<std::uint32_t>(D() * A() * sizeof(float)),
                 static_cast<std::uint32_t>(D() * A() * K() * sizeof(float)),
+                static_cast<std::uint32_t>(D() * P() * sizeof(float)),
                 static_cast<std::uint32_t>(D())};
     }
 
     void check_shape(const RunRecord& r) const {
         const auto expected = chunk_bytes();
-        bool ok = r.contingent_kpis.size() == C();
+        bool ok = r.contingent_kpis.size() == C() && r.payer_kpis.size() == P();
         if (!r.packed.empty()) {
             ok = ok && r.packed.raw_size == expected;
         } else {
@@ -752,6 +782,7 @@ struct ResultsWriter::Impl {
             const std::size_t n = p.size[static_cast<std::size_t>(i)];
             if (at + n > p.bytes.size())
                 throw OutputError("run in row " + std::to_string(row) + ": bad packed series");
+            if (p.raw_size[static_cast<std::size_t>(i)] == 0) continue;  // a series of no columns
             // Filter mask bit 1: the pipeline's second filter (deflate) was not applied.
             const std::uint32_t mask = (p.deflated >> i) & 1u ? 0u : 2u;
             check(H5Dwrite_chunk(series[static_cast<std::size_t>(i)].getId(), H5P_DEFAULT, mask,
@@ -810,8 +841,6 @@ struct ResultsWriter::Impl {
         event_rows = 0;
     }
 
-    /// Writes the buffered rows of /runs, /contingent_kpis and the run scale (through io()).
-
     /// Writes the buffered rows of the per-run variables (through io()).
     void flush() {
         if (buffer.empty()) return;
@@ -854,6 +883,16 @@ struct ResultsWriter::Impl {
                     f64[i * C() + c] = buffer[i].contingent_kpis[c].*(col.member);
             write_rows(contingent_kpis[k++], PredType::NATIVE_DOUBLE, f64.data(), {r0, 0},
                        {n, C()});
+        }
+        f64.resize(n * P());
+        k = 0;
+        for (const auto& col : model::payer_kpi_columns()) {
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t p = 0; p < P(); ++p)
+                    f64[i * P() + p] = buffer[i].payer_kpis[p].*(col.member);
+            if (P() > 0)
+                write_rows(payer_kpis[k], PredType::NATIVE_DOUBLE, f64.data(), {r0, 0}, {n, P()});
+            ++k;
         }
         written += static_cast<std::int64_t>(n);
         buffer.clear();

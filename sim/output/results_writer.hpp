@@ -30,9 +30,10 @@ struct FileLayout {
     std::int32_t days = 0;                    ///< series length
     std::vector<std::string> contingents;     ///< in scenario order
     std::vector<std::string> airports;        ///< in scenario order
-    std::vector<std::string> regimes;         ///< violence regimes (may be empty)
-    std::vector<double> regime_shares;        ///< stationary shares, same order
-    std::vector<std::string> factor_names;    ///< sweep factors (none for a plain run)
+    std::vector<std::string> payers;        ///< in scenario order; none when money is not modelled
+    std::vector<std::string> regimes;       ///< violence regimes (may be empty)
+    std::vector<double> regime_shares;      ///< stationary shares, same order
+    std::vector<std::string> factor_names;  ///< sweep factors (none for a plain run)
     std::vector<std::vector<double>> points;  ///< [point][factor]; one empty row for a plain run
     std::int64_t rows = 0;                    ///< runs the file will hold
 };

@@ -15,17 +15,18 @@ namespace mss::output {
 /// Outcome of a run, stored in the `status` coordinate.
 enum class RunStatus : std::int8_t { ok = 0, failed = 1 };
 
-/// A run's eight series as the results file stores them, one chunk each, in the order strength,
-/// on_duty, filled, waiting_at_origin, in_transit, airport_open, airport_closed, regime
-/// (RunRecord::float_series() order, then regime): byte-shuffled, then deflated
+/// A run's nine series as the results file stores them, one chunk each, in the order strength,
+/// on_duty, filled, waiting_at_origin, in_transit, airport_open, airport_closed, payer_balance,
+/// regime (RunRecord::float_series() order, then regime; payer_balance's chunk is empty when
+/// the scenario has no payers): byte-shuffled, then deflated
 /// unless that would not shrink them (output/chunk_codec.hpp). Encoded on the worker thread
 /// that simulated the run, so the writer thread only copies bytes.
 struct PackedSeries {
-    static constexpr int kCount = 8;
+    static constexpr int kCount = 9;
     std::vector<std::uint8_t> bytes;               ///< the chunks, back to back
     std::array<std::uint32_t, kCount> size{};      ///< encoded bytes of each chunk
     std::array<std::uint32_t, kCount> raw_size{};  ///< bytes of each chunk before encoding
-    std::uint8_t deflated = 0;                     ///< bit i: chunk i is deflated
+    std::uint16_t deflated = 0;                    ///< bit i: chunk i is deflated
     bool empty() const noexcept { return raw_size == std::array<std::uint32_t, kCount>{}; }
 };
 
@@ -102,10 +103,12 @@ struct RunRecord {
     double wall_s = 0.0;  ///< wall-clock seconds (excluded from identity checks)
     model::RunKpis kpis;
     std::vector<model::ContingentKpis> contingent_kpis;
+    std::vector<model::PayerKpis> payer_kpis;
     std::vector<float> strength, on_duty, filled, waiting_at_origin,
         in_transit;                     ///< [day][contingent]
     std::vector<float> airport_open;    ///< [day][airport]
     std::vector<float> airport_closed;  ///< [day][airport][closure class]
+    std::vector<float> payer_balance;   ///< [day][payer], USD
     std::vector<std::int8_t> regime;    ///< [day]
     /// The series encoded for the file; when set, the raw series above may be empty (a record
     /// that travelled through a journal or an MPI message carries only this).
@@ -117,12 +120,12 @@ struct RunRecord {
     static constexpr std::size_t kFloatSeries = PackedSeries::kCount - 1;
     /// The float series in PackedSeries order (regime, the last chunk, is not a float).
     std::array<std::vector<float>*, kFloatSeries> float_series() noexcept {
-        return {&strength,   &on_duty,      &filled,        &waiting_at_origin,
-                &in_transit, &airport_open, &airport_closed};
+        return {&strength,   &on_duty,      &filled,         &waiting_at_origin,
+                &in_transit, &airport_open, &airport_closed, &payer_balance};
     }
     std::array<const std::vector<float>*, kFloatSeries> float_series() const noexcept {
-        return {&strength,   &on_duty,      &filled,        &waiting_at_origin,
-                &in_transit, &airport_open, &airport_closed};
+        return {&strength,   &on_duty,      &filled,         &waiting_at_origin,
+                &in_transit, &airport_open, &airport_closed, &payer_balance};
     }
     /// Releases the raw series (once they are packed).
     void drop_raw_series() noexcept {
@@ -149,6 +152,7 @@ public:
         append(r_.in_transit, s.in_transit);
         append(r_.airport_open, s.airport_open);
         append(r_.airport_closed, s.airport_closed);
+        append(r_.payer_balance, s.payer_balance);
         r_.regime.push_back(s.regime);
     }
     void on_event(const model::EventRecord& e) override {
@@ -158,9 +162,11 @@ public:
             ++r_.events_dropped;
     }
     void on_finish(const model::RunKpis& kpis,
-                   const std::vector<model::ContingentKpis>& per_contingent) override {
+                   const std::vector<model::ContingentKpis>& per_contingent,
+                   const std::vector<model::PayerKpis>& per_payer) override {
         r_.kpis = kpis;
         r_.contingent_kpis = per_contingent;
+        r_.payer_kpis = per_payer;
     }
 
 private:

@@ -43,6 +43,7 @@ void TraceWriter::on_event(const model::EventRecord& e) {
     if (!out_ && error_ == 0) error_ = errno;  // the failed write's reason, before it is lost
 }
 
-void TraceWriter::on_finish(const model::RunKpis&, const std::vector<model::ContingentKpis>&) {}
+void TraceWriter::on_finish(const model::RunKpis&, const std::vector<model::ContingentKpis>&,
+                            const std::vector<model::PayerKpis>&) {}
 
 }  // namespace mss::output

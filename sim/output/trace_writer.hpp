@@ -46,7 +46,8 @@ public:
     void on_event(const model::EventRecord& e) override;
     /// Writes nothing.
     void on_finish(const model::RunKpis& kpis,
-                   const std::vector<model::ContingentKpis>& per_contingent) override;
+                   const std::vector<model::ContingentKpis>& per_contingent,
+                   const std::vector<model::PayerKpis>& per_payer) override;
 
     /// errno of the first write that failed, or 0.
     int error() const noexcept { return error_; }

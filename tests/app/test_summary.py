@@ -95,7 +95,8 @@ def test_summary_point_and_kpi(swept):
 def runs_table(path):
     """The per-run table as docs/results.md reads it (format 2: one variable per column)."""
     with xr.open_dataset(path, engine="h5netcdf") as ds:
-        return ds.drop_dims(["contingent", "design_point"]).to_dataframe().reset_index()
+        return ds.drop_dims(["contingent", "payer", "design_point"],
+                            errors="ignore").to_dataframe().reset_index()
 
 
 def test_summary_csv_columns(swept):

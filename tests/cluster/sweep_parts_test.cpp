@@ -46,6 +46,8 @@ mss::output::RunRecord sample_record(std::int64_t run) {
     r.in_transit = {0.5f, 0.0f, 0.0f, 0.0f};
     r.airport_open = {1.0f, 0.75f};
     r.airport_closed = {0.0f, 0.0f, 0.0f, 0.0f, 0.25f, 0.0f, 0.125f, 0.0f};
+    r.payer_balance = {1.13e8f, -2.5e6f};
+    r.payer_kpis = {{4.2e7, 1.1e8, 1200.0, 30.0, -2.5e6, mss::model::kNaN}};
     r.regime = {0, 2};
     r.events = {{3.5, mss::model::EventKind::landed, 0, 1, 200},
                 {30.0, mss::model::EventKind::attack, -1, -1, 1}};
@@ -386,7 +388,8 @@ TEST_CASE("run_all rethrows a run's or the sink's exception after stopping", "[s
 }
 
 TEST_CASE("a failed run's KPIs are all missing, per contingent too", "[sweep]") {
-    const mss::model::ModelConfig cfg = mss::model::baseline_config();
+    mss::model::ModelConfig cfg = mss::model::baseline_config();
+    cfg.funding.payers = {mss::model::PayerConfig{"fund", 1.0e6}};
     const auto r = ex::failed_record(cfg, 7, ex::RunSpec{5, 1, 2});
     CHECK(r.status == mss::output::RunStatus::failed);
     CHECK(r.run == 5);
@@ -397,4 +400,9 @@ TEST_CASE("a failed run's KPIs are all missing, per contingent too", "[sweep]") 
         for (const auto& k : mss::model::contingent_kpi_columns())
             CHECK(std::isnan(c.*(k.member)));
     }
+    REQUIRE(r.payer_kpis.size() == 1);
+    for (const auto& k : mss::model::payer_kpi_columns())
+        CHECK(std::isnan(r.payer_kpis[0].*(k.member)));
+    REQUIRE(r.payer_balance.size() == static_cast<std::size_t>(cfg.scenario.horizon_days));
+    CHECK(std::isnan(r.payer_balance[0]));
 }

@@ -4,9 +4,9 @@
 //
 // Input: the bytes drive a generator, not the file's bytes. It writes a structurally valid
 // mss-sim/2 file with output::ResultsWriter (a layout of 1-6 runs, 1-6 days, 1-3 contingents,
-// ...), then applies up to 8 hostile edits through the HDF5 API: a variable replaced by one of
-// another type, rank or shape (huge dimensions among them, chunked and unallocated, so a tiny
-// file claims 2e9 rows), deleted, turned into a group or a dangling link; one element
+// 0-2 payers, ...), then applies up to 8 hostile edits through the HDF5 API: a variable replaced by
+// one of another type, rank or shape (huge dimensions among them, chunked and unallocated, so a
+// tiny file claims 2e9 rows), deleted, turned into a group or a dangling link; one element
 // overwritten with arbitrary bytes (run ids, points, status, regime and event codes, NaN);
 // attributes deleted or replaced by another type, several strings or a huge dataspace; the
 // event table rebuilt with missing, mistyped or wide columns. The readers then run on it with
@@ -143,6 +143,9 @@ const char* const kDatasets[] = {"/run",
                                  "/f1",
                                  "/contingent_pax_in",
                                  "/contingent_days_to_foc",
+                                 "/payer",
+                                 "/payer_cost_usd",
+                                 "/payer_min_balance_usd",
                                  "/series/run",
                                  "/series/point",
                                  "/series/replication",
@@ -158,6 +161,8 @@ const char* const kDatasets[] = {"/run",
                                  "/series/in_transit",
                                  "/series/airport_open",
                                  "/series/airport_closed",
+                                 "/series/payer",
+                                 "/series/payer_balance",
                                  "/series/regime",
                                  "/regimes/regime",
                                  "/regimes/stationary_share",
@@ -172,7 +177,8 @@ const std::pair<const char*, const char*> kAttrs[] = {{"/", "format"},
                                                       {"/design_point", "factors"},
                                                       {"/tables/events", "kind_labels"},
                                                       {"/series/time", "units"},
-                                                      {"/run", "kpis"}};
+                                                      {"/run", "kpis"},
+                                                      {"/payer", "kpis"}};
 
 /// A datatype chosen by the input (the caller closes it).
 hid_t pick_type(Bytes& in, hid_t original) {
@@ -560,6 +566,10 @@ bool write_base(Bytes& in, const fs::path& path, hsize_t& runs, hsize_t& days) {
             0, 1, 3, first ? 2u : 0u, last ? 2u : 0u, r % 2 * 2, first ? 0u : 1u, r % 4};
         event_counts.push_back(counts[pattern]);
     }
+    // Payers last, so that the choices above read the bytes they read before payers existed.
+    const std::size_t N = in.pick(3);
+    for (std::size_t n = 0; n < N; ++n)
+        l.payers.push_back("p" + std::to_string(n));
     // Base files are cached by the choices that made them (the writer takes ~10 ms, most of an
     // execution): the edits and the readers run on a fresh copy each time. Keyed by the values
     // chosen, not the bytes that chose them, so that the many byte strings giving one layout
@@ -567,7 +577,8 @@ bool write_base(Bytes& in, const fs::path& path, hsize_t& runs, hsize_t& days) {
     static std::map<std::string, std::string> cache;
     static std::size_t cached_bytes = 0;
     std::string key;
-    for (const std::size_t v : {static_cast<std::size_t>(l.days), C, A, G, P, R, F, sweep, pattern})
+    for (const std::size_t v :
+         {static_cast<std::size_t>(l.days), C, A, G, P, R, F, sweep, pattern, N})
         key += static_cast<char>(v);
     runs = static_cast<hsize_t>(l.rows);
     days = static_cast<hsize_t>(l.days);
@@ -590,6 +601,8 @@ bool write_base(Bytes& in, const fs::path& path, hsize_t& runs, hsize_t& days) {
                 s->assign(D * C, 1.0f);
             rec.airport_open.assign(D * A, 1.0f);
             rec.airport_closed.assign(D * A * mss::model::kClosureClassCount, 0.0f);
+            rec.payer_balance.assign(D * N, 1.0e6f);
+            rec.payer_kpis.resize(N);
             rec.regime.assign(D, G == 0 ? -1 : 0);
             const std::size_t events = event_counts[static_cast<std::size_t>(r)];
             for (std::size_t e = 0; e < events; ++e)

@@ -69,6 +69,24 @@ TEST_CASE("a batch held for funds is released by a payment", "[model][funds]") {
     CHECK(r.kpis.days_to_foc == 2);
     // Allowances over the time in theatre: 10 people from 58 h to 144 h.
     CHECK(r.kpis.cost_usd == Approx(10 * (144.0 - 58.0) / 24.0 * 1000.0 / 30.4375));
+    // The payer's ledger charges at each day's end the people in theatre then: days 2 to 5.
+    const double day_usd = 10 * 1000.0 / 30.4375;
+    REQUIRE(r.obs.payer_kpis.size() == 1);
+    const PayerKpis& p = r.obs.payer_kpis[0];
+    CHECK(p.paid_usd == 10000);
+    CHECK(p.held_person_days == 20);
+    CHECK(p.days_held == 2);
+    CHECK(p.cost_usd == Approx(4 * day_usd));
+    CHECK(p.min_balance_usd == 0);
+    CHECK(p.end_balance_usd == Approx(10000 - 4 * day_usd));
+    std::vector<double> balance;
+    for (const DaySnapshot& d : r.obs.days) {
+        REQUIRE(d.payer_balance.size() == 1);
+        balance.push_back(d.payer_balance[0]);
+    }
+    CHECK_THAT(balance, Catch::Matchers::Approx(
+                            std::vector<double>{0, 0, 10000 - day_usd, 10000 - 2 * day_usd,
+                                                10000 - 3 * day_usd, 10000 - 4 * day_usd}));
 }
 
 TEST_CASE("a payment that is never made leaves the batch held to the horizon", "[model][funds]") {
@@ -78,6 +96,11 @@ TEST_CASE("a payment that is never made leaves the batch held to the horizon", "
     run(m, r);
     CHECK(timeline(m, r.obs) == Timeline{{"held_for_funds K ORG 10", 0}});
     CHECK(r.kpis.funds_held_person_days == 60);  // 10 people, 6 days
+    REQUIRE(r.obs.payer_kpis.size() == 1);
+    CHECK(r.obs.payer_kpis[0].held_person_days == 60);  // still held at the horizon: counted
+    CHECK(r.obs.payer_kpis[0].days_held == 6);
+    CHECK(r.obs.payer_kpis[0].paid_usd == 0);
+    CHECK(r.obs.payer_kpis[0].cost_usd == 0);
     CHECK(std::isnan(r.kpis.days_to_ioc));
     CHECK(r.kpis.pipeline_billet_days == 0);  // the people exist: money binds, not pledges
 }

@@ -96,18 +96,19 @@ TEST_CASE("packing a record keeps every series chunk and releases the raw series
     r.airport_open.assign(10 * 2, 1.0f);
     r.airport_closed.assign(10 * 2 * 4, 0.0f);
     r.airport_closed[17] = 0.25f;
+    r.payer_balance.assign(10 * 2, 1.5e6f);
     r.regime.assign(10, 1);
     const PackedSeries p = pack_series(r);
-    CHECK(p.raw_size == std::array<std::uint32_t, 8>{120, 120, 120, 120, 120, 80, 320, 10});
+    CHECK(p.raw_size == std::array<std::uint32_t, 9>{120, 120, 120, 120, 120, 80, 320, 80, 10});
     std::size_t at = 0;
     const auto f32 = r.float_series();
-    for (std::size_t i = 0; i < 8; ++i) {
+    for (std::size_t i = 0; i < 9; ++i) {
         std::vector<std::uint8_t> raw(p.raw_size[i]);
-        if (i < 7)
+        if (i < 8)
             std::memcpy(raw.data(), f32[i]->data(), raw.size());
         else
             std::memcpy(raw.data(), r.regime.data(), raw.size());
-        const std::size_t k = i < 7 ? 4 : 1;
+        const std::size_t k = i < 8 ? 4 : 1;
         std::vector<std::uint8_t> stored;
         if ((p.deflated >> i) & 1u)
             stored = inflate_all(p.bytes.data() + at, p.size[i], p.raw_size[i]);

@@ -58,7 +58,7 @@ TEST_CASE("a trace is one header line and one line per event, named by the label
     w.on_event({48.0, EventKind::wounded, 2, -1, 3});
     w.on_event({71.25, EventKind::closure_start, -1, 1, 0});
     w.on_day(day(2));
-    w.on_finish({}, {});
+    w.on_finish({}, {}, {});
     CHECK(w.error() == 0);
     const Lines expected{
         "t_h,date,kind,contingent,airport,count",
@@ -78,7 +78,7 @@ TEST_CASE("a trace of a run without events is its header alone", "[output][trace
     std::ostringstream out;
     TraceWriter w(out, l);
     w.on_day(day(0));
-    w.on_finish({}, {});
+    w.on_finish({}, {}, {});
     CHECK(out.str() == "t_h,date,kind,contingent,airport,count\n");
 }
 

@@ -22,13 +22,16 @@ using namespace mss::output;
 namespace {
 
 constexpr std::size_t D = 5, C = 2, A = 3, K = mss::model::kClosureClassCount;
+const std::vector<std::string> kPayers{"trust fund", "US"};
 
-FileLayout small_layout(std::int64_t rows) {
+/// The layout of record(): with the two payers of kPayers, or none.
+FileLayout small_layout(std::int64_t rows, const std::vector<std::string>& payers = kPayers) {
     FileLayout l;
     l.start_days_since_epoch = 19900;
     l.days = static_cast<std::int32_t>(D);
     l.contingents = {"Kenya", "Jamaica"};
     l.airports = {"PAP", "CAP", "NBO"};
+    l.payers = payers;
     l.regimes = {"calm", "tense"};
     l.regime_shares = {0.75, 0.25};
     l.points = {{}};
@@ -36,7 +39,7 @@ FileLayout small_layout(std::int64_t rows) {
     return l;
 }
 
-RunRecord record(std::int64_t run, std::size_t events, bool noisy) {
+RunRecord record(std::int64_t run, std::size_t events, bool noisy, std::size_t P = kPayers.size()) {
     RunRecord r;
     r.run = run;
     r.replication = run;
@@ -53,8 +56,18 @@ RunRecord record(std::int64_t run, std::size_t events, bool noisy) {
         r.airport_open.push_back(value(i) / 1000.0f);
     for (std::size_t i = 0; i < D * A * K; ++i)
         r.airport_closed.push_back(i % 7 == 0 ? value(i) / 1000.0f : 0.0f);
+    for (std::size_t i = 0; i < D * P; ++i)
+        r.payer_balance.push_back(1.0e6f * value(i) - 5.0e8f);
     for (std::size_t d = 0; d < D; ++d)
         r.regime.push_back(static_cast<std::int8_t>(d % 2));
+    for (std::size_t p = 0; p < P; ++p) {
+        mss::model::PayerKpis k;
+        double x = 0.0;
+        for (const auto& col : mss::model::payer_kpi_columns())
+            k.*(col.member) =
+                1.0e6 * static_cast<double>(run) + 1000.0 * static_cast<double>(p) + ++x;
+        r.payer_kpis.push_back(k);
+    }
     for (std::size_t c = 0; c < C; ++c)
         r.contingent_kpis.push_back(mss::model::ContingentKpis{
             1.0 + static_cast<double>(c), 0.5, 0.25, 0.0, 10.0 * static_cast<double>(run)});
@@ -95,6 +108,7 @@ void check_same(const RunRecord& a, const RunRecord& b) {
     CHECK(a.in_transit == b.in_transit);
     CHECK(a.airport_open == b.airport_open);
     CHECK(a.airport_closed == b.airport_closed);
+    CHECK(a.payer_balance == b.payer_balance);
     CHECK(a.regime == b.regime);
     for (const auto& col : mss::model::kpi_columns())
         CHECK(same_double(a.kpis.*(col.member), b.kpis.*(col.member)));
@@ -103,6 +117,10 @@ void check_same(const RunRecord& a, const RunRecord& b) {
         for (const auto& col : mss::model::contingent_kpi_columns())
             CHECK(same_double(a.contingent_kpis[c].*(col.member),
                               b.contingent_kpis[c].*(col.member)));
+    REQUIRE(a.payer_kpis.size() == b.payer_kpis.size());
+    for (std::size_t p = 0; p < a.payer_kpis.size(); ++p)
+        for (const auto& col : mss::model::payer_kpi_columns())
+            CHECK(same_double(a.payer_kpis[p].*(col.member), b.payer_kpis[p].*(col.member)));
     REQUIRE(a.events.size() == b.events.size());
     for (std::size_t i = 0; i < a.events.size(); ++i) {
         CHECK(a.events[i].t_h == b.events[i].t_h);
@@ -228,6 +246,7 @@ TEST_CASE("the per-run variables and the layout read back across chunks of rows"
     CHECK(info.layout.start_days_since_epoch == 19900);
     CHECK(info.layout.contingents == l.contingents);
     CHECK(info.layout.airports == l.airports);
+    CHECK(info.layout.payers == l.payers);
     CHECK(info.layout.regimes == l.regimes);
     CHECK(info.layout.regime_shares == l.regime_shares);
     CHECK(info.layout.factor_names == l.factor_names);
@@ -250,6 +269,58 @@ TEST_CASE("the per-run variables and the layout read back across chunks of rows"
     const auto back = read_records(f.path, 1020, 10);
     for (std::size_t i = 0; i < back.size(); ++i)
         check_same(runs[1020 + i], back[i]);
+}
+
+TEST_CASE("a file with no payers, or written before payers were recorded, has none", "[output]") {
+    TempFile f;
+    std::vector<RunRecord> runs{record(0, 3, false, 0), record(1, 0, true, 0)};
+    {
+        ResultsWriter w(f.path, small_layout(2, {}), Provenance{});
+        for (const RunRecord& r : runs)
+            w.append(r);
+        w.finish();
+    }
+    const auto check_file = [&] {
+        CHECK(read_info(f.path).layout.payers.empty());
+        const auto back = read_records(f.path, 0, 2);
+        REQUIRE(back.size() == 2);
+        for (std::size_t i = 0; i < runs.size(); ++i)
+            check_same(runs[i], back[i]);
+        CHECK_NOTHROW(verify_results(f.path));
+    };
+    check_file();
+    {
+        // An mss-sim/2 file of an mss before payers: none of their variables.
+        H5::H5File h(f.path.string(), H5F_ACC_RDWR);
+        for (const auto& col : mss::model::payer_kpi_columns())
+            h.unlink(std::string("payer_") + col.name);
+        h.unlink("payer");
+        h.unlink("series/payer_balance");
+        h.unlink("series/payer");
+    }
+    check_file();
+    // A writer refuses a record whose payers do not match the layout.
+    TempFile g;
+    ResultsWriter w(g.path, small_layout(1), Provenance{});
+    CHECK_THROWS_AS(w.append(record(0, 0, false, 1)), OutputError);
+}
+
+TEST_CASE("a payer variable of the wrong shape is damage", "[output]") {
+    TempFile f;
+    {
+        ResultsWriter w(f.path, small_layout(1), Provenance{});
+        w.append(record(0, 0, false));
+        w.finish();
+    }
+    {
+        H5::H5File h(f.path.string(), H5F_ACC_RDWR);
+        h.unlink("payer_cost_usd");
+        const hsize_t dims[2] = {1, 3};
+        h.createDataSet("payer_cost_usd", H5::PredType::NATIVE_DOUBLE, H5::DataSpace(2, dims));
+    }
+    CHECK_THROWS_WITH(read_info(f.path), f.path.string() +
+                                             " is damaged: /payer_cost_usd is [1, 3], expected "
+                                             "[run 1, payer 2]");
 }
 
 TEST_CASE("a file of another format version is refused, naming both versions", "[output]") {

@@ -108,9 +108,11 @@ def test_series_have_named_dimensions_a_time_axis_and_units(baseline_file):
     assert list(ds.operator_class.values) == ["all", "charter", "military", "commercial"]
     assert ds.regime.dims == ("run", "time") and ds.regime.dtype == np.int8
     assert ds.sizes["run"] == 6 and ds.sizes["time"] == 90
+    assert ds.payer_balance.dims == ("run", "time", "payer") and ds.sizes["payer"] == 0
     for name in ds.data_vars:
         if name != "time_bnds":
-            assert ds[name].attrs["long_name"] and ds[name].attrs["units"] == "1", name
+            unit = "USD" if name == "payer_balance" else "1"
+            assert ds[name].attrs["long_name"] and ds[name].attrs["units"] == unit, name
     assert "point" in ds.coords and "replication" in ds.coords
     assert list(ds.contingent.values)[:2] == ["Kenya", "Benin"]
     assert "PAP" in list(ds.airport.values)
