@@ -2,8 +2,10 @@
 
 `load(path)` checks the file and returns a `Results`: the root's per-run variables as a
 DataFrame (`runs`), the /series group as an xarray Dataset with named dimensions (run, time,
-contingent, airport, operator_class; `time` decoded to dates), the design points, the events
-with their labels, and the resolved scenario parsed with tomllib. Everything the plots need that is not in the arrays
+contingent, airport, operator_class, payer; `time` decoded to dates), the design points, the
+per-contingent and per-payer KPIs in long form, the events with their labels, and the resolved
+scenario parsed with tomllib. The payer variables came after the first files of format 2: a
+file without them is read as a file with no payers (docs/results.md). Everything the plots need that is not in the arrays
 (authorised strength, the floor, the main airport) is derived here, once.
 """
 
@@ -46,6 +48,14 @@ SERIES_DIMS = {"strength": ("run", "time", "contingent"),
                "airport_open": ("run", "time", "airport"),
                "airport_closed": ("run", "time", "airport", "operator_class"),
                "regime": ("run", "time")}
+#: Prefix of the per-payer KPI variables (`payer_cost_usd`, ...).
+PAYER_PREFIX = "payer_"
+#: The per-payer KPI variables [run, payer], in file order (docs/results.md,
+#: `model::payer_kpi_columns()`). A file with the `payer` dimension has every one of them.
+PAYER_KPIS = ("payer_cost_usd", "payer_paid_usd", "payer_held_person_days", "payer_days_held",
+              "payer_min_balance_usd", "payer_end_balance_usd")
+#: The /series variables of a file with payers, with their dimensions.
+PAYER_SERIES_DIMS = {"payer_balance": ("run", "time", "payer")}
 
 #: Defaults of the [kpis] table (docs/scenario.md, sim/model/config.hpp KpiConfig).
 KPI_DEFAULTS = {"ioc_frac": 0.5, "foc_frac": 0.95, "floor_frac": 0.9}
@@ -121,11 +131,28 @@ def _shape_of(path, f, name: str, kinds: str, dims: tuple):
     return ds.shape
 
 
-def check_shapes(path, f, kpis=(), ckpis=(), factors=()) -> dict:
+def has_payers(f) -> bool:
+    """True when the open file has the payer variables: the dimension `payer` at the root or
+    in /series (a file written before them has neither, and no payers)."""
+    return "payer" in f or "series/payer" in f
+
+
+def payer_kpi_names(f) -> list[str]:
+    """The payer KPI variables of an open file with payers: the `kpis` attribute of /payer
+    (PAYER_KPIS when it is absent), then any of PAYER_KPIS it leaves out."""
+    ds = f.get("payer")
+    names = _str_list(ds.attrs.get("kpis")) if isinstance(ds, h5py.Dataset) else []
+    return list(dict.fromkeys(names + list(PAYER_KPIS)))
+
+
+def check_shapes(path, f, kpis=(), ckpis=(), factors=(), pkpis=()) -> dict:
     """The file's shapes checked against each other before anything is read (a file can
     claim 2e9 runs in a few hundred bytes: unallocated chunks), and the memory loading it
     takes against read_budget(). Returns the lengths: run, design_point, time, contingent,
-    airport, operator_class, regime, events. DamagedFile on the first disagreement."""
+    airport, operator_class, regime, payer (0 for a file without payers), events.
+    DamagedFile on the first disagreement. A file with the dimension `payer` (at the root or
+    in /series) must have both scales, every payer KPI variable of `pkpis` (default
+    PAYER_KPIS) over [run, payer] and /series/payer_balance [run, time, payer]."""
     n = {}
     for key, name, kinds in (("run", "run", "iu"), ("design_point", "design_point", "iu"),
                              ("time", "series/time", "iu"), ("contingent", "series/contingent",
@@ -138,6 +165,14 @@ def check_shapes(path, f, kpis=(), ckpis=(), factors=()) -> dict:
             raise DamagedFile(path, f"/{name} claims {n[key]} entries (at most {MAX_LABELS})")
     if n["design_point"] == 0:
         raise DamagedFile(path, "/design_point is empty")
+    n["payer"] = 0
+    payers = has_payers(f)
+    if payers:
+        for name in ("payer", "series/payer"):
+            n["payer"] = _shape_of(path, f, name, "OSU", (None,))[0]
+            if n["payer"] > MAX_LABELS:
+                raise DamagedFile(path, f"/{name} claims {n['payer']} entries (at most "
+                                        f"{MAX_LABELS})")
     run, dp = ("run", n["run"]), ("design_point", n["design_point"])
     time, cont = ("time", n["time"]), ("contingent", n["contingent"])
     airp, cls = ("airport", n["airport"]), ("operator_class", n["operator_class"])
@@ -161,10 +196,18 @@ def check_shapes(path, f, kpis=(), ckpis=(), factors=()) -> dict:
         _shape_of(path, f, name, "iuf", (dp,))
     if "contingent" in f:
         _shape_of(path, f, "contingent", "OSU", (cont,))
+    series_dims = dict(SERIES_DIMS)
+    if payers:
+        pay = ("payer", n["payer"])
+        _shape_of(path, f, "payer", "OSU", (pay,))   # the same length as /series/payer
+        for name in dict.fromkeys(list(pkpis) + list(PAYER_KPIS)):
+            _shape_of(path, f, name, "iuf", (run, pay))
+            per_run += 8 * n["payer"]
+        series_dims.update(PAYER_SERIES_DIMS)
     _shape_of(path, f, "regimes/stationary_share", "f", (("regime", n["regime"]),))
-    for name, dims in SERIES_DIMS.items():
+    for name, dims in series_dims.items():
         full = tuple({"run": run, "time": time, "contingent": cont, "airport": airp,
-                      "operator_class": cls}[d] for d in dims)
+                      "operator_class": cls, "payer": ("payer", n["payer"])}[d] for d in dims)
         _shape_of(path, f, f"series/{name}", "i" if name == "regime" else "f", full)
         cells = 1
         for d in full[1:]:
@@ -329,6 +372,7 @@ class Results:
                 factors = _str_list(f["design_point"].attrs.get("factors"))
                 kpis = _str_list(f["run"].attrs.get("kpis"))
                 ckpis = _str_list(f["contingent"].attrs.get("kpis")) if "contingent" in f else []
+                pkpis = payer_kpi_names(f) if has_payers(f) else []
                 self.status_labels: list[str] = _str(
                     f["status"].attrs.get("flag_meanings", "ok failed")).split() \
                     if "status" in f else ["ok", "failed"]
@@ -337,7 +381,7 @@ class Results:
                 raise InputError(f"{p}: attributes of the root variables are not UTF-8 text: "
                                  f"{e}") from e
             # Shapes against each other, and the memory, before reading any variable.
-            self._shapes = check_shapes(p, f, kpis, ckpis, factors)
+            self._shapes = check_shapes(p, f, kpis, ckpis, factors, pkpis)
             #: The design points as a DataFrame: `point` and one column per sweep factor.
             points = {"point": _column(p, f, "design_point")}
             for k in factors:
@@ -356,6 +400,7 @@ class Results:
                 n = len(cols[k])
             self.runs: pd.DataFrame = pd.DataFrame(cols)
             self._contingent_kpi_names = [k for k in ckpis if k in f]
+            self._payer_kpi_names = pkpis
             g = f["regimes"]
             self._regimes = None
             if isinstance(g, h5py.Group) and "regime" in g:
@@ -477,7 +522,8 @@ class Results:
     def series(self) -> "xr.Dataset":
         """The /series group: strength, on_duty, filled, waiting_at_origin, in_transit [run,
         time, contingent], airport_open [run, time, airport], airport_closed [run, time,
-        airport, operator_class], regime [run, time]; `time` holds the dates."""
+        airport, operator_class], regime [run, time], and in a file with payers payer_balance
+        [run, time, payer]; `time` holds the dates."""
         if self._series is None:
             import xarray as xr
             try:
@@ -556,6 +602,19 @@ class Results:
     def airports(self) -> list[str]:
         return self._labels("series/airport")
 
+    @property
+    def has_payers(self) -> bool:
+        """True when the file has the payer variables (even with no payer: the dimension may
+        be empty); False for a file written before them."""
+        return bool(self._payer_kpi_names)
+
+    @cached_property
+    def payers(self) -> list[str]:
+        """The payers of the scenario's [funding] in file order (the fund, bilateral donors):
+        the labels of /payer; empty when the scenario models no money or the file was written
+        before payers were recorded."""
+        return self._labels("payer") if self.has_payers else []
+
     @cached_property
     def operator_classes(self) -> list[str]:
         """The operator classes of /series/airport_closed: all, charter, military,
@@ -565,14 +624,18 @@ class Results:
     def series_values(self, name: str, airport: str | None = None) -> np.ndarray:
         """One /series variable as a numpy array read with h5py (float32 as stored; regime
         int8): [run, time, contingent] and so on (docs/results.md), or for an airport
-        variable only `airport`'s slice ([run, time] or [run, time, operator_class]). Cached.
-        DamagedFile when a chunk does not decode."""
+        variable only `airport`'s slice ([run, time] or [run, time, operator_class]).
+        `payer_balance` is [run, time, payer], with no payer ([run, time, 0]) in a file
+        without payers. Cached. DamagedFile when a chunk does not decode."""
         key = (name, airport)
         if airport is not None and (name, None) in self._series_cache:
             return self._series_cache[(name, None)][:, :, self.airports.index(airport)]
         if key not in self._series_cache:
-            if name not in SERIES_DIMS:
+            if name not in SERIES_DIMS and name not in PAYER_SERIES_DIMS:
                 raise KeyError(name)
+            if name in PAYER_SERIES_DIMS and not self.has_payers:
+                self._series_cache[key] = np.zeros((self.n_runs, self.days, 0), np.float32)
+                return self._series_cache[key]
             with h5py.File(self.path, "r") as f:
                 ds = f[f"series/{name}"]
                 try:
@@ -761,6 +824,31 @@ class Results:
                                      f"expected one row per run ({self.n_runs}) and one column "
                                      f"per contingent ({len(labels)})")
                 out[name[len(CONTINGENT_PREFIX):]] = raw.reshape(-1)
+        return pd.DataFrame(out)
+
+    @cached_property
+    def payer_kpis(self) -> pd.DataFrame:
+        """The per-payer KPIs (root variables `payer_<kpi>` [run, payer]) in long form: run,
+        payer, then one column per KPI named without the prefix (cost_usd, paid_usd,
+        held_person_days, days_held, min_balance_usd, end_balance_usd; NaN for a failed
+        run). No rows when the file has no payer (a scenario without money, or a file written
+        before payers were recorded)."""
+        names = self._payer_kpi_names or list(PAYER_KPIS)
+        labels = self.payers
+        if not labels:
+            return pd.DataFrame({"run": np.zeros(0, np.int64),
+                                 "payer": pd.Categorical([], categories=[]),
+                                 **{k[len(PAYER_PREFIX):]: np.zeros(0) for k in names}})
+        out = {"run": np.repeat(self.runs["run"].to_numpy(), len(labels)),
+               "payer": pd.Categorical(np.tile(labels, self.n_runs), categories=labels)}
+        with h5py.File(self.path, "r") as f:
+            for name in names:
+                raw = _column(self.path, f, name, ndim=2)
+                if raw.shape != (self.n_runs, len(labels)):
+                    raise DamagedFile(self.path, f"/{name} is {raw.shape[0]} × {raw.shape[1]}, "
+                                                 f"expected run {self.n_runs} × payer "
+                                                 f"{len(labels)}")
+                out[name[len(PAYER_PREFIX):]] = raw.reshape(-1).astype(np.float64)
         return pd.DataFrame(out)
 
     @property
