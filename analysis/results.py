@@ -5,8 +5,9 @@ DataFrame (`runs`), the /series group as an xarray Dataset with named dimensions
 contingent, airport, operator_class, payer; `time` decoded to dates), the design points, the
 per-contingent and per-payer KPIs in long form, the events with their labels, and the resolved
 scenario parsed with tomllib. The payer variables came after the first files of format 2: a
-file without them is read as a file with no payers (docs/results.md). Everything the plots need that is not in the arrays
-(authorised strength, the floor, the main airport) is derived here, once.
+file without them is read as a file with no payers (docs/results.md). Everything the plots
+need that is not in the arrays (authorised strength, the floor, the main airport) is derived
+here, once.
 """
 
 from __future__ import annotations
