@@ -21,10 +21,10 @@ examples:
 """
 
 #: The figures `plot` draws: those of a plain run (or one design point), then a sweep's.
-PLOTS = ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines", "kpis",
-         "points_filled", "points_reach", "contrasts", "grid", "response", "effects", "cost",
-         "points_closures")
-SWEEP_PLOTS = PLOTS[8:]
+PLOTS = ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines", "money",
+         "kpis", "points_filled", "points_reach", "contrasts", "grid", "response", "effects",
+         "cost", "points_closures")
+SWEEP_PLOTS = PLOTS[PLOTS.index("points_filled"):]
 
 #: The KPIs of the readable sweep table and contrasts without --kpi (docs/statistics.md), and
 #: of the contrast table of a sweep report.

@@ -199,6 +199,11 @@ class View:
     def regime(self) -> np.ndarray:
         return self.res.series_values("regime")[self.idx]
 
+    @cached_property
+    def payer_balance(self) -> np.ndarray:
+        """[run, day, payer] each payer's balance (USD) at the end of the day."""
+        return self.res.series_values("payer_balance")[self.idx]
+
     def kpi(self, name: str) -> np.ndarray:
         return self.runs[name].to_numpy(np.float64)
 
@@ -510,6 +515,41 @@ def contingent_figure(v: View) -> Figure:
     rows = math.ceil(len(panels) / cols)
     return Figure("contingents", "Filled billets per contingent", panels, cols=cols,
                   height=70 + 230 * rows, data=data)
+
+
+# ------------------------------------------------------------------------------------------
+# Money
+
+def money_figure(v: View) -> Figure | None:
+    """Each payer's balance at the end of each day (`/series/payer_balance`): median, 50% and
+    90% bands over runs (the fan of the filled billets), and the zero line. None when the
+    file has no payer."""
+    res = v.res
+    payers = res.payers
+    if not payers:
+        return None
+    bal = v.payer_balance
+    panels = []
+    data = {"quantiles": {}, "percentiles": FAN}
+    for j, name in enumerate(payers):
+        q = fan(bal[:, :, j])
+        lo, hi = min(0.0, float(np.nanmin(q[0]))), max(0.0, float(np.nanmax(q[4])))
+        p = Panel(f"{name}: balance at the end of the day", Axis("", "date", "date"),
+                  Axis("balance (million USD)", fmt="money",
+                       range=padded_range(lo, hi, 0.06)))
+        p.traces += [
+            Trace("band", "90% of runs (5th–95th percentile)", v.dates, q[4], q[0],
+                  color=BAND90, opacity=0.9, text=("5th percentile", "95th percentile")),
+            Trace("band", "50% of runs (25th–75th percentile)", v.dates, q[3], q[1],
+                  color=BAND50, opacity=0.75, text=("25th percentile", "75th percentile")),
+            Trace("line", "median", v.dates, q[2], color=MEDIAN, width=1.8)]
+        p.hlines.append(Ref(0.0, "zero balance", FLOOR, "dash", 1.3))
+        panels.append(p)
+        data["quantiles"][name] = q
+    cols = 1 if len(panels) == 1 else 2
+    rows = math.ceil(len(panels) / cols)
+    return Figure("money", "Each payer's balance", panels, cols=cols, height=90 + 300 * rows,
+                  data=data)
 
 
 # ------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ STAT_HEADER = ["n/runs", "reached [95% CI]", "mean [95% CI]", "sd", "P10", "P50"
                "max"]
 #: Names of the figures (their PNG is NAME.png with --png).
 FIGURE_IDS = ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines",
-              "kpis", "points_filled", "points_reach", "contrasts", "grid", "response",
+              "money", "kpis", "points_filled", "points_reach", "contrasts", "grid", "response",
               "effects", "cost", "points_closures", "compare_filled", "compare_diff",
               "compare_reach")
 #: Files a report or comparison may write, and those of earlier versions of the package: an
@@ -312,6 +312,33 @@ KPI_NOTES = (
     "shows the same statistics as calendar dates (start + day). <code>*</code> marks a mean "
     "over fewer runs than the ok runs (no value in some runs, e.g. the gap after an FOC some "
     "runs never reach). <code>-</code>: no value.")
+
+
+#: The payer KPIs of the Money table, with their headers.
+PAYER_COLUMNS = (("cost_usd", "cost (USD)"), ("paid_usd", "paid (USD)"),
+                 ("held_person_days", "person-days held for its funds"),
+                 ("days_held", "days held"), ("min_balance_usd", "lowest balance (USD)"),
+                 ("end_balance_usd", "balance at the end (USD)"))
+
+
+def payer_table(sec: Section, res, view) -> None:
+    """The payer KPIs over the view's runs (`stats.payer_summary_table`): a row per payer,
+    the ok runs, and per KPI its mean [95% CI]."""
+    t = stats.payer_summary_table(res.payer_kpis, view.runs, ok=np.ones(view.n, bool))
+    if not len(t):
+        return
+    cols = [(k, h) for k, h in PAYER_COLUMNS if k in set(t["kpi"])]
+    header = ["payer", "runs"] + [Markup("{}<br><code>payer_{}</code> mean [95% CI]").format(h, k)
+                                  for k, h in cols]
+    rows = []
+    for payer, sub in t.groupby("payer", sort=False):
+        by = sub.set_index("kpi")
+        rows.append(Row([payer, str(int(sub["runs"].iloc[0]))]
+                        + [stats.mean_text({**by.loc[k], "kpi": k}) for k, _ in cols],
+                        key=payer))
+    sec.table(header, rows, "ll" + "r" * len(cols), id="payers",
+              note="<code>*</code>: a mean over fewer runs than the ok runs (no value in some "
+                   "runs); <code>-</code>: no value.")
 
 
 def contingent_table(sec: Section, res, points: list[int]) -> None:
@@ -751,6 +778,26 @@ def plain_sections(view, table: pd.DataFrame) -> list[Section]:
                  for r in bt.to_dict("records")], "lrrr", id="binds")
         secs.append(s)
 
+    if res.payers:
+        s = Section("money", "Money")
+        s.para(Markup(
+            "Each payer of the scenario's <code>[funding]</code> (the trust fund, bilateral "
+            "donors) keeps a ledger (docs/model.md \"Money\"): the costs charged to it, the "
+            "contributions it received, and the releases (batches, reliefs) that waited for "
+            "its funds. The table gives, over the {n} ok runs, the mean of each "
+            "<code>payer_&lt;kpi&gt;</code> variable with its 95% confidence interval "
+            "(Student t, clipped to the KPI's possible range: the rule of the KPI tables, "
+            "docs/statistics.md).").format(n=view.n))
+        payer_table(s, res, view)
+        s.figure(planner.money_figure(view), Markup(
+            "Each payer's balance at the end of each day (<code>/series/payer_balance</code>, "
+            "after that day's costs and payments), over the {n} ok runs: the line is the "
+            "median, the dark band holds the middle 50% of runs, the light band 90% "
+            "(percentiles of each day, as in the filled-billets chart). Red dashed: zero. A "
+            "release waits while its payer's balance is short of the reserve the scenario "
+            "asks for (<code>funding.reserve_months</code> of its run rate).").format(n=view.n))
+        secs.append(s)
+
     s = Section("kpis", "KPIs")
     fig, constant = planner.kpi_distributions(view)
     s.figure(fig, Markup(
@@ -774,7 +821,7 @@ def figure(res, fig_id: str, point: int | None = None):
     `point` of a sweep) or a sweep's; None when it has nothing to draw."""
     from analysis import planner
     if fig_id in ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines",
-                  "kpis"):
+                  "money", "kpis"):
         if point is None and res.n_points > 1:
             raise InputError(f"{res.path}: a sweep of {res.n_points} design points: name one "
                              "with --point P (or draw a sweep figure)")
@@ -783,7 +830,7 @@ def figure(res, fig_id: str, point: int | None = None):
         build = {"filled": planner.filled_figure, "reach": planner.reach_figure,
                  "dip": planner.dip_figure, "contingents": planner.contingent_figure,
                  "closures": planner.closure_figure, "regimes": planner.regime_figure,
-                 "timelines": planner.timeline_figure,
+                 "timelines": planner.timeline_figure, "money": planner.money_figure,
                  "kpis": lambda v: planner.kpi_distributions(v)[0]}[fig_id]
         return build(v)
     from analysis import sweep

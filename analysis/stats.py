@@ -94,6 +94,17 @@ CONTINGENT_KPIS: tuple[Kpi, ...] = (
         0.0, math.inf, True),
 )
 
+#: The per-payer KPI columns (root variables `payer_<name>` [run, payer]), as
+#: `model::payer_kpi_columns()`: a payer's ledger over the run (docs/model.md "Money").
+PAYER_KPIS: tuple[Kpi, ...] = (
+    Kpi("cost_usd", "USD", "costs accrued to the payer"),
+    Kpi("paid_usd", "USD", "contributions the payer received"),
+    Kpi("held_person_days", "day", "person-days releases waited for the payer's funds"),
+    Kpi("days_held", "day", "days ending with a release waiting for the payer's funds"),
+    Kpi("min_balance_usd", "USD", "lowest end-of-day balance of the payer", -math.inf),
+    Kpi("end_balance_usd", "USD", "the payer's balance at the end of the horizon", -math.inf),
+)
+
 #: KPI name -> its Kpi.
 KPI_META: dict[str, Kpi] = {k.name: k for k in KPIS}
 #: KPI name -> (lower, upper): the range a value, and so an interval, can take.
@@ -317,6 +328,39 @@ def summary_table(runs: pd.DataFrame, kpis=None, *, ok=None, points=None,
             s = kpi_stats(runs[k].to_numpy(np.float64)[sel], m.lower, m.upper, m.first_day)
             rows.append({"point": p, "kpi": k, "unit": m.unit, **s})
     t = pd.DataFrame(rows, columns=SUMMARY_CSV_COLUMNS)
+    return t.astype({"point": "int64", "runs": "int64", "n": "int64"})
+
+
+#: Columns of `payer_summary_table`: those of `summary_table` with the payer after the point.
+PAYER_SUMMARY_COLUMNS = SUMMARY_CSV_COLUMNS[:1] + ["payer"] + SUMMARY_CSV_COLUMNS[1:]
+
+
+def payer_summary_table(payer_kpis: pd.DataFrame, runs: pd.DataFrame, *, ok=None,
+                        points=None) -> pd.DataFrame:
+    """One row per design point, payer and payer KPI (PAYER_KPIS order, those `payer_kpis`
+    has) with the columns of `summary_table` and `payer` after `point`: `kpi_stats` over the
+    point's ok runs, each KPI clipped to its range (a balance may be negative). `payer_kpis`
+    is `Results.payer_kpis` (run, payer, a column per KPI), `runs` the runs table (run, point,
+    status; or give `ok`, a boolean mask over its rows: only its runs count); `points` as in
+    `summary_table`. No rows when there is no payer."""
+    okm = ok_mask(runs) if ok is None else np.asarray(ok, bool)
+    pts = sorted(int(p) for p in pd.unique(runs["point"])) if points is None else \
+        [int(p) for p in points]
+    info = pd.DataFrame({"point": runs["point"].to_numpy(), "ok": okm},
+                        index=runs["run"].to_numpy())
+    kpis = [k for k in PAYER_KPIS if k.name in payer_kpis.columns]
+    payers = list(payer_kpis["payer"].cat.categories) if len(payer_kpis) else []
+    rows = []
+    for p in pts:
+        for payer in payers:
+            sub = payer_kpis[(payer_kpis["payer"] == payer)
+                             & payer_kpis["run"].isin(info.index)]
+            at = info.loc[sub["run"].to_numpy()]
+            sel = at["ok"].to_numpy(bool) & (at["point"].to_numpy() == p)
+            for k in kpis:
+                st = kpi_stats(sub[k.name].to_numpy(np.float64)[sel], k.lower, k.upper)
+                rows.append({"point": p, "payer": payer, "kpi": k.name, "unit": k.unit, **st})
+    t = pd.DataFrame(rows, columns=PAYER_SUMMARY_COLUMNS)
     return t.astype({"point": "int64", "runs": "int64", "n": "int64"})
 
 
