@@ -200,7 +200,7 @@ def check_shapes(path, f, kpis=(), ckpis=(), factors=(), pkpis=()) -> dict:
     series_dims = dict(SERIES_DIMS)
     if payers:
         pay = ("payer", n["payer"])
-        _shape_of(path, f, "payer", "OSU", (pay,))   # the same length as /series/payer
+        _shape_of(path, f, "payer", "OSU", (("series/payer", n["payer"]),))
         for name in dict.fromkeys(list(pkpis) + list(PAYER_KPIS)):
             _shape_of(path, f, name, "iuf", (run, pay))
             per_run += 8 * n["payer"]
