@@ -142,6 +142,16 @@ def sim_closure(sim_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sim_money(sim_dir) -> Path:
+    """scenarios/closure-2024.toml, 8 runs: two payers (the UN trust fund and the US),
+    their ledgers (`payer_*`) and balances (/series/payer_balance)."""
+    out = sim_dir / "money.h5"
+    _run_mss(["run", "scenarios/closure-2024.toml", "-r", "8", "-o", str(out), "--force"],
+             "this test")
+    return out
+
+
+@pytest.fixture(scope="session")
 def sim_lhs(sim_dir) -> Path:
     """The shipped hypercube (scenarios/sweeps/closure-risk-lhs.toml), 2 replications of its
     40 points."""
