@@ -2,7 +2,8 @@
 the simulator writes (closure-2024: the UN trust fund and the US), a file without payers
 (the baseline, whose [funding] has none) or written before them (the variables deleted)
 has none, a payer variable of the wrong shape is a damaged file, and the report's Money
-section shows the means of the ledgers as h5py reads them."""
+section shows the means of the ledgers as h5py reads them (for a sweep, of one design point
+with --point)."""
 
 import shutil
 
@@ -15,7 +16,7 @@ import analysis
 from analysis import cli, planner, stats
 from analysis.results import PAYER_KPIS, DamagedFile
 from analysis.tests import helpers
-from analysis.tests.conftest import assert_png_not_blank
+from analysis.tests.conftest import _run_mss, assert_png_not_blank
 from analysis.tests.test_report import figures_of
 
 PAYER_VARIABLES = PAYER_KPIS + ("payer", "series/payer", "series/payer_balance")
@@ -174,3 +175,33 @@ def test_plot_money_draws_the_balances(sim_money, sim_plain, tmp_path, capsys):
     assert_png_not_blank(png)
     assert cli.main(["plot", "money", str(sim_plain), "-o", str(tmp_path / "none.png")]) == 2
     assert "nothing to draw" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def sim_money_sweep(sim_dir):
+    """scenarios/sweeps/closure-2024-cost.toml (4 points of closure-2024), 3 replications."""
+    out = sim_dir / "money_sweep.h5"
+    _run_mss(["sweep", "scenarios/sweeps/closure-2024-cost.toml", "-o", str(out), "--force",
+              "--set", "sweep.replications=3"], "this test")
+    return out
+
+
+def test_a_sweep_shows_money_for_one_design_point_only(sim_money_sweep, tmp_path):
+    """As What binds: not in the whole sweep's report; with --point P over P's runs alone."""
+    payers, status, kpis, _ = _h5(sim_money_sweep)
+    with h5py.File(sim_money_sweep, "r") as f:
+        point = f["point"][()]
+    out = tmp_path / "all"
+    assert cli.main(["report", str(sim_money_sweep), "-o", str(out)]) == 0
+    assert '<section id="money">' not in (out / "report.html").read_text()
+    out = tmp_path / "p2"
+    assert cli.main(["report", str(sim_money_sweep), "-o", str(out), "--point", "2"]) == 0
+    header, rows = helpers.html_table(out / "report.html", id="table-payers")
+    sel = (status == 0) & (point == 2)
+    assert [r[0] for r in rows] == payers
+    for j, row in enumerate(rows):
+        assert row[1] == str(int(sel.sum()))
+        cells = dict(zip([k for h in header[2:] for k in PAYER_KPIS if k in h], row[2:]))
+        for k in PAYER_KPIS:
+            assert helpers.split_cell(cells[k])[0] == stats.format_number(
+                float(np.mean(kpis[k][sel, j]))), (payers[j], k)
