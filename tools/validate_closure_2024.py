@@ -41,14 +41,16 @@ TOTAL = [
     ("2026-02-07", "~1,000", "eq", 1000, "§4", False, "735 Kenyans in a force of ~1,000"),
 ]
 KENYA = [
-    ("2024-09-30", "410", "eq", 410, "§1", True, "Kenya says 410 deployed"),
+    ("2024-09-30", "410", "eq", 410, "§1", True,
+     "Kenya says 410 deployed; the airline group of 12 calibrated on it"),
     ("2025-01-02", "~396", "eq", 396, "§1", True,
      "early Jan 2025, after ~20 resignations (L); losses not replaced read off it"),
     ("2025-01-18", "~613", "eq", 613, "§1", True,
      "after the 3rd flight; losses not replaced read off it"),
     ("2025-02-10", "~760", "eq", 760, "§1", True, "after the 4th flight"),
     ("2025-08-29", ">700", "gt", 700, "§1", False, ">700 Kenyan"),
-    ("2025-10-01", "735", "eq", 735, "§1", True, "Kenya has 735; losses not replaced read off it"),
+    ("2025-10-01", "735", "eq", 735, "§1", True,
+     "Kenya has 735; losses not replaced and the Kenyan attrition read off it"),
     ("2026-02-07", "735", "eq", 735, "§4", True, "735 Kenyans; losses not replaced read off it"),
 ]
 BINDING = ["funds_held_person_days", "beds_held_person_days", "lift_held_person_days",

@@ -3,8 +3,9 @@ the scenario as shipped (its seed and 200 replications, about a second) with the
 ($MSS_BIN, default build/release/sim/app/mss) and checks, with tools/validate_closure_2024.py:
 
 - every dated headcount of FACTS §1 and §4 lies in the simulated 90% band (P5-P95 of the
-  `strength` series on that date), except the rows docs/model.md lists as misses, each with
-  its cause; those must stay within 5% of the band;
+  `strength` series on that date), except the one row docs/model.md lists as a miss, with its
+  cause (FACTS' ~970 of 30 Sep 2025 against its own ~1,000 of that day); it must stay within
+  2% of the band;
 - what binds in most runs is what the facts say held the mission back, pledges or money
   (pipeline_billet_days or funds_held_person_days the largest), never lift.
 """
@@ -19,15 +20,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import validate_closure_2024 as v  # noqa: E402
 
-# (date compared, total or Kenya): the misses docs/model.md explains. Losses are not replaced
-# (replace_losses = false), so the rows of autumn 2025 to Feb 2026 must lie in the band.
+# (date compared, total or Kenya): the miss docs/model.md explains, and how far outside the
+# band (a share of the figure) it may lie. Kenya's 410 of Sep 2024 and the counts built on it
+# lie in the band since the airline group of Aug 2024 (scenario header); every other row must.
 KNOWN_MISSES = {
-    ("2024-09-30", "total"): "Kenya's own 410 against two flights of 200 (FACTS §3 note)",
-    ("2024-09-30", "Kenya"): "Kenya's own 410 against two flights of 200 (FACTS §3 note)",
-    ("2025-01-18", "Kenya"): "~613 = ~396 + 217 builds on Kenya's 410, not the 400 flown",
-    ("2025-02-10", "Kenya"): "~760 = ~613 + 144 builds on Kenya's 410, not the 400 flown",
-    ("2025-09-30", "total"): "~970 (FACTS §4) against ~1,000 the next day (FACTS §1)",
+    ("2025-09-30", "total"): "~970 (FACTS §4) against ~1,000 (FACTS §1) for the same day and "
+                             "its parts, 735 Kenyans + ~257 partners",
 }
+MAX_MISS = 0.02
 
 
 def mss_bin() -> pathlib.Path:
@@ -54,7 +54,7 @@ def test_reported_headcounts_lie_in_the_band(results, which):
         key = (row[0], which)
         if ok:
             continue
-        if key in KNOWN_MISSES and dist <= 0.05:
+        if key in KNOWN_MISSES and dist <= MAX_MISS:
             continue
         bad.append(f"{which} {row[0]}: FACTS {row[1]}, simulated P5-P95 {p5:.0f}-{p95:.0f} "
                    f"(median {p50:.0f}), {dist:.1%} out")
