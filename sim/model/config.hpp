@@ -36,6 +36,19 @@ struct GenerationBatch {
     std::int32_t count = 0;
 };
 
+/// `count` officers of a contingent already in theatre at the scenario start, who arrived on
+/// `arrived_day` (days since the start, <= 0): the observed state a forecast starts from
+/// (DESIGN §10 "As of a date"). Each is the on-duty incumbent of one billet (the contingent's
+/// first billets, before those of the generation batches); each tour is drawn at the start
+/// from the contingent's `tour_days`, from the arrival on.
+struct InTheatreGroup {
+    std::int32_t count = 0;
+    double arrived_day = 0.0;
+    /// Their reliefs, already requested before the start, become ready at the origin on this
+    /// day (>= 0); none: requested by the rotation policy as for everyone else.
+    std::optional<double> relief_ready_day;
+};
+
 /// Whether a pledged contingent deploys at all, and how late: the one-stage pipeline of a
 /// contingent without `pipeline` stages.
 struct PledgeRealisation {
@@ -71,6 +84,8 @@ struct ContingentConfig {
     std::string origin;                       ///< airport code where its personnel board
     std::int32_t billets = 0;                 ///< authorised strength (> 0)
     std::vector<GenerationBatch> generation;  ///< initial deployment (sum <= billets)
+    /// Already in theatre at the start (with the batches, at most billets in all).
+    std::vector<InTheatreGroup> in_theatre;
     DistributionSpec readiness_delay_days =
         DistributionSpec::constant(0.0);  ///< per batch,
                                           ///< and per relief request

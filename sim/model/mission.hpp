@@ -88,6 +88,8 @@ public:
     /// first violation found.
     std::string check_invariants() const;
     const Roster& roster() const noexcept { return roster_; }
+    /// The payers' ledgers (balances now).
+    const Funds& funds() const noexcept { return funds_; }
     kernel::Simulation& simulation() noexcept { return sim_; }
 
 private:

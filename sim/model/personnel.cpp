@@ -33,6 +33,8 @@ Personnel::Personnel(const ModelConfig& cfg, kernel::Simulation& sim,
         cr.tour_stream.emplace(streams.stream(base_name + "tour"));
         cr.attrition_stream.emplace(streams.stream(base_name + "attrition"));
         cr.pledge_stream.emplace(streams.stream(base_name + "pledge"));
+        if (!c.in_theatre.empty())
+            cr.in_theatre_stream.emplace(streams.stream(base_name + "in_theatre"));
         cr.drawdown_h = c.drawdown_day ? kernel::days(*c.drawdown_day)
                                        : std::numeric_limits<double>::infinity();
     }
@@ -55,6 +57,8 @@ void Personnel::generate() {
         const ContingentConfig& c = config(ci);
         Contingent& cr = contingents_[ci];
         const auto cc = static_cast<std::int16_t>(ci.value);
+        std::int32_t next_billet = roster_.first_billet(ci.value);
+        place_in_theatre(ci, next_billet);
         // The pipeline, stage by stage on the pledge stream: one uniform decides whether the
         // contingent gets through the stage, then its days are drawn (only for a stage passed).
         // Without stages the pledge is the one stage (the same draws as before stages).
@@ -74,7 +78,6 @@ void Personnel::generate() {
         cr.pledge_delay_h = kernel::days(delay_days);
         cr.pipeline_h = std::max(0.0, cr.pledge_delay_h);
         if (!c.pipeline.empty()) agenda_.push(cr.pipeline_h, Action::pipeline_done, ci.value);
-        std::int32_t next_billet = roster_.first_billet(ci.value);
         for (std::size_t bi = 0; bi < c.generation.size(); ++bi) {
             const GenerationBatch& b = c.generation[bi];
             const double delay_h = kernel::days(cr.readiness->sample(*cr.readiness_stream));
@@ -97,6 +100,34 @@ void Personnel::generate() {
     for (const ContingentConfig& c : cfg_.contingents)
         attrition = attrition || c.attrition_per_person_day > 0.0;
     if (attrition) agenda_.push(0.0, Action::attrition_step, -1);
+}
+
+void Personnel::place_in_theatre(ContingentId c, std::int32_t& next_billet) {
+    // Each officer as if they had just landed, with the arrival in the past: on duty, the tour
+    // (drawn now, in entry order, one draw per officer on contingent/<name>/in_theatre) counted
+    // from the arrival, the rotation scheduled from now. A tour that ended before the start
+    // has its relief requested now and its extension counted from the tour end. Not counted
+    // in pax_in (they did not arrive within the run); a relief already requested is not
+    // counted in the relief_requested events either.
+    Contingent& cr = contingents_[c];
+    const auto cc = static_cast<std::int16_t>(c.value);
+    for (const InTheatreGroup& g : config(c).in_theatre) {
+        for (std::int32_t k = 0; k < g.count; ++k) {
+            const std::int32_t billet = next_billet++;
+            const std::int32_t id = roster_.add(cc, billet, BilletRole::incumbent);
+            roster_.set_state(id, PersonState::on_duty);
+            Person& p = roster_.person(id);
+            place(p, AirportId());
+            p.arrived_h = kernel::days(g.arrived_day);
+            p.tour_end_h = p.arrived_h + kernel::days(sample(*cr.tour, *cr.in_theatre_stream));
+            ++p.tour_stamp;
+            schedule_rotation(id);
+            if (g.relief_ready_day) {
+                const std::int32_t relief = roster_.add(cc, billet, BilletRole::relief);
+                agenda_.push(kernel::days(*g.relief_ready_day), Action::person_ready, relief);
+            }
+        }
+    }
 }
 
 void Personnel::pipeline_done(ContingentId c) {
@@ -357,10 +388,12 @@ void Personnel::start_leaving(std::int32_t id) {
 }
 
 void Personnel::end_time_in_theatre(const Person& p) {
+    // Only time within the run counts: those in theatre at the start arrived before it.
     ContingentTotals& t = contingents_[contingent_of(p)].totals;
     const double now = sim_.now();
-    if (now > p.tour_end_h) t.overstay_h += now - p.tour_end_h;
-    t.person_hours += now - p.arrived_h;
+    const double due = std::max(0.0, p.tour_end_h);
+    if (now > due) t.overstay_h += now - due;
+    t.person_hours += now - std::max(0.0, p.arrived_h);
 }
 
 void Personnel::leave_theatre(std::int32_t id) {
@@ -384,8 +417,9 @@ void Personnel::close_books(double horizon_h) {
         const Person& p = roster_.person(static_cast<std::int32_t>(i));
         if (p.state != PersonState::on_duty && p.state != PersonState::injured) continue;
         ContingentTotals& t = contingents_[contingent_of(p)].totals;
-        if (p.tour_end_h < horizon_h) t.overstay_h += horizon_h - p.tour_end_h;
-        t.person_hours += horizon_h - p.arrived_h;
+        const double due = std::max(0.0, p.tour_end_h);
+        if (due < horizon_h) t.overstay_h += horizon_h - due;
+        t.person_hours += horizon_h - std::max(0.0, p.arrived_h);
     }
 }
 

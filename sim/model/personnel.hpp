@@ -47,8 +47,9 @@ public:
     Personnel(const Personnel&) = delete;
     Personnel& operator=(const Personnel&) = delete;
 
-    /// Draws each contingent's pledge pipeline, generates its initial batches (pledged) and
-    /// puts their readiness, its drawdown and the attrition steps on the personnel clock.
+    /// Places each contingent's personnel in theatre at the start (and their reliefs already
+    /// requested), draws its pledge pipeline, generates its initial batches (pledged) and puts
+    /// their readiness, its drawdown and the attrition steps on the personnel clock.
     void generate();
 
     // ---- timed actions (the Mission executes them from the Agenda) ---------------------------
@@ -105,6 +106,8 @@ private:
         std::optional<kernel::Distribution> readiness, tour;
         std::optional<kernel::RandomStream> readiness_stream, tour_stream, attrition_stream,
             pledge_stream;
+        /// Tours of those in theatre at the start (made only when there are some).
+        std::optional<kernel::RandomStream> in_theatre_stream;
         struct Batch {
             std::int32_t first = 0;  ///< first person id
             std::int32_t count = 0;
@@ -131,6 +134,9 @@ private:
     double sample(const kernel::Distribution& d, kernel::RandomStream& s) const;
     bool drawn_down(ContingentId c) const;
     void request_relief(std::int32_t billet);
+    /// Contingent `c`'s personnel in theatre at the start (DESIGN §10 "As of a date"), on the
+    /// billets from `next_billet` on (advanced past them).
+    void place_in_theatre(ContingentId c, std::int32_t& next_billet);
     void schedule_rotation(std::int32_t id);
     void release_billet(std::int32_t id, bool replace);
     void start_leaving(std::int32_t id);

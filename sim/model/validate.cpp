@@ -149,6 +149,17 @@ private:
         return out;
     }
 
+    // "day -385 (2025-01-18)": a day since the start with its date.
+    std::string on_day(double d) const {
+        std::string out = "day " + number(d);
+        if (std::isfinite(d) && std::fabs(d) < 1e6)
+            out += " (" +
+                   civil_from_days(cfg_.scenario.start_days_since_epoch +
+                                   static_cast<std::int64_t>(std::floor(d))) +
+                   ")";
+        return out;
+    }
+
     void contingents() {
         for (const ContingentConfig& k : cfg_.contingents) {
             const std::string p = key_path("contingent", k.name);
@@ -162,12 +173,44 @@ private:
                     counts_ok;
                 sum += k.generation[i].count;
             }
-            if (billets_ok && counts_ok && sum > k.billets)
+            // Those in theatre at the start take the first billets, the batches the next.
+            std::int64_t present = 0;
+            bool present_ok = true;
+            for (std::size_t i = 0; i < k.in_theatre.size(); ++i) {
+                const InTheatreGroup& g = k.in_theatre[i];
+                const std::string ip = index_path(p + ".in_theatre", i);
+                present_ok = count(ip + ".count", g.count, 0) && present_ok;
+                present += g.count;
+                if (g.arrived_day > 0)
+                    issue(ip + ".arrived_day",
+                          "these personnel arrived on " + on_day(g.arrived_day) +
+                              ", after the scenario start (" +
+                              civil_from_days(cfg_.scenario.start_days_since_epoch) +
+                              "); expected an arrival on or before the start");
+                else
+                    real(ip + ".arrived_day", g.arrived_day, -36500, 0);
+                if (g.relief_ready_day) real(ip + ".relief_ready_day", *g.relief_ready_day, 0);
+            }
+            if (billets_ok && present_ok && present > k.billets)
+                issue(p + ".in_theatre",
+                      "the personnel in theatre at the start add up to " + std::to_string(present) +
+                          ", more than the contingent's " + std::to_string(k.billets) +
+                          " billets; expected a total <= billets",
+                      {p + ".billets"});
+            else if (billets_ok && counts_ok && present_ok && present == 0 && sum > k.billets)
                 issue(p + ".generation",
                       "the batches add up to " + std::to_string(sum) +
                           " personnel, more than the contingent's " + std::to_string(k.billets) +
                           " billets; expected a total <= billets",
                       {p + ".billets"});
+            else if (billets_ok && counts_ok && present_ok && present + sum > k.billets)
+                issue(p + ".generation",
+                      "the batches (" + std::to_string(sum) +
+                          ") and the personnel in theatre at the start (" +
+                          std::to_string(present) + ") add up to " + std::to_string(sum + present) +
+                          ", more than the contingent's " + std::to_string(k.billets) +
+                          " billets; expected a total <= billets",
+                      {p + ".in_theatre", p + ".billets"});
             fraction(p + ".pledge.probability", k.pledge.probability);
             if (!k.pipeline.empty() && (k.pledge.probability != 1.0 ||
                                         !(k.pledge.delay_days == DistributionSpec::constant(0.0))))

@@ -210,11 +210,16 @@ void warn_about(const model::ModelConfig& c, Diagnostics& diags, const Locations
     std::string first_short;
     for (const auto& k : c.contingents) {
         authorised += k.billets;
-        std::int64_t generated = 0;
+        // Those in theatre at the start are there whatever the pledge; the batches only if it
+        // is realised.
+        std::int64_t generated = 0, present = 0;
         for (const auto& b : k.generation) {
             if (b.day < c.scenario.horizon_days) generated += b.count;
         }
-        const std::int64_t fill = std::min<std::int64_t>(generated, k.billets);
+        for (const auto& g : k.in_theatre)
+            present += g.count;
+        const std::int64_t fill = std::min<std::int64_t>(generated + present, k.billets);
+        const std::int64_t sure = std::min<std::int64_t>(present, k.billets);
         if (fill < k.billets) {
             short_of.push_back(k.name + " (" + std::to_string(fill) + " of " +
                                std::to_string(k.billets) + ")");
@@ -228,10 +233,11 @@ void warn_about(const model::ModelConfig& c, Diagnostics& diags, const Locations
             for (const auto& st : k.pipeline)
                 deploys *= st.probability;
         }
-        if (deploys > 0) reachable += fill;
+        reachable += deploys > 0 ? fill : sure;
         if (deploys >= 1) {
             certain += fill;
         } else {
+            certain += sure;
             uncertain.push_back(k.name + " (probability " + format_double(deploys) + ")");
         }
     }
@@ -276,7 +282,11 @@ void warn_about(const model::ModelConfig& c, Diagnostics& diags, const Locations
         const std::string p = join_path("contingent", k.name) + ".tour_days";
         if (diags.has_error_at(p) || !kernel::validate(k.tour_days).empty()) continue;
         const double tour = kernel::theoretical_mean(k.tour_days);
-        if (tour > c.scenario.horizon_days) {
+        // Those in theatre at the start arrived before it: their tours may end within the run.
+        double first_end = tour;
+        for (const auto& g : k.in_theatre)
+            if (g.count > 0) first_end = std::min(first_end, g.arrived_day + tour);
+        if (first_end > c.scenario.horizon_days) {
             warn(p, "the horizon (" + std::to_string(c.scenario.horizon_days) +
                         " days) is shorter than one tour (mean " + format_double(tour) +
                         " days): no rotation of " + quote(k.name) + " is simulated");

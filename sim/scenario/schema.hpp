@@ -106,6 +106,12 @@ MSS_FIELDS(model::GenerationBatch) {
     v.field("count", c.count, kRequired);
 }
 
+MSS_FIELDS(model::InTheatreGroup) {
+    v.field("count", c.count, kRequired);
+    v.day_or_date("arrived_day", "arrived", c.arrived_day, kRequired);
+    v.day_or_date("relief_ready_day", "relief_ready", c.relief_ready_day, kNonNegative);
+}
+
 MSS_FIELDS(model::PledgeRealisation) {
     v.field("probability", c.probability);
     v.field("delay_days", c.delay_days);
@@ -129,6 +135,7 @@ MSS_FIELDS(model::ContingentConfig) {
     v.field("origin", c.origin, kRequired);
     v.field("billets", c.billets, kRequired);
     v.field("generation", c.generation, {.inline_list = true});
+    v.field("in_theatre", c.in_theatre);
     v.field("readiness_delay_days", c.readiness_delay_days);
     v.field("pledge", c.pledge);
     v.field("pipeline", c.pipeline, {.id = "name", .inline_list = true});
