@@ -463,3 +463,66 @@ TEST_CASE("a sweep file is not a scenario", "[scenario]") {
           Lines{"t.toml:1:1: sweep: expected a scenario file, found a sweep file (it has a "
                 "[sweep] table); run it with `mss sweep`"});
 }
+
+TEST_CASE("personnel in theatre at the start: dates, reprint and bad states", "[scenario]") {
+    // Lines 26-28: the group appended to the one contingent (a TOML array of tables continues
+    // the last [[contingent]] entry).
+    const std::string base = edit(kMinimal, "count = 100", "count = 60");
+    const std::string group = "[[contingent.in_theatre]]\ncount = 40\narrived = 2024-01-01\n";
+    const LoadResult r = load_text(base + group);
+    CHECK(r.warnings.empty());
+    REQUIRE(r.config.contingents[0].in_theatre.size() == 1);
+    CHECK(r.config.contingents[0].in_theatre[0].count == 40);
+    CHECK(r.config.contingents[0].in_theatre[0].arrived_day == -152.0);
+    CHECK_FALSE(r.config.contingents[0].in_theatre[0].relief_ready_day);
+    CHECK(r.resolved_text.find("[[contingent.in_theatre]]\ncount = 40\narrived_day = -152.0\n") !=
+          std::string::npos);
+    CHECK(load_text(r.resolved_text).resolved_text == r.resolved_text);
+    // Their tours (300 days from 2024-01-01) end within a 200-day horizon: no warning that no
+    // rotation is simulated.
+    CHECK(warnings(edit(base + group, "horizon_days = 400", "horizon_days = 200")).empty());
+    // The same as an inline array, with reliefs already requested; and through --set.
+    const LoadResult inl = load_text(
+        edit(base, "tour_days = 300",
+             "tour_days = 300\nin_theatre = [{ count = 40, arrived = 2024-01-01, relief_ready = "
+             "2024-06-11 }]"));
+    CHECK(inl.config.contingents[0].in_theatre[0].relief_ready_day == 10.0);
+    CHECK(load_text(base + group, {"contingent.Kenya.in_theatre[0].count=30"})
+              .config.contingents[0]
+              .in_theatre[0]
+              .count == 30);
+
+    // An arrival after the start, as a date and as a day.
+    CHECK(errors(base + edit(group, "2024-01-01", "2024-06-05")) ==
+          Lines{"t.toml:28:11: contingent.Kenya.in_theatre[0].arrived: these personnel arrived "
+                "on day 4 (2024-06-05), after the scenario start (2024-06-01); expected an "
+                "arrival on or before the start"});
+    CHECK(errors(base + edit(group, "arrived = 2024-01-01", "arrived_day = 0.5")) ==
+          Lines{"t.toml:28:15: contingent.Kenya.in_theatre[0].arrived_day: these personnel "
+                "arrived on day 0.5 (2024-06-01), after the scenario start (2024-06-01); "
+                "expected an arrival on or before the start"});
+    // More than the billets: the group alone, or with the batches.
+    CHECK(errors(base + edit(group, "count = 40", "count = 101")) ==
+          Lines{"t.toml:26:1: contingent.Kenya.in_theatre: the personnel in theatre at the start "
+                "add up to 101, more than the contingent's 100 billets; expected a total <= "
+                "billets"});
+    CHECK(errors(base + edit(group, "count = 40", "count = 41")) ==
+          Lines{"t.toml:10:14: contingent.Kenya.generation: the batches (60) and the personnel "
+                "in theatre at the start (41) add up to 101, more than the contingent's 100 "
+                "billets; expected a total <= billets"});
+    // A negative count; a relief ready before the start; a missing arrival.
+    CHECK(errors(base + edit(group, "count = 40", "count = -1")) ==
+          Lines{"t.toml:27:9: contingent.Kenya.in_theatre[0].count: expected an integer >= 0, "
+                "found -1"});
+    CHECK(errors(base + group + "relief_ready = 2024-05-01\n") ==
+          Lines{"t.toml:29:16: contingent.Kenya.in_theatre[0].relief_ready: expected a date on "
+                "or after the scenario start (2024-06-01), found a date 2024-05-01"});
+    CHECK(errors(base + edit(group, "arrived = 2024-01-01\n", "")) ==
+          Lines{"t.toml:26:1: contingent.Kenya.in_theatre[0].arrived_day: missing required key "
+                "'arrived_day' (a day number since the start) or 'arrived' (a date)"});
+    // A group belongs to the contingent it is written in: an unknown one is refused.
+    const Lines unknown = errors(base, {"contingent.Narnia.in_theatre[0].count=1"});
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0].rfind("--set contingent.Narnia.in_theatre[0].count=1: contingent.Narnia", 0) ==
+          0);
+}
