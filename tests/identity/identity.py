@@ -26,7 +26,7 @@ from h5identity import VOLATILE_COLUMNS  # noqa: E402
 HASHES = pathlib.Path(__file__).with_name("hashes.json")
 CASES = [("run", "scenarios/baseline.toml"), ("run", "scenarios/calm.toml"),
          ("run", "scenarios/closure-2024.toml"), ("run", "scenarios/closure-2024-replay.toml"),
-         ("run", "scenarios/surge-gsf.toml"),
+         ("run", "scenarios/surge-gsf.toml"), ("run", "scenarios/gsf-2026.toml"),
          ("sweep", "scenarios/sweeps/fleet-vs-tour.toml"),
          ("sweep", "scenarios/sweeps/closure-risk-lhs.toml"),
          ("sweep", "scenarios/sweeps/closure-2024-cost.toml")]

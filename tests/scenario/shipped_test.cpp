@@ -14,9 +14,9 @@ using namespace mss::scenario;
 
 namespace {
 
-const char* const kScenarios[] = {"scenarios/baseline.toml", "scenarios/closure-2024.toml",
-                                  "scenarios/closure-2024-replay.toml", "scenarios/surge-gsf.toml",
-                                  "scenarios/calm.toml"};
+const char* const kScenarios[] = {
+    "scenarios/baseline.toml",  "scenarios/closure-2024.toml", "scenarios/closure-2024-replay.toml",
+    "scenarios/surge-gsf.toml", "scenarios/calm.toml",         "scenarios/gsf-2026.toml"};
 const char* const kSweeps[] = {"scenarios/sweeps/fleet-vs-tour.toml",
                                "scenarios/sweeps/closure-risk-lhs.toml",
                                "scenarios/sweeps/closure-2024-cost.toml"};
@@ -79,6 +79,38 @@ TEST_CASE("shipped scenarios give only the warnings they are meant to", "[scenar
     for (const auto& c : gsf.config.contingents)
         billets += c.billets;
     CHECK(billets == 5550);
+}
+
+TEST_CASE("gsf-2026.toml starts from the observed state of 7 Feb 2026", "[scenario][shipped]") {
+    const auto r = load_scenario("scenarios/gsf-2026.toml");
+    // Pledges below probability 1 (FOC depends on them) and three new contingents that do
+    // not rotate within the forecast: warnings meant to be there.
+    REQUIRE(r.warnings.size() == 4);
+    CHECK(r.warnings[0].key_path == "kpis.foc_frac");
+    const auto& c = r.config;
+    CHECK(c.scenario.horizon_days == 237);  // to the end of 2026-10-01
+    long long billets = 0, present = 0, kenya = 0;
+    for (const auto& k : c.contingents) {
+        billets += k.billets;
+        for (const auto& g : k.in_theatre) {
+            present += g.count;
+            CHECK(g.arrived_day <= 0);
+            if (k.name == "Kenya") kenya += g.count;
+        }
+    }
+    CHECK(billets == 5550);  // the authorised strength (FACTS §1)
+    CHECK(kenya == 735);     // FACTS §4
+    CHECK(present == 992);   // a force of ~1,000 (FACTS §4)
+    CHECK(c.contingents.at(0).in_theatre.at(3).arrived_day == -61.0);  // 2025-12-08
+    // The FAA ban on US operators at PAP, in force at the start, to 3 Sep 2026 (day 208).
+    const auto& pap = c.airports.at(0);
+    REQUIRE(pap.code == "PAP");
+    REQUIRE(pap.closures.size() == 1);
+    CHECK(pap.closures[0].start_h < 0);
+    CHECK(pap.closures[0].end_h == 208 * 24.0);
+    CHECK(pap.closures[0].classes ==
+          std::vector<mss::model::OperatorClass>{mss::model::OperatorClass::commercial});
+    CHECK(c.violence.initial_regime == "violent");
 }
 
 TEST_CASE("every shipped sweep validates and reprints identically", "[scenario][shipped]") {
