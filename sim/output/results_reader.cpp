@@ -265,7 +265,7 @@ struct Shapes {
     hsize_t runs = 0, points = 0, days = 0, contingents = 0, airports = 0, classes = 0, regimes = 0,
             events = 0;
     hsize_t payers = 0;       ///< 0 also for a file written before payers were recorded
-    bool has_payers = false;  ///< the file has the payer variables (mss 0.9 and later)
+    bool has_payers = false;  ///< the file has the payer variables (a root or /series `payer`)
     std::vector<std::string> factors;
     H5::DataType kind_type;  ///< the memory type of the events' `kind` member
     bool kind_is_enum = false;
@@ -320,9 +320,9 @@ Shapes check_shapes(const fs::path& path, const H5::H5File& f, std::string& at) 
     ck.scale(series, "/series", "airport", H5T_STRING, kMaxLabels, s.airports);
     ck.scale(series, "/series", "operator_class", H5T_STRING, kMaxLabels, s.classes);
     // The payers (the fund's ledgers) came after the first files of format 2: a file without
-    // them has none; a file with the scale must have every payer variable.
+    // them has none; a file with either scale must have every payer variable.
     at = "/series/payer";
-    s.has_payers = series.nameExists("payer");
+    s.has_payers = series.nameExists("payer") || root.nameExists("payer");
     if (s.has_payers) ck.scale(series, "/series", "payer", H5T_STRING, kMaxLabels, s.payers);
     if (s.classes != static_cast<hsize_t>(model::kClosureClassCount))
         damaged(path, "/series/operator_class has " + std::to_string(s.classes) +
