@@ -34,7 +34,10 @@ TOTAL = [
     ("2025-02-10", "~1,000", "eq", 1000, "§1", True, "+ El Salvador ~70, Kenya 144"),
     ("2025-06-30", "~1,000-1,077", "range", (1000, 1077), "§1", False, "wiki snapshot 1,077 (L)"),
     ("2025-08-29", "~1,000", "eq", 1000, "§1", False, "~1,000 from 6 countries"),
-    ("2025-09-30", "~970", "eq", 970, "§4", False, "force stalled at ~970"),
+    # Two reports of the same day: §4's ~970 (confidence M, efe.com) and §1's ~1,000 (H, the
+    # UN and capitalfm, compared on 1 Oct below); the figure is somewhere between them.
+    ("2025-09-30", "~970-1,000", "range", (970, 1000), "§4, §1", False,
+     "two reports of that day: stalled at ~970 (§4, M); ~1,000 (§1, H)"),
     ("2025-10-01", "~1,000", "eq", 1000, "§1", False, "Res 2793; Kenya has 735"),
     ("2025-12-15", "980", "eq", 980, "§1", False, "after the first rotation (8-9 Dec)"),
     ("2026-01-15", "~1,000", "eq", 1000, "§1", False, "GSF ~1,000, mostly Kenyan"),
