@@ -17,9 +17,9 @@ namespace {
 const char* const kScenarios[] = {
     "scenarios/baseline.toml",  "scenarios/closure-2024.toml", "scenarios/closure-2024-replay.toml",
     "scenarios/surge-gsf.toml", "scenarios/calm.toml",         "scenarios/gsf-2026.toml"};
-const char* const kSweeps[] = {"scenarios/sweeps/fleet-vs-tour.toml",
-                               "scenarios/sweeps/closure-risk-lhs.toml",
-                               "scenarios/sweeps/closure-2024-cost.toml"};
+const char* const kSweeps[] = {
+    "scenarios/sweeps/fleet-vs-tour.toml", "scenarios/sweeps/closure-risk-lhs.toml",
+    "scenarios/sweeps/closure-2024-cost.toml", "scenarios/sweeps/gsf-2026-funding.toml"};
 
 std::string describe_errors(const InvalidInput& e) {
     std::string out;
@@ -118,9 +118,13 @@ TEST_CASE("every shipped sweep validates and reprints identically", "[scenario][
         INFO(path);
         try {
             const SweepLoadResult r = load_sweep(path);
-            // closure-2024-cost inherits its base's warning (FOC out of reach of the pledges).
-            CHECK(r.warnings.size() ==
-                  (std::string(path) == "scenarios/sweeps/closure-2024-cost.toml" ? 1u : 0u));
+            // closure-2024-cost inherits its base's warning (FOC out of reach of the pledges),
+            // gsf-2026-funding its base's four (pledges below probability 1, three contingents
+            // that do not rotate within the forecast).
+            const std::string name = path;
+            CHECK(r.warnings.size() == (name == "scenarios/sweeps/closure-2024-cost.toml"  ? 1u
+                                        : name == "scenarios/sweeps/gsf-2026-funding.toml" ? 4u
+                                                                                           : 0u));
             const SweepLoadResult again = reload_beside(
                 path, r.resolved_text, [](auto p, auto* f) { return load_sweep(p, {}, f); });
             CHECK(again.resolved_text == r.resolved_text);
@@ -131,6 +135,10 @@ TEST_CASE("every shipped sweep validates and reprints identically", "[scenario][
     }
     CHECK(load_sweep("scenarios/sweeps/fleet-vs-tour.toml").runs() == 40);
     CHECK(load_sweep("scenarios/sweeps/closure-risk-lhs.toml").points.size() == 40);
+    // 4 monthly contribution schedules x 9 opening balances of the trust fund, 200 each.
+    const auto funding = load_sweep("scenarios/sweeps/gsf-2026-funding.toml");
+    CHECK(funding.points.size() == 36);
+    CHECK(funding.runs() == 7200);
 }
 
 TEST_CASE("calm.toml is the baseline without violence or closures", "[scenario][shipped]") {
