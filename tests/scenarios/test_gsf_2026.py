@@ -1,7 +1,6 @@
 """The answers of the GSF forecast (scenarios/gsf-2026.toml and its funding sweep, issue #22), as
 the sweep's header and the README state them: runs `mss sweep
-scenarios/sweeps/gsf-2026-funding.toml`
-as shipped (7,200 runs, ~15 s on 2 cores) and `mss run scenarios/gsf-2026.toml` with the built
+scenarios/sweeps/gsf-2026-funding.toml` as shipped (7,200 runs, ~15 s on 2 cores) and `mss run scenarios/gsf-2026.toml` with the built
 `mss` ($MSS_BIN, default build/release/sim/app/mss), and reads them with tools/gsf_2026.py:
 
 - the point with the base's money is the base scenario run for run (common random numbers);
