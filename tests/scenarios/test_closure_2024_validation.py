@@ -8,31 +8,16 @@ the scenario as shipped (its seed and 200 replications, about a second) with the
 - what binds in most runs is what the facts say held the mission back, pledges or money
   (pipeline_billet_days or funds_held_person_days the largest), never lift.
 """
-import os
-import pathlib
-import subprocess
-import sys
-
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import validate_closure_2024 as v  # noqa: E402
-
-
-
-def mss_bin() -> pathlib.Path:
-    p = pathlib.Path(os.environ.get("MSS_BIN", ROOT / "build/release/sim/app/mss"))
-    if not p.is_file():
-        pytest.fail(f"mss binary not found at {p}: build it first (make build) or set MSS_BIN")
-    return p
+from conftest import mss
+import validate_closure_2024 as v  # noqa: E402  (tools/, put on the path by conftest)
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     out = tmp_path_factory.mktemp("closure") / "closure-2024.h5"
-    subprocess.run([str(mss_bin()), "run", "scenarios/closure-2024.toml", "-o", str(out),
-                    "-j", "2", "--quiet"], cwd=ROOT, check=True, capture_output=True)
+    mss("run", "scenarios/closure-2024.toml", "-o", out)
     return out
 
 

@@ -8,35 +8,19 @@ scenarios/sweeps/gsf-2026-funding.toml` as shipped (7,200 runs, ~15 s on 2 cores
 - money that holds nobody costs nothing, and at $7M a month money stops costing FOC from $60M;
 - the force-generation path prints against FACTS §4.
 """
-import os
-import pathlib
-import subprocess
-import sys
-
 import h5py
 import numpy as np
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import gsf_2026 as g  # noqa: E402
-
-
-def mss_bin() -> pathlib.Path:
-    p = pathlib.Path(os.environ.get("MSS_BIN", ROOT / "build/release/sim/app/mss"))
-    if not p.is_file():
-        pytest.fail(f"mss binary not found at {p}: build it first (make build) or set MSS_BIN")
-    return p
+from conftest import mss
+import gsf_2026 as g  # noqa: E402  (tools/, put on the path by conftest)
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     d = tmp_path_factory.mktemp("gsf")
-    subprocess.run([str(mss_bin()), "sweep", "scenarios/sweeps/gsf-2026-funding.toml", "-o",
-                    str(d / "f.h5"), "-j", "2", "--quiet"], cwd=ROOT, check=True,
-                   capture_output=True)
-    subprocess.run([str(mss_bin()), "run", "scenarios/gsf-2026.toml", "-o", str(d / "g.h5"),
-                    "-j", "2", "--quiet"], cwd=ROOT, check=True, capture_output=True)
+    mss("sweep", "scenarios/sweeps/gsf-2026-funding.toml", "-o", d / "f.h5")
+    mss("run", "scenarios/gsf-2026.toml", "-o", d / "g.h5")
     return d / "f.h5", d / "g.h5"
 
 
