@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 namespace mss::optimize {
 
@@ -352,6 +353,7 @@ Decision Procedure::decision() const {
     d.fates = fates_;
     d.runs = runs_;
     d.stages = stage_;
+    d.survivors = survivors_;
     for (std::size_t i = 0; i < k_; ++i)
         if (fates_[i].feasible) d.feasible.push_back(i);
     const std::string after =
@@ -359,7 +361,6 @@ Decision Procedure::decision() const {
     const std::string conf = num(settings_.confidence);
     switch (status_) {
         case Status::running:
-            d.survivors = survivors_;
             d.summary = "running: " + std::to_string(survivors_.size()) +
                         " alternative(s) in contention" + after;
             break;
@@ -380,7 +381,6 @@ Decision Procedure::decision() const {
                         ", none meets every constraint by epsilon or more";
             break;
         case Status::budget_exhausted:
-            d.survivors = survivors_;
             d.summary =
                 "the budget of " + std::to_string(settings_.budget) +
                 " runs does not pay for stage " + std::to_string(stage_ + 1) + " (" +

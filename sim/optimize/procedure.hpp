@@ -34,8 +34,9 @@
 //   or batch means close to normal; replications independent within an alternative; CRN across
 //   alternatives allowed), with probability at least 1 − α: every alternative whose means lie
 //   beyond ε on the right side of every constraint is declared feasible, every one beyond ε on
-//   the wrong side of some constraint is declared infeasible, and, when the best alternative
-//   among those declared feasible leads the others by at least δ, it is the one chosen.
+//   the wrong side of some constraint is declared infeasible, and, when no constrained mean lies
+//   within ε of its threshold and the best feasible alternative leads the other feasible ones by
+//   at least δ, it is the one chosen.
 //
 // Decisions are taken only at stage ends: stage 1 gives every alternative n0 replications, every
 // later stage gives each alternative still in contention Δn more (both multiples of every batch
@@ -174,7 +175,7 @@ struct Decision {
     Status status = Status::running;
     std::optional<std::size_t> chosen;   ///< the selected alternative
     std::vector<std::size_t> feasible;   ///< declared feasible, by index
-    std::vector<std::size_t> survivors;  ///< in contention when it stopped (budget: the answer)
+    std::vector<std::size_t> survivors;  ///< in contention (budget exhausted: the answer)
     bool guarantee = false;              ///< whether "correct with probability >= 1 − α" holds
     std::vector<Fate> fates;             ///< per alternative
     std::int64_t runs = 0;               ///< runs used

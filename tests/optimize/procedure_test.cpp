@@ -4,6 +4,7 @@
 // result on every run of the same build, and their bounds hold with the confidence stated.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <boost/math/distributions/binomial.hpp>
 #include <cmath>
 #include <cstdint>
@@ -183,6 +184,7 @@ TEST_CASE("two alternatives decided by hand, stage by stage", "[optimize]") {
     CHECK(d.guarantee);
     CHECK(d.runs == 10);
     CHECK(d.stages == 3);
+    CHECK(d.survivors == std::vector<std::size_t>{0});
     CHECK(mo::why(d.fates[0]) == "chosen at stage 3");
     CHECK(mo::why(d.fates[1]) == "worse than 0 at stage 3");
     CHECK(d.fates[1].replications == 5);
@@ -270,6 +272,10 @@ TEST_CASE("an alternative infeasible by more than epsilon is dropped, one feasib
         CHECK(mo::why(o.decision.fates[0]) ==
               "infeasible: constraint 0 at stage " + std::to_string(o.decision.fates[0].stage));
         CHECK(o.decision.fates[1].feasible);
+        const std::int64_t when = o.decision.fates[1].feasible_stage;
+        REQUIRE(when >= 1);
+        const auto& declared = o.history[static_cast<std::size_t>(when - 1)].feasible;
+        CHECK(std::find(declared.begin(), declared.end(), 1) != declared.end());
         CHECK(o.decision.fates[3].kind == mo::Fate::Kind::worse);
         later += o.decision.stages > 1;
     }
