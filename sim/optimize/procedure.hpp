@@ -43,7 +43,7 @@
 // size). The boundaries are then looked at on a fixed subset of KN's observation times; KN's
 // proof bounds the error of a process observed at any fixed increasing times by that of the
 // continuous Brownian motion (their lemma from Jennison, Johnstone & Turnbull 1980), so the bound
-// still holds. Once W = 0 (R = 0) a comparison is exact: an exact tie of sums keeps the lower
+// still holds. Once W = 0 (R = 0) every comparison decides: an exact tie of sums keeps the lower
 // index, an exact D = 0 counts as feasible, so the procedure always ends.
 //
 // When the next stage would take the runs used past the budget, it stops without a choice and
