@@ -32,7 +32,7 @@ TEST_CASE("from 1000 after rounding, whole numbers grouped by commas", "[number_
     CHECK(format_number(1e300).size() == 301 + 100);  // 301 digits, 100 commas
 }
 
-TEST_CASE("tiny numbers in scientific notation; NaN, never and zero", "[number_format]") {
+TEST_CASE("tiny numbers in scientific notation, and NaN, never and zero", "[number_format]") {
     CHECK(format_number(7.187e-05) == "7.187e-05");
     CHECK(format_number(2.5e-17) == "2.500e-17");
     CHECK(format_number(std::numeric_limits<double>::quiet_NaN()) == "-");

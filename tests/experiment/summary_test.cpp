@@ -49,7 +49,7 @@ mss::output::RunsTable two_points() {
 
 }  // namespace
 
-TEST_CASE("failed runs are left out; a point's runs are in replication order", "[summary]") {
+TEST_CASE("failed runs are left out, a point's runs are in replication order", "[summary]") {
     const auto by_point = ex::ok_runs_by_point(two_points(), 2);
     REQUIRE(by_point.size() == 2);
     CHECK(by_point[0].replications == std::vector<std::int64_t>{0, 1, 2});

@@ -105,7 +105,8 @@ TEST_CASE("a payment that is never made leaves the batch held to the horizon", "
     CHECK(r.kpis.pipeline_billet_days == 0);  // the people exist: money binds, not pledges
 }
 
-TEST_CASE("a freeze holds a batch until it ends; a payment's delay is drawn", "[model][funds]") {
+TEST_CASE("a freeze holds a batch until it ends, and a payment's delay is drawn",
+          "[model][funds]") {
     // $100,000 of which $95,000 frozen from day 0 to day 3: $5,000 may be spent, the batch
     // needs $10,000. The freeze ends at 72 h and the batch goes.
     ModelConfig m = funded(100000.0);
@@ -160,7 +161,7 @@ TEST_CASE("a relief is held for funds while the run rate is too high", "[model][
     CHECK(r.kpis.shortfall_billet_days == 2);  // day 3 (to 96 h) ends with both billets empty
 }
 
-TEST_CASE("arrivals wait for beds; construction adds them", "[model][beds]") {
+TEST_CASE("arrivals wait for beds, and construction adds them", "[model][beds]") {
     // 5 beds, a batch of 10 at t = 0: the first sortie takes 5 (landing 10 h). A camp of 5
     // beds contracted on day 1 with a 2-day lead time opens at 72 h: the other 5 fly then.
     // Days 0, 1 and 2 end with 5 ready and no bed free: 15 person-days held for beds.
@@ -184,7 +185,7 @@ TEST_CASE("arrivals wait for beds; construction adds them", "[model][beds]") {
     CHECK(r.kpis.cost_usd == Approx(4 * 10 * 100.0 + 250000.0));
 }
 
-TEST_CASE("pipeline stages shift the batches; a stage falls through", "[model][pipeline]") {
+TEST_CASE("pipeline stages shift the batches, and a stage falls through", "[model][pipeline]") {
     // K: agreement (2 days) then equipment (1.5 days): through at 84 h, its batch (day 0, no
     // readiness delay) ready then. L: agreement, then training that never ends well: it never
     // deploys, and its 4 billets are unfilled for want of the pipeline on every day.

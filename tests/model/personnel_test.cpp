@@ -43,7 +43,7 @@ struct Wired {
 
 }  // namespace
 
-TEST_CASE("an unrealised pledge generates nobody; a realised one is shifted by its delay",
+TEST_CASE("an unrealised pledge generates nobody, a realised one is shifted by its delay",
           "[model][personnel]") {
     // K (100 billets) deploys 2 days late with a half-day readiness delay: ready at 60 h. L
     // (50 billets, probability 0) never deploys but counts in A = 150. K's tours of 3 days end
