@@ -1,0 +1,168 @@
+// tests/optimize/mmc_problem.cpp — the M/M/c staffing problem: Erlang C and the kernel's queue.
+#include "tests/optimize/mmc_problem.hpp"
+
+#include <boost/random/exponential_distribution.hpp>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+
+#include "sim/kernel/kernel.hpp"
+#include "sim/kernel/random.hpp"
+
+namespace mss::optimize::mmc {
+
+double erlang_c(int c, double a) {
+    if (c < 1 || !(a > 0.0) || !(a < c))
+        throw std::invalid_argument("erlang_c: needs c >= 1 and 0 < a < c");
+    double term = 1.0, head = 0.0;  // term = a^j / j!
+    for (int j = 0; j < c; ++j) {
+        head += term;
+        term *= a / (j + 1);
+    }
+    const double tail = term / (1.0 - a / c);
+    return tail / (head + tail);
+}
+
+double mean_wait(int c, double lambda, double mu) {
+    return erlang_c(c, lambda / mu) / (c * mu - lambda);
+}
+
+double wait_tail(int c, double lambda, double mu, double t) {
+    return erlang_c(c, lambda / mu) * std::exp(-(c * mu - lambda) * t);
+}
+
+Answers exact_answers(const Problem& p) {
+    Answers a;
+    const double inf = std::numeric_limits<double>::infinity();
+    double best = inf;
+    a.epsilon = inf;
+    for (std::size_t i = 0; i < p.plans.size(); ++i) {
+        const Plan& plan = p.plans[i];
+        if (!(p.lambda < plan.servers * plan.rate))
+            throw std::invalid_argument("exact_answers: plan " + std::to_string(i) +
+                                        " is unstable (λ >= cμ)");
+        Exact e;
+        e.objective = plan.servers * plan.wage +
+                      p.holding * p.lambda * mean_wait(plan.servers, p.lambda, plan.rate);
+        e.tail = wait_tail(plan.servers, p.lambda, plan.rate, p.t);
+        e.feasible = e.tail <= p.x;
+        a.epsilon = std::min(a.epsilon, std::abs(e.tail - p.x));
+        if (e.feasible && e.objective < best) {
+            best = e.objective;
+            a.best = i;
+        }
+        a.plans.push_back(e);
+    }
+    if (best == inf) throw std::invalid_argument("exact_answers: no plan is feasible");
+    a.delta = inf;
+    for (std::size_t i = 0; i < a.plans.size(); ++i)
+        if (i != a.best && a.plans[i].feasible)
+            a.delta = std::min(a.delta, a.plans[i].objective - best);
+    return a;
+}
+
+Problem hard_problem(double lead, double epsilon) {
+    Problem p;
+    p.lambda = 4.0;
+    p.holding = 100.0;
+    p.t = 0.25;
+    p.warmup_h = 50.0;
+    p.customers = 500;
+    for (int c = 5; c <= 8; ++c)
+        p.plans.push_back({c, 1.0, 40.0});
+    // The answer, c = 7 at μ = 1, feasible by exactly ε.
+    p.x = wait_tail(7, p.lambda, 1.0, p.t) + epsilon;
+    const double best = 7 * 40.0 + p.holding * p.lambda * mean_wait(7, p.lambda, 1.0);
+    // Faster grades, each paid so that its plan `at` costs exactly best + lead.
+    struct Grade {
+        double rate;
+        int at;
+        std::vector<int> servers;
+    };
+    for (const Grade& g : {Grade{1.25, 6, {6, 7}}, Grade{1.5, 6, {6}}, Grade{2.0, 5, {5}},
+                           Grade{3.0, 3, {2, 3}}}) {
+        const double wage =
+            (best + lead - p.holding * p.lambda * mean_wait(g.at, p.lambda, g.rate)) / g.at;
+        for (int c : g.servers)
+            p.plans.push_back({c, g.rate, wage});
+    }
+    return p;
+}
+
+namespace {
+
+using namespace mss::kernel;
+
+/// One replication's queue: customers are processes that hold one of the servers while served.
+struct Queue {
+    Simulation& sim;
+    const Problem& problem;
+    double rate;
+    Resource servers;
+    RandomStream arrivals;
+    RandomStream services;
+    double wait_sum = 0.0;
+    std::int64_t counted = 0;
+    std::int64_t late = 0;
+    Simulation& simulation() { return sim; }
+
+    Process<> customer(double service_h, bool counted_customer) {
+        const double arrived = sim.now();
+        auto server = co_await servers.request();
+        const double wait = sim.now() - arrived;
+        if (counted_customer) {
+            wait_sum += wait;
+            ++counted;
+            if (wait > problem.t) ++late;
+        }
+        co_await sim.timeout(service_h);
+    }
+    Process<> source() {
+        boost::random::exponential_distribution<double> gap(problem.lambda), work(1.0);
+        for (std::int64_t kept = 0; kept < problem.customers;) {
+            co_await sim.timeout(gap(arrivals));
+            const bool count = sim.now() >= problem.warmup_h;
+            if (count) ++kept;
+            // A unit requirement divided by the rate: plans of any rate share it (CRN).
+            customer(work(services) / rate, count);
+        }
+    }
+};
+
+}  // namespace
+
+std::vector<double> replicate(const Problem& p, const Plan& plan, std::uint64_t seed,
+                              std::uint64_t replication) {
+    Simulation sim;
+    Queue q{sim,
+            p,
+            plan.rate,
+            Resource(sim, static_cast<std::size_t>(plan.servers)),
+            RandomStream(seed, replication, "mmc/arrivals"),
+            RandomStream(seed, replication, "mmc/services")};
+    q.source();
+    sim.run();
+    const double n = static_cast<double>(q.counted);
+    const double wait = q.counted > 0 ? q.wait_sum / n : 0.0;
+    const double late = q.counted > 0 ? static_cast<double>(q.late) / n : 0.0;
+    return {plan.servers * plan.wage + p.holding * p.lambda * wait, late};
+}
+
+std::string describe(const Problem& p, const Answers& a) {
+    std::string out;
+    char line[200];
+    for (std::size_t i = 0; i < p.plans.size(); ++i) {
+        const Plan& plan = p.plans[i];
+        const Exact& e = a.plans[i];
+        std::snprintf(line, sizeof line,
+                      "  %zu: c = %d, mu = %g/h, wage %g: objective %.10g, P(Wq > %g h) = %.10g"
+                      " (%s%s)\n",
+                      i, plan.servers, plan.rate, plan.wage, e.objective, p.t, e.tail,
+                      e.feasible ? "feasible" : "infeasible", i == a.best ? ", the answer" : "");
+        out += line;
+    }
+    return out;
+}
+
+}  // namespace mss::optimize::mmc

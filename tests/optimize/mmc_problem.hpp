@@ -1,0 +1,85 @@
+// tests/optimize/mmc_problem.hpp — the M/M/c staffing problem with known answers that validates
+// the ranking-and-selection procedure (sim/optimize/procedure.hpp; docs/optimize.md
+// "Validation: M/M/c with known answers"). Test support, not product: the kernel's M/M/c queue
+// (the pattern of sim/kernel/example_mmc.cpp) gives one replication's outputs, Erlang C the
+// exact means they estimate.
+//
+// A plan staffs a single FIFO queue with Poisson arrivals (rate λ per hour) with c servers of
+// service rate μ, each paid `wage` per hour. Its objective, to minimise, is the cost per hour
+//   c · wage + holding · λ · E[Wq],
+// (wages plus the holding cost of the customers waiting), and its constraint is
+// P(Wq > t) ≤ x. Both are exact from Erlang C, with a = λ/μ < c:
+//   C(c, a) = [a^c / (c! (1 − a/c))] / [Σ_{j<c} a^j / j! + a^c / (c! (1 − a/c))],
+//   E[Wq] = C(c, a) / (cμ − λ),   P(Wq > t) = C(c, a) e^{−(cμ − λ) t}.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mss::optimize::mmc {
+
+/// Erlang C: the probability that an arriving customer waits, c servers, offered load a < c.
+double erlang_c(int c, double a);
+/// E[Wq]: the mean wait in queue of M/M/c in steady state (hours).
+double mean_wait(int c, double lambda, double mu);
+/// P(Wq > t): the probability of waiting longer than t hours in steady state.
+double wait_tail(int c, double lambda, double mu, double t);
+
+/// One staffing plan (one alternative of the procedure).
+struct Plan {
+    int servers = 1;      ///< c
+    double rate = 1.0;    ///< μ, services per hour per server
+    double wage = 0.0;    ///< cost per server per hour
+};
+
+/// The queue, the costs and the plans; the length of a replication.
+struct Problem {
+    double lambda = 1.0;         ///< arrivals per hour
+    double holding = 1.0;        ///< cost per customer per hour waiting
+    double t = 0.0;              ///< the constraint's wait threshold (hours)
+    double x = 0.0;              ///< the constraint's bound on P(Wq > t)
+    double warmup_h = 0.0;       ///< customers arriving before this are not counted
+    std::int64_t customers = 0;  ///< customers counted: the first this many arriving from
+                                 ///< warmup_h on (then arrivals stop and the queue drains)
+    std::vector<Plan> plans;     ///< the alternatives, index = alternative
+};
+
+/// The exact values of one plan.
+struct Exact {
+    double objective = 0.0;  ///< c · wage + holding · λ · E[Wq]
+    double tail = 0.0;       ///< P(Wq > t)
+    bool feasible = false;   ///< tail ≤ x
+};
+
+/// What the problem's numbers give: per plan, the best feasible plan, δ and ε.
+struct Answers {
+    std::vector<Exact> plans;
+    std::size_t best = 0;  ///< the feasible plan of least objective
+    double delta = 0.0;    ///< its lead over the next feasible plan
+    double epsilon = 0.0;  ///< the least distance of a plan's tail from x
+};
+
+/// Erlang C for every plan of `p` (throws std::invalid_argument when a plan is unstable or no
+/// plan is feasible).
+Answers exact_answers(const Problem& p);
+
+/// The validation problem: λ = 4/h, μ = 1/h, c = 5..10, wage 40, holding 100, t = 0.25 h;
+/// x halfway between the tails of c = 6 and c = 7, so that c = 6 (better in the objective) is
+/// infeasible by exactly ε and c = 7 (the answer) feasible by exactly ε, and c = 8 is worse than
+/// c = 7 by exactly δ (answers(): δ and ε follow from Erlang C). Warm-up 20 h, horizon 520 h
+/// (about 2,000 counted customers per replication).
+Problem hard_problem(double lead, double epsilon);
+
+/// One replication's outputs of plan `plan`: {objective estimate, fraction of the counted
+/// customers that waited longer than t}. The objective estimate is c · wage + holding · λ ·
+/// (mean wait of the customers arriving in [warmup, horizon)). Streams "mmc/arrivals" and
+/// "mmc/services" of (seed, replication): every plan sees the same arrivals and the same unit
+/// service requirements in replication `replication` (common random numbers).
+std::vector<double> replicate(const Problem& p, const Plan& plan, std::uint64_t seed,
+                              std::uint64_t replication);
+
+/// One line per plan: c, μ, wage, exact objective and tail, feasible or not.
+std::string describe(const Problem& p, const Answers& a);
+
+}  // namespace mss::optimize::mmc
