@@ -1,6 +1,7 @@
 // tests/optimize/mmc_problem.cpp — the M/M/c staffing problem: Erlang C and the kernel's queue.
 #include "tests/optimize/mmc_problem.hpp"
 
+#include <boost/math/tools/roots.hpp>
 #include <boost/random/exponential_distribution.hpp>
 #include <cmath>
 #include <cstdio>
@@ -62,6 +63,17 @@ Answers exact_answers(const Problem& p) {
     return a;
 }
 
+double rate_for_tail(int c, double lambda, double t, double tail) {
+    // P(Wq > t) falls from about 1 (cμ just above λ) to 0 as μ grows: bisection on μ.
+    auto gap = [&](double mu) { return wait_tail(c, lambda, mu, t) - tail; };
+    double lo = lambda / c * (1.0 + 1e-9), hi = lambda / c + 1.0;
+    while (gap(hi) > 0.0) hi *= 2.0;
+    if (!(gap(lo) > 0.0)) throw std::invalid_argument("rate_for_tail: tail out of reach");
+    const auto r = boost::math::tools::bisect(
+        gap, lo, hi, [](double a, double b) { return std::abs(b - a) <= 1e-15 * b; });
+    return 0.5 * (r.first + r.second);
+}
+
 Problem hard_problem(double lead, double epsilon) {
     Problem p;
     p.lambda = 4.0;
@@ -72,21 +84,22 @@ Problem hard_problem(double lead, double epsilon) {
     for (int c = 5; c <= 8; ++c)
         p.plans.push_back({c, 1.0, 40.0});
     // The answer, c = 7 at μ = 1, feasible by exactly ε.
-    p.x = wait_tail(7, p.lambda, 1.0, p.t) + epsilon;
+    const double answer_tail = wait_tail(7, p.lambda, 1.0, p.t);
+    p.x = answer_tail + epsilon;
     const double best = 7 * 40.0 + p.holding * p.lambda * mean_wait(7, p.lambda, 1.0);
-    // Faster grades, each paid so that its plan `at` costs exactly best + lead.
-    struct Grade {
-        double rate;
-        int at;
-        std::vector<int> servers;
-    };
-    for (const Grade& g : {Grade{1.25, 6, {6, 7}}, Grade{1.5, 6, {6}}, Grade{2.0, 5, {5}},
-                           Grade{3.0, 3, {2, 3}}}) {
+    // Each further plan a grade of its own: the rate puts its tail at x − ε or x + ε, the wage
+    // its objective at best + lead (feasible, the indifference zone's edge) or best − lead
+    // (better, but infeasible by exactly ε).
+    auto add = [&](int c, double tail, double objective) {
+        const double rate = rate_for_tail(c, p.lambda, p.t, tail);
         const double wage =
-            (best + lead - p.holding * p.lambda * mean_wait(g.at, p.lambda, g.rate)) / g.at;
-        for (int c : g.servers)
-            p.plans.push_back({c, g.rate, wage});
-    }
+            (objective - p.holding * p.lambda * mean_wait(c, p.lambda, rate)) / c;
+        p.plans.push_back({c, rate, wage});
+    };
+    for (int c : {3, 4, 5, 6, 8, 9})
+        add(c, answer_tail, best + lead);
+    for (int c : {4, 6})
+        add(c, p.x + epsilon, best - lead);
     return p;
 }
 

@@ -26,6 +26,10 @@ double mean_wait(int c, double lambda, double mu);
 /// P(Wq > t): the probability of waiting longer than t hours in steady state.
 double wait_tail(int c, double lambda, double mu, double t);
 
+/// The service rate μ at which M/M/c has P(Wq > t) = tail (bisection; throws
+/// std::invalid_argument when no rate gives it).
+double rate_for_tail(int c, double lambda, double t, double tail);
+
 /// One staffing plan (one alternative of the procedure).
 struct Plan {
     int servers = 1;      ///< c
