@@ -2,7 +2,7 @@
 #   make run      install what is missing, build, run the baseline (runs/baseline.h5), print KPIs
 #   make report   the same, then the HTML report of it: open report/baseline/report.html
 #   make test     install what is missing, build, run every test (release, asan and tsan)
-.PHONY: all deps build test test-release test-asan test-tsan test-slurm bench run report bench-report fuzz format clean docs-img
+.PHONY: all deps build validate-optimize test test-release test-asan test-tsan test-slurm bench run report bench-report fuzz format clean docs-img
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
@@ -41,6 +41,15 @@ test: test-release test-asan test-tsan
 # shipped scripts in scenarios/cluster/; needs root. See docs/cluster.md.
 test-slurm: build
 	tests/cluster/slurm_test.sh $(BUILD_DIR)/sim/app/mss
+
+# The M/M/c validation of the optimisation procedure (docs/optimize.md "Validation: M/M/c with
+# known answers"): 400 macro-replications, the procedure and then the weakened one (report
+# only); outside CI, about a minute on 2 threads.
+validate-optimize: deps
+	@test -f $(BUILD_DIR)/build.ninja || $(CMAKE) --preset release
+	$(CMAKE) --build --preset release -j $(JOBS) --target mss-validate-optimize
+	$(BUILD_DIR)/tests/mss-validate-optimize --jobs 2 $(VALIDATE_ARGS)
+	-$(BUILD_DIR)/tests/mss-validate-optimize --jobs 2 --weakened $(VALIDATE_ARGS)
 
 bench: build
 	$(BUILD_DIR)/tests/bench/mss-bench --benchmark_min_time=0.5 $(BENCH_ARGS)

@@ -67,7 +67,8 @@ double rate_for_tail(int c, double lambda, double t, double tail) {
     // P(Wq > t) falls from about 1 (cμ just above λ) to 0 as μ grows: bisection on μ.
     auto gap = [&](double mu) { return wait_tail(c, lambda, mu, t) - tail; };
     double lo = lambda / c * (1.0 + 1e-9), hi = lambda / c + 1.0;
-    while (gap(hi) > 0.0) hi *= 2.0;
+    while (gap(hi) > 0.0)
+        hi *= 2.0;
     if (!(gap(lo) > 0.0)) throw std::invalid_argument("rate_for_tail: tail out of reach");
     const auto r = boost::math::tools::bisect(
         gap, lo, hi, [](double a, double b) { return std::abs(b - a) <= 1e-15 * b; });
@@ -92,8 +93,7 @@ Problem hard_problem(double lead, double epsilon) {
     // (better, but infeasible by exactly ε).
     auto add = [&](int c, double tail, double objective) {
         const double rate = rate_for_tail(c, p.lambda, p.t, tail);
-        const double wage =
-            (objective - p.holding * p.lambda * mean_wait(c, p.lambda, rate)) / c;
+        const double wage = (objective - p.holding * p.lambda * mean_wait(c, p.lambda, rate)) / c;
         p.plans.push_back({c, rate, wage});
     };
     for (int c : {3, 4, 5, 6, 8, 9})

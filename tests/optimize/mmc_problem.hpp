@@ -32,9 +32,9 @@ double rate_for_tail(int c, double lambda, double t, double tail);
 
 /// One staffing plan (one alternative of the procedure).
 struct Plan {
-    int servers = 1;      ///< c
-    double rate = 1.0;    ///< μ, services per hour per server
-    double wage = 0.0;    ///< cost per server per hour
+    int servers = 1;    ///< c
+    double rate = 1.0;  ///< μ, services per hour per server
+    double wage = 0.0;  ///< cost per server per hour
 };
 
 /// The queue, the costs and the plans; the length of a replication.
@@ -68,16 +68,19 @@ struct Answers {
 /// plan is feasible).
 Answers exact_answers(const Problem& p);
 
-/// The validation problem: λ = 4/h, μ = 1/h, c = 5..10, wage 40, holding 100, t = 0.25 h;
-/// x halfway between the tails of c = 6 and c = 7, so that c = 6 (better in the objective) is
-/// infeasible by exactly ε and c = 7 (the answer) feasible by exactly ε, and c = 8 is worse than
-/// c = 7 by exactly δ (answers(): δ and ε follow from Erlang C). Warm-up 20 h, horizon 520 h
-/// (about 2,000 counted customers per replication).
+/// The validation problem, `lead` = δ and `epsilon` = ε (the program's defaults 3 and 0.01):
+/// λ = 4/h, holding cost 100 per customer-hour, t = 0.25 h. Plans c = 5..8 at μ = 1/h and wage
+/// 40; the answer is c = 7, whose tail P(Wq > t) sets x = tail + ε (feasible by exactly ε; c = 6
+/// is better but far infeasible). Eight more plans, each a grade of its own (rate from
+/// rate_for_tail, wage solved from the objective): c = 3, 4, 5, 6, 8, 9 with the answer's tail
+/// (feasible by exactly ε) and objective best + δ; c = 4, 6 with tail x + ε (infeasible by
+/// exactly ε) and objective best − δ. Warm-up 50 h, then 500 customers counted.
 Problem hard_problem(double lead, double epsilon);
 
 /// One replication's outputs of plan `plan`: {objective estimate, fraction of the counted
-/// customers that waited longer than t}. The objective estimate is c · wage + holding · λ ·
-/// (mean wait of the customers arriving in [warmup, horizon)). Streams "mmc/arrivals" and
+/// customers that waited longer than t}, starting empty. The objective estimate is c · wage +
+/// holding · λ · (mean wait of the counted customers: the first `customers` arriving from
+/// warmup_h on; those before are deleted). Streams "mmc/arrivals" and
 /// "mmc/services" of (seed, replication): every plan sees the same arrivals and the same unit
 /// service requirements in replication `replication` (common random numbers).
 std::vector<double> replicate(const Problem& p, const Plan& plan, std::uint64_t seed,

@@ -28,25 +28,26 @@ namespace mo = mss::optimize;
 namespace mmc = mss::optimize::mmc;
 
 struct Options {
-    long macro = 200;             ///< macro-replications
-    std::uint64_t seed = 20240;   ///< macro-replication m uses master seed seed + m
-    bool weakened = false;        ///< region_scale 0.5
-    double confidence = 0.95;     ///< 1 − α
-    double level = 0.01;          ///< the binomial test's level
+    long macro = 400;            ///< macro-replications
+    std::uint64_t seed = 20240;  ///< macro-replication m uses master seed seed + m
+    bool weakened = false;       ///< region_scale 0.5
+    double confidence = 0.95;    ///< 1 − α
+    double level = 0.01;         ///< the binomial test's level
     std::int64_t first_stage = 20;
     std::int64_t increment = 5;
-    int jobs = 1;                 ///< threads over macro-replications
-    long check = 0;               ///< > 0: print simulated means of this many replications
-    double epsilon = 0.01;        ///< ε: the answer's tail is x − ε
-    std::int64_t customers = 0;   ///< > 0: customers counted per replication
-    double warmup_h = -1.0;       ///< >= 0: the warm-up time
-    double lead = 3.0;            ///< δ: the faster grades' plans cost the answer + lead
+    int jobs = 1;                ///< threads over macro-replications
+    long check = 0;              ///< > 0: print simulated means of this many replications
+    double epsilon = 0.01;       ///< ε: the answer's tail is x − ε
+    std::int64_t customers = 0;  ///< > 0: customers counted per replication
+    double warmup_h = -1.0;      ///< >= 0: the warm-up time
+    double lead = 3.0;           ///< δ: the faster grades' plans cost the answer + lead
 };
 
 const char* const usage =
     "usage: mss-validate-optimize [--short] [--macro M] [--seed S] [--weakened]\n"
     "         [--confidence P] [--level L] [--n0 N] [--increment D] [--jobs J] [--check R]\n"
-    "  --short      the CI version: 400 macro-replications (default 200)\n"
+    "         [--lead DELTA] [--epsilon EPS] [--customers N] [--warmup H]\n"
+    "  --short      the CI version: 100 macro-replications (default 400)\n"
     "  --weakened   the continuation regions halved (Settings::region_scale = 0.5)\n"
     "  --check R    print the means of R replications of every plan beside Erlang C\n"
     "exit 0: H0 (PCS >= confidence) not rejected; 1: rejected; 2: usage\n";
@@ -61,30 +62,45 @@ bool parse(int argc, char** argv, Options& o) {
             }
             return argv[++i];
         };
-        if (a == "--short") o.macro = 400;
-        else if (a == "--weakened") o.weakened = true;
-        else if (a == "--macro") o.macro = std::atol(value("--macro"));
-        else if (a == "--seed") o.seed = std::strtoull(value("--seed"), nullptr, 10);
-        else if (a == "--confidence") o.confidence = std::atof(value("--confidence"));
-        else if (a == "--level") o.level = std::atof(value("--level"));
-        else if (a == "--n0") o.first_stage = std::atol(value("--n0"));
-        else if (a == "--increment") o.increment = std::atol(value("--increment"));
-        else if (a == "--jobs") o.jobs = std::atoi(value("--jobs"));
-        else if (a == "--check") o.check = std::atol(value("--check"));
-        else if (a == "--epsilon") o.epsilon = std::atof(value("--epsilon"));
-        else if (a == "--customers") o.customers = std::atol(value("--customers"));
-        else if (a == "--warmup") o.warmup_h = std::atof(value("--warmup"));
-        else if (a == "--lead") o.lead = std::atof(value("--lead"));
-        else return false;
+        if (a == "--short")
+            o.macro = 100;
+        else if (a == "--weakened")
+            o.weakened = true;
+        else if (a == "--macro")
+            o.macro = std::atol(value("--macro"));
+        else if (a == "--seed")
+            o.seed = std::strtoull(value("--seed"), nullptr, 10);
+        else if (a == "--confidence")
+            o.confidence = std::atof(value("--confidence"));
+        else if (a == "--level")
+            o.level = std::atof(value("--level"));
+        else if (a == "--n0")
+            o.first_stage = std::atol(value("--n0"));
+        else if (a == "--increment")
+            o.increment = std::atol(value("--increment"));
+        else if (a == "--jobs")
+            o.jobs = std::atoi(value("--jobs"));
+        else if (a == "--check")
+            o.check = std::atol(value("--check"));
+        else if (a == "--epsilon")
+            o.epsilon = std::atof(value("--epsilon"));
+        else if (a == "--customers")
+            o.customers = std::atol(value("--customers"));
+        else if (a == "--warmup")
+            o.warmup_h = std::atof(value("--warmup"));
+        else if (a == "--lead")
+            o.lead = std::atof(value("--lead"));
+        else
+            return false;
     }
-    return o.macro > 0 && o.jobs > 0 && o.confidence > 0.0 && o.confidence < 1.0 &&
-           o.level > 0.0 && o.level < 1.0;
+    return o.macro > 0 && o.jobs > 0 && o.confidence > 0.0 && o.confidence < 1.0 && o.level > 0.0 &&
+           o.level < 1.0;
 }
 
 struct Result {
     std::size_t chosen = SIZE_MAX;  ///< SIZE_MAX: none (no feasible plan, or budget)
     std::int64_t runs = 0;
-    std::int64_t rinott_runs = 0;   ///< Rinott's total on this macro-replication's first stage
+    std::int64_t rinott_runs = 0;  ///< Rinott's total on this macro-replication's first stage
 };
 
 /// One macro-replication: the procedure to its end, replication j of every plan on the
@@ -108,8 +124,10 @@ Result macro_replication(const mmc::Problem& p, const mo::Settings& s, double ri
             std::vector<double> variances;
             for (const auto& reps : stage) {
                 double mean = 0.0, ss = 0.0;
-                for (const auto& o : reps) mean += o[0] / static_cast<double>(n);
-                for (const auto& o : reps) ss += (o[0] - mean) * (o[0] - mean);
+                for (const auto& o : reps)
+                    mean += o[0] / static_cast<double>(n);
+                for (const auto& o : reps)
+                    ss += (o[0] - mean) * (o[0] - mean);
                 variances.push_back(ss / static_cast<double>(n - 1));
             }
             r.rinott_runs = mo::rinott_runs(rinott_h, s.objective.delta, s.first_stage, variances);
@@ -143,8 +161,8 @@ int main(int argc, char** argv) {
             "deleted)\n%s"
             "delta = %.10g (the answer's lead over the next feasible plan), epsilon = %.10g "
             "(the nearest tail's distance from x)\n",
-            p.lambda, p.holding, p.t, p.x, static_cast<long long>(p.customers), p.warmup_h, mmc::describe(p, a).c_str(),
-            a.delta, a.epsilon);
+            p.lambda, p.holding, p.t, p.x, static_cast<long long>(p.customers), p.warmup_h,
+            mmc::describe(p, a).c_str(), a.delta, a.epsilon);
 
         if (o.check > 0) {
             for (std::size_t i = 0; i < p.plans.size(); ++i) {
@@ -159,11 +177,12 @@ int main(int argc, char** argv) {
                     diff += (out[0] - ans[0]) / o.check;
                     diff2 += (out[0] - ans[0]) * (out[0] - ans[0]) / o.check;
                 }
-                std::printf("  %zu: simulated mean of %ld: objective %.4f (exact %.4f, sd %.3f), "
-                            "tail %.5f (exact %.5f, sd %.4f), minus the answer's: sd %.4f\n",
-                            i, o.check, obj, a.plans[i].objective, std::sqrt(obj2 - obj * obj),
-                            tail, a.plans[i].tail, std::sqrt(tail2 - tail * tail),
-                            std::sqrt(diff2 - diff * diff));
+                std::printf(
+                    "  %zu: simulated mean of %ld: objective %.4f (exact %.4f, sd %.3f), "
+                    "tail %.5f (exact %.5f, sd %.4f), minus the answer's: sd %.4f\n",
+                    i, o.check, obj, a.plans[i].objective, std::sqrt(obj2 - obj * obj), tail,
+                    a.plans[i].tail, std::sqrt(tail2 - tail * tail),
+                    std::sqrt(diff2 - diff * diff));
             }
             return 0;
         }
@@ -194,7 +213,8 @@ int main(int argc, char** argv) {
                     errors[static_cast<std::size_t>(t)] = std::current_exception();
                 }
             });
-        for (auto& t : threads) t.join();
+        for (auto& t : threads)
+            t.join();
         for (auto& e : errors)
             if (e) std::rethrow_exception(e);
         const double seconds =
@@ -212,16 +232,19 @@ int main(int argc, char** argv) {
         const boost::math::binomial bin(static_cast<double>(o.macro), o.confidence);
         const double pvalue = boost::math::cdf(bin, static_cast<double>(correct));
         long bound = -1;
-        while (boost::math::cdf(bin, static_cast<double>(bound + 1)) < o.level) ++bound;
+        while (boost::math::cdf(bin, static_cast<double>(bound + 1)) < o.level)
+            ++bound;
         const bool rejected = pvalue < o.level;
 
-        std::printf("procedure: %s, 1 - alpha = %g, n0 = %lld, increment %lld, seeds %llu..%llu\n",
-                    o.weakened ? "WEAKENED (continuation regions halved)" : "KN + feasibility check",
-                    o.confidence, static_cast<long long>(o.first_stage),
-                    static_cast<long long>(o.increment), static_cast<unsigned long long>(o.seed),
-                    static_cast<unsigned long long>(o.seed + o.macro - 1));
+        std::printf(
+            "procedure: %s, 1 - alpha = %g, n0 = %lld, increment %lld, seeds %llu..%llu\n",
+            o.weakened ? "WEAKENED (continuation regions halved)" : "KN + feasibility check",
+            o.confidence, static_cast<long long>(o.first_stage),
+            static_cast<long long>(o.increment), static_cast<unsigned long long>(o.seed),
+            static_cast<unsigned long long>(o.seed + o.macro - 1));
         std::printf("chosen:");
-        for (std::size_t i = 0; i < p.plans.size(); ++i) std::printf(" %zu: %ld,", i, chosen[i]);
+        for (std::size_t i = 0; i < p.plans.size(); ++i)
+            std::printf(" %zu: %ld,", i, chosen[i]);
         std::printf(" none: %ld\n", chosen[p.plans.size()]);
         std::printf("correct selections: %ld of %ld, PCS = %.4f\n", correct, o.macro,
                     static_cast<double>(correct) / o.macro);
