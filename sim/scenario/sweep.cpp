@@ -73,6 +73,24 @@ void fields(V& v, C& c) {
     v.field("factor", c.factor);
 }
 
+// Keys that would change the shape of the result arrays or their day coordinate.
+std::string forbidden_factor(const std::vector<std::string>& segs, bool variable) {
+    if (segs.empty() || segs[0] != "scenario") return "";
+    const std::string who = variable ? "a variable" : "a factor";
+    if (segs.size() == 1 || segs[1] == "horizon_days" || segs[1] == "start")
+        return who +
+               " may not change the scenario's start or horizon (every run's result "
+               "arrays must have the same days)";
+    if (segs[1] == "seed" || segs[1] == "replications")
+        return variable ? "a variable may not set the scenario's seed or replications: the plan's "
+                          "own seed applies to every alternative (common random numbers) and the "
+                          "procedure decides the replications"
+                        : "a factor may not set the scenario's seed or replications: the sweep's "
+                          "own seed and replications apply to every design point (common random "
+                          "numbers)";
+    return "";
+}
+
 }  // namespace detail
 
 namespace {
@@ -115,19 +133,6 @@ std::string sweep_text(const SweepConfig& s, bool full) {
         }
     }
     return out;
-}
-
-// Keys that would change the shape of the result arrays or their day coordinate.
-/// Why a factor may not set this key ("" when it may).
-std::string forbidden_factor(const std::vector<std::string>& segs) {
-    if (segs.empty() || segs[0] != "scenario") return "";
-    if (segs.size() == 1 || segs[1] == "horizon_days" || segs[1] == "start")
-        return "a factor may not change the scenario's start or horizon (every run's result "
-               "arrays must have the same days)";
-    if (segs[1] == "seed" || segs[1] == "replications")
-        return "a factor may not set the scenario's seed or replications: the sweep's own seed "
-               "and replications apply to every design point (common random numbers)";
-    return "";
 }
 
 std::vector<std::string> names_of(const model::ModelConfig& c, int what) {
@@ -252,8 +257,12 @@ std::string to_toml(const SweepConfig& sweep) {
 
 std::string identity_hash(const SweepConfig& sweep, const std::string& base_resolved_text,
                           const std::vector<DesignPoint>& points) {
-    std::string text = "mss-sweep/1\n" + sweep_text(sweep, false) + "\n# base\n" +
-                       base_resolved_text + "\n# design\n";
+    return detail::fnv1a64_hex("mss-sweep/1\n" + sweep_text(sweep, false) + "\n# base\n" +
+                               base_resolved_text + "\n# design\n" + detail::design_lines(points));
+}
+
+std::string detail::design_lines(const std::vector<DesignPoint>& points) {
+    std::string text;
     for (const auto& p : points) {
         text += std::to_string(p.index) + ":";
         for (std::size_t i = 0; i < p.values.size(); ++i) {
@@ -261,8 +270,12 @@ std::string identity_hash(const SweepConfig& sweep, const std::string& base_reso
         }
         text += "\n";
     }
+    return text;
+}
+
+std::string detail::fnv1a64_hex(std::string_view bytes) {
     char buf[24];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(bytes)));
     return buf;
 }
 
@@ -328,7 +341,8 @@ SweepConfig read_sweep_config(const std::filesystem::path& path, const FileSourc
                                 "expected a key path such as "
                                 "contingent.Kenya.tour_days, found " +
                                     quote(fe.key)));
-        } else if (const std::string why = segs ? forbidden_factor(*segs) : ""; !why.empty()) {
+        } else if (const std::string why = segs ? detail::forbidden_factor(*segs, false) : "";
+                   !why.empty()) {
             diags.error(locs.at(fp + ".key", why + ", found " + quote(fe.key)));
         }
         if (!fe.key.empty() && !keys.insert(fe.key).second) {
@@ -414,11 +428,18 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
     Diagnostics diags;
     detail::Locations locs(detail::display_path(path));
     SweepConfig cfg = read_sweep_config(path, src, sets, diags, locs);
+    return detail::load_design(std::move(cfg), src, diags, locs, detail::DesignSites{});
+}
+
+namespace detail {
+
+SweepLoadResult load_design(SweepConfig cfg, const FileSource& src, Diagnostics& diags,
+                            const Locations& locs, const DesignSites& sites) {
     const bool grid = cfg.design == Design::grid;
 
     // The base scenario (read once, then from the cache for every design point).
     CachingSource cache(src);
-    const Diagnostic base_site = locs.at("sweep.base", "");
+    const Diagnostic base_site = locs.at(sites.base, "");
     if (const FileText t = cache.read(cfg.base_path); !t.text) {
         Diagnostic d = base_site;
         d.message = "cannot read " + quote(detail::display_path(cfg.base_path)) + ": " + t.error;
@@ -451,11 +472,13 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
     };
     for (std::size_t i = 0; i < cfg.factors.size() && failures < 5; ++i) {
         const Factor& f = cfg.factors[i];
-        const std::string fp = detail::index_path("factor", i);
+        const std::string fp = detail::index_path(sites.table, i);
         std::vector<std::pair<std::string, std::string>> checks;  // (location, value)
         if (grid) {
+            const bool ranged = i < sites.from_range.size() && sites.from_range[i];
             for (std::size_t j = 0; j < f.values.size(); ++j) {
-                checks.emplace_back(detail::index_path(fp + ".values", j), f.values[j]);
+                checks.emplace_back(ranged ? fp + ".range" : detail::index_path(fp + ".values", j),
+                                    f.values[j]);
             }
         } else if (f.range) {
             for (const double v : *f.range) {
@@ -487,8 +510,8 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
             std::string which;
             for (const auto& a : p.assignments())
                 which += (which.empty() ? "" : ", ") + a;
-            diags.error(locs.at("factor", "design point " + std::to_string(p.index) + " (" + which +
-                                              "): " + problem));
+            diags.error(locs.at(sites.table, sites.point + " " + std::to_string(p.index) + " (" +
+                                                 which + "): " + problem));
             if (++failures >= 5) break;
         }
     }
@@ -507,5 +530,7 @@ SweepLoadResult load_sweep(const std::filesystem::path& path, const std::vector<
     result.warnings.insert(result.warnings.end(), diags.warnings().begin(), diags.warnings().end());
     return result;
 }
+
+}  // namespace detail
 
 }  // namespace mss::scenario

@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/scenario/scenario.hpp"
@@ -111,5 +112,39 @@ std::string to_toml(const SweepConfig& sweep);
 /// The identity hash of a sweep with its resolved base text and design.
 std::string identity_hash(const SweepConfig& sweep, const std::string& base_resolved_text,
                           const std::vector<DesignPoint>& points);
+
+namespace detail {
+
+class Locations;
+
+/// Where load_design() points its messages: sweep files by default; plan files of `mss optimize`
+/// name their varied keys `variable` and their points alternatives.
+struct DesignSites {
+    std::string table = "factor";        ///< the array of tables of the varied keys
+    std::string base = "sweep.base";     ///< the key naming the base scenario
+    std::string point = "design point";  ///< what a point is called in messages
+    /// Per factor: its values were expanded from a `range`, so a bad value points at
+    /// `<table>[i].range` rather than at `<table>[i].values[j]`.
+    std::vector<bool> from_range;
+};
+
+/// The part of load_sweep() after the file is read: reads `cfg`'s base scenario, checks each
+/// factor value on its own and then every design point (same shape, valid scenario), and fills
+/// the result (points, resolved text, identity, the base as run, warnings). Errors are located
+/// through `locs` at `sites`; collected in `diags`, thrown as InvalidInput.
+SweepLoadResult load_design(SweepConfig cfg, const FileSource& src, Diagnostics& diags,
+                            const Locations& locs, const DesignSites& sites);
+
+/// Why a factor (`variable`: a plan file's variable) may not set the key path `segs`, or "" when
+/// it may: the scenario's start, horizon, seed and replications.
+std::string forbidden_factor(const std::vector<std::string>& segs, bool variable);
+
+/// The design lines of the identity (see the header comment): "p: key=value; ...\n" per point.
+std::string design_lines(const std::vector<DesignPoint>& points);
+
+/// FNV-1a 64 of `bytes` as 16 lowercase hex digits.
+std::string fnv1a64_hex(std::string_view bytes);
+
+}  // namespace detail
 
 }  // namespace mss::scenario
