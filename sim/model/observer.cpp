@@ -107,6 +107,12 @@ const std::vector<KpiColumn>& kpi_columns() {
     return columns;
 }
 
+bool may_be_nan(const KpiColumn& column) {
+    return column.first_day || column.member == &RunKpis::gap_person_days ||
+           column.member == &RunKpis::days_below_floor ||
+           column.member == &RunKpis::min_filled_frac;
+}
+
 const std::vector<ContingentKpiColumn>& contingent_kpi_columns() {
     constexpr double kInf = std::numeric_limits<double>::infinity();
     static const std::vector<ContingentKpiColumn> columns = {

@@ -114,6 +114,11 @@ struct KpiColumnOf {
 using KpiColumn = KpiColumnOf<RunKpis>;
 /// The run KPI columns in order (the order of the results file's `run kpis` and of every table).
 const std::vector<KpiColumn>& kpi_columns();
+/// Whether a run KPI can be NaN: the first days some runs never reach (`first_day`), and the
+/// KPIs measured after FOC (gap_person_days, days_below_floor, min_filled_frac), NaN when FOC is
+/// never reached (sim/model/kpis.cpp). A mean of such a KPI is undefined when some run never
+/// reaches it, so `mss optimize` refuses it as an objective or under a mean constraint.
+bool may_be_nan(const KpiColumn& column);
 
 /// A contingent's KPIs in a run (DESIGN §3: the [run, contingent] table).
 struct ContingentKpis {
