@@ -379,3 +379,20 @@ TEST_CASE("plan file errors: alternatives, budget, variables", "[scenario][optim
           Lines{"scen/opt/plan.toml:2:8: optimize.base: cannot read \"scen/nothere.toml\": no such "
                 "file"});
 }
+
+TEST_CASE("an alternative that combines valid values into an invalid scenario is an error",
+          "[scenario][optimize]") {
+    // Each value is valid with the base's other values; a pledge below 1 and pipeline stages
+    // together are not.
+    const std::string plan =
+        "[optimize]\nbase = \"../base.toml\"\nbudget = 1000\n"
+        "[[variable]]\nkey = \"contingent.Kenya.pledge.probability\"\nvalues = [1.0, 0.5]\n"
+        "[[variable]]\nkey = \"contingent.Kenya.pipeline\"\n"
+        "values = [[{ name = \"vetting\", days = 30 }]]\n"
+        "[objective]\nkpi = \"cost_usd\"\ngoal = \"minimise\"\ndelta = 1.0\n";
+    CHECK(plan_errors(plan) ==
+          Lines{"scen/opt/plan.toml:4:1: variable: alternative 1 (contingent.Kenya.pledge."
+                "probability=0.5, contingent.Kenya.pipeline=[{ days = 30, name = \"vetting\" }]): "
+                "contingent.Kenya.pipeline: a contingent has either a pledge or pipeline stages, "
+                "found both; expected the pledge as the pipeline's first stage"});
+}
