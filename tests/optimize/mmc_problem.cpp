@@ -115,12 +115,13 @@ struct Queue {
     Resource servers;
     RandomStream arrivals;
     RandomStream services;
+    std::vector<Customer>* log = nullptr;  ///< when set, every customer in arrival order
     double wait_sum = 0.0;
     std::int64_t counted = 0;
     std::int64_t late = 0;
     Simulation& simulation() { return sim; }
 
-    Process<> customer(double service_h, bool counted_customer) {
+    Process<> customer(double service_h, bool counted_customer, std::size_t index) {
         const double arrived = sim.now();
         auto server = co_await servers.request();
         const double wait = sim.now() - arrived;
@@ -129,37 +130,57 @@ struct Queue {
             ++counted;
             if (wait > problem.t) ++late;
         }
+        if (log != nullptr) (*log)[index].wait_h = wait;
         co_await sim.timeout(service_h);
     }
     Process<> source() {
         boost::random::exponential_distribution<double> gap(problem.lambda), work(1.0);
-        for (std::int64_t kept = 0; kept < problem.customers;) {
+        std::size_t index = 0;
+        for (std::int64_t kept = 0; kept < problem.customers; ++index) {
             co_await sim.timeout(gap(arrivals));
             const bool count = sim.now() >= problem.warmup_h;
             if (count) ++kept;
             // A unit requirement divided by the rate: plans of any rate share it (CRN).
-            customer(work(services) / rate, count);
+            const double service_h = work(services) / rate;
+            if (log != nullptr) log->push_back({sim.now(), service_h, -1.0, count});
+            customer(service_h, count, index);
         }
     }
 };
+
+Queue make_queue(Simulation& sim, const Problem& p, const Plan& plan, std::uint64_t seed,
+                 std::uint64_t replication) {
+    return Queue{sim,
+                 p,
+                 plan.rate,
+                 Resource(sim, static_cast<std::size_t>(plan.servers)),
+                 RandomStream(seed, replication, "mmc/arrivals"),
+                 RandomStream(seed, replication, "mmc/services")};
+}
 
 }  // namespace
 
 std::vector<double> replicate(const Problem& p, const Plan& plan, std::uint64_t seed,
                               std::uint64_t replication) {
     Simulation sim;
-    Queue q{sim,
-            p,
-            plan.rate,
-            Resource(sim, static_cast<std::size_t>(plan.servers)),
-            RandomStream(seed, replication, "mmc/arrivals"),
-            RandomStream(seed, replication, "mmc/services")};
+    Queue q = make_queue(sim, p, plan, seed, replication);
     q.source();
     sim.run();
     const double n = static_cast<double>(q.counted);
     const double wait = q.counted > 0 ? q.wait_sum / n : 0.0;
     const double late = q.counted > 0 ? static_cast<double>(q.late) / n : 0.0;
     return {plan.servers * plan.wage + p.holding * p.lambda * wait, late};
+}
+
+std::vector<Customer> trace(const Problem& p, const Plan& plan, std::uint64_t seed,
+                            std::uint64_t replication) {
+    std::vector<Customer> log;
+    Simulation sim;
+    Queue q = make_queue(sim, p, plan, seed, replication);
+    q.log = &log;
+    q.source();
+    sim.run();
+    return log;
 }
 
 std::string describe(const Problem& p, const Answers& a) {

@@ -86,6 +86,19 @@ Problem hard_problem(double lead, double epsilon);
 std::vector<double> replicate(const Problem& p, const Plan& plan, std::uint64_t seed,
                               std::uint64_t replication);
 
+/// One customer of a replication, as the kernel's queue saw it.
+struct Customer {
+    double arrival_h = 0.0;  ///< arrival time
+    double service_h = 0.0;  ///< service time (the unit requirement divided by the rate)
+    double wait_h = 0.0;     ///< time from arrival to taking a server
+    bool counted = false;    ///< one of the customers the replication's outputs average over
+};
+
+/// Every customer of the replication that replicate() runs with the same arguments, warm-up
+/// included, in arrival order (what tests compare with the Kiefer–Wolfowitz recursion).
+std::vector<Customer> trace(const Problem& p, const Plan& plan, std::uint64_t seed,
+                            std::uint64_t replication);
+
 /// One line per plan: c, μ, wage, exact objective and tail, feasible or not.
 std::string describe(const Problem& p, const Answers& a);
 
