@@ -80,7 +80,7 @@ Problem hard_problem(double lead, double epsilon) {
     p.lambda = 4.0;
     p.holding = 100.0;
     p.t = 0.25;
-    p.warmup_h = 50.0;
+    p.warmup = 200;
     p.customers = 500;
     for (int c = 5; c <= 8; ++c)
         p.plans.push_back({c, 1.0, 40.0});
@@ -135,11 +135,10 @@ struct Queue {
     }
     Process<> source() {
         boost::random::exponential_distribution<double> gap(problem.lambda), work(1.0);
-        std::size_t index = 0;
-        for (std::int64_t kept = 0; kept < problem.customers; ++index) {
+        const auto arriving = static_cast<std::size_t>(problem.warmup + problem.customers);
+        for (std::size_t index = 0; index < arriving; ++index) {
             co_await sim.timeout(gap(arrivals));
-            const bool count = sim.now() >= problem.warmup_h;
-            if (count) ++kept;
+            const bool count = index >= static_cast<std::size_t>(problem.warmup);
             // A unit requirement divided by the rate: plans of any rate share it (CRN).
             const double service_h = work(services) / rate;
             if (log != nullptr) log->push_back({sim.now(), service_h, -1.0, count});

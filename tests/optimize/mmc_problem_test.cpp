@@ -77,7 +77,7 @@ TEST_CASE("the kernel's M/M/c queue gives every customer the Kiefer-Wolfowitz wa
     // The validation problem's answer (c = 7, μ = 1) and its most loaded plan (c = 5, μ = 1),
     // and a faster grade of the problem (c = 3), each on a short run; warm-up customers included.
     mmc::Problem p = mmc::hard_problem(3.0, 0.01);
-    p.warmup_h = 20.0;
+    p.warmup = 80;
     p.customers = 400;
     for (std::size_t plan : {std::size_t{0}, std::size_t{2}, std::size_t{4}}) {
         for (std::uint64_t rep : {std::uint64_t{0}, std::uint64_t{7}}) {
@@ -91,16 +91,16 @@ TEST_CASE("the kernel's M/M/c queue gives every customer the Kiefer-Wolfowitz wa
             boost::random::exponential_distribution<double> gap(p.lambda), work(1.0);
             std::vector<double> arrival, service;
             double now = 0.0;
-            std::int64_t counted = 0;
-            while (counted < p.customers) {
+            for (std::int64_t n = 0; n < p.warmup + p.customers; ++n) {
                 now += gap(arrivals);
                 arrival.push_back(now);
                 service.push_back(work(services) / pl.rate);
-                if (now >= p.warmup_h) ++counted;
             }
             const std::vector<double> wait = kiefer_wolfowitz(pl.servers, arrival, service);
 
             REQUIRE(kernel.size() == arrival.size());
+            CHECK(std::count_if(kernel.begin(), kernel.end(),
+                                [](const mmc::Customer& c) { return c.counted; }) == p.customers);
             std::size_t waited = 0, mismatches = 0;
             for (std::size_t n = 0; n < kernel.size(); ++n) {
                 CAPTURE(n);

@@ -39,14 +39,14 @@ struct Options {
     long check = 0;              ///< > 0: print simulated means of this many replications
     double epsilon = 0.01;       ///< ε: the answer's tail is x − ε
     std::int64_t customers = 0;  ///< > 0: customers counted per replication
-    double warmup_h = -1.0;      ///< >= 0: the warm-up time
+    std::int64_t warmup = -1;    ///< >= 0: customers deleted per replication
     double lead = 3.0;           ///< δ: the faster grades' plans cost the answer + lead
 };
 
 const char* const usage =
     "usage: mss-validate-optimize [--short] [--macro M] [--seed S] [--weakened]\n"
     "         [--confidence P] [--level L] [--n0 N] [--increment D] [--jobs J] [--check R]\n"
-    "         [--lead DELTA] [--epsilon EPS] [--customers N] [--warmup H]\n"
+    "         [--lead DELTA] [--epsilon EPS] [--customers N] [--warmup N]\n"
     "  --short      the CI version: 100 macro-replications (default 400)\n"
     "  --weakened   the continuation regions halved (Settings::region_scale = 0.5)\n"
     "  --check R    print the means of R replications of every plan beside Erlang C\n"
@@ -87,7 +87,7 @@ bool parse(int argc, char** argv, Options& o) {
         else if (a == "--customers")
             o.customers = std::atol(value("--customers"));
         else if (a == "--warmup")
-            o.warmup_h = std::atof(value("--warmup"));
+            o.warmup = std::atol(value("--warmup"));
         else if (a == "--lead")
             o.lead = std::atof(value("--lead"));
         else
@@ -152,17 +152,16 @@ int main(int argc, char** argv) {
     try {
         mmc::Problem p = mmc::hard_problem(o.lead, o.epsilon);
         if (o.customers > 0) p.customers = o.customers;
-        if (o.warmup_h >= 0.0) p.warmup_h = o.warmup_h;
+        if (o.warmup >= 0) p.warmup = o.warmup;
         const mmc::Answers a = mmc::exact_answers(p);
         std::printf(
             "M/M/c staffing: lambda = %g/h, holding cost %g per customer-hour waiting, "
             "constraint P(Wq > %g h) <= x = %.10g\n"
-            "replication: the first %lld customers arriving from %g h on counted (warm-up "
-            "deleted)\n%s"
+            "replication: the first %lld customers deleted (warm-up), the next %lld counted\n%s"
             "delta = %.10g (the answer's lead over the next feasible plan), epsilon = %.10g "
             "(the nearest tail's distance from x)\n",
-            p.lambda, p.holding, p.t, p.x, static_cast<long long>(p.customers), p.warmup_h,
-            mmc::describe(p, a).c_str(), a.delta, a.epsilon);
+            p.lambda, p.holding, p.t, p.x, static_cast<long long>(p.warmup),
+            static_cast<long long>(p.customers), mmc::describe(p, a).c_str(), a.delta, a.epsilon);
 
         if (o.check > 0) {
             for (std::size_t i = 0; i < p.plans.size(); ++i) {
