@@ -47,8 +47,8 @@ Answers exact_answers(const Problem& p) {
         e.objective = plan.servers * plan.wage +
                       p.holding * p.lambda * mean_wait(plan.servers, p.lambda, plan.rate);
         e.tail = wait_tail(plan.servers, p.lambda, plan.rate, p.t);
-        e.feasible = e.tail <= p.x;
-        a.epsilon = std::min(a.epsilon, std::abs(e.tail - p.x));
+        e.feasible = !p.constrained || e.tail <= p.x;
+        if (p.constrained) a.epsilon = std::min(a.epsilon, std::abs(e.tail - p.x));
         if (e.feasible && e.objective < best) {
             best = e.objective;
             a.best = i;
@@ -75,6 +75,17 @@ double rate_for_tail(int c, double lambda, double t, double tail) {
     return 0.5 * (r.first + r.second);
 }
 
+namespace {
+
+/// A plan with `c` servers whose tail P(Wq > t) and objective are the given ones.
+Plan grade(const Problem& p, int c, double tail, double objective) {
+    const double rate = rate_for_tail(c, p.lambda, p.t, tail);
+    const double wage = (objective - p.holding * p.lambda * mean_wait(c, p.lambda, rate)) / c;
+    return {c, rate, wage};
+}
+
+}  // namespace
+
 Problem hard_problem(double lead, double epsilon) {
     Problem p;
     p.lambda = 4.0;
@@ -91,15 +102,31 @@ Problem hard_problem(double lead, double epsilon) {
     // Each further plan a grade of its own: the rate puts its tail at x − ε or x + ε, the wage
     // its objective at best + lead (feasible, the indifference zone's edge) or best − lead
     // (better, but infeasible by exactly ε).
-    auto add = [&](int c, double tail, double objective) {
-        const double rate = rate_for_tail(c, p.lambda, p.t, tail);
-        const double wage = (objective - p.holding * p.lambda * mean_wait(c, p.lambda, rate)) / c;
-        p.plans.push_back({c, rate, wage});
-    };
     for (int c : {3, 4, 5, 6, 8, 9})
-        add(c, answer_tail, best + lead);
+        p.plans.push_back(grade(p, c, answer_tail, best + lead));
     for (int c : {4, 6})
-        add(c, p.x + epsilon, best - lead);
+        p.plans.push_back(grade(p, c, p.x + epsilon, best - lead));
+    return p;
+}
+
+Problem catch_problem(bool constrained, double lead, double epsilon, std::int64_t customers) {
+    Problem p;
+    p.lambda = 4.0;
+    p.holding = 100.0;
+    p.t = 0.25;
+    p.warmup = 200;
+    p.customers = customers;
+    p.constrained = constrained;
+    p.plans.push_back({7, 1.0, 40.0});
+    const double answer_tail = wait_tail(7, p.lambda, 1.0, p.t);
+    const double best = 7 * 40.0 + p.holding * p.lambda * mean_wait(7, p.lambda, 1.0);
+    if (constrained) {
+        p.x = answer_tail + epsilon;
+        p.plans.push_back(grade(p, 6, p.x + epsilon, best - lead));
+    } else {
+        p.x = 1.0;
+        p.plans.push_back(grade(p, 8, answer_tail, best + lead));
+    }
     return p;
 }
 

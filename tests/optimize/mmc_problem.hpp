@@ -39,10 +39,11 @@ struct Plan {
 
 /// The queue, the costs and the plans; the length of a replication.
 struct Problem {
-    double lambda = 1.0;   ///< arrivals per hour
-    double holding = 1.0;  ///< cost per customer per hour waiting
-    double t = 0.0;        ///< the constraint's wait threshold (hours)
-    double x = 0.0;        ///< the constraint's bound on P(Wq > t)
+    double lambda = 1.0;      ///< arrivals per hour
+    double holding = 1.0;     ///< cost per customer per hour waiting
+    double t = 0.0;           ///< the constraint's wait threshold (hours)
+    double x = 0.0;           ///< the constraint's bound on P(Wq > t)
+    bool constrained = true;  ///< false: no constraint, every plan feasible (t, x unused)
     /// Customers deleted: the first this many to arrive are not counted. A count, not a time: the
     /// first customer to arrive after a fixed time finds the queue emptier than a typical
     /// customer does (it follows an interarrival gap that spans that time, a length-biased one),
@@ -66,7 +67,7 @@ struct Answers {
     std::vector<Exact> plans;
     std::size_t best = 0;  ///< the feasible plan of least objective
     double delta = 0.0;    ///< its lead over the next feasible plan
-    double epsilon = 0.0;  ///< the least distance of a plan's tail from x
+    double epsilon = 0.0;  ///< the least distance of a plan's tail from x (unconstrained: ∞)
 };
 
 /// Erlang C for every plan of `p` (throws std::invalid_argument when a plan is unstable or no
@@ -81,6 +82,17 @@ Answers exact_answers(const Problem& p);
 /// (feasible by exactly ε) and objective best + δ; c = 4, 6 with tail x + ε (infeasible by
 /// exactly ε) and objective best − δ. Warm-up 200 customers (about 50 h), then 500 counted.
 Problem hard_problem(double lead, double epsilon);
+
+/// The problem on which the weakened procedure (Settings::region_scale = 0.5) must fail, with
+/// `customers` counted per replication after a warm-up of 200. Two plans: the hard problem's
+/// answer (c = 7, μ = 1/h, wage 40) and one more, a grade of its own (c = 8, or c = 6 when
+/// constrained; rate from rate_for_tail, wage solved from the objective).
+/// - Unconstrained: the second plan has the answer's tail and objective best + `lead`, so KN
+///   decides one pair at exactly δ = lead and uses all of its α.
+/// - Constrained: x = the answer's tail + ε; the second plan has tail x + ε (infeasible by
+///   exactly ε) and objective best − `lead`, far enough below that once it is declared feasible
+///   it wins: a correct selection needs both feasibility decisions right.
+Problem catch_problem(bool constrained, double lead, double epsilon, std::int64_t customers);
 
 /// One replication's outputs of plan `plan`: {objective estimate, fraction of the counted
 /// customers that waited longer than t}, starting empty. The objective estimate is c · wage +

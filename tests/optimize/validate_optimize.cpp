@@ -27,30 +27,67 @@ namespace {
 namespace mo = mss::optimize;
 namespace mmc = mss::optimize::mmc;
 
-struct Options {
-    long macro = 400;            ///< macro-replications
-    std::uint64_t seed = 20240;  ///< macro-replication m uses master seed seed + m
-    bool weakened = false;       ///< region_scale 0.5
-    double confidence = 0.95;    ///< 1 − α
-    double level = 0.01;         ///< the binomial test's level
-    std::int64_t first_stage = 20;
-    std::int64_t increment = 5;
-    int jobs = 1;                ///< threads over macro-replications
-    long check = 0;              ///< > 0: print simulated means of this many replications
-    double epsilon = 0.01;       ///< ε: the answer's tail is x − ε
-    std::int64_t customers = 0;  ///< > 0: customers counted per replication
-    std::int64_t warmup = -1;    ///< >= 0: customers deleted per replication
-    double lead = 3.0;           ///< δ: the faster grades' plans cost the answer + lead
+/// Which M/M/c problem (tests/optimize/mmc_problem.hpp).
+enum class Which {
+    hard,               ///< hard_problem: 12 plans, one constraint
+    catch_objective,    ///< catch_problem without a constraint: one pair at exactly δ
+    catch_feasibility,  ///< catch_problem with its constraint: two checks at exactly ε
 };
 
+/// The command line; 0 (or less) for a number means the problem's default (defaults()).
+struct Options {
+    Which which = Which::hard;
+    bool short_version = false;  ///< the CI version: fewer macro-replications
+    long macro = 0;              ///< macro-replications
+    std::uint64_t seed = 20240;  ///< macro-replication m uses master seed seed + m
+    bool weakened = false;       ///< region_scale 0.5
+    bool expect_reject = false;  ///< succeed only when H0 is rejected
+    double confidence = 0.95;    ///< 1 − α
+    double level = 0.01;         ///< the binomial test's level
+    std::int64_t first_stage = 0;
+    std::int64_t increment = 0;
+    int jobs = 1;                ///< threads over macro-replications
+    long check = 0;              ///< > 0: print simulated means of this many replications
+    double epsilon = 0.0;        ///< ε: the answer's tail is x − ε
+    std::int64_t customers = 0;  ///< customers counted per replication
+    std::int64_t warmup = -1;    ///< >= 0: customers deleted per replication
+    double lead = 0.0;           ///< δ (see the problems)
+};
+
+/// Fills what the command line left to the problem.
+void defaults(Options& o) {
+    struct D {
+        long macro, short_macro;
+        std::int64_t n0, increment, customers;
+        double lead, epsilon;
+    };
+    // The catch problems: n0 = 10 and Δn = 1, so that decisions come close to the continuous
+    // boundary that the regions are built for, and more macro-replications, so that the halved
+    // procedure's PCS falls far below the test's threshold.
+    const D d = o.which == Which::hard              ? D{400, 100, 20, 5, 500, 3.0, 0.01}
+                : o.which == Which::catch_objective ? D{1000, 1000, 10, 1, 100, 1.5, 0.0}
+                                                    : D{1000, 1000, 10, 1, 100, 20.0, 0.02};
+    if (o.macro <= 0) o.macro = o.short_version ? d.short_macro : d.macro;
+    if (o.first_stage <= 0) o.first_stage = d.n0;
+    if (o.increment <= 0) o.increment = d.increment;
+    if (o.customers <= 0) o.customers = d.customers;
+    if (o.lead <= 0.0) o.lead = d.lead;
+    if (o.epsilon <= 0.0) o.epsilon = d.epsilon;
+}
+
 const char* const usage =
-    "usage: mss-validate-optimize [--short] [--macro M] [--seed S] [--weakened]\n"
+    "usage: mss-validate-optimize [--problem hard|catch|catch-feasibility] [--short]\n"
+    "         [--macro M] [--seed S] [--weakened] [--expect-reject]\n"
     "         [--confidence P] [--level L] [--n0 N] [--increment D] [--jobs J] [--check R]\n"
     "         [--lead DELTA] [--epsilon EPS] [--customers N] [--warmup N]\n"
-    "  --short      the CI version: 100 macro-replications (default 400)\n"
-    "  --weakened   the continuation regions halved (Settings::region_scale = 0.5)\n"
-    "  --check R    print the means of R replications of every plan beside Erlang C\n"
-    "exit 0: H0 (PCS >= confidence) not rejected; 1: rejected; 2: usage\n";
+    "  --problem        hard (default): 12 plans, one constraint; catch: 2 plans at exactly\n"
+    "                   delta, no constraint; catch-feasibility: 2 plans at exactly x +- epsilon\n"
+    "  --short          the CI version (hard: 100 macro-replications, not 400)\n"
+    "  --weakened       the continuation regions halved (Settings::region_scale = 0.5)\n"
+    "  --expect-reject  exit 0 when H0 is rejected, 1 when it is not\n"
+    "  --check R        print the means of R replications of every plan beside Erlang C\n"
+    "exit 0: H0 (PCS >= confidence) not rejected (with --expect-reject: rejected); 1: the\n"
+    "other; 2: usage\n";
 
 bool parse(int argc, char** argv, Options& o) {
     for (int i = 1; i < argc; ++i) {
@@ -62,37 +99,51 @@ bool parse(int argc, char** argv, Options& o) {
             }
             return argv[++i];
         };
-        if (a == "--short")
-            o.macro = 100;
-        else if (a == "--weakened")
+        if (a == "--short") {
+            o.short_version = true;
+        } else if (a == "--problem") {
+            const std::string w = value("--problem");
+            if (w == "hard")
+                o.which = Which::hard;
+            else if (w == "catch")
+                o.which = Which::catch_objective;
+            else if (w == "catch-feasibility")
+                o.which = Which::catch_feasibility;
+            else
+                return false;
+        } else if (a == "--weakened") {
             o.weakened = true;
-        else if (a == "--macro")
+        } else if (a == "--expect-reject") {
+            o.expect_reject = true;
+        } else if (a == "--macro") {
             o.macro = std::atol(value("--macro"));
-        else if (a == "--seed")
+        } else if (a == "--seed") {
             o.seed = std::strtoull(value("--seed"), nullptr, 10);
-        else if (a == "--confidence")
+        } else if (a == "--confidence") {
             o.confidence = std::atof(value("--confidence"));
-        else if (a == "--level")
+        } else if (a == "--level") {
             o.level = std::atof(value("--level"));
-        else if (a == "--n0")
+        } else if (a == "--n0") {
             o.first_stage = std::atol(value("--n0"));
-        else if (a == "--increment")
+        } else if (a == "--increment") {
             o.increment = std::atol(value("--increment"));
-        else if (a == "--jobs")
+        } else if (a == "--jobs") {
             o.jobs = std::atoi(value("--jobs"));
-        else if (a == "--check")
+        } else if (a == "--check") {
             o.check = std::atol(value("--check"));
-        else if (a == "--epsilon")
+        } else if (a == "--epsilon") {
             o.epsilon = std::atof(value("--epsilon"));
-        else if (a == "--customers")
+        } else if (a == "--customers") {
             o.customers = std::atol(value("--customers"));
-        else if (a == "--warmup")
+        } else if (a == "--warmup") {
             o.warmup = std::atol(value("--warmup"));
-        else if (a == "--lead")
+        } else if (a == "--lead") {
             o.lead = std::atof(value("--lead"));
-        else
+        } else {
             return false;
+        }
     }
+    defaults(o);
     return o.macro > 0 && o.jobs > 0 && o.confidence > 0.0 && o.confidence < 1.0 && o.level > 0.0 &&
            o.level < 1.0;
 }
@@ -150,8 +201,11 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        mmc::Problem p = mmc::hard_problem(o.lead, o.epsilon);
-        if (o.customers > 0) p.customers = o.customers;
+        mmc::Problem p = o.which == Which::hard
+                             ? mmc::hard_problem(o.lead, o.epsilon)
+                             : mmc::catch_problem(o.which == Which::catch_feasibility, o.lead,
+                                                  o.epsilon, o.customers);
+        p.customers = o.customers;
         if (o.warmup >= 0) p.warmup = o.warmup;
         const mmc::Answers a = mmc::exact_answers(p);
         std::printf(
@@ -189,8 +243,10 @@ int main(int argc, char** argv) {
         mo::Settings s;
         s.alternatives = p.plans.size();
         s.outputs = 2;
-        s.objective = {0, mo::Sense::minimise, a.delta};
-        s.constraints.push_back({1, mo::Bound::at_most, p.x, a.epsilon, 1, 0.0});
+        // One feasible plan (catch-feasibility): δ is the infeasible plan's lead instead.
+        const double delta = std::isfinite(a.delta) ? a.delta : o.lead;
+        s.objective = {0, mo::Sense::minimise, delta};
+        if (p.constrained) s.constraints.push_back({1, mo::Bound::at_most, p.x, a.epsilon, 1, 0.0});
         s.confidence = o.confidence;
         s.first_stage = o.first_stage;
         s.increment = o.increment;
@@ -257,7 +313,10 @@ int main(int argc, char** argv) {
             "delta; first-stage variances of the objective) %.1f; ratio %.3f\n",
             runs, h, rinott, runs / rinott);
         std::printf("wall time %.1f s on %d thread(s)\n", seconds, o.jobs);
-        return rejected ? 1 : 0;
+        if (o.expect_reject)
+            std::printf("expected: REJECTED (the weakened procedure must be caught): %s\n",
+                        rejected ? "yes" : "NO, NOT CAUGHT");
+        return rejected == o.expect_reject ? 0 : 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "mss-validate-optimize: %s\n", e.what());
         return 2;
