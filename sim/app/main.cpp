@@ -28,6 +28,7 @@
 
 #include "sim/app/exit_codes.hpp"
 #include "sim/app/merge_command.hpp"
+#include "sim/app/optimize_command.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/summary_command.hpp"
 #include "sim/app/sweep_command.hpp"
@@ -280,6 +281,38 @@ Command add_sweep(CLI::App& app, const std::string& command_line) {
     return {cmd, [o] { return mss::app::run_sweep(*o, std::cout, std::cerr); }};
 }
 
+Command add_optimize(CLI::App& app, const std::string& command_line) {
+    auto o = std::make_shared<mss::app::OptimizeOptions>();
+    o->command_line = command_line;
+    o->versions = library_versions();
+    CLI::App* cmd = app.add_subcommand(
+        "optimize",
+        "choose the best alternative of a plan file that meets its constraints, by a "
+        "ranking-and-selection procedure with a stated guarantee (docs/optimize.md); every run "
+        "and the decision in one HDF5 results file\n"
+        "  e.g.  mss optimize scenarios/optimize/kenya-fleet-tour.toml -j 2");
+    cmd->add_option("plan", o->plan, "plan file (.toml)")
+        ->required()
+        ->type_name("PLAN")
+        ->check(path_value("PLAN"));
+    add_set_option(cmd, o->sets);
+    cmd->add_option("-o,--output", o->output,
+                    "results file (default: runs/<plan name>.h5); progress is kept in "
+                    "OUT.h5.journal until it is complete")
+        ->type_name("OUT.h5")
+        ->check(path_value("-o/--output"));
+    cmd->add_option("-j,--threads", o->threads,
+                    "threads, 1 to 1024 (default: the CPUs this process may use); results do "
+                    "not depend on it")
+        ->type_name("THREADS")
+        ->check(integer_in("-j/--threads", 1, kMaxThreads));
+    cmd->add_flag("--resume", o->resume,
+                  "continue an interrupted optimisation from OUT.h5.journal");
+    cmd->add_flag("--force", o->force, "overwrite an existing results file (never a journal)");
+    add_progress_options(cmd, o->progress);
+    return {cmd, [o] { return mss::app::run_optimize(*o, std::cout, std::cerr); }};
+}
+
 Command add_merge(CLI::App& app, const std::string& command_line) {
     auto o = std::make_shared<mss::app::MergeOptions>();
     o->command_line = command_line;
@@ -444,6 +477,7 @@ int main(int argc, char** argv) {
     commands.push_back(add_summary(app));
     commands.push_back(add_sweep(app, command_line));
     commands.push_back(add_merge(app, command_line));
+    commands.push_back(add_optimize(app, command_line));
 
     try {
         app.parse(argc, argv);

@@ -98,6 +98,10 @@ MpiSession::~MpiSession() = default;
 int MpiSession::count_failures(bool ok) {
     return ok ? 0 : 1;
 }
+void MpiSession::broadcast(std::string&) {}
+std::vector<std::string> MpiSession::gather(const std::string& bytes) {
+    return {bytes};
+}
 void MpiSession::finalize() {}
 void MpiSession::abort(int code) {
     std::_Exit(code);
@@ -161,6 +165,49 @@ MpiSession::~MpiSession() {
 int MpiSession::count_failures(bool ok) {
     int mine = ok ? 0 : 1, all = 0;
     MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    return all;
+}
+
+namespace {
+/// Pieces of at most this many bytes (an MPI count is an int).
+constexpr std::size_t kPieceBytes = std::size_t{1} << 30;
+/// The tags of gather()'s messages: the size, then the pieces.
+constexpr int kGatherSizeTag = 901, kGatherPieceTag = 902;
+}  // namespace
+
+void MpiSession::broadcast(std::string& bytes) {
+    std::uint64_t n = bytes.size();
+    MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    if (rank_ != 0) bytes.assign(n, '\0');
+    for (std::size_t at = 0; at < n; at += kPieceBytes) {
+        const int piece = static_cast<int>(std::min<std::size_t>(kPieceBytes, n - at));
+        MPI_Bcast(bytes.data() + at, piece, MPI_BYTE, 0, MPI_COMM_WORLD);
+    }
+}
+
+std::vector<std::string> MpiSession::gather(const std::string& bytes) {
+    std::vector<std::string> all;
+    if (rank_ != 0) {
+        std::uint64_t n = bytes.size();
+        MPI_Send(&n, 1, MPI_UINT64_T, 0, kGatherSizeTag, MPI_COMM_WORLD);
+        for (std::size_t at = 0; at < n; at += kPieceBytes) {
+            const int piece = static_cast<int>(std::min<std::size_t>(kPieceBytes, n - at));
+            MPI_Send(bytes.data() + at, piece, MPI_BYTE, 0, kGatherPieceTag, MPI_COMM_WORLD);
+        }
+        return all;
+    }
+    all.push_back(bytes);
+    for (int r = 1; r < size_; ++r) {
+        std::uint64_t n = 0;
+        MPI_Recv(&n, 1, MPI_UINT64_T, r, kGatherSizeTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        std::string got(n, '\0');
+        for (std::size_t at = 0; at < n; at += kPieceBytes) {
+            const int piece = static_cast<int>(std::min<std::size_t>(kPieceBytes, n - at));
+            MPI_Recv(got.data() + at, piece, MPI_BYTE, r, kGatherPieceTag, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+        }
+        all.push_back(std::move(got));
+    }
     return all;
 }
 

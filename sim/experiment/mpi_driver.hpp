@@ -30,6 +30,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/experiment/sweep_run.hpp"
 
@@ -70,6 +71,11 @@ public:
     int size() const noexcept { return size_; }
     /// Collective: how many ranks passed ok = false.
     int count_failures(bool ok);
+    /// Collective: rank 0's `bytes` on every rank (any size: sent in pieces of at most 1 GiB).
+    void broadcast(std::string& bytes);
+    /// Collective: every rank's `bytes`, in rank order, on rank 0 (empty on the others); any
+    /// size, sent in pieces of at most 1 GiB. For `mss optimize`'s stages.
+    std::vector<std::string> gather(const std::string& bytes);
     /// Finalises MPI now (idempotent); no MPI call may follow.
     void finalize();
     /// Ends every rank of the job at once (after an error that leaves ranks waiting).

@@ -22,10 +22,13 @@
 #include "sim/model/dates.hpp"
 #include "sim/output/build_info.hpp"
 #include "sim/output/chunk_codec.hpp"
+#include "sim/output/h5_util.hpp"
 
 namespace mss::output {
 
 namespace {
+
+using namespace h5;
 
 using H5::PredType;
 
@@ -38,73 +41,6 @@ std::string utc_now() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-H5::StrType utf8_string() {
-    H5::StrType t(PredType::C_S1, H5T_VARIABLE);
-    t.setCset(H5T_CSET_UTF8);
-    return t;
-}
-
-void check(herr_t status, const char* what) {
-    if (status < 0) throw OutputError(std::string("HDF5: ") + what + " failed");
-}
-
-void string_attr(H5::H5Object& obj, const std::string& name, const std::string& value) {
-    H5::StrType t = utf8_string();
-    H5::Attribute a = obj.createAttribute(name, t, H5::DataSpace(H5S_SCALAR));
-    a.write(t, value);
-}
-
-template <class T>
-void scalar_attr(H5::H5Object& obj, const std::string& name, const H5::PredType& type, T value) {
-    H5::Attribute a = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
-    a.write(type, &value);
-}
-
-void string_list_attr(H5::H5Object& obj, const std::string& name,
-                      const std::vector<std::string>& values) {
-    std::vector<const char*> ptrs;
-    for (const auto& v : values)
-        ptrs.push_back(v.c_str());
-    const hsize_t n = ptrs.size();
-    H5::StrType t = utf8_string();
-    H5::Attribute a = obj.createAttribute(name, t, H5::DataSpace(1, &n));
-    if (n > 0) a.write(t, ptrs.data());
-}
-
-H5::DSetCreatPropList dataset_props() {
-    H5::DSetCreatPropList p;
-    check(H5Pset_obj_track_times(p.getId(), 0), "H5Pset_obj_track_times");
-    return p;
-}
-
-H5::Group make_group(H5::H5File& file, const char* name) {
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    check(H5Pset_obj_track_times(gcpl, 0), "H5Pset_obj_track_times");
-    hid_t g = H5Gcreate2(file.getId(), name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    H5Pclose(gcpl);
-    if (g < 0) throw OutputError(std::string("HDF5: cannot create group ") + name);
-    H5::Group group(g);
-    H5Gclose(g);  // H5::Group(hid_t) took its own reference
-    return group;
-}
-
-void int8_list_attr(H5::H5Object& obj, const std::string& name,
-                    const std::vector<std::int8_t>& values) {
-    const hsize_t n = values.size();
-    H5::Attribute a = obj.createAttribute(name, PredType::NATIVE_INT8, H5::DataSpace(1, &n));
-    if (n > 0) a.write(PredType::NATIVE_INT8, values.data());
-}
-
-/// Makes `ds` a dimension scale (a netCDF dimension) named `name`.
-void make_scale(H5::DataSet& ds, const std::string& name) {
-    check(H5DSset_scale(ds.getId(), name.c_str()), "H5DSset_scale");
-}
-
-/// Attaches dimension scale `scale` to dimension `dim` of `ds`.
-void attach(H5::DataSet& ds, const H5::DataSet& scale, unsigned dim) {
-    check(H5DSattach_scale(ds.getId(), scale.getId(), dim), "H5DSattach_scale");
 }
 
 /// The `name` of the `[scenario]` table of a resolved scenario text (written by
@@ -125,18 +61,6 @@ std::string scenario_name(const std::string& toml) {
 std::string history_command(const std::string& command_line) {
     const std::size_t blank = command_line.find(' ');
     return blank == std::string::npos ? std::string("mss") : "mss" + command_line.substr(blank);
-}
-
-H5::DataSet string_dataset(H5::Group& where, const std::string& name,
-                           const std::vector<std::string>& values) {
-    std::vector<const char*> ptrs;
-    for (const auto& v : values)
-        ptrs.push_back(v.c_str());
-    const hsize_t n = ptrs.size();
-    H5::StrType t = utf8_string();
-    H5::DataSet ds = where.createDataSet(name, t, H5::DataSpace(1, &n), dataset_props());
-    if (n > 0) ds.write(ptrs.data(), t);
-    return ds;
 }
 
 template <class T>
