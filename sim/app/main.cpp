@@ -139,8 +139,8 @@ void add_progress_options(CLI::App* cmd, mss::experiment::ProgressMode& mode) {
 Command add_validate(CLI::App& app) {
     auto options = std::make_shared<mss::app::ValidateOptions>();
     CLI::App* cmd = app.add_subcommand(
-        "validate", "check a scenario or sweep file; print a short summary and any warnings");
-    cmd->add_option("file", options->file, "scenario or sweep file (.toml)")
+        "validate", "check a scenario, sweep or plan file; print a short summary and any warnings");
+    cmd->add_option("file", options->file, "scenario, sweep or plan file (.toml)")
         ->required()
         ->type_name("FILE")
         ->check(path_value("FILE"));

@@ -7,6 +7,7 @@
 
 #include "sim/app/exit_codes.hpp"
 #include "sim/model/dates.hpp"
+#include "sim/scenario/optimize_file.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/sweep.hpp"
 
@@ -102,11 +103,53 @@ void print_sweep_summary(const scenario::SweepLoadResult& r, const std::string& 
     out << "  warnings:    " << r.warnings.size() << "\n";
 }
 
+void print_plan_summary(const scenario::OptimizeLoadResult& r, const std::string& file,
+                        std::ostream& out) {
+    const auto& o = r.optimize;
+    const auto& base = r.sweep.base;
+    out << file << ": valid plan \"" << o.name << "\" (identity " << r.identity_hash << ")\n";
+    out << "  base:        " << base.source << " (\"" << base.config.scenario.name << "\", "
+        << base.config.scenario.horizon_days << " days)\n";
+    out << "  choices:     " << r.sweep.points.size() << " alternatives (at most "
+        << o.max_alternatives << "), seed " << o.seed << "\n";
+    for (const auto& f : o.variables) {
+        out << "  variable:    " << f.key << " = ";
+        for (std::size_t i = 0; i < f.values.size(); ++i)
+            out << (i ? ", " : "") << f.values[i];
+        out << "\n";
+    }
+    out << "  objective:   "
+        << (o.objective.goal == scenario::Goal::minimise ? "minimise" : "maximise") << " mean "
+        << o.objective.kpi << ", delta " << o.objective.delta << "\n";
+    for (const auto& c : o.constraints)
+        out << "  constraint:  " << c.text() << ", epsilon " << c.epsilon << "\n";
+    out << "  procedure:   confidence " << o.confidence << ", first stage " << o.first_stage
+        << ", increment " << o.increment << ", budget " << o.budget << " runs\n";
+    out << "  warnings:    " << r.warnings.size() << "\n";
+}
+
 }  // namespace
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
     try {
-        if (scenario::file_kind(options.file) == scenario::FileKind::sweep) {
+        const scenario::FileKind kind = scenario::file_kind(options.file);
+        if (kind == scenario::FileKind::optimize) {
+            const auto r = scenario::load_optimize(options.file, options.sets);
+            for (const auto& w : r.warnings)
+                err << w.warning_str() << "\n";
+            if (options.print) {
+                // The base named by its absolute path, as for sweeps.
+                scenario::OptimizeConfig printed = r.optimize;
+                printed.base = std::filesystem::absolute(r.optimize.base_path)
+                                   .lexically_normal()
+                                   .generic_string();
+                out << scenario::to_toml(printed);
+            } else {
+                print_plan_summary(
+                    r, std::filesystem::path(options.file).lexically_normal().generic_string(),
+                    out);
+            }
+        } else if (kind == scenario::FileKind::sweep) {
             const auto r = scenario::load_sweep(options.file, options.sets);
             for (const auto& w : r.warnings)
                 err << w.warning_str() << "\n";

@@ -61,7 +61,8 @@ FileKind file_kind(const std::filesystem::path& path, const FileSource* files) {
     Diagnostics diags;
     const auto doc = detail::parse_file(path, files ? *files : disk(), diags);
     diags.throw_if_errors();
-    return doc->contains("sweep") ? FileKind::sweep : FileKind::scenario;
+    if (doc->contains("sweep")) return FileKind::sweep;
+    return doc->contains("optimize") ? FileKind::optimize : FileKind::scenario;
 }
 
 }  // namespace mss::scenario

@@ -46,9 +46,10 @@ std::string to_toml(const model::ModelConfig& config);
 std::string toml_version();
 
 /// What kind of file `path` is.
-enum class FileKind { scenario, sweep };
+enum class FileKind { scenario, sweep, optimize };
 
-/// A sweep file has a [sweep] table; anything else is taken as a scenario. Throws InvalidInput
+/// A sweep file has a [sweep] table, a plan file of `mss optimize` an [optimize] table; anything
+/// else is taken as a scenario. Throws InvalidInput
 /// when the file cannot be read or is not TOML.
 FileKind file_kind(const std::filesystem::path& path, const FileSource* files = nullptr);
 

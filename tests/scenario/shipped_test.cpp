@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "sim/model/baseline.hpp"
+#include "sim/scenario/optimize_file.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/sweep.hpp"
 
@@ -139,6 +140,23 @@ TEST_CASE("every shipped sweep validates and reprints identically", "[scenario][
     const auto funding = load_sweep("scenarios/sweeps/gsf-2026-funding.toml");
     CHECK(funding.points.size() == 36);
     CHECK(funding.runs() == 7200);
+}
+
+TEST_CASE("the shipped plan of mss optimize validates and reprints identically",
+          "[scenario][shipped]") {
+    const char* path = "scenarios/optimize/kenya-fleet-tour.toml";
+    try {
+        const OptimizeLoadResult r = load_optimize(path);
+        CHECK(r.warnings.empty());
+        CHECK(r.sweep.points.size() == 18);  // 2 fleets x 3 tours x 3 relief leads
+        CHECK(file_kind(path) == FileKind::optimize);
+        const OptimizeLoadResult again = reload_beside(
+            path, r.resolved_text, [](auto p, auto* f) { return load_optimize(p, {}, f); });
+        CHECK(again.resolved_text == r.resolved_text);
+        CHECK(again.identity_hash == r.identity_hash);
+    } catch (const InvalidInput& e) {
+        FAIL(describe_errors(e));
+    }
 }
 
 TEST_CASE("calm.toml is the baseline without violence or closures", "[scenario][shipped]") {
