@@ -306,8 +306,22 @@ Command add_optimize(CLI::App& app, const std::string& command_line) {
                     "not depend on it")
         ->type_name("THREADS")
         ->check(integer_in("-j/--threads", 1, kMaxThreads));
+    cmd->add_option("--shard", o->shard,
+                    "simulate only slice I of N of the next stage into "
+                    "OUT.stage-S.shard-I-of-N.h5 (one stage per job; mss merge joins a stage, "
+                    "--resume takes it in and decides)")
+        ->type_name("I/N")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                if (text.empty()) return "--shard: expected I/N, found an empty value";
+                std::string why;
+                if (!mss::experiment::parse_shard(text, why)) return "--shard: " + why;
+                return {};
+            },
+            "", ""));
     cmd->add_flag("--resume", o->resume,
-                  "continue an interrupted optimisation from OUT.h5.journal");
+                  "continue an interrupted optimisation from OUT.h5.journal, taking in a merged "
+                  "stage file OUT.stage-S.h5 when there is one");
     cmd->add_flag("--force", o->force, "overwrite an existing results file (never a journal)");
     add_progress_options(cmd, o->progress);
     return {cmd, [o] { return mss::app::run_optimize(*o, std::cout, std::cerr); }};

@@ -20,6 +20,7 @@
 #include "sim/experiment/number_format.hpp"
 #include "sim/experiment/optimize_run.hpp"
 #include "sim/experiment/runner.hpp"
+#include "sim/experiment/shards.hpp"
 #include "sim/experiment/sweep_run.hpp"
 #include "sim/scenario/optimize_file.hpp"
 
@@ -264,6 +265,21 @@ int run_optimize_here(const OptimizeOptions& o, ex::MpiSession* mpi, std::ostrea
     prov.sweep_hash = plan.identity_hash;
     prov.extra.emplace_back("optimize", plan.identity_hash);
     ex::OptimizeRunOptions ro;
+    if (!o.shard.empty()) {
+        std::string why;
+        const auto shard = ex::parse_shard(o.shard, why);
+        if (!shard) {
+            err << "mss optimize: --shard: " << why << "\n" << kUsageHint << "\n";
+            return kExitInvalidInput;
+        }
+        if (mpi != nullptr && mpi->size() > 1) {
+            err << "mss optimize: --shard with " << mpi->size()
+                << " MPI ranks: give each job its own --shard I/N, or run MPI ranks without "
+                   "--shard\n";
+            return kExitInvalidInput;
+        }
+        ro.shard = *shard;
+    }
     ro.threads = o.threads.value_or(ex::available_cpus());
     ro.resume = o.resume;
     ro.force = o.force;
@@ -307,6 +323,39 @@ int run_optimize_here(const OptimizeOptions& o, ex::MpiSession* mpi, std::ostrea
             err << " --set " << s;
         err << " -o " << out_path.string() << " --resume\n";
         return r.signal_exit_code != 0 ? r.signal_exit_code : kExitInterrupted;
+    }
+    const std::string again = "mss optimize " + o.plan + [&] {
+        std::string sets;
+        for (const auto& x : o.sets)
+            sets += " --set " + x;
+        return sets;
+    }() + " -o " + out_path.string();
+    if (r.outcome == Outcome::shard_written) {
+        out << "stage " << r.stage << " (runs " << ex::range_text(r.stage_runs) << "): shard "
+            << ro.shard.str() << " wrote runs " << ex::range_text(r.shard_runs) << " to "
+            << r.written.string() << " in " << std::llround(wall) << " s\n"
+            << "when every shard of stage " << r.stage << " is done:\n  mss merge "
+            << ex::stage_file(out_path, r.stage).string() << " "
+            << (out_path.parent_path() /
+                (out_path.stem().string() + ".stage-" + std::to_string(r.stage) + ".shard-*-of-" +
+                 std::to_string(ro.shard.count) + ".h5"))
+                   .string()
+            << "\n  " << again << " --resume\n";
+        return kExitOk;
+    }
+    if (r.outcome == Outcome::decided) {
+        out << "the procedure has decided after stage " << (r.stage - 1)
+            << "; nothing to shard. Write " << out_path.string() << " with:\n  " << again
+            << " --resume\n";
+        return kExitOk;
+    }
+    if (r.outcome == Outcome::stage_absorbed) {
+        out << "took in stage " << r.stage << " (" << r.absorbed << " runs) from "
+            << r.written.string() << " and decided; stage " << (r.stage + 1)
+            << " comes next: run its shards (" << again
+            << " --shard I/N), then merge them and resume again, or resume without its stage "
+               "file to run it here\n";
+        return kExitOk;
     }
     if (r.outcome == Outcome::already_complete) {
         out << out_path.string() << " already holds this optimisation (identity "

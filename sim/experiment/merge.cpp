@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
 
 #include "sim/experiment/files.hpp"
 #include "sim/experiment/shards.hpp"
+#include "sim/output/optimize_group.hpp"
 #include "sim/output/results_reader.hpp"
 #include "sim/scenario/sweep.hpp"
 
@@ -44,13 +46,21 @@ std::vector<RunRange> ranges_where(std::int64_t n, Pred pred) {
     return out;
 }
 
-std::string list_ranges(const std::vector<RunRange>& rs) {
+/// The ranges (offsets from `base`) as run ids, the first five.
+std::string list_ranges(const std::vector<RunRange>& rs, std::int64_t base = 0) {
     std::string s;
     const std::size_t shown = std::min<std::size_t>(rs.size(), 5);
     for (std::size_t i = 0; i < shown; ++i)
-        s += (i ? ", " : "") + range_text(rs[i]);
+        s += (i ? ", " : "") + range_text({rs[i].first + base, rs[i].end + base});
     if (rs.size() > shown) s += " and " + std::to_string(rs.size() - shown) + " more ranges";
     return s;
+}
+
+/// A root attribute a shard says of itself (results_reader: shard, optimize_stage, ...), or "".
+std::string extra_attr(const Shard& s, const std::string& name) {
+    for (const auto& [k, v] : s.info.provenance.extra)
+        if (k == name) return v;
+    return {};
 }
 
 }  // namespace
@@ -151,14 +161,45 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
             throw MergeError(s.path.string() + " is damaged: its " + differs + " differ from " +
                              shards[0].path.string() + "'s, a shard of the same sweep " + hash);
     }
-    // Two arrays of the sweep's size are allocated below: P and R come from the file, so a
-    // damaged one could claim any size.
-    const std::uint64_t total_u =
-        output::mul_sat(static_cast<std::uint64_t>(P), static_cast<std::uint64_t>(R));
+    // The shards of one stage of `mss optimize --shard` hold that stage's runs, first-last
+    // (root attribute optimize_stage_runs), not every run of a sweep.
+    const std::string stage = extra_attr(shards[0], "optimize_stage");
+    const std::string stage_runs = extra_attr(shards[0], "optimize_stage_runs");
+    for (const Shard& s : shards)
+        if (extra_attr(s, "optimize_stage") != stage ||
+            extra_attr(s, "optimize_stage_runs") != stage_runs)
+            throw MergeError(
+                s.path.string() + " is " +
+                (extra_attr(s, "optimize_stage").empty()
+                     ? std::string("not a shard of a stage of mss optimize")
+                     : "a shard of stage " + extra_attr(s, "optimize_stage")) +
+                ", " + shards[0].path.string() + " " +
+                (stage.empty() ? std::string("is not") : "is a shard of stage " + stage) +
+                ": merge the shards of one stage at a time");
+    std::int64_t base = 0;
+    std::uint64_t total_u = 0;
+    if (!stage.empty()) {
+        const auto dash = stage_runs.find('-');
+        char* end = nullptr;
+        const long long a = std::strtoll(stage_runs.c_str(), &end, 10);
+        const long long b =
+            dash == std::string::npos ? a : std::strtoll(stage_runs.c_str() + dash + 1, &end, 10);
+        if (stage_runs.empty() || end == nullptr || *end != '\0' || a < 0 || b < a)
+            throw MergeError(shards[0].path.string() + " is damaged: optimize_stage_runs is \"" +
+                             stage_runs + "\", not first-last");
+        base = a;
+        total_u = static_cast<std::uint64_t>(b - a + 1);
+    } else {
+        // Two arrays of the sweep's size are allocated below: P and R come from the file, so a
+        // damaged one could claim any size.
+        total_u = output::mul_sat(static_cast<std::uint64_t>(P), static_cast<std::uint64_t>(R));
+    }
     try {
         output::check_budget(shards[0].path,
-                             "its sweep claims " + std::to_string(P) + " design points x " +
-                                 std::to_string(R) + " replications",
+                             stage.empty()
+                                 ? "its sweep claims " + std::to_string(P) + " design points x " +
+                                       std::to_string(R) + " replications"
+                                 : "its stage claims runs " + stage_runs,
                              output::mul_sat(total_u, 2 * sizeof(std::int32_t)));
     } catch (const output::OutputError& e) {
         throw MergeError(e.what());
@@ -177,11 +218,13 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
             throw MergeError(e.what());
         }
         for (std::size_t k = 0; k < s.runs.size(); ++k) {
-            const std::int64_t id = s.runs[k];
+            const std::int64_t id = s.runs[k] - base;
             if (id < 0 || id >= total)
-                throw MergeError(s.path.string() + ": run id " + std::to_string(id) +
-                                 " is outside the sweep's runs 0-" + std::to_string(total - 1));
-            if (k > 0 && id <= s.runs[k - 1])
+                throw MergeError(s.path.string() + ": run id " + std::to_string(s.runs[k]) +
+                                 " is outside the " + (stage.empty() ? "sweep" : "stage") +
+                                 "'s runs " + std::to_string(base) + "-" +
+                                 std::to_string(base + total - 1));
+            if (k > 0 && s.runs[k] <= s.runs[k - 1])
                 throw MergeError(s.path.string() + ": runs are not in increasing order");
             auto& o = owner[static_cast<std::size_t>(id)];
             if (o < 0)
@@ -201,7 +244,7 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
         const std::vector<std::int64_t>& ids = both;  // clang < 16 cannot capture a binding
         const auto rs = ranges_where(
             total, [&](std::int64_t i) { return std::binary_search(ids.begin(), ids.end(), i); });
-        problems += "\n  runs " + list_ranges(rs) + " are in both " +
+        problems += "\n  runs " + list_ranges(rs, base) + " are in both " +
                     shards[static_cast<std::size_t>(files.first)].path.string() + " and " +
                     shards[static_cast<std::size_t>(files.second)].path.string() +
                     " (a duplicated shard?)";
@@ -209,12 +252,15 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     const auto missing =
         ranges_where(total, [&](std::int64_t i) { return owner[static_cast<std::size_t>(i)] < 0; });
     if (!missing.empty())
-        problems += "\n  runs " + list_ranges(missing) + " of 0-" + std::to_string(total - 1) +
+        problems += "\n  runs " + list_ranges(missing, base) + " of " + std::to_string(base) + "-" +
+                    std::to_string(base + total - 1) +
                     " are in none of the files (a missing shard?)";
     if (!problems.empty())
-        throw MergeError("the shards of sweep " + hash + " (" + std::to_string(P) + " points x " +
-                         std::to_string(R) + " replications = " + std::to_string(total) +
-                         " runs) do not hold every run exactly once:" + problems);
+        throw MergeError(
+            (stage.empty() ? "the shards of sweep " + hash + " (" + std::to_string(P) +
+                                 " points x " + std::to_string(R) + " replications = "
+                           : "the shards of stage " + stage + " of optimisation " + hash + " (") +
+            std::to_string(total) + " runs) do not hold every run exactly once:" + problems);
     second.clear();
     second.shrink_to_fit();
 
@@ -224,6 +270,11 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     prov.scenario_toml = shards[0].info.provenance.scenario_toml;
     prov.sweep_toml = shards[0].info.provenance.sweep_toml;
     prov.sweep_hash = hash;
+    if (!stage.empty()) {  // the merged stage says which it is, for mss optimize --resume
+        prov.extra.emplace_back("optimize", extra_attr(shards[0], "optimize"));
+        prov.extra.emplace_back("optimize_stage", stage);
+        prov.extra.emplace_back("optimize_stage_runs", stage_runs);
+    }
     // Created exclusively under a fresh name beside the output: never a link followed, never
     // another process's file.
     TempFile::remove_stale(output);  // an earlier merge's, killed on this host
@@ -252,9 +303,9 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
                 s.block_first = row;
             }
             output::RunRecord& rec = s.block[static_cast<std::size_t>(row - s.block_first)];
-            if (rec.run != id)
+            if (rec.run != id + base)
                 throw MergeError(s.path.string() + ": run index " + std::to_string(row) +
-                                 " is not run " + std::to_string(id));
+                                 " is not run " + std::to_string(id + base));
             if (rec.status != output::RunStatus::ok) ++result.failed;
             writer.append(std::move(rec));
             if (s.next_row == static_cast<std::int64_t>(s.runs.size())) {
@@ -264,6 +315,10 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
         }
         check_stop();
         writer.finish();
+        if (!stage.empty())
+            output::write_stage_column(
+                part, std::vector<std::int64_t>(static_cast<std::size_t>(total),
+                                                std::strtoll(stage.c_str(), nullptr, 10)));
         check_stop();
     } catch (...) {
         fs::remove(part, ec);

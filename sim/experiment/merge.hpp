@@ -1,6 +1,9 @@
 // `mss merge`: joins the shard files of one sweep (`mss sweep --shard I/N`) into the results
 // file the whole sweep would have written, after checking that they come from one sweep (the
-// identity hash in /scenario `sweep_hash`) and hold every run id 0..T-1 exactly once.
+// identity hash in /scenario `sweep_hash`) and hold every run id 0..T-1 exactly once. The
+// shards of one stage of `mss optimize --shard I/N` (root attributes optimize_stage and
+// optimize_stage_runs "first-last") join the same way into the stage's file, which holds every
+// run first..last exactly once, keeps those attributes and has the /stage column.
 #pragma once
 
 #include <atomic>
@@ -37,8 +40,8 @@ struct MergeResult {
 };
 
 /// Checks `shards` and writes `output` in run order, a block of rows at a time (bounded
-/// memory), under a temporary name (TempFile::beside) renamed when complete. `provenance` brings the
-/// command line and versions; the scenario and sweep texts come from the shards. An existing
+/// memory), under a temporary name (TempFile::beside) renamed when complete. `provenance` brings
+/// the command line and versions; the scenario and sweep texts come from the shards. An existing
 /// `output` is replaced only with `force`. When `stop` becomes non-zero (a signal; see
 /// SignalGuard), throws MergeInterrupted after removing the temporary.
 MergeResult merge_shards(const std::filesystem::path& output,

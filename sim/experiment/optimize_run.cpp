@@ -17,6 +17,7 @@
 #include "sim/experiment/mpi_driver.hpp"
 #include "sim/experiment/record_codec.hpp"
 #include "sim/experiment/runner.hpp"
+#include "sim/experiment/shards.hpp"
 #include "sim/experiment/signals.hpp"
 #include "sim/experiment/sweep_run.hpp"
 #include "sim/model/observer.hpp"
@@ -58,6 +59,8 @@ public:
     /// The spec of the next run (done() must be false).
     const RunSpec& expected() const { return stage_specs_.at(taken_); }
     std::int64_t stage() const { return procedure_.history().size() + 1; }
+    /// Whether no run of the current stage has been given yet.
+    bool at_stage_start() const { return taken_ == 0; }
 
     /// Gives the next run's KPIs (model::kpi_columns() order). Decides at a stage's end.
     /// std::invalid_argument when a value the procedure needs is not finite.
@@ -519,6 +522,128 @@ void finish(const scenario::OptimizeLoadResult& plan, const fs::path& output,
     journal.remove();
 }
 
+/// Appends the runs of the merged stage file `file` (the current stage's, every run, in run
+/// order) to the journal and gives them to the driver.
+void absorb_stage_file(const fs::path& file, Journal& journal, StageDriver& d,
+                       OptimizeRunResult& result) {
+    const std::vector<RunSpec> want = d.remaining();
+    const output::RunsTable runs = output::read_runs(file);
+    std::vector<std::int64_t> ids;
+    for (const auto& w : want)
+        ids.push_back(w.run);
+    if (runs.run != ids)
+        throw SweepInputError(
+            file.string() + " holds runs " +
+            (runs.run.empty()
+                 ? std::string("none")
+                 : std::to_string(runs.run.front()) + "-" + std::to_string(runs.run.back())) +
+            " (" + std::to_string(runs.run.size()) + "), not the " + std::to_string(ids.size()) +
+            " runs " + std::to_string(ids.front()) + "-" + std::to_string(ids.back()) +
+            " of stage " + std::to_string(d.stage()) +
+            ": merge every shard of the stage (mss merge) and resume again");
+    constexpr std::int64_t kBlock = 64;
+    const auto n = static_cast<std::int64_t>(ids.size());
+    for (std::int64_t first = 0; first < n; first += kBlock) {
+        for (const output::RunRecord& rec :
+             output::read_records(file, first, std::min(kBlock, n - first))) {
+            check_expected(d, rec.run, rec.point, rec.replication, file.string());
+            if (rec.status != output::RunStatus::ok)
+                throw SweepInputError(file.string() + ": run " + std::to_string(rec.run) +
+                                      " failed when it was simulated");
+            journal.append(rec.run, encode_record(rec));
+            d.add(kpis_of(rec));
+            ++result.absorbed;
+        }
+    }
+    journal.sync();
+}
+
+/// `--shard I/N`: slice I of the current stage, decided from the journal's runs (read, not
+/// written), into its own results file.
+OptimizeRunResult run_shard(const scenario::OptimizeLoadResult& plan, const fs::path& output,
+                            const output::Provenance& provenance, const OptimizeRunOptions& o) {
+    OptimizeRunResult result;
+    std::error_code ec;
+    if (fs::exists(output, ec))
+        throw SweepInputError(output.string() +
+                              " exists: this optimisation is finished; nothing to shard");
+    StageDriver d(plan);
+    const fs::path journal_file = journal_path_for(output);
+    if (fs::exists(journal_file, ec)) {
+        JournalReader reader(journal_file);
+        if (!(reader.header() == journal_header_for(plan)))
+            throw SweepInputError(journal_file.string() + " belongs to another plan (identity " +
+                                  reader.header().identity + "; this plan is " +
+                                  plan.identity_hash + ")");
+        std::int64_t run = 0;
+        std::string payload;
+        while (reader.next(run, payload)) {
+            if (d.done())
+                throw SweepInputError(journal_file.string() +
+                                      " holds more runs than this plan's procedure asks for");
+            const output::RunRecord rec = decode_record(payload);
+            check_expected(d, rec.run, rec.point, rec.replication, journal_file.string());
+            d.add(kpis_of(rec));
+            ++result.resumed;
+        }
+    }
+    result.stage = d.stage();
+    if (d.done()) {
+        result.outcome = OptimizeRunResult::Outcome::decided;
+        return result;
+    }
+    if (!d.at_stage_start())
+        throw SweepInputError(journal_file.string() + " holds part of stage " +
+                              std::to_string(d.stage()) +
+                              "; finish it without --shard (mss optimize ... --resume)");
+    const std::vector<RunSpec> todo = d.remaining();
+    const auto total = static_cast<std::int64_t>(todo.size());
+    if (o.shard.count > total)
+        throw SweepInputError("--shard " + o.shard.str() + ": stage " + std::to_string(d.stage()) +
+                              " has only " + std::to_string(total) + " runs; use at most " +
+                              std::to_string(total) + " shards");
+    const RunRange slice = shard_range(o.shard, total);
+    const std::vector<RunSpec> mine(todo.begin() + slice.first, todo.begin() + slice.end);
+    result.stage_runs = {todo.front().run, todo.back().run + 1};
+    result.shard_runs = {mine.front().run, mine.back().run + 1};
+    result.written = shard_file(output, d.stage(), o.shard);
+    if (fs::exists(result.written, ec) && !o.force)
+        throw SweepInputError(result.written.string() + " exists; pass --force to overwrite it");
+    output::Provenance prov = provenance;
+    prov.extra.emplace_back("optimize_stage", std::to_string(d.stage()));
+    prov.extra.emplace_back("optimize_stage_runs", range_text(result.stage_runs));
+    prov.extra.emplace_back("shard", o.shard.str());
+    prov.extra.emplace_back("shard_runs", range_text(result.shard_runs));
+    TempFile::remove_stale(result.written);
+    TempFile part = TempFile::beside(result.written);
+    PointConfigs configs(plan.sweep);
+    Progress progress("optimize runs", o.progress);
+    std::int64_t delivered = 0;
+    {
+        output::ResultsWriter writer(part.path(), optimize_layout(plan, slice.size()), prov);
+        auto sink = [&](output::RunRecord&& rec) { writer.append(std::move(rec)); };
+        delivered = simulate_specs(configs, mine, o, progress, d.stage(), sink, result.failure);
+        progress.finish();
+        if (!result.failure.empty()) {
+            result.outcome = OptimizeRunResult::Outcome::failed;
+            return result;
+        }
+        if (delivered < slice.size() || SignalGuard::received() != 0) {
+            result.outcome = OptimizeRunResult::Outcome::interrupted;
+            result.signal_exit_code = SignalGuard::exit_code();
+            return result;
+        }
+        writer.finish();
+    }
+    output::write_stage_column(part.path(), std::vector<std::int64_t>(mine.size(), d.stage()));
+    sync_file(part.path());
+    durable_rename(part.path(), result.written, true, o.force);
+    part.release();
+    result.simulated = delivered;
+    result.outcome = OptimizeRunResult::Outcome::shard_written;
+    return result;
+}
+
 OptimizeRunResult run_local(const scenario::OptimizeLoadResult& plan, const fs::path& output,
                             const output::Provenance& provenance, const OptimizeRunOptions& o) {
     OptimizeRunResult result;
@@ -527,6 +652,18 @@ OptimizeRunResult run_local(const scenario::OptimizeLoadResult& plan, const fs::
     const EmptyJournalRemover remover(*journal);
     StageDriver d(plan);
     replay_journal(*journal, d, nullptr);
+    // A stage simulated by shards and merged (mss merge) is taken in, and decided; the next
+    // stage is then the shards' again (or a --resume without its stage file runs it here).
+    if (const fs::path merged = stage_file(output, d.stage());
+        !d.done() && d.at_stage_start() && fs::exists(merged)) {
+        result.stage = d.stage();
+        absorb_stage_file(merged, *journal, d, result);
+        result.written = merged;
+        if (!d.done()) {
+            result.outcome = OptimizeRunResult::Outcome::stage_absorbed;
+            return result;
+        }
+    }
     PointConfigs configs(plan.sweep);
     Progress progress("optimize runs", o.progress);
     while (!d.done()) {
@@ -754,10 +891,22 @@ OptimizeRunResult run_distributed(MpiSession& mpi, const scenario::OptimizeLoadR
 
 }  // namespace
 
+fs::path stage_file(const fs::path& output, std::int64_t stage) {
+    return output.parent_path() /
+           (output.stem().string() + ".stage-" + std::to_string(stage) + ".h5");
+}
+
+fs::path shard_file(const fs::path& output, std::int64_t stage, const ShardSpec& shard) {
+    return output.parent_path() /
+           (output.stem().string() + ".stage-" + std::to_string(stage) + ".shard-" +
+            std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".h5");
+}
+
 OptimizeRunResult run_optimize(const scenario::OptimizeLoadResult& plan, const fs::path& output,
                                const output::Provenance& provenance, const OptimizeRunOptions& o,
                                MpiSession* mpi) {
     SignalGuard signals;
+    if (!o.shard.whole()) return run_shard(plan, output, provenance, o);
     if (mpi != nullptr && mpi->size() > 1)
         return run_distributed(*mpi, plan, output, provenance, o);
     return run_local(plan, output, provenance, o);

@@ -26,6 +26,15 @@
 // rank the stage's KPIs, so that every rank takes the same decisions. A SIGKILL under MPI
 // therefore loses the stage under way (the journal holds every stage before it); a SIGINT or
 // SIGTERM, forwarded by the launcher, keeps what was simulated in order.
+//
+// Sharded, one stage per job (a cluster without MPI): `--shard I/N` reads the journal (never
+// writes it), replays it and simulates slice I of the stage that comes next (the shard rule,
+// shards.hpp, over that stage's runs) into OUT.stage-S.shard-I-of-N.h5, a results file with
+// the root attributes optimize_stage, optimize_stage_runs, shard and shard_runs; `mss merge
+// OUT.stage-S.h5 SHARDS...` joins the slices; `--resume` takes the merged stage file into the
+// journal (creating it for stage 1), decides, and stops: the next stage is the shards' again,
+// until the procedure has decided and --resume writes OUT. A shard killed loses only its slice,
+// which its job simulates again.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +43,7 @@
 #include <vector>
 
 #include "sim/experiment/progress.hpp"
+#include "sim/experiment/shards.hpp"
 #include "sim/experiment/statistics.hpp"
 #include "sim/optimize/procedure.hpp"
 #include "sim/output/optimize_group.hpp"
@@ -47,6 +57,7 @@ struct OptimizeRunOptions {
     bool resume = false;  ///< continue OUT.journal
     bool force = false;   ///< replace an existing output (never a journal)
     ProgressMode progress = ProgressMode::automatic;
+    ShardSpec shard;  ///< --shard I/N: slice I of the current stage only (0/1: all of it)
 };
 
 /// The procedure's outputs (objective, then one per constraint) by name, kind and unit.
@@ -59,7 +70,19 @@ OptimizeOutputs optimize_outputs(const scenario::OptimizeConfig& plan);
 /// How it went.
 struct OptimizeRunResult {
     /// `follower`: an MPI rank other than 0, which reports nothing (see exit_code).
-    enum class Outcome { completed, interrupted, already_complete, failed, follower };
+    /// shard_written: --shard wrote its slice of the stage (`written`); decided: --shard found
+    /// the procedure done (write the file with --resume); stage_absorbed: --resume took in
+    /// the merged stage file `written` and decided, and the next stage waits for its shards.
+    enum class Outcome {
+        completed,
+        interrupted,
+        already_complete,
+        failed,
+        follower,
+        shard_written,
+        decided,
+        stage_absorbed
+    };
     Outcome outcome = Outcome::completed;
     int exit_code = 0;                 ///< follower: the exit code for this rank
     int signal_exit_code = 0;          ///< 130/143/129 when interrupted by a signal
@@ -69,10 +92,22 @@ struct OptimizeRunResult {
     std::string journal_damage;        ///< Journal::damage()
     std::string failure;               ///< failed: the run that failed and why
     double final_write_s = 0;          ///< seconds writing the results file
+    std::int64_t stage = 0;            ///< --shard: the stage; stage_absorbed: the stage taken in
+    RunRange stage_runs;               ///< --shard: the stage's runs
+    RunRange shard_runs;               ///< --shard: this shard's runs
+    std::int64_t absorbed = 0;         ///< runs taken in from a merged stage file
+    std::filesystem::path written;     ///< the shard file written, or the stage file absorbed
     /// The decision and its record (complete for completed and already_complete).
     output::OptimizeRecord record;
     optimize::Decision decision;
 };
+
+/// `OUT.stage-S.h5` beside `output` (runs/x.h5: runs/x.stage-3.h5): the merged file of stage S,
+/// which --resume takes in.
+std::filesystem::path stage_file(const std::filesystem::path& output, std::int64_t stage);
+/// `OUT.stage-S.shard-I-of-N.h5` beside `output`: what --shard I/N writes for stage S.
+std::filesystem::path shard_file(const std::filesystem::path& output, std::int64_t stage,
+                                 const ShardSpec& shard);
 
 /// The results file's layout (alternatives as /points) and provenance for `plan` writing
 /// `rows` runs; `provenance` brings the command line and versions.

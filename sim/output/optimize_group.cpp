@@ -48,16 +48,20 @@ std::vector<double> flatten(const std::vector<std::vector<double>>& rows, std::s
     return flat;
 }
 
-void write(H5::H5File& file, const OptimizeRecord& r) {
-    const std::size_t k = r.labels.size(), m = r.output_names.size(),
-                      S = r.stage_replications.size();
-    // /stage [run], beside /point and /replication.
+/// /stage [run], beside /point and /replication.
+void stage_column(H5::H5File& file, const std::vector<std::int64_t>& run_stage) {
     H5::Group root = file.openGroup("/");
     const H5::DataSet run_scale = file.openDataSet("/run");
     H5::DataSet stage_col =
-        vector_variable(root, "stage", PredType::NATIVE_INT64, r.run_stage, run_scale);
+        vector_variable(root, "stage", PredType::NATIVE_INT64, run_stage, run_scale);
     string_attr(stage_col, "long_name", "stage of mss optimize the run belongs to (from 1)");
     string_attr(stage_col, "units", "1");
+}
+
+void write(H5::H5File& file, const OptimizeRecord& r) {
+    const std::size_t k = r.labels.size(), m = r.output_names.size(),
+                      S = r.stage_replications.size();
+    stage_column(file, r.run_stage);
 
     H5::Group g = make_group(file, "/optimize");
     string_attr(g, "plan_toml", r.plan_toml);
@@ -126,16 +130,30 @@ void write(H5::H5File& file, const OptimizeRecord& r) {
 
 }  // namespace
 
-void write_optimize_group(const std::filesystem::path& path, const OptimizeRecord& record) {
+namespace {
+
+template <class F>
+void update(const std::filesystem::path& path, const char* what, F&& body) {
     try {
         H5::H5File file(path.string(), H5F_ACC_RDWR);
-        write(file, record);
+        body(file);
         file.close();
     } catch (const H5::Exception& e) {
-        throw OutputError(path.string() + ": cannot write /optimize: " + e.getDetailMsg());
+        throw OutputError(path.string() + ": cannot write " + what + ": " + e.getDetailMsg());
     } catch (const OutputError& e) {
         throw OutputError(path.string() + ": " + e.what());
     }
+}
+
+}  // namespace
+
+void write_optimize_group(const std::filesystem::path& path, const OptimizeRecord& record) {
+    update(path, "/optimize", [&](H5::H5File& f) { write(f, record); });
+}
+
+void write_stage_column(const std::filesystem::path& path,
+                        const std::vector<std::int64_t>& run_stage) {
+    update(path, "/stage", [&](H5::H5File& f) { stage_column(f, run_stage); });
 }
 
 }  // namespace mss::output

@@ -67,4 +67,9 @@ struct OptimizeRecord {
 /// ResultsWriter with run_stage.size() rows). Throws OutputError naming the file.
 void write_optimize_group(const std::filesystem::path& path, const OptimizeRecord& record);
 
+/// Adds /stage alone (the file of one stage, or of a shard of it, whose runs all belong to
+/// `run_stage`'s stages). Throws OutputError naming the file.
+void write_stage_column(const std::filesystem::path& path,
+                        const std::vector<std::int64_t>& run_stage);
+
 }  // namespace mss::output

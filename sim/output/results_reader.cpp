@@ -570,6 +570,11 @@ ResultsInfo read_info(const fs::path& path) {
         H5::Group root = f.openGroup("/");
         info.format = read_string_attr(path, root, "/", "format");
         info.provenance.command_line = read_string_attr(path, root, "/", "command_line");
+        // What a shard of `mss sweep` or `mss optimize` says of itself (docs/results.md).
+        for (const char* name : {"shard", "shard_runs", "sweep_runs", "optimize", "optimize_stage",
+                                 "optimize_stage_runs"})
+            if (has_attr(root, name))
+                info.provenance.extra.emplace_back(name, read_string_attr(path, root, "/", name));
         at = "/scenario";
         H5::Group sc = f.openGroup("/scenario");
         info.provenance.scenario_toml = read_string_attr(path, sc, "/scenario", "toml");

@@ -208,3 +208,50 @@ def test_mpi_sigterm_then_resume_is_identical(tmp_path):
     assert "runs resumed from the journal" in r.stdout
     assert not os.path.exists(f"{out}.journal")
     assert_identical(ref, out)
+
+
+def test_shards_one_stage_per_job_give_the_same_file(reference, tmp_path):
+    """--shard I/N simulates slice I of the next stage, mss merge joins the stage, --resume takes
+    it in and decides; stage after stage until the procedure has decided and --resume writes
+    the file: identical to one process."""
+    out = tmp_path / "s.h5"
+    for stage in range(1, 100):
+        words = []
+        for i, n in [(0, 3), (1, 3), (2, 3)]:
+            words.append(optimize(out, "--shard", f"{i}/{n}", "-j", 1).stdout)
+        if "the procedure has decided" in words[0]:
+            assert all("the procedure has decided" in w for w in words)
+            break
+        assert f"stage {stage} (runs " in words[0], words[0]
+        shards = sorted(tmp_path.glob(f"s.stage-{stage}.shard-*-of-3.h5"))
+        assert len(shards) == 3
+        with h5py.File(shards[1], "r") as f:
+            assert f.attrs["optimize_stage"] == str(stage) and f.attrs["shard"] == "1/3"
+            assert set(f["stage"][:]) == {stage}
+        merged = tmp_path / f"s.stage-{stage}.h5"
+        mss("merge", merged, *shards[::-1])   # any order
+        r = optimize(out, "--resume")
+        assert f"took in stage {stage}" in r.stdout or "Chosen: alternative" in r.stdout
+        if out.exists():
+            break
+    else:
+        pytest.fail("no decision in 99 stages")
+    if not out.exists():
+        optimize(out, "--resume")
+    assert not os.path.exists(f"{out}.journal")
+    assert_identical(reference[0], out)
+
+
+def test_merge_refuses_an_incomplete_or_mixed_stage(tmp_path):
+    out = tmp_path / "m.h5"
+    optimize(out, "--shard", "0/2")
+    optimize(out, "--shard", "1/2")
+    r = mss("merge", tmp_path / "m.stage-1.h5", tmp_path / "m.stage-1.shard-0-of-2.h5",
+            check=False)
+    assert r.returncode == 2 and "stage 1 of optimisation" in r.stderr
+    assert "are in none of the files" in r.stderr
+    sweep = tmp_path / "sweep.shard.h5"
+    mss("sweep", "tests/cluster/small_sweep.toml", "--shard", "0/2", "-o", sweep, "--quiet")
+    r = mss("merge", tmp_path / "x.h5", tmp_path / "m.stage-1.shard-0-of-2.h5", sweep,
+            check=False)
+    assert r.returncode == 2
