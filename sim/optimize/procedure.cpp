@@ -67,6 +67,16 @@ void check_settings(const Settings& s, std::size_t max_alternatives) {
                " replications: at least 2 are needed for a variance");
     if (s.increment < 1) refuse("stage increment " + std::to_string(s.increment) + " < 1");
     if (!(s.region_scale > 0.0)) refuse("region scale " + num(s.region_scale) + " <= 0");
+    const std::int64_t b = s.objective.batch;
+    if (b < 1) refuse("the objective's batch " + std::to_string(b) + " < 1");
+    if (s.first_stage % b != 0 || s.increment % b != 0)
+        refuse("the objective's batch of " + std::to_string(b) +
+               " replications does not divide the first stage (" + std::to_string(s.first_stage) +
+               ") and the increment (" + std::to_string(s.increment) + ")");
+    if (s.first_stage / b < 2)
+        refuse("the objective's first stage holds " + std::to_string(s.first_stage / b) +
+               " batch mean(s) of " + std::to_string(b) +
+               " replications; at least 2 are needed for a variance");
     for (std::size_t c = 0; c < s.constraints.size(); ++c) {
         const Constraint& con = s.constraints[c];
         const std::string name = "constraint " + std::to_string(c);
@@ -147,8 +157,9 @@ Procedure::Procedure(Settings settings, std::size_t max_alternatives)
     constants_.alpha_objective = alpha / static_cast<double>(s + 1);
     constants_.alpha_constraint = s > 0 ? alpha / static_cast<double>(s + 1) : 0.0;
     if (k_ >= 2) {
-        constants_.eta = kn_eta(constants_.alpha_objective, k_, settings_.first_stage);
-        constants_.h2 = h_squared(constants_.eta, settings_.first_stage);
+        const std::int64_t m0 = settings_.first_stage / settings_.objective.batch;
+        constants_.eta = kn_eta(constants_.alpha_objective, k_, m0);
+        constants_.h2 = h_squared(constants_.eta, m0);
     }
     for (const Constraint& c : settings_.constraints) {
         const std::int64_t m0 = settings_.first_stage / c.batch;
@@ -234,11 +245,20 @@ void Procedure::first_stage_variances(const Outputs& outputs) {
     // Stage 1 samples every alternative, so position a is alternative a.
     const std::size_t n0 = outputs.front().size();
     const std::size_t obj = settings_.objective.output;
-    std::vector<double> d(n0);
+    const auto ob = static_cast<std::size_t>(settings_.objective.batch);
+    // The objective's first-stage batch means (batch 1: the outputs themselves, exactly).
+    std::vector<std::vector<double>> batch_means(k_, std::vector<double>(n0 / ob, 0.0));
+    for (std::size_t i = 0; i < k_; ++i) {
+        for (std::size_t j = 0; j < n0; ++j)
+            batch_means[i][j / ob] += outputs[i][j][obj];
+        for (double& m : batch_means[i])
+            m /= static_cast<double>(ob);
+    }
+    std::vector<double> d(n0 / ob);
     for (std::size_t i = 0; i < k_; ++i)
         for (std::size_t l = i + 1; l < k_; ++l) {
-            for (std::size_t j = 0; j < n0; ++j)
-                d[j] = outputs[i][j][obj] - outputs[l][j][obj];
+            for (std::size_t j = 0; j < d.size(); ++j)
+                d[j] = batch_means[i][j] - batch_means[l][j];
             pair_variance_[i][l] = pair_variance_[l][i] = variance_of(d);
         }
     for (std::size_t c = 0; c < settings_.constraints.size(); ++c) {
@@ -310,8 +330,11 @@ void Procedure::compare(std::vector<std::size_t>& worse) {
     const double sign = settings_.objective.sense == Sense::maximise ? 1.0 : -1.0;
     const std::size_t obj = settings_.objective.output;
     const double delta = settings_.objective.delta;
-    const double r = static_cast<double>(replications_);
-    auto z = [&](std::size_t i) { return sign * sums_[i][obj]; };
+    // On batch means of b replications: m = r / b of them, their sum the outputs' sum over b
+    // (batch 1: r and the sums themselves, exactly).
+    const double b = static_cast<double>(settings_.objective.batch);
+    const double r = static_cast<double>(replications_ / settings_.objective.batch);
+    auto z = [&](std::size_t i) { return sign * sums_[i][obj] / b; };
     for (std::size_t i : survivors_) {
         std::size_t by = k_;
         for (std::size_t l : survivors_) {

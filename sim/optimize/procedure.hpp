@@ -19,6 +19,16 @@
 //     Σ_{j≤r} (X_ij − X_lj) < −W_il(r),   W_il(r) = max{0, h² S²_il / (2δ) − δ r / 2},
 //   which is KN's X̄_i(r) < X̄_l(r) − max{0, (δ/(2r)) (h² S²_il/δ² − r)} multiplied by r: a
 //   triangle whose half-width falls linearly and closes at r = h² S²_il / δ².
+//   With an objective batch b > 1 (Objective::batch), KN runs on batch means of b consecutive
+//   replications instead: X_ij above is the mean of replications (j − 1) b + 1 … j b, S²_il is
+//   the variance of the n0 / b first-stage batch-mean differences, n0 / b takes n0's place in η
+//   and h², and r / b batch means take r's. Kim & Nelson (2006), "Selecting the best system",
+//   Handbooks in Operations Research and Management Science 13 (Simulation), ch. 17, discuss
+//   batching for outputs that are not normal: a mean of b replications is closer to normal than
+//   one replication (central limit theorem), and KN's guarantee rests on the normality of what it
+//   compares; batch means are still independent within an alternative, and CRN across
+//   alternatives carries over to them.
+//   b = 1 is the procedure on the replications, exactly.
 // - Constraints: the feasibility check of Andradóttir & Kim (2010), "Fully sequential
 //   procedures for comparing constrained systems via simulation", Naval Research Logistics
 //   57(5):403-421, run alongside KN: only an alternative declared feasible eliminates others,
@@ -40,11 +50,12 @@
 //
 // Decisions are taken only at stage ends: stage 1 gives every alternative n0 replications, every
 // later stage gives each alternative still in contention Δn more (both multiples of every batch
-// size). The boundaries are then looked at on a fixed subset of KN's observation times; KN's
-// proof bounds the error of a process observed at any fixed increasing times by that of the
-// continuous Brownian motion (their lemma from Jennison, Johnstone & Turnbull 1980), so the bound
-// still holds. Once W = 0 (R = 0) every comparison decides: an exact tie of sums keeps the lower
-// index, an exact D = 0 counts as feasible, so the procedure always ends.
+// size, the objective's and the constraints'). The boundaries are then looked at on a fixed subset
+// of KN's observation times; KN's proof bounds the error of a process observed at any fixed
+// increasing times by that of the continuous Brownian motion (their lemma from Jennison, Johnstone
+// & Turnbull 1980), so the bound still holds. Once W = 0 (R = 0) every comparison decides: an exact
+// tie of sums keeps the lower index, an exact D = 0 counts as feasible, so the procedure always
+// ends.
 //
 // When the next stage would take the runs used past the budget, it stops without a choice and
 // says that the guarantee does not hold; the alternatives still in contention are its answer.
@@ -64,11 +75,14 @@ enum class Sense { minimise, maximise };
 /// Which side of its threshold a constraint's mean must lie on.
 enum class Bound { at_most, at_least };
 
-/// The objective: the mean of output `output`, with indifference zone δ.
+/// The objective: the mean of output `output`, with indifference zone δ, ranked by KN on batch
+/// means of `batch` consecutive replications (1: on the replications themselves).
 struct Objective {
     std::size_t output = 0;         ///< index of the output
     Sense sense = Sense::minimise;  ///< minimise or maximise its mean
     double delta = 0.0;             ///< indifference zone δ > 0: smaller differences do not matter
+    std::int64_t batch = 1;         ///< b >= 1: replications per batch mean; divides n0 and Δn,
+                                    ///< with n0 / b >= 2
 };
 
 /// A constraint on the mean of one output: mean ≤ threshold (at_most) or ≥ (at_least), decided

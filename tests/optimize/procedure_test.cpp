@@ -403,3 +403,96 @@ TEST_CASE("a weakened procedure, its continuation region halved, is caught", "[o
     CHECK(full.correct > bound);
     CHECK(weak.correct <= bound);
 }
+
+TEST_CASE("the objective's batch: constants on n0 / b batch means", "[optimize]") {
+    mo::Settings s = slippage_settings(2, 0.5, 20, 5);
+    s.objective.batch = 5;
+    const mo::Procedure p(s, 10);
+    // m0 = 20 / 5 = 4: 0.5 * ((2 * 0.05 / 1) ** (-2 / 3) - 1) = 1.8207944168063892; h² = 2 η 3
+    CHECK(p.constants().eta == Approx(1.8207944168063892).epsilon(1e-12));
+    CHECK(p.constants().h2 == Approx(10.924766500838334).epsilon(1e-12));
+    // Batch 1 is the default: η on all n0 replications.
+    CHECK(mo::Objective{}.batch == 1);
+    const mo::Procedure q(slippage_settings(2, 0.5, 20, 5), 10);
+    CHECK(q.constants().eta == Approx(mo::kn_eta(0.05, 2, 20)).epsilon(1e-14));
+}
+
+TEST_CASE(
+    "the objective's batch b on outputs constant within batches is batch 1 on the batch "
+    "values",
+    "[optimize]") {
+    // Outputs on a grid of 1/64 so that every sum is exact: then 5 copies of a value summed and
+    // divided by 5 give the value, and the two procedures must agree to the last bit.
+    constexpr std::size_t k = 4;
+    constexpr std::int64_t b = 5;
+    for (std::uint64_t seed = 9000; seed < 9020; ++seed) {
+        std::mt19937_64 gen(seed);
+        std::normal_distribution<double> normal;
+        const double means[k] = {0.6, 0.3, 0.3, 0.0};
+        std::vector<std::vector<double>> value;  // [batch][alternative]
+        auto batch_values = [&](std::size_t j) -> const std::vector<double>& {
+            while (value.size() <= j) {
+                const double z = normal(gen);
+                std::vector<double> row(k);
+                for (std::size_t i = 0; i < k; ++i)
+                    row[i] = std::round((means[i] + 0.6 * z + 0.8 * normal(gen)) * 64.0) / 64.0;
+                value.push_back(row);
+            }
+            return value[j];
+        };
+        mo::Settings batched = slippage_settings(k, 0.2, 4 * b, b);
+        batched.objective.batch = b;
+        mo::Settings single = slippage_settings(k, 0.2, 4, 1);
+        mo::Procedure pb(batched, 10), p1(single, 10);
+        std::size_t next = 0;  // batches given so far
+        while (!p1.done()) {
+            REQUIRE(!pb.done());
+            REQUIRE(pb.survivors() == p1.survivors());
+            const auto n = static_cast<std::size_t>(p1.next_stage_size());
+            REQUIRE(pb.next_stage_size() == static_cast<std::int64_t>(n) * b);
+            mo::Procedure::Outputs ob, o1;
+            for (std::size_t i : p1.survivors()) {
+                std::vector<std::vector<double>> rb, r1;
+                for (std::size_t j = next; j < next + n; ++j) {
+                    const double x = batch_values(j)[i];
+                    r1.push_back({x});
+                    for (std::int64_t c = 0; c < b; ++c)
+                        rb.push_back({x});
+                }
+                ob.push_back(std::move(rb));
+                o1.push_back(std::move(r1));
+            }
+            pb.add_stage(ob);
+            p1.add_stage(o1);
+            next += n;
+        }
+        REQUIRE(pb.done());
+        const mo::Decision db = pb.decision(), d1 = p1.decision();
+        CHECK(db.chosen == d1.chosen);
+        CHECK(db.stages == d1.stages);
+        CHECK(db.runs == b * d1.runs);
+        for (std::size_t i = 0; i < k; ++i)
+            CHECK(mo::why(db.fates[i]) == mo::why(d1.fates[i]));
+        for (std::size_t st = 0; st < pb.history().size(); ++st)
+            CHECK(pb.history()[st].eliminated == p1.history()[st].eliminated);
+        CHECK(pb.constants().h2 == p1.constants().h2);
+    }
+}
+
+TEST_CASE("an objective batch that does not fit the stages is refused", "[optimize]") {
+    mo::Settings s = slippage_settings(3, 0.5, 20, 5);
+    s.objective.batch = 0;
+    CHECK_THROWS_WITH(mo::Procedure(s, 10), Catch::Contains("the objective's batch 0 < 1"));
+    s.objective.batch = 3;
+    CHECK_THROWS_WITH(mo::Procedure(s, 10),
+                      Catch::Contains("the objective's batch of 3 replications does not divide "
+                                      "the first stage (20) and the increment (5)"));
+    s.objective.batch = 10;  // divides 20 but not the increment 5
+    CHECK_THROWS_WITH(mo::Procedure(s, 10), Catch::Contains("does not divide"));
+    s.objective.batch = 20;  // one batch mean: no variance
+    s.increment = 20;
+    CHECK_THROWS_WITH(mo::Procedure(s, 10),
+                      Catch::Contains("the objective's first stage holds 1 batch mean(s)"));
+    s.objective.batch = 10;
+    CHECK_NOTHROW(mo::Procedure(s, 10));
+}
