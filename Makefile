@@ -44,12 +44,15 @@ test-slurm: build
 
 # The M/M/c validation of the optimisation procedure (docs/optimize.md "Validation: M/M/c with
 # known answers"): 400 macro-replications, the procedure and then the weakened one (report
-# only); outside CI, about a minute on 2 threads.
+# only); then the catch on normal outputs, where the procedure must pass and the weakened one
+# must be rejected; outside CI, about a minute on 2 threads.
 validate-optimize: deps
 	@test -f $(BUILD_DIR)/build.ninja || $(CMAKE) --preset release
 	$(CMAKE) --build --preset release -j $(JOBS) --target mss-validate-optimize
 	$(BUILD_DIR)/tests/mss-validate-optimize --jobs 2 $(VALIDATE_ARGS)
 	-$(BUILD_DIR)/tests/mss-validate-optimize --jobs 2 --weakened $(VALIDATE_ARGS)
+	$(BUILD_DIR)/tests/mss-validate-optimize --jobs 2 --problem normal-catch
+	$(BUILD_DIR)/tests/mss-validate-optimize --jobs 2 --problem normal-catch --weakened --expect-reject
 
 bench: build
 	$(BUILD_DIR)/tests/bench/mss-bench --benchmark_min_time=0.5 $(BENCH_ARGS)

@@ -1,12 +1,14 @@
 // tests/optimize/validate_optimize.cpp — `mss-validate-optimize`: the procedure of
 // sim/optimize/procedure.hpp on the M/M/c staffing problem with known answers
-// (tests/optimize/mmc_problem.hpp), over independent macro-replications. Counts the correct
+// (tests/optimize/mmc_problem.hpp), or on normal outputs with known means (the normal-catch
+// problems below), over independent macro-replications. Counts the correct
 // selections and tests H0: P(correct selection) >= 1 − α with a one-sided exact binomial test;
 // reports the runs used against Rinott's. Exit 0 when H0 is not rejected, 1 when it is, 2 on a
 // usage error. `make validate-optimize` runs the full version, ctest the short one (and the
 // weakened procedure, which the short one must reject). docs/optimize.md "Validation: M/M/c
 // with known answers".
 #include <boost/math/distributions/binomial.hpp>
+#include <boost/random/normal_distribution.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -14,10 +16,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <numbers>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "sim/kernel/random.hpp"
 #include "sim/optimize/procedure.hpp"
 #include "sim/optimize/rinott.hpp"
 #include "tests/optimize/mmc_problem.hpp"
@@ -29,9 +35,11 @@ namespace mmc = mss::optimize::mmc;
 
 /// Which M/M/c problem (tests/optimize/mmc_problem.hpp).
 enum class Which {
-    hard,               ///< hard_problem: 12 plans, one constraint
-    catch_objective,    ///< catch_problem without a constraint: one pair at exactly δ
-    catch_feasibility,  ///< catch_problem with its constraint: two checks at exactly ε
+    hard,                      ///< hard_problem: 12 plans, one constraint
+    catch_objective,           ///< catch_problem without a constraint: one pair at exactly δ
+    catch_feasibility,         ///< catch_problem with its constraint: two checks at exactly ε
+    normal_catch,              ///< normal outputs: one pair at exactly δ, no constraint
+    normal_catch_feasibility,  ///< normal outputs: two checks at exactly ε
 };
 
 /// The command line; 0 (or less) for a number means the problem's default (defaults()).
@@ -46,12 +54,13 @@ struct Options {
     double level = 0.01;         ///< the binomial test's level
     std::int64_t first_stage = 0;
     std::int64_t increment = 0;
-    int jobs = 1;                ///< threads over macro-replications
-    long check = 0;              ///< > 0: print simulated means of this many replications
-    double epsilon = 0.0;        ///< ε: the answer's tail is x − ε
-    std::int64_t customers = 0;  ///< customers counted per replication
-    std::int64_t warmup = -1;    ///< >= 0: customers deleted per replication
-    double lead = 0.0;           ///< δ (see the problems)
+    int jobs = 1;                      ///< threads over macro-replications
+    long check = 0;                    ///< > 0: print simulated means of this many replications
+    double epsilon = 0.0;              ///< ε: the answer's tail is x − ε
+    std::int64_t customers = 0;        ///< customers counted per replication
+    std::int64_t warmup = -1;          ///< >= 0: customers deleted per replication
+    double lead = 0.0;                 ///< δ (see the problems)
+    std::int64_t objective_batch = 1;  ///< KN on batch means of this many replications
 };
 
 /// Fills what the command line left to the problem.
@@ -63,10 +72,26 @@ void defaults(Options& o) {
     };
     // The catch problems: n0 = 10 and Δn = 1, so that decisions come close to the continuous
     // boundary that the regions are built for, and more macro-replications, so that the halved
-    // procedure's PCS falls far below the test's threshold.
-    const D d = o.which == Which::hard              ? D{400, 100, 20, 5, 500, 3.0, 0.01}
-                : o.which == Which::catch_objective ? D{1000, 1000, 10, 1, 100, 1.5, 0.0}
-                                                    : D{1000, 1000, 10, 1, 100, 20.0, 0.02};
+    // procedure's PCS falls far below the test's threshold. The normal ones take 10,000 (a
+    // fraction of a second): docs/optimize.md "Validation: M/M/c with known answers".
+    D d{};
+    switch (o.which) {
+        case Which::hard:
+            d = {400, 100, 20, 5, 500, 3.0, 0.01};
+            break;
+        case Which::catch_objective:
+            d = {1000, 1000, 10, 1, 100, 1.5, 0.0};
+            break;
+        case Which::catch_feasibility:
+            d = {1000, 1000, 10, 1, 100, 20.0, 0.02};
+            break;
+        case Which::normal_catch:
+            d = {10000, 10000, 10, 1, 0, 1.0, 0.0};
+            break;
+        case Which::normal_catch_feasibility:
+            d = {10000, 10000, 10, 1, 0, 20.0, 0.5};
+            break;
+    }
     if (o.macro <= 0) o.macro = o.short_version ? d.short_macro : d.macro;
     if (o.first_stage <= 0) o.first_stage = d.n0;
     if (o.increment <= 0) o.increment = d.increment;
@@ -76,16 +101,21 @@ void defaults(Options& o) {
 }
 
 const char* const usage =
-    "usage: mss-validate-optimize [--problem hard|catch|catch-feasibility] [--short]\n"
+    "usage: mss-validate-optimize [--problem NAME] [--short]\n"
     "         [--macro M] [--seed S] [--weakened] [--expect-reject]\n"
     "         [--confidence P] [--level L] [--n0 N] [--increment D] [--jobs J] [--check R]\n"
     "         [--lead DELTA] [--epsilon EPS] [--customers N] [--warmup N]\n"
-    "  --problem        hard (default): 12 plans, one constraint; catch: 2 plans at exactly\n"
-    "                   delta, no constraint; catch-feasibility: 2 plans at exactly x +- epsilon\n"
+    "         [--objective-batch B]\n"
+    "  --problem        hard (default): 12 M/M/c plans, one constraint; catch: 2 M/M/c plans\n"
+    "                   at exactly delta, no constraint; catch-feasibility: 2 M/M/c plans at\n"
+    "                   exactly x +- epsilon; normal-catch, normal-catch-feasibility: the same\n"
+    "                   on normal outputs with known means (CI's catch of the halved region)\n"
     "  --short          the CI version (hard: 100 macro-replications, not 400)\n"
     "  --weakened       the continuation regions halved (Settings::region_scale = 0.5)\n"
     "  --expect-reject  exit 0 when H0 is rejected, 1 when it is not\n"
-    "  --check R        print the means of R replications of every plan beside Erlang C\n"
+    "  --check R        print the means of R replications of every plan beside the exact ones\n"
+    "  --objective-batch B  KN on batch means of B replications (Objective::batch; B divides\n"
+    "                   n0 and the increment)\n"
     "exit 0: H0 (PCS >= confidence) not rejected (with --expect-reject: rejected); 1: the\n"
     "other; 2: usage\n";
 
@@ -109,6 +139,10 @@ bool parse(int argc, char** argv, Options& o) {
                 o.which = Which::catch_objective;
             else if (w == "catch-feasibility")
                 o.which = Which::catch_feasibility;
+            else if (w == "normal-catch")
+                o.which = Which::normal_catch;
+            else if (w == "normal-catch-feasibility")
+                o.which = Which::normal_catch_feasibility;
             else
                 return false;
         } else if (a == "--weakened") {
@@ -125,6 +159,8 @@ bool parse(int argc, char** argv, Options& o) {
             o.level = std::atof(value("--level"));
         } else if (a == "--n0") {
             o.first_stage = std::atol(value("--n0"));
+        } else if (a == "--objective-batch") {
+            o.objective_batch = std::atol(value("--objective-batch"));
         } else if (a == "--increment") {
             o.increment = std::atol(value("--increment"));
         } else if (a == "--jobs") {
@@ -148,6 +184,73 @@ bool parse(int argc, char** argv, Options& o) {
            o.level < 1.0;
 }
 
+/// What a macro-replication samples: the plans' outputs {objective, constrained output} by
+/// replication, and the right answer.
+struct Bench {
+    std::size_t plans = 0;
+    std::size_t best = 0;                      ///< the correct selection
+    mo::Objective objective;                   ///< output 0
+    std::optional<mo::Constraint> constraint;  ///< on output 1
+    std::vector<double> objective_mean;        ///< exact, per plan
+    std::vector<double> constraint_mean;       ///< exact, per plan
+    const char* constraint_name = "tail";
+    /// Outputs of plan `plan` in replication `replication` of master seed `seed`.
+    std::function<std::vector<double>(std::size_t plan, std::uint64_t seed,
+                                      std::uint64_t replication)>
+        replicate;
+};
+
+/// The normal-catch problems: two plans whose outputs are normal with known means, correlated
+/// across plans within a replication (common random numbers through a shared component). Output
+/// o of plan i in replication j is
+///   mean[i][o] + kSharedSd[o] · z_jo + kOwnSd[o] · e_ijo,
+/// z and e standard normal, drawn from the stream "validate-optimize/normal" of (seed, j) in
+/// the order z_j0, e_0j0, e_1j0, z_j1, e_0j1, e_1j1 (every plan's draws are made, so a plan's
+/// outputs do not depend on which one asks). The objective has sd 4 in each plan and in the
+/// difference of the plans (correlation ½): δ = 1 is a quarter of it, where KN's PCS at exactly
+/// δ is close to its limit for small δ (and the halved region's far below 1 − α). The constrained
+/// output has sd 2, and ε = 0.5 is again a quarter.
+/// - normal-catch: minimise; plan 0 has mean `lead` = δ, plan 1 (the answer) 0: one pair at
+///   exactly δ, no constraint, so KN uses all of α on it.
+/// - normal-catch-feasibility: constraint mean ≤ 0 with tolerance ε = `epsilon`; plan 1 (the
+///   answer) has constrained mean −ε (feasible by exactly ε) and objective 0, plan 0 +ε
+///   (infeasible by exactly ε) and objective −`lead`, far enough below that once declared
+///   feasible it wins: a correct selection needs both feasibility decisions right.
+constexpr double kSharedSd[2] = {2.0 * std::numbers::sqrt2, std::numbers::sqrt2};
+constexpr double kOwnSd[2] = {2.0 * std::numbers::sqrt2, std::numbers::sqrt2};
+
+Bench normal_bench(bool constrained, double lead, double epsilon) {
+    Bench b;
+    b.plans = 2;
+    b.best = 1;
+    b.objective = {0, mo::Sense::minimise, lead};
+    if (constrained) {
+        b.constraint = mo::Constraint{1, mo::Bound::at_most, 0.0, epsilon, 1, 0.0};
+        b.objective_mean = {-lead, 0.0};
+        b.constraint_mean = {epsilon, -epsilon};
+    } else {
+        b.objective_mean = {lead, 0.0};
+        b.constraint_mean = {0.0, 0.0};
+    }
+    b.constraint_name = "constrained output";
+    b.replicate = [om = b.objective_mean, cm = b.constraint_mean](
+                      std::size_t plan, std::uint64_t seed, std::uint64_t replication) {
+        mss::kernel::RandomStream stream(seed, replication, "validate-optimize/normal");
+        boost::random::normal_distribution<double> normal;
+        const std::vector<double>* means[2] = {&om, &cm};
+        std::vector<double> out(2);
+        for (std::size_t o = 0; o < 2; ++o) {
+            const double z = normal(stream);
+            for (std::size_t i = 0; i < 2; ++i) {
+                const double e = normal(stream);
+                if (i == plan) out[o] = (*means[o])[i] + kSharedSd[o] * z + kOwnSd[o] * e;
+            }
+        }
+        return out;
+    };
+    return b;
+}
+
 struct Result {
     std::size_t chosen = SIZE_MAX;  ///< SIZE_MAX: none (no feasible plan, or budget)
     std::int64_t runs = 0;
@@ -156,9 +259,9 @@ struct Result {
 
 /// One macro-replication: the procedure to its end, replication j of every plan on the
 /// streams of (seed, j).
-Result macro_replication(const mmc::Problem& p, const mo::Settings& s, double rinott_h,
+Result macro_replication(const Bench& b, const mo::Settings& s, double rinott_h,
                          std::uint64_t seed) {
-    mo::Procedure proc(s, p.plans.size());
+    mo::Procedure proc(s, b.plans);
     std::uint64_t next = 0;
     Result r;
     while (!proc.done()) {
@@ -167,7 +270,7 @@ Result macro_replication(const mmc::Problem& p, const mo::Settings& s, double ri
         for (std::size_t i : proc.survivors()) {
             std::vector<std::vector<double>> reps;
             for (std::uint64_t j = next; j < next + n; ++j)
-                reps.push_back(mmc::replicate(p, p.plans[i], seed, j));
+                reps.push_back(b.replicate(i, seed, j));
             stage.push_back(std::move(reps));
         }
         if (next == 0) {
@@ -201,28 +304,67 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        mmc::Problem p = o.which == Which::hard
-                             ? mmc::hard_problem(o.lead, o.epsilon)
-                             : mmc::catch_problem(o.which == Which::catch_feasibility, o.lead,
-                                                  o.epsilon, o.customers);
-        p.customers = o.customers;
-        if (o.warmup >= 0) p.warmup = o.warmup;
-        const mmc::Answers a = mmc::exact_answers(p);
-        std::printf(
-            "M/M/c staffing: lambda = %g/h, holding cost %g per customer-hour waiting, "
-            "constraint P(Wq > %g h) <= x = %.10g\n"
-            "replication: the first %lld customers deleted (warm-up), the next %lld counted\n%s"
-            "delta = %.10g (the answer's lead over the next feasible plan), epsilon = %.10g "
-            "(the nearest tail's distance from x)\n",
-            p.lambda, p.holding, p.t, p.x, static_cast<long long>(p.warmup),
-            static_cast<long long>(p.customers), mmc::describe(p, a).c_str(), a.delta, a.epsilon);
+        Bench bench;
+        if (o.which == Which::normal_catch || o.which == Which::normal_catch_feasibility) {
+            const bool constrained = o.which == Which::normal_catch_feasibility;
+            bench = normal_bench(constrained, o.lead, o.epsilon);
+            std::printf(
+                "normal outputs, 2 plans, common random numbers (a shared component): objective "
+                "(minimised) sd %g per plan, %g for the difference; constrained output sd %g\n",
+                std::hypot(kSharedSd[0], kOwnSd[0]), std::sqrt(2.0) * kOwnSd[0],
+                std::hypot(kSharedSd[1], kOwnSd[1]));
+            for (std::size_t i = 0; i < bench.plans; ++i)
+                std::printf("  %zu: objective mean %g%s%s\n", i, bench.objective_mean[i],
+                            constrained ? (bench.constraint_mean[i] <= 0.0
+                                               ? ", constrained mean -epsilon (feasible)"
+                                               : ", constrained mean +epsilon (infeasible)")
+                                        : "",
+                            i == bench.best ? "  <- the answer" : "");
+            if (constrained)
+                std::printf("delta = %.10g, constraint mean <= 0, epsilon = %.10g\n", o.lead,
+                            o.epsilon);
+            else
+                std::printf("delta = %.10g, no constraint\n", o.lead);
+        } else {
+            mmc::Problem p = o.which == Which::hard
+                                 ? mmc::hard_problem(o.lead, o.epsilon)
+                                 : mmc::catch_problem(o.which == Which::catch_feasibility, o.lead,
+                                                      o.epsilon, o.customers);
+            p.customers = o.customers;
+            if (o.warmup >= 0) p.warmup = o.warmup;
+            const mmc::Answers a = mmc::exact_answers(p);
+            std::printf(
+                "M/M/c staffing: lambda = %g/h, holding cost %g per customer-hour waiting, "
+                "constraint P(Wq > %g h) <= x = %.10g\n"
+                "replication: the first %lld customers deleted (warm-up), the next %lld "
+                "counted\n%s"
+                "delta = %.10g (the answer's lead over the next feasible plan), epsilon = %.10g "
+                "(the nearest tail's distance from x)\n",
+                p.lambda, p.holding, p.t, p.x, static_cast<long long>(p.warmup),
+                static_cast<long long>(p.customers), mmc::describe(p, a).c_str(), a.delta,
+                a.epsilon);
+            bench.plans = p.plans.size();
+            bench.best = a.best;
+            // One feasible plan (catch-feasibility): δ is the infeasible plan's lead instead.
+            const double delta = std::isfinite(a.delta) ? a.delta : o.lead;
+            bench.objective = {0, mo::Sense::minimise, delta};
+            if (p.constrained)
+                bench.constraint = mo::Constraint{1, mo::Bound::at_most, p.x, a.epsilon, 1, 0.0};
+            for (const mmc::Exact& e : a.plans) {
+                bench.objective_mean.push_back(e.objective);
+                bench.constraint_mean.push_back(e.tail);
+            }
+            bench.replicate = [p](std::size_t plan, std::uint64_t seed, std::uint64_t rep) {
+                return mmc::replicate(p, p.plans[plan], seed, rep);
+            };
+        }
 
         if (o.check > 0) {
-            for (std::size_t i = 0; i < p.plans.size(); ++i) {
+            for (std::size_t i = 0; i < bench.plans; ++i) {
                 double obj = 0.0, tail = 0.0, obj2 = 0.0, tail2 = 0.0, diff2 = 0.0, diff = 0.0;
                 for (long j = 0; j < o.check; ++j) {
-                    const auto out = mmc::replicate(p, p.plans[i], o.seed, j);
-                    const auto ans = mmc::replicate(p, p.plans[a.best], o.seed, j);
+                    const auto out = bench.replicate(i, o.seed, j);
+                    const auto ans = bench.replicate(bench.best, o.seed, j);
                     obj += out[0] / o.check;
                     tail += out[1] / o.check;
                     obj2 += out[0] * out[0] / o.check;
@@ -232,27 +374,26 @@ int main(int argc, char** argv) {
                 }
                 std::printf(
                     "  %zu: simulated mean of %ld: objective %.4f (exact %.4f, sd %.3f), "
-                    "tail %.5f (exact %.5f, sd %.4f), minus the answer's: sd %.4f\n",
-                    i, o.check, obj, a.plans[i].objective, std::sqrt(obj2 - obj * obj), tail,
-                    a.plans[i].tail, std::sqrt(tail2 - tail * tail),
-                    std::sqrt(diff2 - diff * diff));
+                    "%s %.5f (exact %.5f, sd %.4f), minus the answer's: sd %.4f\n",
+                    i, o.check, obj, bench.objective_mean[i], std::sqrt(obj2 - obj * obj),
+                    bench.constraint_name, tail, bench.constraint_mean[i],
+                    std::sqrt(tail2 - tail * tail), std::sqrt(diff2 - diff * diff));
             }
             return 0;
         }
 
         mo::Settings s;
-        s.alternatives = p.plans.size();
+        s.alternatives = bench.plans;
         s.outputs = 2;
-        // One feasible plan (catch-feasibility): δ is the infeasible plan's lead instead.
-        const double delta = std::isfinite(a.delta) ? a.delta : o.lead;
-        s.objective = {0, mo::Sense::minimise, delta};
-        if (p.constrained) s.constraints.push_back({1, mo::Bound::at_most, p.x, a.epsilon, 1, 0.0});
+        s.objective = bench.objective;
+        s.objective.batch = o.objective_batch;
+        if (bench.constraint) s.constraints.push_back(*bench.constraint);
         s.confidence = o.confidence;
         s.first_stage = o.first_stage;
         s.increment = o.increment;
         s.budget = 100'000'000;
         s.region_scale = o.weakened ? 0.5 : 1.0;
-        const double h = mo::rinott_h(p.plans.size(), o.first_stage, o.confidence);
+        const double h = mo::rinott_h(bench.plans, o.first_stage, o.confidence);
 
         const auto start = std::chrono::steady_clock::now();
         std::vector<Result> results(static_cast<std::size_t>(o.macro));
@@ -263,7 +404,7 @@ int main(int argc, char** argv) {
                 try {
                     for (long m = t; m < o.macro; m += o.jobs)
                         results[static_cast<std::size_t>(m)] =
-                            macro_replication(p, s, h, o.seed + static_cast<std::uint64_t>(m));
+                            macro_replication(bench, s, h, o.seed + static_cast<std::uint64_t>(m));
                 } catch (...) {
                     errors[static_cast<std::size_t>(t)] = std::current_exception();
                 }
@@ -277,10 +418,10 @@ int main(int argc, char** argv) {
 
         long correct = 0;
         double runs = 0.0, rinott = 0.0;
-        std::vector<long> chosen(p.plans.size() + 1, 0);
+        std::vector<long> chosen(bench.plans + 1, 0);
         for (const Result& r : results) {
-            if (r.chosen == a.best) ++correct;
-            ++chosen[r.chosen == SIZE_MAX ? p.plans.size() : r.chosen];
+            if (r.chosen == bench.best) ++correct;
+            ++chosen[r.chosen == SIZE_MAX ? bench.plans : r.chosen];
             runs += static_cast<double>(r.runs) / o.macro;
             rinott += static_cast<double>(r.rinott_runs) / o.macro;
         }
@@ -292,15 +433,17 @@ int main(int argc, char** argv) {
         const bool rejected = pvalue < o.level;
 
         std::printf(
-            "procedure: %s, 1 - alpha = %g, n0 = %lld, increment %lld, seeds %llu..%llu\n",
+            "procedure: %s, 1 - alpha = %g, n0 = %lld, increment %lld, objective batch %lld, "
+            "seeds %llu..%llu\n",
             o.weakened ? "WEAKENED (continuation regions halved)" : "KN + feasibility check",
             o.confidence, static_cast<long long>(o.first_stage),
-            static_cast<long long>(o.increment), static_cast<unsigned long long>(o.seed),
+            static_cast<long long>(o.increment), static_cast<long long>(o.objective_batch),
+            static_cast<unsigned long long>(o.seed),
             static_cast<unsigned long long>(o.seed + o.macro - 1));
         std::printf("chosen:");
-        for (std::size_t i = 0; i < p.plans.size(); ++i)
+        for (std::size_t i = 0; i < bench.plans; ++i)
             std::printf(" %zu: %ld,", i, chosen[i]);
-        std::printf(" none: %ld\n", chosen[p.plans.size()]);
+        std::printf(" none: %ld\n", chosen[bench.plans]);
         std::printf("correct selections: %ld of %ld, PCS = %.4f\n", correct, o.macro,
                     static_cast<double>(correct) / o.macro);
         std::printf(
