@@ -45,6 +45,7 @@ struct ObjectiveEntry {
     std::string kpi;
     Goal goal = Goal::minimise;
     double delta = 0;
+    std::int64_t batch = 1;
 };
 
 struct ConstraintEntry {
@@ -93,6 +94,7 @@ void fields(V& v, C& c) {
     v.field("kpi", c.kpi, kRequired);
     v.field("goal", c.goal, kRequired);
     v.field("delta", c.delta, {.required = true, .min = 0, .min_exclusive = true});
+    v.field("batch", c.batch, {.min = 1, .max = kMaxStage});
 }
 
 template <class V, class C>
@@ -155,6 +157,7 @@ std::string plan_text(const OptimizeConfig& p, bool full) {
     out += "\n[objective]\nkpi = " + quote(o.kpi) + "\n";
     out += std::string("goal = ") + quote(detail::enum_name(o.goal)) + "\n";
     out += "delta = " + detail::format_double(o.delta) + "\n";
+    out += "batch = " + std::to_string(o.batch) + "\n";
     for (const auto& c : p.constraints) {
         out += "\n[[constraint]]\nkpi = " + quote(c.kpi) + "\n";
         const std::string bound = detail::format_double(c.threshold);
@@ -416,6 +419,21 @@ PlanRead read_plan(const std::filesystem::path& path, const FileSource& src,
     plan.objective.kpi = oe.kpi;
     plan.objective.goal = oe.goal;
     plan.objective.delta = oe.delta;
+    plan.objective.batch = oe.batch;
+    if (const std::int64_t b = oe.batch; !diags.has_error_at("objective.batch")) {
+        const std::string n0 = std::to_string(plan.first_stage);
+        if (plan.first_stage % b != 0 || plan.increment % b != 0)
+            diags.error(locs.at("objective.batch", "the objective's batch of " + std::to_string(b) +
+                                                       " replications must divide first_stage (" +
+                                                       n0 + ") and increment (" +
+                                                       std::to_string(plan.increment) + ")"));
+        else if (plan.first_stage / b < 2)
+            diags.error(locs.at("objective.batch",
+                                "first_stage (" + n0 + ") holds one batch of " + std::to_string(b) +
+                                    " replications; at least 2 batch means are needed for a "
+                                    "variance (first_stage >= " +
+                                    std::to_string(2 * b) + ")"));
+    }
     if (const auto index = kpi_index(oe.kpi, "objective.kpi", diags, locs)) {
         plan.objective.kpi_index = *index;
         if (model::may_be_nan(model::kpi_columns()[*index])) {
@@ -524,6 +542,7 @@ optimize::Settings procedure_settings(const OptimizeConfig& plan, std::size_t al
     s.objective.sense = plan.objective.goal == Goal::minimise ? optimize::Sense::minimise
                                                               : optimize::Sense::maximise;
     s.objective.delta = plan.objective.delta;
+    s.objective.batch = plan.objective.batch;
     for (std::size_t l = 0; l < plan.constraints.size(); ++l) {
         const OptConstraint& c = plan.constraints[l];
         if (c.kind == OptConstraint::Kind::probability) {

@@ -46,6 +46,8 @@ struct OptObjective {
     std::size_t kpi_index = 0;   ///< its index in model::kpi_columns()
     Goal goal = Goal::minimise;  ///< make the mean small or large
     double delta = 0;            ///< indifference zone δ > 0, in the KPI's unit
+    std::int64_t batch = 1;      ///< replications per batch mean of KN (>= 1, divides
+                                 ///< first_stage and increment, first_stage / batch >= 2)
 };
 
 /// What must hold: a probability of a per-run event, or a mean.

@@ -112,6 +112,7 @@ TEST_CASE("a plan file gives its alternatives, first variable slowest, ranges ex
     CHECK(p.objective.kpi_index == kpi("cost_usd"));
     CHECK(p.objective.goal == Goal::minimise);
     CHECK(p.objective.delta == 1.0e6);
+    CHECK(p.objective.batch == 1);
     REQUIRE(p.constraints.size() == 2);
     CHECK(p.constraints[0].kind == OptConstraint::Kind::probability);
     CHECK(p.constraints[0].kpi_index == kpi("days_to_foc"));
@@ -147,6 +148,7 @@ TEST_CASE("a plan file gives its alternatives, first variable slowest, ranges ex
     CHECK(s.objective.output == 0);
     CHECK(s.objective.sense == mss::optimize::Sense::minimise);
     CHECK(s.objective.delta == 1.0e6);
+    CHECK(s.objective.batch == 1);
     REQUIRE(s.constraints.size() == 2);
     CHECK(s.constraints[0].output == 1);
     CHECK(s.constraints[0].bound == mss::optimize::Bound::at_least);
@@ -164,6 +166,17 @@ TEST_CASE("a plan file gives its alternatives, first variable slowest, ranges ex
     CHECK(s.increment == 10);
     CHECK(s.budget == 5000);
     CHECK_NOTHROW(mss::optimize::Procedure(s, 100));
+}
+
+TEST_CASE("an objective batch is passed to the procedure and printed", "[scenario][optimize]") {
+    const auto files = plan_files(edit(kPlan, "delta = 1.0e6", "delta = 1.0e6\nbatch = 5"));
+    const auto r = load_optimize(kPath, {}, &files);
+    CHECK(r.optimize.objective.batch == 5);
+    CHECK(procedure_settings(r.optimize, 6).objective.batch == 5);
+    // In [objective], before the first [[constraint]].
+    CHECK(r.resolved_text.find("batch = 5\n\n[[constraint]]\nkpi = \"days_to_foc\"") !=
+          std::string::npos);
+    CHECK(to_toml(read_optimize_text(r.resolved_text, "plan_toml")) == r.resolved_text);
 }
 
 TEST_CASE("a plan prints as a plan file that reads back to the same plan", "[scenario][optimize]") {
@@ -199,6 +212,7 @@ TEST_CASE("a plan's identity depends on its content, not on where the files are"
     CHECK(load_optimize(kPath, {"constraint[0].at_most=250"}, &a).identity_hash !=
           ra.identity_hash);
     CHECK(load_optimize(kPath, {"optimize.confidence=0.9"}, &a).identity_hash != ra.identity_hash);
+    CHECK(load_optimize(kPath, {"objective.batch=5"}, &a).identity_hash != ra.identity_hash);
     MemorySource d = a;
     d.add("scen/base.toml", edit(kMinimal, "billets = 100", "billets = 101"));
     CHECK(load_optimize(kPath, {}, &d).identity_hash != ra.identity_hash);
@@ -284,6 +298,17 @@ TEST_CASE("plan file errors: keys, the objective, the KPIs", "[scenario][optimiz
                 "\"maximise\", found a string \"minimize\"; did you mean 'minimise'?"});
     CHECK(plan_errors(edit(kPlan, "delta = 1.0e6", "delta = 0")) ==
           Lines{"scen/opt/plan.toml:20:9: objective.delta: expected a number > 0, found 0"});
+    CHECK(plan_errors(edit(kPlan, "delta = 1.0e6", "delta = 1.0e6\nbatch = 0")) ==
+          Lines{"scen/opt/plan.toml:21:9: objective.batch: expected an integer between 1 and "
+                "1000000, found 0"});
+    CHECK(plan_errors(edit(kPlan, "delta = 1.0e6", "delta = 1.0e6\nbatch = 4")) ==
+          Lines{"scen/opt/plan.toml:21:9: objective.batch: the objective's batch of 4 replications "
+                "must divide first_stage (20) and increment (10)"});
+    CHECK(plan_errors(edit(kPlan, "delta = 1.0e6", "delta = 1.0e6\nbatch = 20"),
+                      {"optimize.increment=20"}) ==
+          Lines{"scen/opt/plan.toml:21:9: objective.batch: first_stage (20) holds one batch of 20 "
+                "replications; at least 2 batch means are needed for a variance (first_stage >= "
+                "40)"});
     CHECK(plan_errors(edit(kPlan, "[optimize]", "[sweep]")) ==
           Lines{"scen/opt/plan.toml:1:1: optimize: expected a plan file of mss optimize (with an "
                 "[optimize] table), found none"});
