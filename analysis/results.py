@@ -402,6 +402,8 @@ class Results:
             self.runs: pd.DataFrame = pd.DataFrame(cols)
             self._contingent_kpi_names = [k for k in ckpis if k in f]
             self._payer_kpi_names = pkpis
+            #: True for a file written by `mss optimize` (it has the group /optimize).
+            self._optimize_group = isinstance(f.get("optimize"), h5py.Group)
             g = f["regimes"]
             self._regimes = None
             if isinstance(g, h5py.Group) and "regime" in g:
@@ -429,6 +431,7 @@ class Results:
         #: Sweep factor names (the `factors` of /design_point), in file order.
         self.factors: list[str] = [c for c in self.points.columns if c != "point"]
         self._series = None  # xarray.Dataset, opened on first use
+        self._optimization = None  # Optimization, read on first use
         self._series_cache: dict = {}
         self._attrs_cache: dict = {}
 
@@ -439,6 +442,22 @@ class Results:
     def is_sweep(self) -> bool:
         """True for a file written by `mss sweep` (a sweep text or factor columns)."""
         return self.sweep_toml is not None or bool(self.factors)
+
+    @property
+    def is_optimize(self) -> bool:
+        """True for a file written by `mss optimize` (it has the group /optimize): its design
+        points are the alternatives, and `optimize()` says what the procedure decided."""
+        return self._optimize_group
+
+    def optimize(self) -> "Optimization":
+        """What `mss optimize` decided (the group /optimize, docs/results.md): an
+        `Optimization`. InputError for a file without /optimize; DamagedFile when its
+        variables disagree in shape. Read once, then cached."""
+        if not self.is_optimize:
+            raise InputError(f"{self.path}: not a file of `mss optimize` (no group /optimize)")
+        if self._optimization is None:
+            self._optimization = _read_optimization(self)
+        return self._optimization
 
     @property
     def n_runs(self) -> int:
@@ -1109,6 +1128,250 @@ def _level_label(v) -> str:
                          for k, x in v.items() if k != "dist")
         return f"{head}({rest})" if head else rest
     return str(v)
+
+
+# ------------------------------------------------------------------------------------------
+# Files of `mss optimize`
+
+#: Values of the /optimize attribute `status`.
+OPTIMIZE_STATUSES = ("chosen", "none_feasible", "budget_exhausted")
+#: Values of /optimize/fate, in the order the report lists them.
+FATES = ("chosen", "worse", "infeasible", "in_contention")
+#: Per-alternative variables of /optimize that are whole numbers (-1: none), in the order of
+#: the alternatives table.
+OPTIMIZE_INT_VARIABLES = ("fate_stage", "eliminated_by", "infeasible_constraint",
+                          "feasible_stage", "replications")
+
+
+def output_key(j: int) -> str:
+    """The short name of the procedure's output j in column names: "objective" for 0,
+    "constraint1", "constraint2", ... for the constraints."""
+    return "objective" if j == 0 else f"constraint{j}"
+
+
+@dataclass(frozen=True, eq=False)
+class Optimization:
+    """What `mss optimize` decided: the group /optimize of its results file (docs/results.md,
+    sim/output/optimize_group.hpp), as `Results.optimize()` returns it.
+
+    The procedure's outputs are the objective (output 0: the mean of the objective KPI) and
+    one per constraint (output j: its words, e.g. "P(days_to_foc <= 220) >= 0.4"); in column
+    names output j is `output_key(j)` ("objective", "constraint1", ...). Every interval is
+    95%: Student t for a mean, Wilson for a probability, over all of an alternative's
+    replications."""
+
+    plan_toml: str            #: the resolved plan file
+    plan: dict                #: plan_toml parsed with tomllib ({} when it is not TOML)
+    identity: str             #: the plan's identity hash
+    procedure: str            #: the procedure's name and citations
+    status: str               #: "chosen", "none_feasible" or "budget_exhausted"
+    guarantee: bool           #: whether "correct with probability >= confidence" holds
+    summary: str              #: the outcome in one sentence (the guarantee sentence)
+    confidence: float         #: 1 - alpha
+    delta: float              #: the indifference zone of the objective
+    chosen: int               #: the chosen alternative, -1 for none
+    runs: int                 #: runs used
+    stages: int               #: stages run
+    first_stage: int          #: n0, replications of every alternative in stage 1
+    increment: int            #: replications of every survivor per later stage
+    budget: int               #: the most runs the plan allowed
+    rinott_h: float           #: Rinott's constant h at the same delta and confidence
+    rinott_runs: int          #: the runs Rinott's two-stage procedure would take (-1: k = 1)
+    outputs: list             #: [output] the outputs' names: objective KPI, constraints
+    output_kind: list         #: [output] "objective", "probability" or "mean"
+    #: One row per alternative (index `alternative`): each decision variable's value from
+    #: /design_point (named by its key; a value that is not a number holds the level's index,
+    #: as in a sweep), label, fate, why, fate_stage, eliminated_by, infeasible_constraint,
+    #: feasible (bool), feasible_stage, replications, then per output
+    #: `<key>_estimate`, `<key>_ci_low`, `<key>_ci_high` (key = output_key(j)).
+    alternatives: pd.DataFrame
+    estimate: np.ndarray      #: [alternative, output]
+    ci_low: np.ndarray        #: [alternative, output]
+    ci_high: np.ndarray       #: [alternative, output]
+    #: One row per stage (index `stage`, from 1): replications (of a survivor, cumulative)
+    #: and runs (cumulative).
+    stage_history: pd.DataFrame
+    stage_mean: np.ndarray    #: [stage, alternative, output] cumulative means (NaN: not sampled)
+    run_stage: np.ndarray     #: [run] the stage of each run (the root variable /stage)
+
+    @property
+    def k(self) -> int:
+        """The number of alternatives."""
+        return len(self.alternatives)
+
+    @property
+    def output_keys(self) -> list[str]:
+        return [output_key(j) for j in range(len(self.outputs))]
+
+    @property
+    def objective(self) -> dict:
+        """The plan's [objective] table (kpi, goal, delta); {} when the plan cannot be read."""
+        t = self.plan.get("objective")
+        return t if isinstance(t, dict) else {}
+
+    @property
+    def maximise(self) -> bool:
+        """True when the objective is to be maximised (the plan's objective.goal)."""
+        return str(self.objective.get("goal", "minimise")) == "maximise"
+
+    @property
+    def constraints(self) -> list[dict]:
+        """The plan's [[constraint]] tables, in output order (constraint j is output j)."""
+        t = self.plan.get("constraint")
+        return [c for c in t if isinstance(c, dict)] if isinstance(t, list) else []
+
+    def threshold(self, j: int) -> float | None:
+        """The line output j >= 1 must stay on the right side of: p of a probability
+        constraint, the value of a mean constraint; None when the plan does not say."""
+        cs = self.constraints
+        if not 1 <= j <= len(cs):
+            return None
+        c = cs[j - 1]
+        for key in ("probability", "mean_at_most", "mean_at_least"):
+            v = c.get(key)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return float(v)
+        return None
+
+    def label(self, i: int) -> str:
+        return str(self.alternatives.at[i, "label"])
+
+    @property
+    def runner_up(self) -> int | None:
+        """The feasible alternative other than the choice with the best objective estimate;
+        without one, the other alternative with the most replications (the first of equals),
+        as `mss optimize` prints it; None when there is no other alternative."""
+        a = self.alternatives
+        best = None
+        for i in range(self.k):
+            if i == self.chosen or not a.at[i, "feasible"]:
+                continue
+            e = self.estimate[i, 0]
+            if best is None or (e > self.estimate[best, 0] if self.maximise
+                                else e < self.estimate[best, 0]):
+                best = i
+        if best is not None:
+            return best
+        for i in range(self.k):
+            if i == self.chosen:
+                continue
+            if best is None or a.at[i, "replications"] > a.at[best, "replications"]:
+                best = i
+        return best
+
+    @property
+    def rinott_ratio(self) -> float | None:
+        """Rinott's runs over the runs used (as `mss optimize` prints it: "0.5x as many");
+        None when k = 1."""
+        if self.rinott_runs < 0 or self.runs <= 0:
+            return None
+        return self.rinott_runs / self.runs
+
+    def stage_means(self, output: int = 0) -> pd.DataFrame:
+        """The cumulative mean of output `output` after each stage: index stage, a column per
+        alternative (NaN where it was not sampled in that stage)."""
+        return pd.DataFrame(self.stage_mean[:, :, output], index=self.stage_history.index,
+                            columns=pd.RangeIndex(self.k, name="alternative"))
+
+
+def _read_optimization(res: "Results") -> Optimization:
+    """/optimize of `res`, its shapes checked against each other and the file's."""
+    path = res.path
+    with h5py.File(path, "r") as f:
+        g = f["optimize"]
+
+        def attr(name, kind):
+            if name not in g.attrs:
+                raise DamagedFile(path, f"/optimize has no attribute `{name}`")
+            v = g.attrs[name]
+            try:
+                if kind is str:
+                    return _str(v)
+                v = np.asarray(v).reshape(-1)[0] if np.ndim(v) else v
+                return kind(v)
+            except (UnicodeDecodeError, TypeError, ValueError, IndexError) as e:
+                raise DamagedFile(path, f"/optimize attribute `{name}` is not a "
+                                        f"{kind.__name__}: {e}") from e
+
+        def var(name, kinds, shape):
+            ds = g.get(name)
+            if not isinstance(ds, h5py.Dataset):
+                raise DamagedFile(path, f"/optimize/{name} is missing")
+            if ds.dtype.names is not None or ds.dtype.kind not in kinds:
+                raise DamagedFile(path, f"/optimize/{name} has the wrong type ({ds.dtype})")
+            if ds.shape != shape:
+                raise DamagedFile(path, f"/optimize/{name} is "
+                                        f"{' × '.join(map(str, ds.shape))}, expected "
+                                        f"{' × '.join(map(str, shape))}")
+            try:
+                a = ds[()]
+                return [_str(x) for x in a] if kinds == "OSU" else a
+            except (OSError, ValueError, UnicodeDecodeError) as e:
+                raise DamagedFile(path, f"cannot read /optimize/{name}: {e}") from e
+
+        k = _shape_of(path, g, "alternative", "iu", (None,))[0]
+        m = _shape_of(path, g, "output", "OSU", (None,))[0]
+        n_stages = _shape_of(path, g, "stage", "iu", (None,))[0]
+        if k != res.n_points:
+            raise DamagedFile(path, f"/optimize/alternative has {k} alternatives but "
+                                    f"/design_point {res.n_points} points")
+        if m < 1:
+            raise DamagedFile(path, "/optimize/output is empty (the objective is output 0)")
+        outputs = var("output", "OSU", (m,))
+        kind = var("output_kind", "OSU", (m,))
+        cols = {"label": var("label", "OSU", (k,)), "fate": var("fate", "OSU", (k,)),
+                "why": var("why", "OSU", (k,))}
+        ints = {n: var(n, "iu", (k,)).astype(np.int64) for n in OPTIMIZE_INT_VARIABLES}
+        feasible = var("feasible", "iub", (k,)).astype(bool)
+        est = {n: var(n, "f", (k, m)).astype(np.float64)
+               for n in ("estimate", "ci_low", "ci_high")}
+        stage_reps = var("stage_replications", "iu", (n_stages,)).astype(np.int64)
+        stage_runs = var("stage_runs", "iu", (n_stages,)).astype(np.int64)
+        stage_mean = var("stage_mean", "f", (n_stages, k, m)).astype(np.float64)
+        stages = var("stage", "iu", (n_stages,)).astype(np.int64)
+        if "stage" in f:
+            run_stage = _column(path, f, "stage")
+            if run_stage.shape != (res.n_runs,):
+                raise DamagedFile(path, f"/stage has {run_stage.shape[0]} rows, /run has "
+                                        f"{res.n_runs}")
+        else:
+            raise DamagedFile(path, "/stage is missing (a file of `mss optimize` has it)")
+        a = dict(plan_toml=attr("plan_toml", str), identity=attr("identity", str),
+                 procedure=attr("procedure", str), status=attr("status", str),
+                 guarantee=bool(attr("guarantee", int)), summary=attr("summary", str),
+                 confidence=attr("confidence", float), delta=attr("delta", float),
+                 chosen=attr("chosen", int), runs=attr("runs", int),
+                 stages=attr("stages", int), first_stage=attr("first_stage", int),
+                 increment=attr("increment", int), budget=attr("budget", int),
+                 rinott_h=attr("rinott_h", float), rinott_runs=attr("rinott_runs", int))
+    if not -1 <= a["chosen"] < k:
+        raise DamagedFile(path, f"/optimize attribute `chosen` is {a['chosen']}, not an "
+                                f"alternative (0..{k - 1}) or -1")
+    try:
+        plan = tomllib.loads(a["plan_toml"]) if a["plan_toml"] else {}
+    except tomllib.TOMLDecodeError:
+        plan = {}
+    points = res.points.set_index("point").sort_index()
+    table = pd.DataFrame(index=pd.RangeIndex(k, name="alternative"))
+    for fac in res.factors:
+        table[fac] = points[fac].to_numpy()
+    table["label"] = cols["label"]
+    table["fate"] = cols["fate"]
+    table["why"] = cols["why"]
+    for n in ("fate_stage", "eliminated_by", "infeasible_constraint"):
+        table[n] = ints[n]
+    table["feasible"] = feasible
+    table["feasible_stage"] = ints["feasible_stage"]
+    table["replications"] = ints["replications"]
+    for j in range(m):
+        for n in ("estimate", "ci_low", "ci_high"):
+            table[f"{output_key(j)}_{n}"] = est[n][:, j]
+    history = pd.DataFrame({"replications": stage_reps, "runs": stage_runs},
+                           index=pd.Index(stages, name="stage"))
+    return Optimization(plan=plan, outputs=outputs, output_kind=kind, alternatives=table,
+                        estimate=est["estimate"], ci_low=est["ci_low"], ci_high=est["ci_high"],
+                        stage_history=history, stage_mean=stage_mean,
+                        run_stage=run_stage.astype(np.int64), **a)
 
 
 def load(path: str | Path) -> Results:
