@@ -20,11 +20,12 @@ examples:
   /usr/bin/python3 -m analysis plot filled runs/baseline.h5 -o filled.png
 """
 
-#: The figures `plot` draws: those of a plain run (or one design point), then a sweep's.
+#: The figures `plot` draws: those of a plain run (or one design point), then a sweep's, then
+#: that of a file of `mss optimize`.
 PLOTS = ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines", "money",
          "kpis", "points_filled", "points_reach", "contrasts", "grid", "response", "effects",
-         "cost", "points_closures")
-SWEEP_PLOTS = PLOTS[PLOTS.index("points_filled"):]
+         "cost", "points_closures", "optimize")
+SWEEP_PLOTS = PLOTS[PLOTS.index("points_filled"):PLOTS.index("optimize")]
 
 #: The KPIs of the readable sweep table and contrasts without --kpi (docs/statistics.md), and
 #: of the contrast table of a sweep report.
@@ -106,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     pl = sub.add_parser("plot", help="one figure of the report as a PNG (matplotlib)",
                         description="Draws one figure of the report with matplotlib: "
-                        + ", ".join(PLOTS) + ". The last " + str(len(SWEEP_PLOTS)) +
-                        " need a sweep file. The format follows the suffix of -o (.png, "
+                        + ", ".join(PLOTS) + ". " + ", ".join(SWEEP_PLOTS) +
+                        " need a sweep file, optimize a file of `mss optimize`. The format follows the suffix of -o (.png, "
                         ".svg, .pdf; PNG without one).")
     pl.add_argument("kind", choices=PLOTS, metavar="FIGURE",
                     help="one of: " + ", ".join(PLOTS))

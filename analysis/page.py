@@ -46,6 +46,8 @@ th, td { border-bottom: 1px solid #eaeef2; padding: 4px 9px; vertical-align: top
 th { background: var(--bg-soft); text-align: left; font-weight: 600; white-space: nowrap; }
 td.r, th.r { text-align: right; white-space: nowrap; }
 tr.date td { color: var(--muted); border-bottom-color: #d8dee4; }
+tr.chosen td { background: #e5f5e0; }
+p.answer { font-size: 17px; }
 td .long { display: block; }
 td code, p code, li code { font-size: 12px; color: #444; background: var(--bg-soft); padding: 0 3px; border-radius: 3px; }
 td.key code { background: none; padding: 0; }

@@ -35,8 +35,8 @@ STAT_HEADER = ["n/runs", "reached [95% CI]", "mean [95% CI]", "sd", "P10", "P50"
 #: Names of the figures (their PNG is NAME.png with --png).
 FIGURE_IDS = ("filled", "reach", "dip", "contingents", "closures", "regimes", "timelines",
               "money", "kpis", "points_filled", "points_reach", "contrasts", "grid", "response",
-              "effects", "cost", "points_closures", "compare_filled", "compare_diff",
-              "compare_reach")
+              "effects", "cost", "points_closures", "optimize", "compare_filled",
+              "compare_diff", "compare_reach")
 #: Files a report or comparison may write, and those of earlier versions of the package: an
 #: existing directory holding any of the first two is "a report"; --force replaces them all.
 REPORT_FILES = ("report.html", "report.md", "kpis.csv", "kpis_by_point.csv", "contrasts.csv",
@@ -485,6 +485,9 @@ def _write_report(res, out: Path, do_sweep: bool, point, mask, png: bool) -> lis
         view = planner.View(res, mask, what)
         sections = plain_sections(view, table)
         csvs = {}
+    if res.is_optimize and point is None:
+        from analysis.optimization import optimize_section
+        sections.insert(0, optimize_section(res))
     for name, text in csvs.items():
         written.append(_write_text(out / name, text))
     figs = [f for s in sections for f in s.figures()]
@@ -515,6 +518,13 @@ def _page_title(res, point) -> tuple[str, list[str]]:
     ok = int(res.ok.sum())
     kind = (f"{res.n_points} design points × {res.replications} replications"
             if res.n_points > 1 else f"{res.replications} replications")
+    if res.is_optimize:   # survivors get more replications than the eliminated
+        o = res.optimize()
+        kind = (f"mss optimize: {o.k} alternative{'s' if o.k != 1 else ''}, {o.stages} "
+                f"stage{'s' if o.stages != 1 else ''}")
+        if point is None:
+            plan = o.plan.get("optimize", {}) if isinstance(o.plan.get("optimize"), dict) else {}
+            title = f"mss-sim optimisation report: {plan.get('name', res.scenario_name)}"
     sub.append(f"{kind}, {ok} of {res.n_runs} runs ok; {res.days} days from "
                f"{res.day_dates[0]} to {res.day_dates[-1]}; file {res.path.name}; "
                f"report written {iso_today()}")
@@ -833,6 +843,12 @@ def figure(res, fig_id: str, point: int | None = None):
                  "timelines": planner.timeline_figure, "money": planner.money_figure,
                  "kpis": lambda v: planner.kpi_distributions(v)[0]}[fig_id]
         return build(v)
+    if fig_id == "optimize":
+        if not res.is_optimize:
+            raise InputError(f"{res.path}: not a file of `mss optimize` (no group /optimize), "
+                             "so there is no optimisation figure")
+        from analysis.optimization import optimize_figure
+        return optimize_figure(res)
     from analysis import sweep
     return sweep.figure(res, fig_id)
 

@@ -711,11 +711,19 @@ def sweep_sections(res, table: pd.DataFrame):
     design = str(sw.get("design", "grid"))
 
     s = Section("design", "Design")
-    s.para(Markup("{n} design points × {r} replications, design <b>{d}</b>; common random "
-                  "numbers: replication r draws the same random numbers at every point, so "
-                  "points are compared run against run. Figures and tables show every point "
-                  "on its own, never pooled.").format(n=res.n_points, r=res.replications,
-                                                       d=design))
+    if res.is_optimize:   # the alternatives of `mss optimize`: replications differ
+        s.para(Markup("The {n} alternatives of <code>mss optimize</code> as design points, "
+                      "each with the replications the procedure gave it (an eliminated one "
+                      "has fewer; the runs column says how many); common random numbers: "
+                      "replication r draws the same random numbers in every alternative, so "
+                      "they are compared run against run. Figures and tables show every point "
+                      "on its own, never pooled.").format(n=res.n_points))
+    else:
+        s.para(Markup("{n} design points × {r} replications, design <b>{d}</b>; common random "
+                      "numbers: replication r draws the same random numbers at every point, so "
+                      "points are compared run against run. Figures and tables show every "
+                      "point on its own, never pooled.").format(n=res.n_points,
+                                                                r=res.replications, d=design))
     header = ["point"] + [Markup("{}<br><code>{}</code>").format(factor_label(f), f)
                           for f in res.factors] + ["runs"]
     kp = [k for k in SWEEP_KPIS if k in res.kpi_names]
