@@ -152,6 +152,17 @@ def sim_money(sim_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sim_optimize(sim_dir) -> Path:
+    """`mss optimize tests/cluster/small_optimize.toml` (4 alternatives, a cost objective and
+    one probability constraint; about two seconds): an mss-sim/2 file with /stage and
+    /optimize."""
+    out = sim_dir / "optimize.h5"
+    _run_mss(["optimize", "tests/cluster/small_optimize.toml", "-o", str(out), "--force"],
+             "this test")
+    return out
+
+
+@pytest.fixture(scope="session")
 def sim_lhs(sim_dir) -> Path:
     """The shipped hypercube (scenarios/sweeps/closure-risk-lhs.toml), 2 replications of its
     40 points."""
