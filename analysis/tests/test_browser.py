@@ -96,3 +96,33 @@ def test_the_proxy_refuses_what_leaves_the_machine(chrome, tmp_path):
     time.sleep(0.5)
     assert any(u.startswith("http://example.invalid") for u in browser.requests(chrome))
     assert any(e["level"] == "SEVERE" for e in chrome.get_log("browser"))
+
+
+def test_optimisation_figure_renders_every_alternative(chrome, sim_optimize, tmp_path):
+    """The report of an `mss optimize` file: the page draws with no error and no request, and
+    the optimisation figure has one marker trace per fate, one point per alternative (with
+    error bars both ways) and the constraint's threshold."""
+    import analysis
+    run_analysis("report", sim_optimize, "-o", tmp_path / "opt", check=0)
+    page = tmp_path / "opt" / "report.html"
+    _check_page(chrome, page)
+    with analysis.load(sim_optimize) as res:
+        o = res.optimize()
+    fates = set(o.alternatives["fate"])
+    drawn = chrome.execute_script("""
+        var p = document.getElementById('fig-optimize');
+        var out = {plotly: p.classList.contains('js-plotly-plot'), traces: [], points: 0,
+                   errorbars: p.querySelectorAll('g.errorbar').length};
+        (p.data || []).forEach(function (t) {
+          out.traces.push([t.name, t.mode, (t.x || []).length]); });
+        p.querySelectorAll('.scatterlayer .trace .points path.point').forEach(function () {
+          out.points += 1; });
+        return out;""")
+    assert drawn["plotly"]
+    markers = [t for t in drawn["traces"] if t[1] == "markers"]
+    assert len(markers) == len(fates)
+    assert sum(t[2] for t in markers) == o.k
+    assert drawn["points"] == o.k
+    assert drawn["errorbars"] >= o.k
+    assert [t[0] for t in drawn["traces"] if t[1] == "lines"] == [
+        f"threshold of {o.outputs[1]}"]
