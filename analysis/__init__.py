@@ -13,9 +13,9 @@ Command line: `/usr/bin/python3 -m analysis {report,compare,summary,plot} ...`; 
 docs/analysis.md.
 
 Modules: results (reading files), stats (the statistics contract, docs/statistics.md),
-figure (figures as data), planner / sweep / comparison (the report's sections and figures),
-web (plotly.js JSON), plots (matplotlib), report (the HTML page, Jinja2), browser (headless
-chromium, for tests and screenshots), cli.
+figure (figures as data), planner / sweep / comparison / optimization (the report's sections
+and figures), web (plotly.js JSON), plots (matplotlib), report (the HTML page, Jinja2), browser
+(headless chromium, for tests and screenshots), cli.
 """
 
 #: The package's version (also in analysis/pyproject.toml).
