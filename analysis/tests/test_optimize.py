@@ -235,6 +235,11 @@ def test_a_file_without_optimize_reads_and_reports_as_before(sim_optimize, tmp_p
     assert '<section id="optimize">' not in text and "Optimisation" not in text
     assert '"optimize"' not in text.split("var figures = ", 1)[1][:200000]
     assert '<section id="design">' in text
+    # `plot optimize` draws the figure of an optimize file and refuses any other
+    assert cli.main(["plot", "optimize", str(sim_optimize), "-o", str(tmp_path / "o.png")]) == 0
+    assert (tmp_path / "o.png").stat().st_size > 2000
+    assert cli.main(["plot", "optimize", str(plain), "-o", str(tmp_path / "p.png")]) == 2
+    assert not (tmp_path / "p.png").exists()
 
 
 @pytest.fixture(scope="module")
