@@ -1309,9 +1309,9 @@ def _read_optimization(res: "Results") -> Optimization:
             except (OSError, ValueError, UnicodeDecodeError) as e:
                 raise DamagedFile(path, f"cannot read /optimize/{name}: {e}") from e
 
-        k = _shape_of(path, g, "alternative", "iu", (None,))[0]
-        m = _shape_of(path, g, "output", "OSU", (None,))[0]
-        n_stages = _shape_of(path, g, "stage", "iu", (None,))[0]
+        k = _shape_of(path, f, "optimize/alternative", "iu", (None,))[0]
+        m = _shape_of(path, f, "optimize/output", "OSU", (None,))[0]
+        n_stages = _shape_of(path, f, "optimize/stage", "iu", (None,))[0]
         if k != res.n_points:
             raise DamagedFile(path, f"/optimize/alternative has {k} alternatives but "
                                     f"/design_point {res.n_points} points")

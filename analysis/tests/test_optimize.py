@@ -242,6 +242,23 @@ def test_a_file_without_optimize_reads_and_reports_as_before(sim_optimize, tmp_p
     assert not (tmp_path / "p.png").exists()
 
 
+@pytest.mark.parametrize("name, what", [
+    ("optimize/estimate", "/optimize/estimate is missing"),
+    ("optimize/alternative", "/optimize/alternative is missing"),
+    ("stage", "/stage is missing")])
+def test_a_damaged_optimize_group_is_named(sim_optimize, tmp_path, capsys, name, what):
+    bad = tmp_path / "bad.h5"
+    shutil.copy(sim_optimize, bad)
+    with h5py.File(bad, "r+") as f:
+        del f[name]
+    with analysis.load(bad) as res:
+        with pytest.raises(InputError, match=f"is damaged: {what}"):
+            res.optimize()
+    assert cli.main(["report", str(bad), "-o", str(tmp_path / "r")]) == 2
+    assert what in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
 @pytest.fixture(scope="module")
 def opt_other(sim_dir):
     """The same plan run out of budget after stage 1, and with a constraint none meets."""
