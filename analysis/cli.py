@@ -108,8 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("plot", help="one figure of the report as a PNG (matplotlib)",
                         description="Draws one figure of the report with matplotlib: "
                         + ", ".join(PLOTS) + ". " + ", ".join(SWEEP_PLOTS) +
-                        " need a sweep file, optimize a file of `mss optimize`. The format follows the suffix of -o (.png, "
-                        ".svg, .pdf; PNG without one).")
+                        " need a sweep file, optimize a file of `mss optimize`. The format "
+                        "follows the suffix of -o (.png, .svg, .pdf; PNG without one).")
     pl.add_argument("kind", choices=PLOTS, metavar="FIGURE",
                     help="one of: " + ", ".join(PLOTS))
     pl.add_argument("file")
