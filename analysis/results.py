@@ -450,9 +450,10 @@ class Results:
         return self._optimize_group
 
     def optimize(self) -> "Optimization":
-        """What `mss optimize` decided (the group /optimize, docs/results.md): an
-        `Optimization`. InputError for a file without /optimize; DamagedFile when its
-        variables disagree in shape. Read once, then cached."""
+        """What `mss optimize` decided (the group /optimize, laid out in the header comment of
+        sim/output/optimize_group.hpp): an `Optimization`. InputError for a file without
+        /optimize; DamagedFile when one of its variables (or /stage) is missing or disagrees
+        in shape. Read once, then cached."""
         if not self.is_optimize:
             raise InputError(f"{self.path}: not a file of `mss optimize` (no group /optimize)")
         if self._optimization is None:
@@ -1151,7 +1152,7 @@ def output_key(j: int) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Optimization:
-    """What `mss optimize` decided: the group /optimize of its results file (docs/results.md,
+    """What `mss optimize` decided: the group /optimize of its results file (docs/optimize.md,
     sim/output/optimize_group.hpp), as `Results.optimize()` returns it.
 
     The procedure's outputs are the objective (output 0: the mean of the objective KPI) and

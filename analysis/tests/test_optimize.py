@@ -1,7 +1,8 @@
-"""Files of `mss optimize` (docs/optimize.md, docs/results.md "/optimize"): Results.optimize()
-against what h5py reads, the alternatives' estimates and intervals recomputed from their runs,
-the report's Optimisation section, and files without /optimize as before. The files are written
-by the simulator ($MSS_BIN) from tests/cluster/small_optimize.toml."""
+"""Files of `mss optimize` (docs/optimize.md; /optimize is laid out in the header comment of
+sim/output/optimize_group.hpp): Results.optimize() against what h5py reads, the alternatives'
+estimates and intervals recomputed from their runs, the report's Optimisation section, and
+files without /optimize as before. The files are written by the simulator ($MSS_BIN) from
+tests/cluster/small_optimize.toml."""
 
 from __future__ import annotations
 
