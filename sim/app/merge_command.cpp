@@ -33,10 +33,14 @@ int run_merge(const MergeOptions& o, std::ostream& out, std::ostream& err) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         char secs[32];
         std::snprintf(secs, sizeof secs, "%.1f", wall);
-        out << "merged " << shards.size() << (shards.size() == 1 ? " file" : " files")
-            << " of sweep " << r.sweep_hash << " (" << r.points << " points x " << r.replications
-            << " replications = " << r.runs << " runs) into " << o.output << " in " << secs
-            << " s\n";
+        out << "merged " << shards.size() << (shards.size() == 1 ? " file" : " files");
+        if (r.stage.empty())
+            out << " of sweep " << r.sweep_hash << " (" << r.points << " points x "
+                << r.replications << " replications = " << r.runs << " runs)";
+        else
+            out << " of stage " << r.stage << " of optimisation " << r.sweep_hash << " (runs "
+                << r.stage_runs << ")";
+        out << " into " << o.output << " in " << secs << " s\n";
         if (r.failed > 0) err << "mss merge: note: " << r.failed << " run(s) have status failed\n";
         if (!o.remove_shards) {
             out << "the shard files are kept; delete them with --remove-shards next time, or by "

@@ -285,6 +285,8 @@ MergeResult merge_shards(const fs::path& output, const std::vector<fs::path>& pa
     result.points = P;
     result.replications = R;
     result.sweep_hash = hash;
+    result.stage = stage;
+    result.stage_runs = stage_runs;
     try {
         output::ResultsWriter writer(part, layout, prov);
         for (std::int64_t id = 0; id < total; ++id) {

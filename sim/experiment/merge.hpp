@@ -37,6 +37,8 @@ struct MergeResult {
     std::int64_t replications = 0;
     std::string sweep_hash;
     std::int64_t failed = 0;  ///< runs with status failed
+    std::string stage;        ///< the stage of mss optimize merged ("" for a sweep)
+    std::string stage_runs;   ///< its runs, "first-last"
 };
 
 /// Checks `shards` and writes `output` in run order, a block of rows at a time (bounded

@@ -1,8 +1,9 @@
 // sim/optimize/procedure.hpp — the ranking-and-selection procedure of `mss optimize` (DESIGN
 // §11, issue 23, docs/optimize.md). Pure and deterministic: it never simulates, it is given the
 // outputs of replications stage by stage and decides, at each stage end, which alternatives stay
-// in contention. The command (not written yet) turns a plan file into alternatives, runs the
-// replications the procedure asks for and records what it decided.
+// in contention. The command (sim/app/optimize_command.cpp, through experiment::run_optimize)
+// turns a plan file into alternatives, runs the replications the procedure asks for and records
+// what it decided.
 //
 // The procedure, for k alternatives, an objective (the mean of one output, to minimise or
 // maximise) and s >= 0 constraints (each on the mean of one output):
