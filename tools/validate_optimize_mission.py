@@ -378,7 +378,8 @@ def macro_replication(mss, plan, seed, out, jobs):
     with h5py.File(out, "r") as f:
         a = f["/optimize"].attrs
         status = a["status"].decode() if isinstance(a["status"], bytes) else str(a["status"])
-        return dict(seed=seed, chosen=int(a["chosen"]) if status == "chosen" else None,
+        fate = [x.decode() if isinstance(x, bytes) else str(x) for x in f["/optimize/fate"][()]]
+        return dict(fate=fate, seed=seed, chosen=int(a["chosen"]) if status == "chosen" else None,
                     status=status, runs=int(a["runs"]), stages=int(a["stages"]),
                     rinott=int(a["rinott_runs"]), wall=wall)
 
@@ -485,6 +486,13 @@ def main(argv=None):
     print(f"one-sided exact binomial test of H0: PCS >= {p0:g} at level {LEVEL:g}: "
           f"P(X <= {correct} | n = {m}, p = {p0:g}) = {test.pvalue:.4g}; rejects at "
           f"<= {bound} correct: {'REJECTED' if rejected else 'not rejected'}")
+    print("fates over the macro-replications (/optimize/fate):")
+    for i in range(plan.k):
+        tally = {}
+        for r in results:
+            tally[r["fate"][i]] = tally.get(r["fate"][i], 0) + 1
+        print(f"  alternative {i}{' (the answer)' if i == truth.best else ''}: "
+              + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda t: -t[1])))
     print(f"runs per macro-replication: mean {runs:,.1f} (min {min(r['runs'] for r in results):,},"
           f" max {max(r['runs'] for r in results):,}); Rinott's two-stage procedure on the same "
           f"first stages: mean {rinott:,.0f} ({rinott / runs:,.1f}x as many)")
