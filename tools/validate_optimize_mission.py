@@ -50,7 +50,6 @@ import argparse
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -161,9 +160,9 @@ class Plan:
     def sweep_text(self, sweep_dir, seed, replications):
         base = os.path.relpath(self.base, sweep_dir)
         lines = [
-            f"# Written by tools/validate_optimize_mission.py: the truth of the mission validation,",
+            "# Written by tools/validate_optimize_mission.py: the truth of the mission validation,",
             f"# the alternatives of {os.path.relpath(self.path, REPO)} as a grid sweep (design point i is",
-            f"# alternative i).",
+            "# alternative i).",
             "",
             "[sweep]",
             f"name = {toml_value(self.name + '-truth')}",
@@ -183,7 +182,10 @@ class Plan:
 
 
 def run(cmd, what):
-    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    try:
+        r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    except OSError as e:
+        raise Failure(f"{what}: cannot run {cmd[0]}: {e}") from e
     if r.returncode != 0:
         raise Failure(f"{what} failed (exit {r.returncode}): {' '.join(map(str, cmd))}\n"
                       f"{r.stderr.strip()}")
