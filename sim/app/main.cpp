@@ -234,6 +234,33 @@ Command add_summary(CLI::App& app) {
     return {cmd, [o] { return mss::app::run_summary(*o, std::cout, std::cerr); }};
 }
 
+/// -o, -j and --shard of the journaled commands (`mss sweep`, `mss optimize`): the default
+/// output is runs/<`what` name>.h5.
+void add_journaled_output_options(CLI::App* cmd, std::string& output, std::optional<int>& threads,
+                                  std::string& shard, const std::string& what,
+                                  const std::string& shard_help) {
+    cmd->add_option("-o,--output", output,
+                    "results file (default: runs/<" + what +
+                        " name>.h5); progress is kept in OUT.h5.journal until it is complete")
+        ->type_name("OUT.h5")
+        ->check(path_value("-o/--output"));
+    cmd->add_option("-j,--threads", threads,
+                    "threads per process, 1 to 1024 (default: the CPUs this process may use); "
+                    "results do not depend on it")
+        ->type_name("THREADS")
+        ->check(integer_in("-j/--threads", 1, kMaxThreads));
+    cmd->add_option("--shard", shard, shard_help)
+        ->type_name("I/N")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                if (text.empty()) return "--shard: expected I/N, found an empty value";
+                std::string why;
+                if (!mss::experiment::parse_shard(text, why)) return "--shard: " + why;
+                return {};
+            },
+            "", ""));
+}
+
 Command add_sweep(CLI::App& app, const std::string& command_line) {
     auto o = std::make_shared<mss::app::SweepOptions>();
     o->command_line = command_line;
@@ -251,28 +278,10 @@ Command add_sweep(CLI::App& app, const std::string& command_line) {
         ->type_name("SWEEP")
         ->check(path_value("SWEEP"));
     add_set_option(cmd, o->sets);
-    cmd->add_option("-o,--output", o->output,
-                    "results file (default: runs/<sweep name>.h5); progress is kept in "
-                    "OUT.h5.journal until it is complete")
-        ->type_name("OUT.h5")
-        ->check(path_value("-o/--output"));
-    cmd->add_option("-j,--threads", o->threads,
-                    "threads per process, 1 to 1024 (default: the CPUs this process may use); "
-                    "results do not depend on it")
-        ->type_name("THREADS")
-        ->check(integer_in("-j/--threads", 1, kMaxThreads));
-    cmd->add_option("--shard", o->shard,
-                    "run only shard I of N: run ids [floor(I*T/N), floor((I+1)*T/N)) of the T "
-                    "runs; join the shard files with mss merge")
-        ->type_name("I/N")
-        ->check(CLI::Validator(
-            [](std::string& text) -> std::string {
-                if (text.empty()) return "--shard: expected I/N, found an empty value";
-                std::string why;
-                if (!mss::experiment::parse_shard(text, why)) return "--shard: " + why;
-                return {};
-            },
-            "", ""));
+    add_journaled_output_options(cmd, o->output, o->threads, o->shard, "sweep",
+                                 "run only shard I of N: run ids [floor(I*T/N), "
+                                 "floor((I+1)*T/N)) of the T runs; join the shard files with "
+                                 "mss merge");
     cmd->add_flag(
         "--resume", o->resume,
         "continue an interrupted sweep from OUT.h5.journal (same file, --set and --shard)");
@@ -296,29 +305,10 @@ Command add_optimize(CLI::App& app, const std::string& command_line) {
         ->type_name("PLAN")
         ->check(path_value("PLAN"));
     add_set_option(cmd, o->sets);
-    cmd->add_option("-o,--output", o->output,
-                    "results file (default: runs/<plan name>.h5); progress is kept in "
-                    "OUT.h5.journal until it is complete")
-        ->type_name("OUT.h5")
-        ->check(path_value("-o/--output"));
-    cmd->add_option("-j,--threads", o->threads,
-                    "threads, 1 to 1024 (default: the CPUs this process may use); results do "
-                    "not depend on it")
-        ->type_name("THREADS")
-        ->check(integer_in("-j/--threads", 1, kMaxThreads));
-    cmd->add_option("--shard", o->shard,
-                    "simulate only slice I of N of the next stage into "
-                    "OUT.stage-S.shard-I-of-N.h5 (one stage per job; mss merge joins a stage, "
-                    "--resume takes it in and decides)")
-        ->type_name("I/N")
-        ->check(CLI::Validator(
-            [](std::string& text) -> std::string {
-                if (text.empty()) return "--shard: expected I/N, found an empty value";
-                std::string why;
-                if (!mss::experiment::parse_shard(text, why)) return "--shard: " + why;
-                return {};
-            },
-            "", ""));
+    add_journaled_output_options(cmd, o->output, o->threads, o->shard, "plan",
+                                 "simulate only slice I of N of the next stage into "
+                                 "OUT.stage-S.shard-I-of-N.h5 (one stage per job; mss merge "
+                                 "joins a stage, --resume takes it in and decides)");
     cmd->add_flag("--resume", o->resume,
                   "continue an interrupted optimisation from OUT.h5.journal, taking in a merged "
                   "stage file OUT.stage-S.h5 when there is one");
