@@ -15,9 +15,10 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// x for a sentence: up to 10 significant digits, so that delta = 1000000 is not 1e+06.
 std::string num(double x) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", x);
+    std::snprintf(buf, sizeof buf, "%.10g", x);
     return buf;
 }
 
