@@ -4,6 +4,7 @@
 // due actions between kernel calendar entries; see docs/model.md "Time and ordering".
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -35,6 +36,21 @@ enum class Action : std::uint8_t {
     pipeline_done,   ///< a = contingent: its pledge pipeline is complete
 };
 
+/// True when the action's `a` is a person.
+constexpr bool acts_on_person(Action a) noexcept {
+    switch (a) {
+        case Action::person_ready:
+        case Action::relief_due:
+        case Action::tour_end:
+        case Action::extension_end:
+        case Action::overlap_end:
+        case Action::recover:
+            return true;
+        default:
+            return false;
+    }
+}
+
 /// One timed action (24 bytes), a kernel::TimedEntry.
 struct AgendaItem {
     double time = 0.0;      ///< hours since the scenario start
@@ -45,21 +61,32 @@ struct AgendaItem {
 };
 
 /// Timed actions ordered by (time, insertion order), the kernel calendar's rule
-/// (kernel::earlier): one bucket per day, and the kernel's heap for the current day, so that a
-/// push is O(1) for later days and the heap holds one day's actions only.
+/// (kernel::earlier): one bucket per day. When a day starts its bucket is sorted by that rule
+/// and read in order; actions pushed for a started day go to the kernel's heap, and the next
+/// action is the earlier of the two fronts. A push is O(1) for later days, and the day's
+/// actions are known in order ahead of time, so the caller can prefetch what they will touch
+/// (upcoming()).
 ///
 ///     Agenda agenda(horizon_days);
 ///     agenda.push(t, Action::tour_end, person, stamp);   // any time, any day
-///     agenda.start_day(d);                               // day d's bucket joins the heap
+///     agenda.start_day(d);                               // day d's bucket is sorted
 ///     while (agenda.next_time() <= now) execute(agenda.pop());
 ///
 /// Actions at or after the horizon are dropped: the run never reaches them. Days must be
 /// started in order; an action pushed for a started day (or an earlier one) goes straight to
 /// the heap.
+///
+/// A bucket is a list of fixed-size chunks from one pool. The chunks of a started day go back
+/// to the pool last in, first out, so the next pushes write into memory just read: at 100x
+/// personnel a day's pushes are ~100 kB spread over many later days, and writing them into
+/// memory not touched since months before cost a cache miss per 64 bytes.
 class Agenda {
 public:
-    /// The heap of the started days (4-ary: it is pushed and popped, never replaced at the top).
+    /// The heap of actions pushed for started days (4-ary: it is pushed and popped, never
+    /// replaced at the top).
     using Heap = kernel::HeapCalendar<4, AgendaItem>;
+    /// Actions per chunk (1.5 KiB).
+    static constexpr std::int32_t kChunk = 64;
 
     /// An agenda for days [0, horizon_days).
     explicit Agenda(std::int32_t horizon_days = 0)
@@ -72,47 +99,95 @@ public:
         if (!(d < static_cast<double>(buckets_.size()))) return;  // at or after the horizon
         const std::size_t day = d > 0.0 ? static_cast<std::size_t>(d) : 0;
         if (day > day_) {
-            std::vector<AgendaItem>& b = buckets_[day];
-            if (b.capacity() == 0 && !spare_.empty()) {  // reuse a started day's storage
-                b.swap(spare_.back());
-                spare_.pop_back();
+            Bucket& b = buckets_[day];
+            if (b.fill == kChunk) {
+                const std::int32_t c = take_chunk();
+                (b.tail < 0 ? b.head : link_[static_cast<std::size_t>(b.tail)]) = c;
+                b.tail = c;
+                b.fill = 0;
             }
-            b.push_back(it);
+            pool_[static_cast<std::size_t>(b.tail) * kChunk + static_cast<std::size_t>(b.fill++)] =
+                it;
             return;
         }
         heap_.push(it);
     }
-    /// Starts day `day`: its actions join the heap. Days must be started in order.
+    /// Starts day `day`: its bucket becomes the sorted run. Days must be started in order.
     void start_day(std::int32_t day) {
         day_ = static_cast<std::size_t>(day);
+        for (; next_ < today_.size(); ++next_)  // not reached yesterday: keep in order
+            heap_.push(today_[next_]);
+        today_.clear();
+        next_ = 0;
         if (day_ >= buckets_.size()) return;
-        std::vector<AgendaItem>& b = buckets_[day_];
-        for (const AgendaItem& it : b)
-            heap_.push(it);
-        // Keep the storage for a later day: at 100x personnel a bucket holds tens of thousands
-        // of actions, and fresh storage for each day cost a page fault per 4 KiB.
-        b.clear();
-        if (b.capacity() > 0) spare_.push_back(std::move(b));
-        std::vector<AgendaItem>().swap(b);
+        Bucket& b = buckets_[day_];
+        for (std::int32_t c = b.head; c >= 0;) {
+            const auto* first = &pool_[static_cast<std::size_t>(c) * kChunk];
+            today_.insert(today_.end(), first, first + (c == b.tail ? b.fill : kChunk));
+            const std::int32_t next = link_[static_cast<std::size_t>(c)];
+            link_[static_cast<std::size_t>(c)] = free_;  // back to the pool, last in first out
+            free_ = c;
+            c = next;
+        }
+        b = Bucket{};
+        std::sort(today_.begin(), today_.end(),
+                  [](const AgendaItem& x, const AgendaItem& y) { return kernel::earlier(x, y); });
     }
     /// True when no action of the started days is pending.
-    bool empty() const noexcept { return heap_.empty(); }
+    bool empty() const noexcept { return next_ == today_.size() && heap_.empty(); }
     /// Time of the earliest action of the started days, or +infinity.
     double next_time() const noexcept {
-        return heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.top().time;
+        if (empty()) return std::numeric_limits<double>::infinity();
+        return front().time;
     }
     /// Removes and returns the earliest action; the started days must have one.
     AgendaItem pop() {
+        if (from_run()) return today_[next_++];
         const AgendaItem top = heap_.top();
         heap_.pop();
         return top;
+    }
+    /// The action `k` places ahead in the started day's sorted run (0: the next of the run),
+    /// or nullptr beyond it. Actions pushed since the day started may come in between: this
+    /// is for prefetching, not for deciding.
+    const AgendaItem* upcoming(std::size_t k) const noexcept {
+        return next_ + k < today_.size() ? &today_[next_ + k] : nullptr;
     }
     /// Actions pushed so far (including dropped ones).
     std::uint64_t pushed() const noexcept { return seq_; }
 
 private:
-    std::vector<std::vector<AgendaItem>> buckets_;
-    std::vector<std::vector<AgendaItem>> spare_;  ///< emptied buckets' storage, for reuse
+    /// A day's actions: a list of chunks, the last filled up to `fill`.
+    struct Bucket {
+        std::int32_t head = -1, tail = -1;
+        std::int32_t fill = kChunk;
+    };
+    /// A free chunk, the one released last; a new one when none is free.
+    std::int32_t take_chunk() {
+        std::int32_t c = free_;
+        if (c >= 0) {
+            free_ = link_[static_cast<std::size_t>(c)];
+        } else {
+            c = static_cast<std::int32_t>(link_.size());
+            link_.push_back(-1);
+            pool_.resize(pool_.size() + kChunk);
+        }
+        link_[static_cast<std::size_t>(c)] = -1;
+        return c;
+    }
+    /// True when the next action comes from the sorted run (the agenda must not be empty).
+    bool from_run() const noexcept {
+        return heap_.empty() ||
+               (next_ < today_.size() && kernel::earlier(today_[next_], heap_.top()));
+    }
+    const AgendaItem& front() const noexcept { return from_run() ? today_[next_] : heap_.top(); }
+
+    std::vector<Bucket> buckets_;
+    std::vector<AgendaItem> pool_;    ///< the chunks, kChunk actions each
+    std::vector<std::int32_t> link_;  ///< [chunk] the next chunk of its bucket, or of the free list
+    std::int32_t free_ = -1;          ///< the free list's first chunk
+    std::vector<AgendaItem> today_;   ///< the started day's actions, sorted
+    std::size_t next_ = 0;            ///< first action of today_ not popped
     Heap heap_;
     std::size_t day_ = 0;
     std::uint64_t seq_ = 0;

@@ -94,6 +94,10 @@ public:
 
 private:
     void execute(const AgendaItem& it);
+    /// Asks the cache for what `it` (an upcoming action, or nullptr) will read first.
+    void prefetch(const AgendaItem* it) const;
+    /// How many actions ahead prefetch() looks.
+    static constexpr std::size_t kPrefetchAhead = 8;
     void snapshot();
     /// The end of a day's money: the day's costs charged to their payers.
     void end_day_funds();

@@ -3,8 +3,11 @@
 // the horizon, first-in first-out ties across buckets, and later days joining on start_day.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <limits>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/model/agenda.hpp"
@@ -130,4 +133,50 @@ TEST_CASE("an agenda item carries its action and arguments", "[model][agenda]") 
     CHECK(it.a == 2);
     CHECK(it.b == 0x5);
     CHECK(sizeof(AgendaItem) == 24);
+}
+
+TEST_CASE("buckets of many chunks, reused day after day, keep the calendar's order",
+          "[model][agenda]") {
+    // Thousands of actions a day over many chunks (Agenda::kChunk each), pushed for later days,
+    // for the day running and into the past, against a reference: one ordered set of every
+    // pending action, popped while its earliest is before the day's end. Chunks freed by one
+    // day carry later days' actions.
+    constexpr std::int32_t kDays = 40;
+    Agenda ag(kDays);
+    std::set<std::pair<double, std::int32_t>> reference;  // (time, insertion order)
+    std::uint64_t state = 12345;
+    auto uniform = [&] {  // a small LCG: the test needs spread, not quality
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<double>(state >> 11) / 9007199254740992.0;
+    };
+    std::int32_t id = 0;
+    auto push = [&](double t) {
+        ag.push(t, Action::recover, id);
+        if (t < 24.0 * kDays) reference.insert({t, id});
+        ++id;
+    };
+    for (int i = 0; i < 3000; ++i)  // whole hours: many ties within a bucket
+        push(std::floor(24.0 * kDays * uniform()));
+    std::size_t popped = 0, mismatches = 0;
+    for (std::int32_t day = 0; day < kDays; ++day) {
+        ag.start_day(day);
+        const double end = 24.0 * (day + 1);
+        while (ag.next_time() < end) {
+            const AgendaItem it = ag.pop();
+            REQUIRE(!reference.empty());
+            const auto expected = *reference.begin();
+            reference.erase(reference.begin());
+            mismatches += expected.first != it.time || expected.second != it.a;
+            ++popped;
+            if (it.a % 3 == 0) push(std::floor(it.time + 24.0 * kDays * 0.3 * uniform()) + 1.0);
+            if (it.a % 7 == 0) push(it.time + (end - it.time) * uniform());  // later today
+            if (it.a % 11 == 0) push(it.time - 30.0 * uniform());            // the past
+            if (it.a % 5 == 0 && it.a < 20000) push(it.time);  // a tie: runs after `it`
+        }
+        CHECK((reference.empty() || reference.begin()->first >= end));
+    }
+    CHECK(mismatches == 0);
+    CHECK(popped > 5000);
+    CHECK(ag.empty());
+    CHECK(reference.empty());
 }
