@@ -5,8 +5,12 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
+#include <cassert>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "sim/kernel/calendar.hpp"
@@ -87,6 +91,8 @@ public:
     using Heap = kernel::HeapCalendar<4, AgendaItem>;
     /// Actions per chunk (1.5 KiB).
     static constexpr std::int32_t kChunk = 64;
+    /// Days of this many actions or more are sorted by radix, smaller ones by comparison.
+    static constexpr std::size_t kRadixFrom = 1024;
 
     /// An agenda for days [0, horizon_days).
     explicit Agenda(std::int32_t horizon_days = 0)
@@ -106,8 +112,7 @@ public:
                 b.tail = c;
                 b.fill = 0;
             }
-            pool_[static_cast<std::size_t>(b.tail) * kChunk + static_cast<std::size_t>(b.fill++)] =
-                it;
+            chunk(b.tail)[b.fill++] = it;
             return;
         }
         heap_.push(it);
@@ -122,7 +127,7 @@ public:
         if (day_ >= buckets_.size()) return;
         Bucket& b = buckets_[day_];
         for (std::int32_t c = b.head; c >= 0;) {
-            const auto* first = &pool_[static_cast<std::size_t>(c) * kChunk];
+            const AgendaItem* first = chunk(c);
             today_.insert(today_.end(), first, first + (c == b.tail ? b.fill : kChunk));
             const std::int32_t next = link_[static_cast<std::size_t>(c)];
             link_[static_cast<std::size_t>(c)] = free_;  // back to the pool, last in first out
@@ -130,8 +135,7 @@ public:
             c = next;
         }
         b = Bucket{};
-        std::sort(today_.begin(), today_.end(),
-                  [](const AgendaItem& x, const AgendaItem& y) { return kernel::earlier(x, y); });
+        sort_run();
     }
     /// True when no action of the started days is pending.
     bool empty() const noexcept { return next_ == today_.size() && heap_.empty(); }
@@ -170,10 +174,49 @@ private:
         } else {
             c = static_cast<std::int32_t>(link_.size());
             link_.push_back(-1);
-            pool_.resize(pool_.size() + kChunk);
+            if (c % kSlab == 0)  // storage that never moves: growth copies nothing
+                slabs_.push_back(std::make_unique<AgendaItem[]>(std::size_t{kSlab} * kChunk));
         }
         link_[static_cast<std::size_t>(c)] = -1;
         return c;
+    }
+    /// Sorts today_ by kernel::earlier. A bucket holds its actions in insertion order, which is
+    /// their key order, and its times are positive (day 1 on), whose bits order as the times
+    /// do: so a stable sort by the time's bits alone gives the order of (time, key). A radix
+    /// sort, 11 bits a pass, over the bits that differ within the day; small days by std::sort.
+    void sort_run() {
+        const std::size_t n = today_.size();
+        auto earlier = [](const AgendaItem& x, const AgendaItem& y) {
+            return kernel::earlier(x, y);
+        };
+        if (n < kRadixFrom) {  // a comparison sort costs less than the radix passes' counts
+            std::sort(today_.begin(), today_.end(), earlier);
+            return;
+        }
+        auto bits = [](const AgendaItem& x) { return std::bit_cast<std::uint64_t>(x.time); };
+        std::uint64_t differ = 0;
+        for (const AgendaItem& x : today_)
+            differ |= bits(x) ^ bits(today_[0]);
+        scratch_.resize(n);
+        constexpr int kBits = 11;
+        constexpr std::size_t kCounts = std::size_t{1} << kBits;
+        for (int shift = 0; shift < 64 && (differ >> shift) != 0; shift += kBits) {
+            if (((differ >> shift) & (kCounts - 1)) == 0) continue;  // the same in every action
+            std::uint32_t count[kCounts] = {};
+            for (const AgendaItem& x : today_)
+                ++count[(bits(x) >> shift) & (kCounts - 1)];
+            std::uint32_t at = 0;
+            for (std::uint32_t& c : count)
+                at += std::exchange(c, at);
+            for (const AgendaItem& x : today_)
+                scratch_[count[(bits(x) >> shift) & (kCounts - 1)]++] = x;
+            today_.swap(scratch_);
+        }
+        assert(std::is_sorted(today_.begin(), today_.end(), earlier));
+    }
+    AgendaItem* chunk(std::int32_t c) const noexcept {
+        return slabs_[static_cast<std::size_t>(c / kSlab)].get() +
+               static_cast<std::size_t>(c % kSlab) * kChunk;
     }
     /// True when the next action comes from the sorted run (the agenda must not be empty).
     bool from_run() const noexcept {
@@ -183,11 +226,13 @@ private:
     const AgendaItem& front() const noexcept { return from_run() ? today_[next_] : heap_.top(); }
 
     std::vector<Bucket> buckets_;
-    std::vector<AgendaItem> pool_;    ///< the chunks, kChunk actions each
+    static constexpr std::int32_t kSlab = 256;          ///< chunks per slab (384 KiB)
+    std::vector<std::unique_ptr<AgendaItem[]>> slabs_;  ///< the chunks' storage
     std::vector<std::int32_t> link_;  ///< [chunk] the next chunk of its bucket, or of the free list
     std::int32_t free_ = -1;          ///< the free list's first chunk
-    std::vector<AgendaItem> today_;   ///< the started day's actions, sorted
-    std::size_t next_ = 0;            ///< first action of today_ not popped
+    std::vector<AgendaItem> scratch_;  ///< the radix sort's other half
+    std::vector<AgendaItem> today_;    ///< the started day's actions, sorted
+    std::size_t next_ = 0;             ///< first action of today_ not popped
     Heap heap_;
     std::size_t day_ = 0;
     std::uint64_t seq_ = 0;

@@ -318,8 +318,7 @@ kernel::Process<> Airlift::fly(AirframeId id) {
                 }
                 transfer_->poke();
             } else {
-                for (std::int32_t p : a.cabin)
-                    personnel_->arrive_theatre(p);
+                personnel_->arrive_theatre(a.cabin);
             }
             a.cabin.clear();
             co_await sim_.timeout(airports_.handling_h(landed));
@@ -332,6 +331,7 @@ kernel::Process<> Airlift::fly(AirframeId id) {
             // Board the return leg: this origin's people waiting here, medevacs first, then by
             // tour end.
             const PoolId pl = queues_.pool(home, landed);
+            queues_.warm(pl);
             while (a.cabin.size() < static_cast<std::size_t>(a.seats)) {
                 const std::int32_t p = queues_.take_outbound(pl);
                 if (p < 0) break;

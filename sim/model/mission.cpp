@@ -129,6 +129,10 @@ void Mission::run_day() {
             sim_.run_until(ta);
             while (agenda_.next_time() <= sim_.now()) {
                 prefetch(agenda_.upcoming(kPrefetchAhead));
+                // Halfway there the record has come: ask for the billet it names.
+                if (const AgendaItem* it = agenda_.upcoming(kPrefetchAhead / 2);
+                    it != nullptr && acts_on_person(it->action()))
+                    roster_.prefetch_billet(it->a);
                 execute(agenda_.pop());
             }
         } else if (tk < end) {
@@ -150,7 +154,7 @@ void Mission::prefetch(const AgendaItem* it) const {
     // The person records are read in agenda order, which is random over the roster: at 100x
     // personnel nearly every read misses the cache. Asking for the record of an action some
     // places ahead overlaps those misses; it changes no result.
-    if (it != nullptr && acts_on_person(it->action())) __builtin_prefetch(&roster_.person(it->a));
+    if (it != nullptr && acts_on_person(it->action())) roster_.prefetch(it->a);
 }
 
 void Mission::execute(const AgendaItem& it) {

@@ -97,7 +97,7 @@ private:
     /// Asks the cache for what `it` (an upcoming action, or nullptr) will read first.
     void prefetch(const AgendaItem* it) const;
     /// How many actions ahead prefetch() looks.
-    static constexpr std::size_t kPrefetchAhead = 8;
+    static constexpr std::size_t kPrefetchAhead = 32;
     void snapshot();
     /// The end of a day's money: the day's costs charged to their payers.
     void end_day_funds();

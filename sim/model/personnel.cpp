@@ -269,6 +269,25 @@ void Personnel::arrive_theatre(std::int32_t id) {
     schedule_rotation(id);
 }
 
+void Personnel::arrive_theatre(const std::vector<std::int32_t>& cabin) {
+    // A cabin at 100x personnel holds thousands of people landed hours after they boarded:
+    // ask for each record, then its billet, then the billet's incumbent, some places ahead.
+    constexpr std::size_t kPerson = 12, kBillet = 8, kIncumbent = 4;
+    const std::size_t n = cabin.size();
+    for (std::size_t i = 0; i < std::min(n, kPerson); ++i)
+        roster_.prefetch(cabin[i]);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i + kPerson < n) roster_.prefetch(cabin[i + kPerson]);
+        if (i + kBillet < n) roster_.prefetch_billet(cabin[i + kBillet]);
+        if (i + kIncumbent < n) {
+            const Person& p = roster_.person(cabin[i + kIncumbent]);
+            const std::int32_t inc = roster_.billet(p.billet).incumbent;
+            if (inc >= 0) roster_.prefetch(inc);
+        }
+        arrive_theatre(cabin[i]);
+    }
+}
+
 void Personnel::schedule_rotation(std::int32_t id) {
     Person& p = roster_.person(id);
     const ContingentId c = contingent_of(p);

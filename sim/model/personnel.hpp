@@ -80,6 +80,8 @@ public:
     // ---- called by the processes ----------------------------------------------------------------
     /// Person `id` reaches theatre: starts the tour, takes the billet, schedules the rotation.
     void arrive_theatre(std::int32_t id);
+    /// Everyone in `cabin` reaches theatre, in order (arrive_theatre each).
+    void arrive_theatre(const std::vector<std::int32_t>& cabin);
     /// Person `id` boards a flight or link out of theatre.
     void leave_theatre(std::int32_t id);
     /// Person `id` (on duty) is wounded: medevacked, or recovers after `recovery_h`.

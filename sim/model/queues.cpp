@@ -57,6 +57,7 @@ std::int32_t Queues::take_ready(AirportId origin) {
     if (o.ready.empty()) return -1;
     const std::int32_t id = o.ready.front().id;
     o.ready.pop();
+    if (!o.ready.empty()) roster_.prefetch(o.ready.front().id);  // the next to board, likely
     --o.count;
     return id;
 }
@@ -104,6 +105,15 @@ void Queues::clean(PoolId pid) {
     }
 }
 
+void Queues::warm(PoolId pid) const {
+    // A pool's boarding heap was written as people joined, days before: ask for all of it at
+    // once (in sequence, which the memory system serves quickly) rather than a line per sift.
+    const std::vector<BoardEntry>& b = pools_[pid].board;
+    const auto* first = reinterpret_cast<const char*>(b.data());
+    for (std::size_t at = 0; at < b.size() * sizeof(BoardEntry); at += 64)
+        __builtin_prefetch(first + at);
+}
+
 std::int32_t Queues::take_outbound(PoolId pid) {
     clean(pid);
     Pool& pl = pools_[pid];
@@ -111,6 +121,9 @@ std::int32_t Queues::take_outbound(PoolId pid) {
     const std::int32_t id = pl.board.front().id;
     std::pop_heap(pl.board.begin(), pl.board.end(), board_later);
     pl.board.pop_back();
+    // The next to board is the new front or, after it, one of its children: ask for them.
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, pl.board.size()); ++i)
+        roster_.prefetch(pl.board[i].id);
     leave_outbound(id);
     return id;
 }

@@ -54,6 +54,8 @@ public:
     void join_outbound(std::int32_t id, AirportId origin, AirportId at);
     /// Person `id` leaves their outbound queue, if any.
     void leave_outbound(std::int32_t id);
+    /// Asks the cache for `p`'s boarding order before many are taken (a hint: changes nothing).
+    void warm(PoolId p) const;
     /// Takes the first to board from `p` (medevacs first, then by tour end), or -1 when none.
     std::int32_t take_outbound(PoolId p);
     /// People in `p`.

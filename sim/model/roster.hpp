@@ -122,6 +122,16 @@ public:
     void set_state(std::int32_t p, PersonState s);
 
     Person& person(std::int32_t p) { return persons_[static_cast<std::size_t>(p)]; }
+    /// Asks the cache for person `p`'s record (a hint: changes nothing). The records are read
+    /// in an order that is random over the roster, so at 100x personnel nearly every first
+    /// read misses; asking some steps ahead overlaps the misses.
+    void prefetch(std::int32_t p) const noexcept {
+        __builtin_prefetch(&persons_[static_cast<std::size_t>(p)]);
+    }
+    /// Asks the cache for the billet of person `p` (whose record should be in the cache).
+    void prefetch_billet(std::int32_t p) const noexcept {
+        __builtin_prefetch(&billets_[static_cast<std::size_t>(person(p).billet)]);
+    }
     const Person& person(std::int32_t p) const { return persons_[static_cast<std::size_t>(p)]; }
     Billet& billet(std::int32_t b) { return billets_[static_cast<std::size_t>(b)]; }
     const Billet& billet(std::int32_t b) const { return billets_[static_cast<std::size_t>(b)]; }

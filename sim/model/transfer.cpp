@@ -167,8 +167,7 @@ kernel::Process<> Transfer::shuttle(VehicleId id) {
         trip = trip_h(l);
         l.trips += 1;
         co_await sim_.timeout(trip);
-        for (std::int32_t p : v.in_cabin)
-            personnel_->arrive_theatre(p);
+        personnel_->arrive_theatre(v.in_cabin);
         for (std::int32_t p : v.back_cabin) {
             Person& person = roster_.person(p);
             place(person, gateway_);

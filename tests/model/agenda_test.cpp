@@ -155,8 +155,17 @@ TEST_CASE("buckets of many chunks, reused day after day, keep the calendar's ord
         if (t < 24.0 * kDays) reference.insert({t, id});
         ++id;
     };
-    for (int i = 0; i < 3000; ++i)  // whole hours: many ties within a bucket
-        push(std::floor(24.0 * kDays * uniform()));
+    // Twice the radix sort's threshold a day: in whole hours (many ties within a bucket),
+    // anywhere, and in pairs one unit in the last place apart, the later pushed first.
+    for (std::size_t i = 0; i < 2 * Agenda::kRadixFrom * kDays; ++i) {
+        const double t = 24.0 * kDays * uniform();
+        if (i % 3 == 0) push(std::floor(t));
+        if (i % 3 == 1) push(t);
+        if (i % 3 == 2) {
+            push(t);
+            push(std::nextafter(t, 0.0));
+        }
+    }
     std::size_t popped = 0, mismatches = 0;
     for (std::int32_t day = 0; day < kDays; ++day) {
         ag.start_day(day);
@@ -176,7 +185,7 @@ TEST_CASE("buckets of many chunks, reused day after day, keep the calendar's ord
         CHECK((reference.empty() || reference.begin()->first >= end));
     }
     CHECK(mismatches == 0);
-    CHECK(popped > 5000);
+    CHECK(popped > 2 * Agenda::kRadixFrom * kDays);
     CHECK(ag.empty());
     CHECK(reference.empty());
 }
