@@ -2,8 +2,8 @@
 // sequence). It is the hottest structure of the kernel; the arity was chosen by measurement
 // (docs/kernel.md, "Time and the calendar"), and other arities are kept so the tests run one
 // behavioural test against each. The heap is generic over its entry type: the model's
-// personnel agenda (sim/model/agenda.hpp) orders its timed actions with the same heap and the
-// same rule.
+// personnel agenda (sim/model/agenda.hpp) orders its timed actions, and its outbound queues
+// (sim/model/queues.hpp) their boarding orders, with the same heap and the same rule.
 #pragma once
 
 #include <concepts>

@@ -11,8 +11,10 @@
 
 namespace mss::model {
 
-/// Entries ordered by `Later` (a strict weak order: `later(x, y)` when x comes after y; it must
-/// be total on the entries, as with an id tie-break).
+/// Entries ordered by `Later` (a strict weak order: `later(x, y)` when x comes after y). When
+/// the caller needs to know which entry comes first, the order must be total on the entries
+/// (an id tie-break); entries that tie come out in an order that is deterministic but depends on
+/// the pushes and pops, so an order with ties suits a caller that reads only the key.
 template <class Entry, class Later>
 class ArrivalQueue {
 public:

@@ -1,21 +1,11 @@
 // The ready and outbound queues, with lazy deletion by ticket: arrival queues for the ready
-// and the longest waiting, a binary heap for the boarding order.
+// and the longest waiting, two kernel calendars (medevacs, everyone else) for the boarding
+// order.
 #include "sim/model/queues.hpp"
 
 #include <algorithm>
 
 namespace mss::model {
-
-namespace {
-// Heap orders: the smallest element first. Function objects, so that the heap algorithms
-// inline them.
-constexpr auto board_later = [](const auto& x, const auto& y) {
-    if (x.rank != y.rank) return x.rank > y.rank;
-    if (x.key != y.key) return x.key > y.key;
-    return x.id > y.id;
-};
-
-}  // namespace
 
 Queues::Queues(std::size_t airports, Roster& roster) : roster_(roster), airports_(airports) {
     origins_.resize(airports);
@@ -71,9 +61,11 @@ void Queues::join_outbound(std::int32_t id, AirportId origin, AirportId at) {
     Pool& pl = pools_[pid];
     p.pool = pid.value;
     ++p.ticket;
-    const std::uint8_t rank = p.medevac ? 0 : 1;
-    pl.board.push_back({rank, p.medevac ? p.wait_since_h : p.tour_end_h, id, p.ticket});
-    std::push_heap(pl.board.begin(), pl.board.end(), board_later);
+    const std::uint64_t key = std::uint64_t{static_cast<std::uint32_t>(id)} << 32 | p.ticket;
+    if (p.medevac)
+        pl.medevac_board.push({p.wait_since_h, key});
+    else
+        pl.board.push({p.tour_end_h, key});
     pl.oldest.push({p.wait_since_h, id, p.ticket});
     ++pl.count;
     if (p.medevac) ++pl.medevacs;
@@ -90,57 +82,59 @@ void Queues::leave_outbound(std::int32_t id) {
     ++p.ticket;  // its heap entries are now stale
 }
 
-void Queues::clean(PoolId pid) {
+bool Queues::stale(PoolId pid, std::int32_t id, std::uint32_t ticket) const {
+    const Person& p = roster_.person(id);
+    return p.pool != pid.value || p.ticket != ticket;
+}
+
+void Queues::clean(PoolId pid, BoardHeap& h) {
+    while (!h.empty() && stale(pid, h.top().id(), h.top().ticket()))
+        h.pop();
+}
+
+void Queues::clean_oldest(PoolId pid) {
     Pool& pl = pools_[pid];
-    auto stale = [&](std::int32_t id, std::uint32_t ticket) {
-        const Person& p = roster_.person(id);
-        return p.pool != pid.value || p.ticket != ticket;
-    };
-    while (!pl.board.empty() && stale(pl.board.front().id, pl.board.front().ticket)) {
-        std::pop_heap(pl.board.begin(), pl.board.end(), board_later);
-        pl.board.pop_back();
-    }
-    while (!pl.oldest.empty() && stale(pl.oldest.front().id, pl.oldest.front().ticket)) {
+    while (!pl.oldest.empty() && stale(pid, pl.oldest.front().id, pl.oldest.front().ticket))
         pl.oldest.pop();
-    }
 }
 
 void Queues::warm(PoolId pid) const {
-    // A pool's boarding heap was written as people joined, days before: ask for all of it at
-    // once (in sequence, which the memory system serves quickly) rather than a line per sift.
-    const std::vector<BoardEntry>& b = pools_[pid].board;
-    const auto* first = reinterpret_cast<const char*>(b.data());
-    for (std::size_t at = 0; at < b.size() * sizeof(BoardEntry); at += 64)
-        __builtin_prefetch(first + at);
+    // A pool's boarding heaps were written as people joined, days before: ask for all of them
+    // at once (in sequence, which the memory system serves quickly) rather than a line per sift.
+    for (const BoardHeap* h : {&pools_[pid].medevac_board, &pools_[pid].board}) {
+        const auto* first = reinterpret_cast<const char*>(h->entries().data());
+        for (std::size_t at = 0; at < h->size() * sizeof(BoardEntry); at += 64)
+            __builtin_prefetch(first + at);
+    }
 }
 
 std::int32_t Queues::take_outbound(PoolId pid) {
-    clean(pid);
+    // Each order is cleaned only when it is read: the other order's front is not looked at.
     Pool& pl = pools_[pid];
-    if (pl.board.empty()) return -1;
-    const std::int32_t id = pl.board.front().id;
-    std::pop_heap(pl.board.begin(), pl.board.end(), board_later);
-    pl.board.pop_back();
-    // The next to board is the new front or, after it, one of its children: ask for them.
-    for (std::size_t i = 0; i < std::min<std::size_t>(3, pl.board.size()); ++i)
-        roster_.prefetch(pl.board[i].id);
+    clean(pid, pl.medevac_board);
+    if (pl.medevac_board.empty()) clean(pid, pl.board);
+    BoardHeap& h = pl.medevac_board.empty() ? pl.board : pl.medevac_board;
+    if (h.empty()) return -1;
+    const std::int32_t id = h.top().id();
+    h.pop();
+    if (!h.empty()) roster_.prefetch(h.top().id());  // the next to board, likely
     leave_outbound(id);
+    clean_oldest(pid);  // its stale entries go as the pool empties, not only when it is read
     return id;
 }
 
 bool Queues::medevac_first(PoolId pid) {
-    clean(pid);
-    const Pool& pl = pools_[pid];
-    return !pl.board.empty() && pl.board.front().rank == 0;
+    clean(pid, pools_[pid].medevac_board);
+    return !pools_[pid].medevac_board.empty();
 }
 
 double Queues::oldest_medevac_h(PoolId pid) {
-    clean(pid);
-    return pools_[pid].board.front().key;
+    clean(pid, pools_[pid].medevac_board);
+    return pools_[pid].medevac_board.top().time;
 }
 
 double Queues::oldest_waiting_h(PoolId pid) {
-    clean(pid);
+    clean_oldest(pid);
     return pools_[pid].oldest.front().since_h;
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <vector>
 
+#include "sim/kernel/calendar.hpp"
 #include "sim/model/arrival_queue.hpp"
 #include "sim/model/ids.hpp"
 #include "sim/model/roster.hpp"
@@ -78,12 +79,17 @@ private:
         double ready_h;
         std::int32_t id;
     };
+    /// A place in a boarding order, ordered by kernel::earlier: by `time` (a medevac's wait
+    /// start, anyone else's tour end), then by person id. The key holds the id in its high
+    /// half and the person's ticket in its low half, so it is unique among pending entries.
     struct BoardEntry {
-        std::uint8_t rank;  ///< 0 medevac, 1 other
-        double key;         ///< medevac: wait start; other: tour end
-        std::int32_t id;
-        std::uint32_t ticket;
+        double time;
+        std::uint64_t key;
+        std::int32_t id() const noexcept { return static_cast<std::int32_t>(key >> 32); }
+        std::uint32_t ticket() const noexcept { return static_cast<std::uint32_t>(key); }
     };
+    /// A boarding order: a 4-ary heap, the kernel calendar's.
+    using BoardHeap = kernel::HeapCalendar<4, BoardEntry>;
     struct WaitEntry {
         double since_h;
         std::int32_t id;
@@ -94,9 +100,12 @@ private:
             return x.ready_h > y.ready_h || (x.ready_h == y.ready_h && x.id > y.id);
         }
     };
+    /// By wait start alone: the queue answers only when the longest wait began, which is the
+    /// same whichever of the entries that tie comes first. Without an id tie-break, people who
+    /// start waiting at the same instant go to the arrival queue's FIFO, not to its heap.
     struct WaitLater {
         bool operator()(const WaitEntry& x, const WaitEntry& y) const noexcept {
-            return x.since_h > y.since_h || (x.since_h == y.since_h && x.id > y.id);
+            return x.since_h > y.since_h;
         }
     };
     struct Origin {
@@ -104,15 +113,21 @@ private:
         std::int64_t count = 0;
     };
     struct Pool {
-        std::vector<BoardEntry> board;  ///< heap: boarding order (medevacs, then tour end)
-        ArrivalQueue<WaitEntry, WaitLater> oldest;  ///< by (wait start, id)
+        BoardHeap medevac_board;                    ///< medevacs, who board first: by wait start
+        BoardHeap board;                            ///< everyone else: by tour end
+        ArrivalQueue<WaitEntry, WaitLater> oldest;  ///< by wait start
         std::int64_t count = 0;
         std::int64_t medevacs = 0;
         std::int64_t en_route = 0;
     };
     void push_ready(std::int32_t id, AirportId origin, double ready_h);
     void clean_ready(Origin& o);
-    void clean(PoolId p);
+    /// True when the entry of person `id` with `ticket` no longer stands for them in `p`.
+    bool stale(PoolId p, std::int32_t id, std::uint32_t ticket) const;
+    /// Drops stale entries from the front of `h`, one of `p`'s boarding orders.
+    void clean(PoolId p, BoardHeap& h);
+    /// Drops stale entries from the front of `p`'s queue of wait starts.
+    void clean_oldest(PoolId p);
 
     Roster& roster_;
     std::size_t airports_;

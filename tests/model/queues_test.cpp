@@ -2,7 +2,9 @@
 // places kept, stale entries skipped, counts, and the hooks that wake the airlift and links.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -204,4 +206,83 @@ TEST_CASE("the hooks are told the origin and the airport", "[model][queues]") {
     r.queues.join_ready(0, kCap, 0.0);
     r.queues.join_ready(1, kOrg, 0.0);
     CHECK(ready == std::vector<std::int32_t>{kCap.value, kOrg.value});
+}
+
+TEST_CASE("the outbound queues answer as a sorted reference does", "[model][queues]") {
+    // Thousands of people join, move between queues, leave early and board, with wait starts
+    // and tour ends drawn from a few values (many ties) and ids joining in no particular order.
+    // After every step each answer of the queues is held to one computed from the people
+    // actually in each queue: the first to board is the least (medevac first, then by medevac
+    // wait start or tour end, then by id), and the oldest wait start is the least of them.
+    constexpr std::int32_t kPeople = 3000;
+    Roster roster({kPeople});
+    Queues q(3, roster);
+    for (std::int32_t b = 0; b < kPeople; ++b) {
+        const std::int32_t id = roster.add(0, b, BilletRole::incumbent);
+        roster.set_state(id, PersonState::ready);
+        roster.set_state(id, PersonState::in_transit_in);
+        roster.set_state(id, PersonState::on_duty);
+    }
+    const PoolId pools[] = {q.pool(kOrg, kPap), q.pool(kOrg, kCap)};
+    std::vector<int> in(kPeople, -1);  // the reference: which of `pools` holds each person
+    std::mt19937 rng(20261207);
+    auto draw = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    auto first = [&](int k) {  // the reference's first to board from pools[k], or -1
+        std::int32_t best = -1;
+        auto before = [&](std::int32_t a, std::int32_t b) {
+            const Person &x = roster.person(a), &y = roster.person(b);
+            if (x.medevac != y.medevac) return x.medevac;
+            const double kx = x.medevac ? x.wait_since_h : x.tour_end_h;
+            const double ky = y.medevac ? y.wait_since_h : y.tour_end_h;
+            return kx != ky ? kx < ky : a < b;
+        };
+        for (std::int32_t p = 0; p < kPeople; ++p)
+            if (in[static_cast<std::size_t>(p)] == k && (best < 0 || before(p, best))) best = p;
+        return best;
+    };
+    for (int step = 0; step < 20000; ++step) {
+        const int k = draw(2);
+        const std::int32_t p = draw(kPeople);
+        const int op = draw(10);
+        if (op < 5) {  // joins (or moves to) pools[k], keeping or restarting their wait
+            // A move keeps who they are (as a link's transfer does); a newcomer is drawn anew.
+            Person& x = roster.person(p);
+            if (in[static_cast<std::size_t>(p)] < 0) {
+                x.tour_end_h = 24.0 * draw(8);
+                x.medevac = draw(8) == 0;
+            }
+            if (in[static_cast<std::size_t>(p)] < 0 || draw(2) == 0)
+                x.wait_since_h = 24.0 * draw(8);
+            q.join_outbound(p, kOrg, k == 0 ? kPap : kCap);
+            in[static_cast<std::size_t>(p)] = k;
+        } else if (op == 5) {  // leaves early
+            q.leave_outbound(p);
+            roster.person(p).medevac = false;
+            in[static_cast<std::size_t>(p)] = -1;
+        } else {  // boards
+            const std::int32_t expected = first(k);
+            REQUIRE(q.take_outbound(pools[k]) == expected);
+            if (expected >= 0) {
+                roster.person(expected).medevac = false;
+                in[static_cast<std::size_t>(expected)] = -1;
+            }
+        }
+        for (int j = 0; j < 2; ++j) {
+            std::int64_t count = 0, medevacs = 0;
+            double oldest = 0, oldest_medevac = 0;
+            for (std::int32_t x = 0; x < kPeople; ++x) {
+                if (in[static_cast<std::size_t>(x)] != j) continue;
+                const Person& r = roster.person(x);
+                oldest = count++ == 0 ? r.wait_since_h : std::min(oldest, r.wait_since_h);
+                if (r.medevac)
+                    oldest_medevac =
+                        medevacs++ == 0 ? r.wait_since_h : std::min(oldest_medevac, r.wait_since_h);
+            }
+            REQUIRE(q.count(pools[j]) == count);
+            REQUIRE(q.medevacs(pools[j]) == medevacs);
+            REQUIRE(q.medevac_first(pools[j]) == (medevacs > 0));
+            if (count > 0) REQUIRE(q.oldest_waiting_h(pools[j]) == oldest);
+            if (medevacs > 0) REQUIRE(q.oldest_medevac_h(pools[j]) == oldest_medevac);
+        }
+    }
 }
