@@ -128,11 +128,7 @@ void Mission::run_day() {
         if (ta < end && ta <= tk) {
             sim_.run_until(ta);
             while (agenda_.next_time() <= sim_.now()) {
-                prefetch(agenda_.upcoming(kPrefetchAhead));
-                // Halfway there the record has come: ask for the billet it names.
-                if (const AgendaItem* it = agenda_.upcoming(kPrefetchAhead / 2);
-                    it != nullptr && acts_on_person(it->action()))
-                    roster_.prefetch_billet(it->a);
+                prefetch_ahead();
                 execute(agenda_.pop());
             }
         } else if (tk < end) {
@@ -150,11 +146,18 @@ void Mission::run_day() {
     ++day_;
 }
 
-void Mission::prefetch(const AgendaItem* it) const {
+void Mission::prefetch_ahead() const {
     // The person records are read in agenda order, which is random over the roster: at 100x
     // personnel nearly every read misses the cache. Asking for the record of an action some
-    // places ahead overlaps those misses; it changes no result.
-    if (it != nullptr && acts_on_person(it->action())) roster_.prefetch(it->a);
+    // places ahead overlaps those misses; by the time the action is half as far ahead, its
+    // record should have come, and the billet it names is asked for. Hints: no result changes.
+    auto on_person = [](const AgendaItem* it) {
+        return it != nullptr && acts_on_person(it->action());
+    };
+    if (const AgendaItem* far = agenda_.upcoming(kPrefetchAhead); on_person(far))
+        roster_.prefetch(far->a);
+    if (const AgendaItem* near = agenda_.upcoming(kPrefetchAhead / 2); on_person(near))
+        roster_.prefetch_billet(near->a);
 }
 
 void Mission::execute(const AgendaItem& it) {

@@ -94,9 +94,9 @@ public:
 
 private:
     void execute(const AgendaItem& it);
-    /// Asks the cache for what `it` (an upcoming action, or nullptr) will read first.
-    void prefetch(const AgendaItem* it) const;
-    /// How many actions ahead prefetch() looks.
+    /// Asks the cache for what the next actions will read: the person record of the action
+    /// kPrefetchAhead places ahead, and the billet of the one half as far ahead.
+    void prefetch_ahead() const;
     static constexpr std::size_t kPrefetchAhead = 32;
     void snapshot();
     /// The end of a day's money: the day's costs charged to their payers.
