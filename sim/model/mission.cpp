@@ -146,20 +146,6 @@ void Mission::run_day() {
     ++day_;
 }
 
-void Mission::prefetch_ahead() const {
-    // The person records are read in agenda order, which is random over the roster: at 100x
-    // personnel nearly every read misses the cache. Asking for the record of an action some
-    // places ahead overlaps those misses; by the time the action is half as far ahead, its
-    // record should have come, and the billet it names is asked for. Hints: no result changes.
-    auto on_person = [](const AgendaItem* it) {
-        return it != nullptr && acts_on_person(it->action());
-    };
-    if (const AgendaItem* far = agenda_.upcoming(kPrefetchAhead); on_person(far))
-        roster_.prefetch(far->a);
-    if (const AgendaItem* near = agenda_.upcoming(kPrefetchAhead / 2); on_person(near))
-        roster_.prefetch_billet(near->a);
-}
-
 void Mission::execute(const AgendaItem& it) {
     switch (it.action()) {
         case Action::batch_ready:
