@@ -3,8 +3,6 @@
 // order.
 #include "sim/model/queues.hpp"
 
-#include <algorithm>
-
 namespace mss::model {
 
 Queues::Queues(std::size_t airports, Roster& roster) : roster_(roster), airports_(airports) {
