@@ -13,9 +13,9 @@
 // written under a temporary name (TempFile::beside) by a thread that follows the journal as it
 // grows (ResultsFollower: each record once journaled, handed over in memory; bounded memory);
 // when the journal holds every run, the file is completed, made durable, renamed to OUT, and the
-// journal is removed. A signal (SIGINT, SIGTERM) stops the sweep with the journal kept, and
-// SIGKILL loses nothing that the journal had received; either way --resume continues where it
-// stopped and the final file is identical to that of an uninterrupted sweep.
+// journal is removed. A signal (SIGINT, SIGTERM, SIGHUP) stops the sweep with the journal kept,
+// and SIGKILL loses nothing that the journal had received; either way --resume continues where
+// it stopped and the final file is identical to that of an uninterrupted sweep.
 //
 // /points holds one float64 column per factor, named by the factor's key. A factor value that
 // is a TOML number is stored as that number (booleans as 0 and 1); a value that is not a
